@@ -1,0 +1,94 @@
+"""Where one submit-path request spends its time: cProfile around Flask's test client.
+
+    .venv/bin/python bench/profile_submit.py [--requests 200] [--top 35] [--sort tottime]
+
+Sets up the same temporary database as bench/submit_path.py (migrations, campaigns, default
+directory and the MEPs), does step one once as a Dutch supporter, then profiles N POSTs of
+the letters form with `send=x`, each with a fresh form_key and e-mail, as the benchmark does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from submit_path import SLUG, setup_real  # noqa: E402
+
+from tests.webapp.pages import csrf_token, form_fields  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--sort", default="cumulative", help="pstats sort key")
+    parser.add_argument("--output", help="also write the raw profile here (for snakeviz etc.)")
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+    try:
+        env = setup_real(tmp, "ep-meps-csv")
+        for key in ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED",
+                    "MAIL_OUTBOX_DIR", "MAIL_BACKEND"):
+            os.environ[key] = env[key]
+        import webapp
+
+        app = webapp.create_app()
+        client = app.test_client()
+        page = client.get(f"/c/{SLUG}?lang=en").get_data(as_text=True)
+        data = {"name": "Jane Doe", "email": "jane@example.org", "town": "Utrecht",
+                "country": "NL", "postcode": "", "own_words": "My own words.",
+                "csrf_token": csrf_token(page)}
+        step_one = client.post(f"/c/{SLUG}?lang=en", data=data)
+        assert step_one.status_code == 200, step_one.status_code
+        fields = [(k, v) for k, v in form_fields(step_one.get_data(as_text=True), "/letters")
+                  if k not in {"form_key", "email"}]
+        letters = sum(1 for k, _ in fields if k.endswith("-target_id"))
+        fixed = urlencode(fields).encode() + b"&"  # encoded once, like the benchmark's clients
+
+        def submit(n: int):
+            body = fixed + urlencode({"email": f"profile-{n}@example.org",
+                                      "form_key": secrets.token_urlsafe(24),
+                                      "send": "x"}).encode()
+            response = client.post(f"/c/{SLUG}/letters?lang=en", data=body,
+                                   content_type="application/x-www-form-urlencoded")
+            assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+
+        for n in range(10):  # warm caches (directory, templates, translations)
+            submit(-n - 1)
+        started = time.perf_counter()
+        for n in range(args.requests):
+            submit(n)
+        plain = (time.perf_counter() - started) / args.requests
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for n in range(args.requests):
+            submit(args.requests + n)
+        profiler.disable()
+
+        print(f"{letters} letters per submission; {args.requests} POSTs through the test "
+              f"client: {plain * 1000:.2f} ms each without the profiler")
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
+        print(out.getvalue())
+        if args.output:
+            stats.dump_stats(args.output)
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,517 @@
+"""Benchmark of the submit path: the real app's "send it for me" POST against a minimal app.
+
+    .venv/bin/python bench/submit_path.py [--seconds 15] [--clients 16] [--warmup 3]
+
+Both apps run under gunicorn with the same flags (2 sync workers, as in the Procfile), bound
+to 127.0.0.1 on free ports, in one run. One asyncio load generator in this process drives
+both the same way: N concurrent clients, a new connection per request (gunicorn's sync
+worker closes it after each response). The machine's cores are shared by the servers and the
+load generator, so the absolute figures are low; the comparison is what counts.
+
+Real app, per client: GET the campaign page (session cookie, CSRF token), POST step one as a
+Dutch supporter, read the letters form, then POST it again and again to /letters with
+`send=x`, a fresh `form_key` and a new e-mail address, so each POST validates the form,
+matches, renders and stores one new submission with all its letters. Only that POST is timed.
+Minimal app (bench/minimal_app.py), per client: GET the token once, then POST the form again
+and again; each POST validates and inserts one row.
+
+This is a benchmark: it prints figures and PASS/FAIL against the goals, it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+SLUG = "treaty-at-next-summit"
+MEPS_CSV = ROOT.parent / "shared" / "data" / "eu-parliament-meps" / "meps.csv"
+
+GOAL_RATIO = 0.5
+GOAL_P95_MS = 100.0
+
+sys.path.insert(0, str(ROOT))
+from tests.webapp.pages import csrf_token, form_fields  # noqa: E402  (the tests' form reader)
+
+# --------------------------------------------------------------------------- setup
+
+
+def real_env(tmp: Path) -> dict[str, str]:
+    instance = tmp / "instance"
+    env = dict(os.environ)
+    env.update(
+        INSTANCE_PATH=str(instance),
+        DATABASE_URL=f"sqlite:///{instance / 'app.sqlite3'}",
+        SECRET_KEY=secrets.token_urlsafe(32),
+        RATELIMIT_ENABLED="false",
+        MAIL_OUTBOX_DIR=str(tmp / "outbox"),
+        MAIL_BACKEND="file",
+        FLASK_APP="webapp",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("APP_ENV", None)
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def flask(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout.strip()
+
+
+def importer_formats(env: dict[str, str]) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "from representatives.importers import IMPORTERS; print(' '.join(IMPORTERS))"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    return result.stdout.split() if result.returncode == 0 else []
+
+
+def setup_real(tmp: Path, meps_format: str, log=print) -> dict[str, str]:
+    """Migrate, sync the campaigns and import the directory into a fresh SQLite file."""
+    env = real_env(tmp)
+    Path(env["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    log("  " + flask(env, "db", "upgrade").splitlines()[-1])
+    log("  " + flask(env, "campaigns", "sync"))
+    log("  " + flask(env, "reps", "import", "default", ""))
+    if MEPS_CSV.exists():
+        formats = importer_formats(env)
+        if formats and meps_format not in formats:
+            guess = [f for f in formats if "mep" in f.lower() and "csv" in f.lower()]
+            log(f"  importer {meps_format!r} not found among {formats}; using {guess[:1]}")
+            meps_format = guess[0] if guess else ""
+        if meps_format:
+            log("  " + flask(env, "reps", "import", meps_format, str(MEPS_CSV)))
+    else:
+        log(f"  {MEPS_CSV} not found: only the default directory is loaded")
+    return env
+
+
+def minimal_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(MINIMAL_DB=str(tmp / "minimal.sqlite3"), SECRET_KEY=secrets.token_urlsafe(32))
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    def stop(self) -> int | None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # gunicorn: graceful stop of all workers
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        return self.process.returncode
+
+
+def start_gunicorn(name: str, app: str, env: dict[str, str], chdir: Path, workers: int,
+                   tmp: Path, ready_path: str) -> Server:
+    port = free_port()
+    log_path = tmp / f"gunicorn-{name}.log"
+    command = [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers),
+        "--bind", f"127.0.0.1:{port}", "--chdir", str(chdir), "--timeout", "60",
+        "--log-level", "warning", "--error-logfile", str(log_path), app,
+    ]
+    process = subprocess.Popen(command, cwd=chdir, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = Server(name, process, port, log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=5) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.stop()
+    log = log_path.read_text() if log_path.exists() else ""
+    raise SystemExit(f"gunicorn for {name} did not come up on port {port}:\n{log[-3000:]}")
+
+
+# --------------------------------------------------------------------------- CPU accounting
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # ppid, cpu s
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time of a gunicorn arbiter and its living workers."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _proc_stat(int(entry))
+            if stat and (int(entry) == pid or stat[0] == pid):
+                total += stat[1]
+    return total
+
+
+# --------------------------------------------------------------------------- HTTP client
+
+
+async def http(port: int, method: str, path: str, body: bytes | None = None,
+               cookies: dict[str, str] | None = None, timeout: float = 30.0):
+    """One request on a new connection; returns (status, body). Updates `cookies`."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+    try:
+        head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
+                "Accept-Language: en", "User-Agent: bench/submit_path"]
+        if cookies:
+            head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        if body is not None:
+            head += ["Content-Type: application/x-www-form-urlencoded",
+                     f"Content-Length: {len(body)}"]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b""))
+        raw = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    header_block, _, payload = raw.partition(b"\r\n\r\n")
+    lines = header_block.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    chunked = False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name, value = name.strip().lower(), value.strip()
+        if name == "set-cookie" and cookies is not None:
+            pair = value.split(";", 1)[0]
+            key, _, val = pair.partition("=")
+            cookies[key.strip()] = val.strip()
+        elif name == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        payload = _dechunk(payload)
+    return status, payload
+
+
+def _dechunk(data: bytes) -> bytes:
+    out, pos = [], 0
+    while True:
+        end = data.index(b"\r\n", pos)
+        size = int(data[pos:end].split(b";")[0], 16)
+        if size == 0:
+            return b"".join(out)
+        out.append(data[end + 2 : end + 2 + size])
+        pos = end + 2 + size + 2
+
+
+# --------------------------------------------------------------------------- clients
+
+
+class RealClient:
+    """A Dutch supporter who sends the same letters again and again, as new submissions."""
+
+    ok_marker = b"Please check your inbox"
+
+    def __init__(self, port: int, index: int, run_id: str):
+        self.port, self.index, self.run_id = port, index, run_id
+        self.cookies: dict[str, str] = {}
+        self.n = 0
+        self.letters = 0
+
+    async def setup(self):
+        status, page = await http(self.port, "GET", f"/c/{SLUG}?lang=en", cookies=self.cookies)
+        if status != 200:
+            raise RuntimeError(f"campaign page answered {status}")
+        data = {
+            "name": f"Bench Supporter {self.index}",
+            "email": self.email(),
+            "town": "Utrecht",
+            "country": "NL",
+            "postcode": "",
+            "own_words": "My daughter will grow up with whatever we build now.",
+            "csrf_token": csrf_token(page.decode()),
+        }
+        status, page = await http(self.port, "POST", f"/c/{SLUG}?lang=en",
+                                  urlencode(data).encode(), cookies=self.cookies)
+        if status != 200:
+            raise RuntimeError(f"step one answered {status}: {page[:500]!r}")
+        fields = form_fields(page.decode(), "/letters")
+        self.letters = sum(1 for name, _ in fields if name.endswith("-target_id"))
+        if not self.letters:
+            raise RuntimeError("the letters form has no letters")
+        fixed = [(k, v) for k, v in fields if k not in {"form_key", "email", "send", "draft"}]
+        fixed.append(("send", "x"))
+        self.fixed = urlencode(fixed).encode()
+        self.body_bytes = len(self.fixed)
+
+    def email(self) -> str:
+        return f"bench-{self.run_id}-{self.index}-{self.n}@example.org"
+
+    async def one(self):
+        self.n += 1
+        extra = urlencode({"email": self.email(), "form_key": secrets.token_urlsafe(24)})
+        return await http(self.port, "POST", f"/c/{SLUG}/letters?lang=en",
+                          self.fixed + b"&" + extra.encode(), cookies=self.cookies)
+
+
+class MinimalClient:
+    ok_marker = b"stored"
+
+    def __init__(self, port: int, index: int, run_id: str):
+        self.port, self.index, self.run_id = port, index, run_id
+        self.cookies: dict[str, str] = {}
+        self.n = 0
+
+    async def setup(self):
+        status, page = await http(self.port, "GET", "/", cookies=self.cookies)
+        if status != 200:
+            raise RuntimeError(f"minimal page answered {status}")
+        self.token = csrf_token(page.decode())
+        self.body_bytes = 0
+
+    async def one(self):
+        self.n += 1
+        data = {"name": f"Bench Supporter {self.index}",
+                "email": f"bench-{self.run_id}-{self.index}-{self.n}@example.org",
+                "country": "NL", "csrf_token": self.token}
+        return await http(self.port, "POST", "/submit", urlencode(data).encode(),
+                          cookies=self.cookies)
+
+
+# --------------------------------------------------------------------------- driving
+
+
+@dataclass
+class Result:
+    name: str
+    window: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # measured, seconds
+    measured_ok: int = 0
+    measured_errors: int = 0
+    total_ok: int = 0  # warm-up included: what the database should hold
+    total_sent: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+    note: str = ""
+
+    @property
+    def rps(self) -> float:
+        return self.measured_ok / self.window if self.window else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))  # nearest
+        return ordered[rank] * 1000
+
+
+async def drive(name: str, server: Server, client_class, clients: int, warmup: float,
+                seconds: float, max_requests: int, timeout: float, run_id: str) -> Result:
+    result = Result(name)
+    pool = [client_class(server.port, i, run_id) for i in range(clients)]
+    await asyncio.gather(*(c.setup() for c in pool))
+    if isinstance(pool[0], RealClient):
+        result.note = (f"{pool[0].letters} letters per submission, "
+                       f"{pool[0].body_bytes // 1024} KiB per POST")
+    budget = [max_requests]
+    start = time.perf_counter()
+    measure_from, stop_at = start + warmup, start + warmup + seconds
+    records: list[tuple[float, float, bool]] = []
+    cpu: dict[str, float] = {}
+
+    async def mark_measure_start():
+        await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+        cpu["server"], cpu["client"] = server_cpu_seconds(server.process.pid), time.process_time()
+
+    async def run(client):
+        while True:
+            began = time.perf_counter()
+            if began >= stop_at or budget[0] <= 0:
+                return
+            budget[0] -= 1
+            try:
+                status, body = await client.one()
+                ok = status == 200 and client.ok_marker in body
+                kind = None if ok else f"HTTP {status}"
+            except Exception as error:  # noqa: BLE001 - every failure is an error to count
+                ok, kind = False, type(error).__name__
+            ended = time.perf_counter()
+            records.append((began, ended, ok))
+            result.total_sent += 1
+            result.total_ok += ok
+            if kind and began >= measure_from:
+                result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
+
+    await asyncio.wait_for(
+        asyncio.gather(mark_measure_start(), *(run(c) for c in pool)),
+        warmup + seconds + timeout + 30,
+    )
+    measured = [r for r in records if r[0] >= measure_from]
+    result.server_cpu = server_cpu_seconds(server.process.pid) - cpu.get("server", 0.0)
+    result.client_cpu = time.process_time() - cpu.get("client", 0.0)
+    result.window = (max(r[1] for r in measured) - measure_from) if measured else 0.0
+    result.latencies = [r[1] - r[0] for r in measured]
+    result.measured_ok = sum(1 for r in measured if r[2])
+    result.measured_errors = len(measured) - result.measured_ok
+    return result
+
+
+def count_rows(db: Path, *tables: str) -> dict[str, int]:
+    with sqlite3.connect(db) as connection:
+        return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(minimal: Result, real: Result, args) -> bool:
+    rows = [
+        ("requests/s (2xx)", lambda r: f"{r.rps:.1f}"),
+        ("p50 ms", lambda r: f"{r.percentile(50):.1f}"),
+        ("p95 ms", lambda r: f"{r.percentile(95):.1f}"),
+        ("p99 ms", lambda r: f"{r.percentile(99):.1f}"),
+        ("errors (non-200)", lambda r: str(r.measured_errors)),
+        ("requests measured", lambda r: str(len(r.latencies))),
+        ("window s", lambda r: f"{r.window:.1f}"),
+        ("server CPU ms/req", lambda r: f"{1000 * r.server_cpu / max(1, len(r.latencies)):.2f}"),
+        ("client CPU ms/req", lambda r: f"{1000 * r.client_cpu / max(1, len(r.latencies)):.2f}"),
+    ]
+    print()
+    print(f"{'':22}{'minimal app':>16}{'real submit path':>20}")
+    for label, get in rows:
+        print(f"{label:22}{get(minimal):>16}{get(real):>20}")
+    for r in (minimal, real):
+        if r.error_kinds:
+            print(f"errors in {r.name}: {r.error_kinds}")
+    ratio = real.rps / minimal.rps if minimal.rps else 0.0
+    p95 = real.percentile(95)
+    ratio_ok, p95_ok = ratio >= GOAL_RATIO, p95 < GOAL_P95_MS
+    print()
+    print(f"ratio real/minimal requests/s: {ratio:.2f}  (goal >= {GOAL_RATIO})  "
+          f"{'PASS' if ratio_ok else 'FAIL'}")
+    print(f"real p95 at {args.clients} clients: {p95:.1f} ms  (goal < {GOAL_P95_MS:.0f} ms)  "
+          f"{'PASS' if p95_ok else 'FAIL'}")
+    return ratio_ok and p95_ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured time per app")
+    parser.add_argument("--warmup", type=float, default=3.0, help="warm-up time per app")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app")
+    parser.add_argument("--max-requests", type=int, default=200_000,
+                        help="upper bound of timed POSTs per app (warm-up included)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
+    parser.add_argument("--meps-format", default="ep-meps-csv",
+                        help="importer format name for the MEPs CSV")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-submit-"))
+    servers: list[Server] = []
+    run_id = secrets.token_hex(3)
+    try:
+        print(f"submit path benchmark: {os.cpu_count()} CPUs, Python "
+              f"{platform.python_version()}, gunicorn --workers {args.workers} (sync) per app, "
+              f"{args.clients} clients, {args.warmup:g} s warm-up + {args.seconds:g} s measured "
+              f"per app, temp dir {tmp}")
+        print("setting up the real app's database:")
+        env = setup_real(tmp, args.meps_format)
+        servers.append(start_gunicorn("minimal", "minimal_app:create_app()", minimal_env(tmp),
+                                      BENCH, args.workers, tmp, "/"))
+        servers.append(start_gunicorn("real", "webapp:create_app()", env, ROOT, args.workers,
+                                      tmp, f"/c/{SLUG}"))
+        minimal_server, real_server = servers
+        print(f"servers: minimal on 127.0.0.1:{minimal_server.port}, "
+              f"real on 127.0.0.1:{real_server.port}")
+        print("load: one asyncio process in this script, the same client code, connection "
+              "handling and timing for both apps; it shares the CPUs with the servers, so "
+              "both apps pay the same tax.")
+
+        results = {}
+        for name, server, client_class in (("minimal", minimal_server, MinimalClient),
+                                           ("real", real_server, RealClient)):
+            print(f"measuring {name} ...", flush=True)
+            results[name] = asyncio.run(drive(
+                name, server, client_class, args.clients, args.warmup, args.seconds,
+                args.max_requests, args.timeout, run_id))
+            if results[name].note:
+                print(f"  {results[name].note}")
+
+        for server in servers:
+            code = server.stop()
+            if code not in (0, None):
+                print(f"gunicorn {server.name} exited with {code}")
+        servers.clear()
+
+        real_rows = count_rows(Path(env["INSTANCE_PATH"]) / "app.sqlite3",
+                               "submission", "letter", "notice")
+        minimal_rows = count_rows(tmp / "minimal.sqlite3", "submission")
+        passed = report(results["minimal"], results["real"], args)
+        print()
+        for name, rows in (("real", real_rows), ("minimal", minimal_rows)):
+            ok = results[name].total_ok
+            same = rows["submission"] == ok
+            print(f"{name}: successful POSTs (warm-up included) {ok}, stored submissions "
+                  f"{rows['submission']}" + (f", letters {rows['letter']}, notices "
+                                               f"{rows['notice']}" if name == "real" else "")
+                  + f"  {'OK' if same else 'MISMATCH'}")
+            passed = passed and same
+        print()
+        print("overall:", "PASS" if passed else "FAIL")
+        return 0
+    finally:
+        for server in servers:
+            server.stop()
+        for server_log in tmp.glob("gunicorn-*.log"):
+            text = server_log.read_text().strip()
+            if text:
+                print(f"--- {server_log.name} (last lines)\n" + "\n".join(
+                    text.splitlines()[-15:]))
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Rendering letters: compile each campaign template once, render it per target and supporter.
+
+Templates run in the sandbox of `letters.sandbox` and see only read-only views: `supporter`,
+`target`, `campaign`, `summit` and `language`. What a supporter types is passed in as a value and
+never compiled, so Jinja syntax in it comes out literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+
+from representatives.model import Target
+
+from .sandbox import (
+    DEFAULT_LANGUAGE,
+    CampaignView,
+    SecurityError,
+    SupporterView,
+    TargetView,
+    make_environment,
+)
+from .templates import CampaignContent, ContentError, LetterTemplate
+
+__all__ = ["LetterRenderer", "RenderedLetter", "SecurityError", "Supporter", "UnknownCampaign"]
+
+
+@dataclass(frozen=True, slots=True)
+class Supporter:
+    """The person writing; `email` never reaches a template."""
+
+    name: str
+    email: str
+    town: str = ""
+    own_words: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedLetter:
+    """A letter ready to show, copy or send: one-line subject, normalised plain-text body."""
+
+    subject: str
+    body: str
+    language: str
+    fell_back: bool  # True when the target's language had no template and English was used
+
+
+class UnknownCampaign(LookupError):
+    """No campaign with that slug, or no template that fits the target."""
+
+
+def _normalise_body(text: str) -> str:
+    # str methods rather than regular expressions: a regex pass over a whole letter costs
+    # about 20 µs, a fifth of the 100 µs budget for rendering one.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = "\n".join(line.rstrip() for line in lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip("\n") + "\n"
+
+
+def _clean_own_words(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class LetterRenderer:
+    """Renders campaign letters; compile once, render many times."""
+
+    def __init__(self, campaigns: dict[str, CampaignContent]):
+        self._env = make_environment()
+        self._campaigns = campaigns
+        self._compiled: dict[tuple[str, str], tuple[jinja2.Template, jinja2.Template]] = {}
+        self._views: dict[tuple[str, str], CampaignView] = {}
+        for slug, content in campaigns.items():
+            for language, template in content.templates.items():
+                self._compiled[slug, language] = self._compile(template)
+                self._views[slug, language] = CampaignView(title=content.title(language))
+
+    def _compile(self, template: LetterTemplate) -> tuple[jinja2.Template, jinja2.Template]:
+        try:
+            subject = self._env.from_string(template.subject)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError(f"subject: {exc.message}", template.path) from None
+        try:
+            body = self._env.from_string(template.body)
+        except jinja2.TemplateSyntaxError as exc:
+            line = template.body_line + (exc.lineno or 1) - 1
+            raise ContentError(f"template: {exc.message}", template.path, line) from None
+        return subject, body
+
+    def languages(self, campaign_slug: str) -> tuple[str, ...]:
+        """Languages a campaign has a letter in."""
+        return tuple(sorted(self._content(campaign_slug).templates))
+
+    def _content(self, slug: str) -> CampaignContent:
+        try:
+            return self._campaigns[slug]
+        except KeyError:
+            raise UnknownCampaign(f"no campaign {slug!r}") from None
+
+    def _pick(self, content: CampaignContent, kind: str, language: str) -> tuple[str, bool]:
+        template = content.templates.get(language)
+        if template is not None and kind in template.target_kinds:
+            return language, False
+        english = content.templates[DEFAULT_LANGUAGE]
+        if kind in english.target_kinds:
+            return DEFAULT_LANGUAGE, language != DEFAULT_LANGUAGE
+        raise UnknownCampaign(f"campaign {content.slug!r} has no letter for {kind!r} targets")
+
+    def render(
+        self,
+        campaign_slug: str,
+        target: Target,
+        supporter: Supporter,
+        language: str | None = None,
+    ) -> RenderedLetter:
+        """Render the campaign's letter to `target` in `language` (default: the target's)."""
+        content = self._content(campaign_slug)
+        wanted = (language or target.language or DEFAULT_LANGUAGE).lower()
+        used, fell_back = self._pick(content, str(target.kind), wanted)
+        subject_template, body_template = self._compiled[campaign_slug, used]
+        variables = {
+            "supporter": SupporterView(
+                name=supporter.name.strip(),
+                town=supporter.town.strip(),
+                own_words=_clean_own_words(supporter.own_words),
+                country=supporter.country,
+            ),
+            "target": TargetView(
+                name=target.name,
+                given_name=target.given_name or "",
+                family_name=target.family_name or "",
+                honorific=target.honorific or "",
+                kind=str(target.kind),
+                role=target.role,
+                body=target.body,
+                area=target.area or "",
+                country=target.country,
+                _source=target,
+            ),
+            "campaign": self._views[campaign_slug, used],
+            "summit": content.summit,
+            "language": used,
+        }
+        subject = " ".join(subject_template.render(variables).split())  # one line, always
+        body = _normalise_body(body_template.render(variables))
+        return RenderedLetter(subject=subject, body=body, language=used, fell_back=fell_back)

@@ -1,0 +1,1 @@
+"""Who represents whom: Popolo-shaped data, importers and matching. No Flask here."""

@@ -1,0 +1,288 @@
+"""The in-memory index that answers "who represents me?" with dictionary lookups only.
+
+Everything that does not depend on the visitor's input is computed once in the constructor, so
+`match` only normalises the input, looks up precomputed tuples and wraps them in a `Match`.
+
+Areas are named by their label within a country, the same string as `Target.area`: "CA" for the
+state of California, "CA-12" for its 12th congressional district. `parents` says which area
+contains which ("CA-12" is in "CA"), so that a ZIP in CA-12 also finds California's senators.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from .countries import EU_MEMBER_STATES, iso_countries, subdivision_codes
+from .model import (
+    GroupKind,
+    Match,
+    MatchedTarget,
+    PostcodeRequired,
+    Target,
+    TargetGroup,
+    TargetKind,
+    UnknownCountry,
+    UnknownPostcode,
+    UnknownRegion,
+)
+
+GROUP_ORDER = (GroupKind.GOVERNMENT, GroupKind.PARLIAMENT, GroupKind.EUROPEAN_PARLIAMENT)
+_KIND_RANK = {
+    TargetKind.MINISTER: 0,
+    TargetKind.SUMMIT_DELEGATE: 1,
+    TargetKind.MP: 2,
+    TargetKind.MEP: 3,
+}
+_US_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
+_SPACES = re.compile(r"\s+")
+
+AreaKey = tuple[str, str]  # (country, area label)
+
+
+def normalise_postcode(country: str, postcode: str) -> str:
+    """The form postcodes are stored in: no spaces, upper case; US ZIP+4 cut to the 5-digit ZIP."""
+    code = _SPACES.sub("", postcode).upper()
+    if country == "US":
+        found = _US_ZIP.fullmatch(code)
+        if found:
+            return found.group(1)
+    return code
+
+
+class Directory:
+    """Immutable index of targets by country, area and postcode."""
+
+    __slots__ = (
+        "_by_id",
+        "_chains",
+        "_countries",
+        "_national",
+        "_postcodes",
+        "_postcode_hits",
+        "_region_hits",
+        "_region_single_district",
+        "_regions",
+        "_postcode_countries",
+        "_sort_key",
+    )
+
+    def __init__(
+        self,
+        targets: Iterable[Target],
+        *,
+        postcodes: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+        parents: Mapping[str, Mapping[str, str]] | None = None,
+        postcode_countries: Iterable[str] | None = None,
+    ) -> None:
+        """Index `targets`; `postcodes[country][postcode]` and `parents[country][area]` are labels.
+
+        `postcode_countries` are the countries whose parliament is elected by constituency in the
+        data, so that matching them needs a postcode or a region. By default: every country with
+        a member of parliament tied to an area.
+        """
+        postcodes = postcodes or {}
+        parents = parents or {}
+        by_id: dict[str, Target] = {}
+        national: dict[str, dict[GroupKind, list[MatchedTarget]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        in_area: dict[AreaKey, list[Target]] = defaultdict(list)
+        for target in targets:
+            if target.id in by_id:
+                raise ValueError(f"duplicate target id {target.id!r}")
+            by_id[target.id] = target
+            country = target.country
+            if target.kind is TargetKind.MEP:
+                # An MEP answers to the whole member state, whatever their constituency.
+                national[country][target.group].append(
+                    MatchedTarget(target, "eu_member_state", country)
+                )
+            elif target.area is None:
+                national[country][target.group].append(MatchedTarget(target, "country", country))
+            else:
+                in_area[(country, target.area)].append(target)
+
+        if postcode_countries is None:
+            postcode_countries = {
+                t.country for t in by_id.values() if t.kind is TargetKind.MP and t.area is not None
+            }
+        self._postcode_countries = frozenset(postcode_countries)
+        self._by_id = by_id
+        self._countries = frozenset(t.country for t in by_id.values())
+
+        def chain(country: str, area: str) -> tuple[str, ...]:
+            """The area and the areas containing it, innermost first (bounded against cycles)."""
+            found = [area]
+            while len(found) < 10 and (up := parents.get(country, {}).get(found[-1])) is not None:
+                found.append(up)
+            return tuple(found)
+
+        # Most specific first within a kind: the district's member before the state's senators.
+        self._sort_key = {
+            t.id: (
+                _KIND_RANK[t.kind],
+                -len(chain(t.country, t.area)) if t.area else 0,
+                t.area or "",
+                (t.family_name or t.name).casefold(),
+                t.name.casefold(),
+                t.id,
+            )
+            for t in by_id.values()
+        }
+
+        self._national: dict[str, dict[GroupKind, tuple[MatchedTarget, ...]]] = {
+            country: {group: self._sorted(items) for group, items in groups.items()}
+            for country, groups in national.items()
+        }
+
+        def hits(country: str, areas: Iterable[str], reason: str) -> tuple[MatchedTarget, ...]:
+            return self._sorted(
+                MatchedTarget(t, reason, area)
+                for area in areas
+                for t in in_area.get((country, area), ())
+            )
+
+        children: dict[AreaKey, set[str]] = defaultdict(set)
+        for country, links in parents.items():
+            for child, parent in links.items():
+                children[(country, parent)].add(child)
+
+        self._postcodes: dict[str, dict[str, tuple[str, ...]]] = {
+            country: {code: tuple(sorted(set(areas))) for code, areas in table.items()}
+            for country, table in postcodes.items()
+        }
+        known_areas = set(in_area) | {
+            (country, area)
+            for country, table in self._postcodes.items()
+            for areas in table.values()
+            for area in areas
+        }
+        self._chains = {(country, area): chain(country, area) for country, area in known_areas}
+        self._postcode_hits = {
+            key: hits(key[0], areas, "postcode") for key, areas in self._chains.items()
+        }
+
+        # A region is an ISO 3166-2 subdivision or any area that contains others in the data.
+        self._regions: dict[str, frozenset[str]] = {}
+        self._region_hits: dict[AreaKey, tuple[MatchedTarget, ...]] = {}
+        self._region_single_district: set[AreaKey] = set()
+        for country in self._postcode_countries:
+            prefix = f"{country}-"
+            labels = {code.removeprefix(prefix) for code in subdivision_codes(country)}
+            labels |= {parent for (c, parent) in children if c == country}
+            self._regions[country] = frozenset(labels)
+            for label in labels:
+                areas = [label]
+                below = children.get((country, label), set())
+                # Where the region has a single district (Alaska, Wyoming), the region alone
+                # fully determines the district, so its member comes too.
+                if len(below) == 1:
+                    areas.extend(below)
+                    self._region_single_district.add((country, label))
+                self._region_hits[(country, label)] = hits(country, areas, "region")
+
+    def _sorted(self, items: Iterable[MatchedTarget]) -> tuple[MatchedTarget, ...]:
+        seen: dict[str, MatchedTarget] = {}
+        for item in items:
+            seen.setdefault(item.target.id, item)
+        return tuple(sorted(seen.values(), key=lambda m: self._sort_key[m.target.id]))
+
+    def countries(self) -> frozenset[str]:
+        """Countries with at least one target."""
+        return self._countries
+
+    def get(self, target_id: str) -> Target | None:
+        """The target with this id, or None."""
+        return self._by_id.get(target_id)
+
+    def needs_postcode(self, country: str) -> bool:
+        """Whether matching this country needs a postcode (or at least a region)."""
+        return country.strip().upper() in self._postcode_countries
+
+    def match(self, country: str, postcode: str | None = None, region: str | None = None) -> Match:
+        """The targets for a visitor in `country`, narrowed by `postcode` or `region` if needed."""
+        country = (country or "").strip().upper()
+        if country not in iso_countries():
+            raise UnknownCountry(country)
+        postcode = (postcode or "").strip() or None
+        region = (region or "").strip() or None
+        national = self._national.get(country, {})
+        notes: list[str] = []
+        candidate_areas: tuple[str, ...] = ()
+        local: tuple[MatchedTarget, ...] = ()
+
+        # Postcode and region only matter where representatives are elected by area; elsewhere
+        # a form that always sends them must still work.
+        if country in self._postcode_countries:
+            if postcode is not None:
+                code = normalise_postcode(country, postcode)
+                areas = self._postcodes.get(country, {}).get(code)
+                if not areas:
+                    raise UnknownPostcode(postcode)
+                if region is not None and len(areas) > 1:
+                    # A ZIP across a state line: the visitor's state tells which side they are on.
+                    label = self._region_label(country, region)
+                    narrowed = tuple(a for a in areas if self._within(country, a, label))
+                    areas = narrowed or areas
+                if len(areas) > 1:
+                    notes.append("postcode_spans_areas")
+                    candidate_areas = areas
+                if len(areas) == 1:
+                    local = self._postcode_hits.get((country, areas[0]), ())
+                else:
+                    local = self._sorted(
+                        hit
+                        for area in areas
+                        for hit in self._postcode_hits.get((country, area), ())
+                    )
+            elif region is not None:
+                label = self._region_label(country, region)
+                local = self._region_hits.get((country, label), ())
+                if (country, label) not in self._region_single_district:
+                    notes.append("postcode_for_district")
+            else:
+                raise PostcodeRequired(country)
+
+        groups = []
+        for kind in GROUP_ORDER:
+            members = national.get(kind, ())
+            extra = tuple(m for m in local if m.target.group is kind)
+            if extra:
+                members = self._sorted(members + extra) if members else extra
+            if members:
+                groups.append(TargetGroup(kind, members))
+
+        present = {g.kind for g in groups}
+        if not groups:
+            notes.insert(0, "no_data")
+        else:
+            if GroupKind.GOVERNMENT not in present:
+                notes.append("no_government_data")
+            if GroupKind.PARLIAMENT not in present:
+                notes.append("no_parliament_data")
+            if country in EU_MEMBER_STATES and GroupKind.EUROPEAN_PARLIAMENT not in present:
+                notes.append("no_european_parliament_data")
+        return Match(
+            country=country,
+            groups=tuple(groups),
+            notes=tuple(notes),
+            candidate_areas=candidate_areas,
+        )
+
+    def _region_label(self, country: str, region: str) -> str:
+        """ "US-CA", "us-ca" or "CA" -> "CA"; UnknownRegion if it is not one of the country's."""
+        code = _SPACES.sub("", region).upper()
+        if "-" in code:
+            prefix, _, label = code.partition("-")
+            if prefix != country:
+                raise UnknownRegion(region)
+        else:
+            label = code
+        if label not in self._regions.get(country, ()):
+            raise UnknownRegion(region)
+        return label
+
+    def _within(self, country: str, area: str, region: str) -> bool:
+        return region in self._chains.get((country, area), (area,))

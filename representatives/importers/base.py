@@ -1,0 +1,602 @@
+"""What every importer shares: the report, reading files safely, validating, and writing a diff.
+
+An importer only parses and validates its format into a `Dataset` of plain rows. `apply` then
+compares that with what the database holds and writes the difference in bulk, so that each
+format's module stays about the format and the history rules live in one place:
+
+- nothing is written when any row was rejected, unless the caller asks for a partial import;
+- people the same source listed before but no longer lists are retired, never deleted; their
+  memberships get an end date and their contacts a `retired_at`, so bounce history survives;
+- a re-import of an unchanged file changes no row (0 added, 0 updated).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from database import utcnow
+
+from ..tables import (
+    Area,
+    ContactDetail,
+    ImportRun,
+    Membership,
+    Organization,
+    Person,
+    PostcodeArea,
+    Summit,
+    SummitParticipation,
+)
+
+Rejection = tuple[int | str, str]  # (line, row number or record name; 0 for the whole file, why)
+
+# A clean import that would retire more than this share of a source's people is refused unless
+# the caller confirms: a file cut short at a row boundary parses fine and would otherwise retire
+# everyone after the cut. After an election, staff pass `allow_mass_retirement=True`.
+MASS_RETIREMENT_SHARE = 0.5
+MASS_RETIREMENT_MIN_PEOPLE = 20
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    source: str
+    path: str
+    added: int = 0  # people, summits, participation rows and postcodes that were new
+    updated: int = 0  # of those, ones that changed (a person counts once for all their rows)
+    retired: int = 0  # people retired, and rows the source no longer lists removed
+    rejected: list[Rejection] = field(default_factory=list)
+    # Imported, but with a part left out: a malformed optional field (e.g. a contact form URL
+    # with a typo) is dropped rather than holding back the person or the whole file.
+    warnings: list[Rejection] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+    # Per table: {"person": {"added": 3, "updated": 1, "retired": 0}, ...}
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self) -> str:
+        """One line for a log or a staff page."""
+        state = "dry run" if self.dry_run else ("written" if self.written else "nothing written")
+        return (
+            f"{self.source}: {self.added} added, {self.updated} updated, {self.retired} retired, "
+            f"{len(self.rejected)} rejected, {len(self.warnings)} warnings "
+            f"({state}, {self.seconds:.2f} s)"
+        )
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; reported as a rejection of line 0."""
+
+
+@dataclass
+class Dataset:
+    """One import's parsed rows, keyed as the database keys them."""
+
+    organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memberships: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Keyed by (person_id, organization_id, kind, value).
+    contacts: dict[tuple[str | None, str | None, str, str], dict[str, Any]] = field(
+        default_factory=dict
+    )
+    postcodes: set[tuple[str, str, str]] = field(default_factory=set)
+    summits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Keyed by (summit_id, country, document).
+    participations: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)
+
+    def reject(self, where: int | str, reason: str) -> None:
+        self.rejected.append((where, reason))
+
+    def warn(self, where: int | str, reason: str) -> None:
+        self.warnings.append((where, reason))
+
+    def add_contact(
+        self,
+        kind: str,
+        value: str,
+        *,
+        person_id: str | None = None,
+        organization_id: str | None = None,
+        label: str | None = None,
+        source_url: str | None = None,
+        verified_on: date | None = None,
+    ) -> None:
+        key = (person_id, organization_id, kind, value)
+        self.contacts[key] = {
+            "person_id": person_id,
+            "organization_id": organization_id,
+            "kind": kind,
+            "value": value,
+            "label": label,
+            "source_url": source_url,
+            "verified_on": verified_on,
+        }
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_text(path: str | Path) -> str:
+    """The file as text; FileProblem unless it is readable UTF-8 (a BOM is allowed)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise FileProblem(f"cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileProblem(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line} "
+            "(save the file as UTF-8; was it exported as Latin-1 or Windows-1252?)"
+        ) from exc
+
+
+def read_csv(
+    text: str, required: tuple[str, ...], dataset: Dataset
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line, row) for each well-formed row; reject short or long rows as they come.
+
+    FileProblem if a required column is missing or the quoting is broken (a file cut off inside
+    a quoted field).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise FileProblem("the file is empty") from None
+    except csv.Error as exc:
+        raise FileProblem(f"line 1: {exc}") from exc
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise FileProblem(f"missing column(s): {', '.join(missing)}")
+    width = len(header)
+    try:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line
+            if len(row) != width:
+                dataset.reject(
+                    reader.line_num,
+                    f"{len(row)} fields where the header has {width} (a truncated or misquoted "
+                    "row)",
+                )
+                continue
+            yield reader.line_num, {h: v.strip() for h, v in zip(header, row, strict=True)}
+    except csv.Error as exc:
+        raise FileProblem(f"line {reader.line_num}: {exc} (is the file truncated?)") from exc
+
+
+# --- validating ----------------------------------------------------------------------------
+
+
+def email_problem(value: str) -> str | None:
+    """Why `value` is not a usable email address, or None."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"bad email {value!r}: {exc}"
+    return None
+
+
+def url_problem(value: str) -> str | None:
+    """Why `value` is not an http(s) URL, or None."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        return f"bad URL {value!r}"
+    return None
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from ISO text (or a date YAML already parsed); ValueError if malformed."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_PERSON_COLUMNS = ("name", "given_name", "family_name", "honorific_prefix", "gender")
+_ORGANIZATION_COLUMNS = ("name", "classification", "country")
+_AREA_COLUMNS = ("name", "country", "classification", "parent_id", "ocd_id")
+_MEMBERSHIP_COLUMNS = (
+    "person_id",
+    "organization_id",
+    "kind",
+    "role",
+    "country",
+    "area_id",
+    "language",
+    "party",
+    "start_date",
+    "source_url",
+    "verified_on",
+)
+_CONTACT_COLUMNS = ("label", "source_url", "verified_on")
+_SUMMIT_COLUMNS = ("name", "host_country", "city", "start_date", "end_date", "source_url")
+_PARTICIPATION_COLUMNS = ("status", "source_url", "note")
+
+
+@dataclass
+class _Changes:
+    """What one table needs: rows to insert, rows to update by key, rows to retire or delete."""
+
+    inserts: list[dict] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)
+    retires: list[dict] = field(default_factory=list)
+    deletes: list[dict] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.inserts),
+            "updated": len(self.updates),
+            "retired": len(self.retires) + len(self.deletes),
+        }
+
+
+@dataclass
+class _Plan:
+    source: str
+    now: datetime
+    retiring: bool  # False for a partial import: absence from it proves nothing
+    tables: dict[str, _Changes] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)  # people with any changed row of their own
+    active_people: int = 0  # people this source listed before the import, for the safety check
+
+    def __getitem__(self, table: str) -> _Changes:
+        return self.tables.setdefault(table, _Changes())
+
+    def stamp(self, row: dict, *, new: bool) -> dict:
+        row = {**row, "source": self.source, "updated_at": self.now}
+        if new:
+            row["created_at"] = self.now
+        return row
+
+
+def _rows(session: Session, *columns) -> list[dict[str, Any]]:
+    return [dict(row) for row in session.execute(select(*columns)).mappings()]
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any], columns: tuple[str, ...]) -> bool:
+    return any(old[c] != new[c] for c in columns)
+
+
+def _columns(model, names: tuple[str, ...]) -> list:
+    return [getattr(model, name) for name in names]
+
+
+def _plan_shared(plan: _Plan, session: Session, table: str, model, new: dict, columns) -> None:
+    """Bodies, areas and summits: shared between sources and kept for history, never retired."""
+    changes = plan[table]
+    old = {r["id"]: r for r in _rows(session, model.id, *_columns(model, columns))}
+    for key, row in new.items():
+        if key not in old:
+            changes.inserts.append(plan.stamp({"id": key, **row}, new=True))
+        elif _changed(old[key], row, columns):
+            changes.updates.append(plan.stamp({"id": key, **row}, new=False))
+
+
+def _plan_people(plan: _Plan, session: Session, new: dict) -> None:
+    """New, changed, back after a retirement, or gone from this source (retired)."""
+    changes = plan["person"]
+    old_people = {
+        r["id"]: r
+        for r in _rows(
+            session, Person.id, Person.source, Person.retired_at,
+            *_columns(Person, _PERSON_COLUMNS),
+        )
+    }  # fmt: skip
+    # A row another source wrote with the same content stays theirs: two sources listing the
+    # same minister must not take the row from each other on every import.
+    for key, row in new.items():
+        old = old_people.get(key)
+        if old is None:
+            changes.inserts.append(plan.stamp({"id": key, **row, "retired_at": None}, new=True))
+        elif _changed(old, row, _PERSON_COLUMNS) or old["retired_at"] is not None:
+            changes.updates.append(plan.stamp({"id": key, **row, "retired_at": None}, new=False))
+            plan.touched.add(key)
+    if plan.retiring:
+        changes.retires = [
+            {"id": key, "retired_at": plan.now, "updated_at": plan.now}
+            for key, old in old_people.items()
+            if old["source"] == plan.source and old["retired_at"] is None and key not in new
+        ]
+    plan.active_people = sum(
+        1 for old in old_people.values() if old["source"] == plan.source and not old["retired_at"]
+    )
+
+
+def _plan_memberships(plan: _Plan, session: Session, new: dict) -> None:
+    """Memberships end rather than disappear; one that comes back is reopened."""
+    changes = plan["membership"]
+    old_memberships = {
+        r["id"]: r
+        for r in _rows(
+            session, Membership.id, Membership.source, Membership.end_date,
+            *_columns(Membership, _MEMBERSHIP_COLUMNS),
+        )
+    }  # fmt: skip
+    for key, row in new.items():
+        old = old_memberships.get(key)
+        if old is None:
+            changes.inserts.append(plan.stamp({"id": key, **row, "end_date": None}, new=True))
+        elif _changed(old, row, _MEMBERSHIP_COLUMNS) or old["end_date"] is not None:
+            changes.updates.append(plan.stamp({"id": key, **row, "end_date": None}, new=False))
+        else:
+            continue
+        plan.touched.add(row["person_id"])
+    if plan.retiring:
+        for key, old in old_memberships.items():
+            if old["source"] == plan.source and old["end_date"] is None and key not in new:
+                changes.retires.append(
+                    {"id": key, "end_date": plan.now.date(), "updated_at": plan.now}
+                )
+                plan.touched.add(old["person_id"])
+
+
+def _plan_contacts(plan: _Plan, session: Session, new: dict) -> None:
+    """Matched on (owner, kind, value); `bounced_at` belongs to the delivery side, kept as is."""
+    changes = plan["contact_detail"]
+    old_contacts = {
+        (r["person_id"], r["organization_id"], r["kind"], r["value"]): r
+        for r in _rows(
+            session, ContactDetail.id, ContactDetail.person_id, ContactDetail.organization_id,
+            ContactDetail.kind, ContactDetail.value, ContactDetail.source,
+            ContactDetail.retired_at, *_columns(ContactDetail, _CONTACT_COLUMNS),
+        )
+    }  # fmt: skip
+    for key, row in new.items():
+        old = old_contacts.get(key)
+        if old is None:
+            changes.inserts.append(
+                plan.stamp({**row, "bounced_at": None, "retired_at": None}, new=True)
+            )
+        elif _changed(old, row, _CONTACT_COLUMNS) or old["retired_at"] is not None:
+            update_row = {"id": old["id"], **{c: row[c] for c in _CONTACT_COLUMNS}}
+            changes.updates.append(plan.stamp({**update_row, "retired_at": None}, new=False))
+        else:
+            continue
+        if row["person_id"]:
+            plan.touched.add(row["person_id"])
+    if plan.retiring:
+        for key, old in old_contacts.items():
+            if old["source"] == plan.source and old["retired_at"] is None and key not in new:
+                changes.retires.append(
+                    {"id": old["id"], "retired_at": plan.now, "updated_at": plan.now}
+                )
+                if old["person_id"]:
+                    plan.touched.add(old["person_id"])
+
+
+def _plan_participations(plan: _Plan, session: Session, new: dict) -> None:
+    """Facts a source may correct: rows it stopped listing are deleted."""
+    changes = plan["summit_participation"]
+    old_rows = {
+        (r["summit_id"], r["country"], r["document"]): r
+        for r in _rows(
+            session, SummitParticipation.id, SummitParticipation.summit_id,
+            SummitParticipation.country, SummitParticipation.document,
+            SummitParticipation.source, *_columns(SummitParticipation, _PARTICIPATION_COLUMNS),
+        )
+    }  # fmt: skip
+    for key, row in new.items():
+        old = old_rows.get(key)
+        if old is None:
+            keyed = {"summit_id": key[0], "country": key[1], "document": key[2], **row}
+            changes.inserts.append(plan.stamp(keyed, new=True))
+        elif _changed(old, row, _PARTICIPATION_COLUMNS):
+            changes.updates.append(plan.stamp({"id": old["id"], **row}, new=False))
+    if plan.retiring:
+        changes.deletes = [
+            {"pid": old["id"]}
+            for key, old in old_rows.items()
+            if old["source"] == plan.source and key not in new
+        ]
+
+
+def _plan_postcodes(plan: _Plan, session: Session, new: set) -> None:
+    """A plain set: rows this source wrote and no longer lists are deleted."""
+    changes = plan["postcode_area"]
+    old_codes = {
+        (r.country, r.postcode, r.area_id): r.source
+        for r in session.execute(
+            select(
+                PostcodeArea.country, PostcodeArea.postcode, PostcodeArea.area_id,
+                PostcodeArea.source,
+            )
+        )
+    }  # fmt: skip
+    changes.inserts = [
+        {"country": c, "postcode": p, "area_id": a, "source": plan.source}
+        for (c, p, a) in new
+        if (c, p, a) not in old_codes
+    ]
+    if plan.retiring:
+        changes.deletes = [
+            {"c": c, "p": p, "a": a}
+            for (c, p, a), owner in old_codes.items()
+            if owner == plan.source and (c, p, a) not in new
+        ]
+
+
+def _write(plan: _Plan, session: Session) -> None:
+    """Bulk statements, parents before children."""
+
+    def insert_rows(model, rows: list[dict]) -> None:
+        if rows:
+            session.execute(insert(model), rows)
+
+    def update_rows(model, rows: list[dict]) -> None:
+        # ORM "bulk UPDATE by primary key": one executemany per set of keys.
+        if rows:
+            session.execute(update(model), rows)
+
+    insert_rows(Area, _parents_first(plan["area"].inserts))
+    update_rows(Area, plan["area"].updates)
+    for table, model in (
+        ("organization", Organization),
+        ("summit", Summit),
+        ("person", Person),
+        ("membership", Membership),
+        ("contact_detail", ContactDetail),
+        ("summit_participation", SummitParticipation),
+    ):
+        insert_rows(model, plan[table].inserts)
+        update_rows(model, plan[table].updates)
+        update_rows(model, plan[table].retires)
+    if deletes := plan["summit_participation"].deletes:
+        table = SummitParticipation.__table__
+        session.execute(table.delete().where(table.c.id == bindparam("pid")), deletes)
+    if deletes := plan["postcode_area"].deletes:
+        table = PostcodeArea.__table__
+        session.execute(
+            table.delete().where(
+                and_(
+                    table.c.country == bindparam("c"),
+                    table.c.postcode == bindparam("p"),
+                    table.c.area_id == bindparam("a"),
+                )
+            ),
+            deletes,
+        )
+    insert_rows(PostcodeArea, plan["postcode_area"].inserts)
+
+
+def _parents_first(rows: list[dict]) -> list[dict]:
+    """Order area rows so that a parent is inserted before the areas inside it."""
+    pending = {r["id"]: r for r in rows}
+    done: list[dict] = []
+    while pending:
+        ready = [r for r in pending.values() if r["parent_id"] not in pending]
+        if not ready:  # a cycle; let the database report it
+            ready = list(pending.values())
+        for row in ready:
+            done.append(row)
+            del pending[row["id"]]
+    return done
+
+
+def apply(
+    session: Session,
+    source: str,
+    path: str | Path,
+    dataset: Dataset,
+    *,
+    dry_run: bool = False,
+    partial: bool = False,
+    allow_mass_retirement: bool = False,
+    started: float | None = None,
+) -> ImportReport:
+    """Write `dataset` as the current state of `source`; the caller commits."""
+    started = time.perf_counter() if started is None else started
+    report = ImportReport(source=source, path=str(path), dry_run=dry_run)
+    report.rejected = list(dataset.rejected)
+    report.warnings = list(dataset.warnings)
+    if report.rejected and not partial:
+        report.seconds = time.perf_counter() - started
+        return report
+
+    plan = _Plan(source=source, now=utcnow(), retiring=not partial)
+    _plan_shared(plan, session, "organization", Organization, dataset.organizations,
+                 _ORGANIZATION_COLUMNS)  # fmt: skip
+    _plan_shared(plan, session, "area", Area, dataset.areas, _AREA_COLUMNS)
+    _plan_shared(plan, session, "summit", Summit, dataset.summits, _SUMMIT_COLUMNS)
+    _plan_people(plan, session, dataset.people)
+    retiring, active = len(plan["person"].retires), plan.active_people
+    if (
+        not allow_mass_retirement
+        and active >= MASS_RETIREMENT_MIN_PEOPLE
+        and retiring > active * MASS_RETIREMENT_SHARE
+    ):
+        report.rejected.append(
+            (
+                0,
+                f"this import would retire {retiring} of the {active} people this source "
+                "lists now; if the file is complete (after an election), import it again "
+                "with allow_mass_retirement",
+            )
+        )
+        report.seconds = time.perf_counter() - started
+        return report
+    _plan_memberships(plan, session, dataset.memberships)
+    _plan_contacts(plan, session, dataset.contacts)
+    _plan_participations(plan, session, dataset.participations)
+    _plan_postcodes(plan, session, dataset.postcodes)
+
+    # The headline counts records a person reads as one: a person with all their roles and
+    # contacts, a summit, a participation row, a postcode row.
+    records = ("person", "summit", "summit_participation", "postcode_area")
+    added_people = {r["id"] for r in plan["person"].inserts}
+    retired_people = {r["id"] for r in plan["person"].retires}
+    report.counts = {table: changes.counts() for table, changes in plan.tables.items()}
+    report.added = sum(report.counts[t]["added"] for t in records)
+    report.updated = len(plan.touched - added_people - retired_people) + sum(
+        report.counts[t]["updated"] for t in ("summit", "summit_participation")
+    )
+    report.retired = sum(report.counts[t]["retired"] for t in records)
+    if dry_run:
+        report.seconds = time.perf_counter() - started
+        return report
+
+    _write(plan, session)
+    session.add(
+        ImportRun(
+            source=source,
+            path=str(path),
+            finished_at=utcnow(),
+            added=report.added,
+            updated=report.updated,
+            retired=report.retired,
+            rejected=len(report.rejected),
+        )
+    )
+    session.flush()
+    # Bulk statements bypass the identity map; objects the caller holds must be reloaded.
+    session.expire_all()
+    report.written = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def rejected_file(
+    source: str, path: str | Path, problem: FileProblem, *, dry_run: bool, started: float
+) -> ImportReport:
+    """The report for a file that could not be read at all."""
+    return ImportReport(
+        source=source,
+        path=str(path),
+        rejected=[(0, str(problem))],
+        dry_run=dry_run,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def slugify(text: str) -> str:
+    """'Peter Kyle' -> 'peter-kyle': ASCII, lower case, for stable ids made from names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -1,0 +1,127 @@
+"""Members of the European Parliament from the mepwatch `meps.csv` (TechToThePeople/mep)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..countries import EU_MEMBER_STATES, MAIN_LANGUAGE
+from ..model import ChannelKind, TargetKind
+from .base import (
+    Dataset,
+    FileProblem,
+    ImportReport,
+    apply,
+    email_problem,
+    parse_date,
+    read_csv,
+    read_text,
+    rejected_file,
+)
+
+SOURCE = "ep-meps-csv"
+ORGANIZATION_ID = "ep"
+REQUIRED_COLUMNS = ("epid", "country", "first_name", "last_name", "email")
+_GENDERS = {"M": "male", "F": "female"}
+
+
+def _phone(value: str) -> str:
+    """The CSV writes international numbers with a 00 prefix; tel: links want +."""
+    return "+" + value[2:] if value.startswith("00") else value
+
+
+def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None = None) -> Dataset:
+    """Validate the CSV text into a Dataset; FileProblem if the file as a whole is unusable."""
+    data = Dataset()
+    data.organizations[ORGANIZATION_ID] = {
+        "name": "European Parliament",
+        "classification": "european_parliament",
+        "country": "EU",
+    }
+    first_seen: dict[str, int] = {}
+    for line, row in read_csv(text, REQUIRED_COLUMNS, data):
+        epid = row["epid"]
+        if not epid.isdigit():
+            data.reject(line, f"bad epid {epid!r}: expected digits")
+            continue
+        person_id = f"mep:{epid}"
+        if epid in first_seen:
+            data.reject(line, f"duplicate id {person_id} (first on line {first_seen[epid]})")
+            continue
+        first_seen[epid] = line
+        problems = []
+        country = row["country"].upper()
+        if country not in EU_MEMBER_STATES:
+            problems.append(f"unknown country {row['country']!r}: not an EU member state code")
+        given, family = row["first_name"], row["last_name"]
+        if not given or not family:
+            problems.append("first_name and last_name are required")
+        email = row["email"]
+        if email and (problem := email_problem(email)):
+            problems.append(problem)
+        try:
+            since = parse_date(row.get("since"))
+        except ValueError:
+            problems.append(f"bad date in 'since': {row.get('since')!r}")
+        if problems:
+            data.reject(line, "; ".join(problems))
+            continue
+        # The data writes family names in capitals, as the Parliament does; keep them as given
+        # so that the letters package decides how to print them.
+        data.people[person_id] = {
+            "name": f"{given} {family}",
+            "given_name": given,
+            "family_name": family,
+            "honorific_prefix": None,
+            "gender": _GENDERS.get(row.get("gender", "").upper()),
+        }
+        data.memberships[f"{person_id}@{ORGANIZATION_ID}"] = {
+            "person_id": person_id,
+            "organization_id": ORGANIZATION_ID,
+            "kind": TargetKind.MEP.value,
+            "role": "Member of the European Parliament",
+            "country": country,
+            "area_id": None,
+            "language": MAIN_LANGUAGE[country],
+            "party": row.get("party") or None,
+            "start_date": since,
+            "source_url": source_url,
+            "verified_on": as_of,
+        }
+        channel = {"person_id": person_id, "source_url": source_url, "verified_on": as_of}
+        if email:
+            data.add_contact(ChannelKind.EMAIL.value, email, **channel)
+        if phone := row.get("phone"):
+            data.add_contact(ChannelKind.PHONE.value, _phone(phone), **channel)
+    return data
+
+
+def import_meps(
+    session: Session,
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    partial: bool = False,
+    allow_mass_retirement: bool = False,
+    source_url: str | None = None,
+    as_of: date | None = None,
+) -> ImportReport:
+    """Import `meps.csv`; `source_url`/`as_of` record where and when the file was taken."""
+    started = time.perf_counter()
+    try:
+        data = parse_meps(read_text(path), source_url=source_url, as_of=as_of)
+    except FileProblem as problem:
+        return rejected_file(SOURCE, path, problem, dry_run=dry_run, started=started)
+    return apply(
+        session,
+        SOURCE,
+        path,
+        data,
+        dry_run=dry_run,
+        partial=partial,
+        allow_mass_retirement=allow_mass_retirement,
+        started=started,
+    )

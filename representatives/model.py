@@ -1,0 +1,135 @@
+"""The in-memory shapes that matching returns and the rest of the app reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class TargetKind(StrEnum):
+    SUMMIT_DELEGATE = "summit_delegate"
+    MINISTER = "minister"
+    MP = "mp"
+    MEP = "mep"
+
+
+class ChannelKind(StrEnum):
+    EMAIL = "email"
+    CONTACT_FORM = "contact_form"
+    POST = "post"
+    PHONE = "phone"
+
+
+class GroupKind(StrEnum):
+    """How targets are grouped on the page, in this order."""
+
+    GOVERNMENT = "government"  # summit delegation and ministers responsible for AI
+    PARLIAMENT = "parliament"  # national members of parliament
+    EUROPEAN_PARLIAMENT = "european_parliament"
+
+
+GROUP_OF_KIND = {
+    TargetKind.SUMMIT_DELEGATE: GroupKind.GOVERNMENT,
+    TargetKind.MINISTER: GroupKind.GOVERNMENT,
+    TargetKind.MP: GroupKind.PARLIAMENT,
+    TargetKind.MEP: GroupKind.EUROPEAN_PARLIAMENT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    kind: ChannelKind
+    value: str
+    source_url: str | None = None
+    verified_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A person a letter can be addressed to, in one role."""
+
+    id: str  # stable across imports, e.g. "mep:197490" or "us:S000033"
+    name: str
+    kind: TargetKind
+    role: str  # e.g. "Member of the European Parliament"
+    body: str  # e.g. "European Parliament", "Department for Science, Innovation and Technology"
+    country: str  # ISO 3166-1 alpha-2
+    language: str  # the language letters to this person are written in (ISO 639-1)
+    channels: tuple[Channel, ...] = ()
+    given_name: str | None = None
+    family_name: str | None = None
+    honorific: str | None = None  # as the data gives it: "Dr", "Sen.", "Prof."
+    gender: str | None = None  # "female" / "male" only where the data says so
+    area: str | None = None  # constituency or district label, e.g. "CA-12"
+    party: str | None = None
+
+    def channel(self, kind: ChannelKind) -> Channel | None:
+        return next((c for c in self.channels if c.kind == kind), None)
+
+    @property
+    def email(self) -> str | None:
+        found = self.channel(ChannelKind.EMAIL)
+        return found.value if found else None
+
+    @property
+    def contact_form(self) -> str | None:
+        found = self.channel(ChannelKind.CONTACT_FORM)
+        return found.value if found else None
+
+    @property
+    def group(self) -> GroupKind:
+        return GROUP_OF_KIND[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedTarget:
+    target: Target
+    # Why this person was chosen, as a code the web layer translates ("country", "postcode",
+    # "region", "eu_member_state") with the area it matched on.
+    reason: str
+    matched_on: str
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroup:
+    kind: GroupKind
+    targets: tuple[MatchedTarget, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    country: str
+    groups: tuple[TargetGroup, ...]
+    # Codes the web layer explains: "no_data" (nothing for this country), "no_government_data",
+    # "no_parliament_data", "no_european_parliament_data" (an EU member state without MEP data),
+    # "postcode_spans_areas" (every candidate returned, pick yours), "postcode_for_district"
+    # (a region gave the region's members; a postcode would also give the district's member).
+    notes: tuple[str, ...] = ()
+    candidate_areas: tuple[str, ...] = field(default=())
+
+    @property
+    def targets(self) -> tuple[MatchedTarget, ...]:
+        return tuple(t for g in self.groups for t in g.targets)
+
+
+class MatchError(ValueError):
+    """Input that cannot be matched; `code` is translated by the web layer."""
+
+    code = "match_error"
+
+
+class UnknownCountry(MatchError):
+    code = "unknown_country"
+
+
+class PostcodeRequired(MatchError):
+    code = "postcode_required"
+
+
+class UnknownPostcode(MatchError):
+    code = "unknown_postcode"
+
+
+class UnknownRegion(MatchError):
+    code = "unknown_region"

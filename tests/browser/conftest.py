@@ -1,0 +1,103 @@
+"""Headless Chromium (Debian's, through Playwright) against the real app on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.conftest import require_or_skip
+from tests.webapp.conftest import make_config, sqlite_template  # noqa: F401  (a fixture)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Short, so that a broken page fails fast instead of hanging the run.
+TIMEOUT_MS = 5_000
+NAVIGATION_TIMEOUT_MS = 10_000
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Keep the access log out of the test output; errors are still logged."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@dataclass
+class LiveApp:
+    app: object
+    base_url: str
+
+    def session(self):
+        return self.app.extensions["database"].session_factory()
+
+
+@pytest.fixture
+def live_app(sqlite_template, tmp_path) -> Iterator[LiveApp]:  # noqa: F811
+    """The app on a fresh copy of the migrated SQLite file, served by werkzeug in a thread."""
+    from webapp import create_app
+
+    path = tmp_path / "app.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = create_app(make_config(tmp_path, f"sqlite:///{path}"))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    try:
+        yield LiveApp(app=app, base_url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["database"].dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_or_skip(
+        CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context(browser, live_app):
+    context = browser.new_context(base_url=live_app.base_url, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    # Also catches what the Content-Security-Policy blocks.
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    assert not errors, f"errors in the browser console: {errors}"

@@ -1,0 +1,280 @@
+"""Rendering letters: per kind of target and language, fallback, supporter text, the sandbox."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from letters.rendering import LetterRenderer, SecurityError, Supporter, UnknownCampaign
+from letters.templates import load_campaign_dir
+from representatives.model import TargetKind
+
+from .conftest import CAMPAIGN, make_target, write_campaign
+
+K = TargetKind
+ASKS = {
+    ("en", K.SUMMIT_DELEGATE): "Will you propose that negotiations on such a treaty be put on "
+    "the agenda of the next summit, and support them there?",
+    ("en", K.MINISTER): "Will you make sure that the government proposes putting negotiations "
+    "on such a treaty on the agenda of the next summit",
+    ("en", K.MP): "Will you ask the government to put negotiations on such a treaty on the "
+    "agenda of the next summit, for example through written questions or a motion?",
+    ("en", K.MEP): "Will you call on the European Commission and the Council to put negotiations "
+    "on such a treaty on the agenda of the next summit on behalf of the European Union",
+    ("nl", K.SUMMIT_DELEGATE): "Wilt u voorstellen om onderhandelingen over zo'n verdrag op de "
+    "agenda van de volgende top te zetten, en ze daar steunen?",
+    ("nl", K.MINISTER): "Wilt u ervoor zorgen dat de regering voorstelt",
+    ("nl", K.MP): "Wilt u de regering vragen om onderhandelingen over zo'n verdrag op de agenda "
+    "van de volgende top te zetten, bijvoorbeeld met schriftelijke vragen of een motie?",
+    ("nl", K.MEP): "Wilt u de Europese Commissie en de Raad oproepen om namens de Europese Unie",
+}
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.mark.parametrize(("language", "kind"), list(ASKS))
+def test_each_kind_gets_its_own_ask(renderer, supporter, language, kind):
+    target = make_target(kind=kind, language=language)
+    letter = renderer.render(CAMPAIGN, target, supporter)
+    assert letter.language == language and not letter.fell_back
+    assert ASKS[language, kind] in letter.body
+    # Exactly one ask: none of the other kinds' sentences slipped in.
+    others = [ask for (lang, k), ask in ASKS.items() if lang == language and k != kind]
+    assert not any(ask in letter.body for ask in others)
+    assert 250 <= word_count(letter.body) <= 350
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de", "fr", "es"])
+@pytest.mark.parametrize("kind", list(TargetKind))
+def test_every_language_and_kind(renderer, supporter, language, kind):
+    target = make_target(kind=kind, language=language, gender="female")
+    letter = renderer.render(CAMPAIGN, target, supporter)
+    assert (letter.language, letter.fell_back) == (language, False)
+    assert "Smith" in letter.body.split("\n", 1)[0]
+    for fact in ["10^12", "10^25 FLOP", "GPT-4", "Bletchley Park (2023)", "Montr", "28"]:
+        assert fact in letter.body
+    paragraphs = letter.body.split("\n\n")
+    # One ask, chosen by the kind of target: the only paragraph that is a question.
+    assert sum(p.endswith("?") for p in paragraphs) == 1
+    assert 250 <= word_count(letter.body) <= 400
+    assert letter.body.endswith("Ann Lee\nLeeds\n")
+
+
+def test_english_letter(renderer, supporter):
+    target = make_target(gender="female")
+    letter = renderer.render(CAMPAIGN, target, supporter)
+    assert letter.subject == "Put an AI pause treaty on the agenda of the next AI summit"
+    assert letter.body.startswith("Dear Ms Smith,\n\nI am writing to ask for your help")
+    for sentence in [
+        "an international treaty that pauses the development of the most powerful "
+        "general-purpose AI systems",
+        "on the agenda of the next AI summit.",
+        "deepfakes, disinformation",
+        "Today's models are grown rather than programmed",
+        "A pause by one country alone would fail",
+        "the pause must be international, agreed by treaty and backed by strong enforcement",
+        "more than 10^12 parameters, trained with more than 10^25 FLOP, or with capabilities "
+        "expected to exceed GPT-4",
+        "Bletchley Park (2023), Seoul (2024), Paris (2025) and New Delhi (2026)",
+        "no summit has yet produced a binding agreement",
+        "The Montreal Protocol",
+    ]:
+        assert sentence in letter.body
+    assert letter.body.endswith(
+        "Thank you for your time. I look forward to your reply.\n\n"
+        "Yours sincerely,\n\nAnn Lee\nLeeds\n"
+    )
+
+
+def test_dutch_letter(renderer, supporter):
+    target = make_target(
+        name="Jan Jansen",
+        given_name="Jan",
+        family_name="Jansen",
+        gender="male",
+        country="NL",
+        language="nl",
+    )
+    letter = renderer.render(CAMPAIGN, target, supporter)
+    assert letter.subject == "Zet een verdrag voor een AI-pauze op de agenda van de volgende AI-top"
+    assert letter.body.startswith("Geachte heer Jansen,\n\n")
+    for sentence in [
+        "10^12 parameters",
+        "10^25 FLOP",
+        "GPT-4",
+        "Montreal Protocol",
+        "Bletchley Park (2023), Seoul (2024), Parijs (2025) en New Delhi (2026)",
+    ]:
+        assert sentence in letter.body
+    assert letter.body.endswith("Met vriendelijke groet,\n\nAnn Lee\nLeeds\n")
+
+
+def test_us_member_of_congress(renderer, supporter):
+    target = make_target(
+        name="John Smith",
+        given_name="John",
+        family_name="Smith",
+        country="US",
+        honorific="Sen.",
+        body="United States Senate",
+    )
+    letter = renderer.render(CAMPAIGN, target, supporter)
+    assert letter.body.startswith("Dear Senator Smith,")
+    assert "Will you urge the administration" in letter.body
+    assert "written questions" not in letter.body
+
+
+def test_missing_translation_falls_back_to_english(renderer, supporter):
+    target = make_target(language="pl", country="PL")
+    letter = renderer.render(CAMPAIGN, target, supporter)
+    assert (letter.language, letter.fell_back) == ("en", True)
+    assert letter.body.startswith("Dear Jane Smith,")
+
+
+def test_language_argument_wins_over_the_target(renderer, supporter):
+    letter = renderer.render(CAMPAIGN, make_target(language="en"), supporter, language="nl")
+    assert (letter.language, letter.fell_back) == ("nl", False)
+    assert letter.body.startswith("Geachte Jane Smith,")
+
+
+def test_kind_missing_from_a_translation_falls_back(tmp_path, supporter):
+    folder = write_campaign(
+        tmp_path,
+        {
+            "en": "subject: Hi\n---\n{{ target|salutation }}\n\nEnglish for all.\n",
+            "nl": "subject: Hoi\ntargets: mp\n---\n{{ target|salutation }}\n\nAlleen Kamerleden.\n",
+        },
+    )
+    renderer = LetterRenderer({"test-campaign": load_campaign_dir(folder)})
+    mep = make_target(kind=TargetKind.MEP, language="nl")
+    letter = renderer.render("test-campaign", mep, supporter)
+    assert (letter.language, letter.fell_back) == ("en", True)
+    assert renderer.render("test-campaign", make_target(language="nl"), supporter).language == "nl"
+
+
+def test_unknown_campaign(renderer, supporter):
+    with pytest.raises(UnknownCampaign):
+        renderer.render("no-such-campaign", make_target(), supporter)
+
+
+def test_own_words_are_a_paragraph_of_their_own(renderer):
+    supporter = Supporter(
+        name="Ann Lee",
+        email="a@example.net",
+        own_words="  I live near a data centre.  \r\n\r\n\r\n\r\nPlease act.  ",
+    )
+    letter = renderer.render(CAMPAIGN, make_target(), supporter)
+    assert "or a motion?\n\nI live near a data centre.\n\nPlease act.\n\nThank you" in letter.body
+
+
+def test_no_own_words_no_empty_paragraph(renderer, supporter):
+    letter = renderer.render(CAMPAIGN, make_target(), supporter)
+    assert "or a motion?\n\nThank you for your time." in letter.body
+
+
+def test_town_is_optional(renderer):
+    supporter = Supporter(name="Ann Lee", email="a@example.net")
+    letter = renderer.render(CAMPAIGN, make_target(), supporter)
+    assert letter.body.endswith("Yours sincerely,\n\nAnn Lee\n")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "{{ 7*7 }}",
+        "{% for x in target %}{{ x }}{% endfor %}",
+        "{{ ''.__class__.__mro__ }}",
+        "{# comment #} {{ supporter.email }}",
+    ],
+)
+def test_supporter_text_is_data_not_template(renderer, words):
+    supporter = Supporter(
+        name="{{ 6*7 }}", email="a@example.net", town="{% raw %}", own_words=words
+    )
+    letter = renderer.render(CAMPAIGN, make_target(), supporter)
+    assert f"\n\n{words}\n\n" in letter.body
+    assert letter.body.endswith("{{ 6*7 }}\n{% raw %}\n")
+    assert "49" not in letter.body and "42" not in letter.body
+
+
+def test_output_is_normalised(renderer, supporter):
+    letter = renderer.render(CAMPAIGN, make_target(kind=TargetKind.MEP), supporter)
+    assert "\n\n\n" not in letter.body
+    assert all(line == line.rstrip() for line in letter.body.split("\n"))
+    assert letter.body.endswith("\n") and not letter.body.endswith("\n\n")
+    assert not letter.body.startswith("\n")
+    assert "\n" not in letter.subject
+
+
+def test_upcoming_summit_is_named(tmp_path, campaigns, supporter):
+    """When the next summit is announced, the letter names it instead of 'the next AI summit'."""
+    source = campaigns[CAMPAIGN].templates["en"]
+    folder = write_campaign(
+        tmp_path,
+        {"en": f"subject: {source.subject}\n---\n{source.body}"},
+        summit={"name": "AI Summit", "city": "Geneva", "date": "2030-03-01", "upcoming": True},
+    )
+    renderer = LetterRenderer({"test-campaign": load_campaign_dir(folder)})
+    letter = renderer.render("test-campaign", make_target(), supporter)
+    assert "on the agenda of the AI Summit in Geneva." in letter.body
+
+
+def renderer_for(tmp_path, body: str) -> LetterRenderer:
+    folder = write_campaign(tmp_path, {"en": f"subject: Test\n---\n{body}\n"})
+    return LetterRenderer({"test-campaign": load_campaign_dir(folder)})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ target.__class__ }}",
+        "{{ target._source }}",
+        "{{ target._source.channels }}",
+        "{{ supporter.__init__.__globals__ }}",
+        "{{ campaign.title.format.__globals__ }}",
+        "{{ 'a' * 100000 }}",
+        "{{ 2 ** 64 }}",
+    ],
+)
+def test_sandbox_refuses_unsafe_access(tmp_path, supporter, body):
+    renderer = renderer_for(tmp_path, body)
+    with pytest.raises(SecurityError):
+        renderer.render("test-campaign", make_target(), supporter)
+
+
+def test_the_supporter_email_is_not_given_to_templates(tmp_path, supporter):
+    renderer = renderer_for(tmp_path, "{{ supporter.email }}")
+    with pytest.raises(jinja2.UndefinedError):
+        renderer.render("test-campaign", make_target(), supporter)
+
+
+def test_unknown_attribute_is_an_error_not_blank(tmp_path, supporter):
+    renderer = renderer_for(tmp_path, "{{ target.nickname }}")
+    with pytest.raises(jinja2.UndefinedError):
+        renderer.render("test-campaign", make_target(), supporter)
+
+
+def test_template_variables_and_filters(tmp_path, supporter):
+    body = (
+        "{{ target|salutation }} {{ target|salutation('de') }}\n"
+        "{{ target.kind }}|{{ target.role }}|{{ target.body }}|{{ target.country }}\n"
+        "{{ campaign.title }}|{{ summit.name }}|{{ summit.city }}|{{ summit.date }}|"
+        "{{ language }}\n"
+        "{{ supporter.name|upper }}|{{ target.area|default('none', true) }}"
+    )
+    renderer = renderer_for(tmp_path, body)
+    letter = renderer.render("test-campaign", make_target(gender="female"), supporter)
+    assert letter.body == (
+        "Dear Ms Smith, Sehr geehrte Frau Smith,\n"
+        "mp|Member of Parliament|House of Commons|GB\n"
+        "Test campaign|Test Summit|Testville|2030-01-01|en\n"
+        "ANN LEE|none\n"
+    )
+
+
+def test_languages(renderer):
+    assert {"en", "nl"} <= set(renderer.languages(CAMPAIGN))

@@ -1,0 +1,187 @@
+"""From the tables to the Directory, on small files written here (no shared data needed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from representatives.importers import IMPORTERS, run_import
+from representatives.model import ChannelKind, GroupKind, TargetKind
+from representatives.store import directory_version, load_directory
+from representatives.tables import ContactDetail, ImportRun, Membership, Person
+
+LEGISLATORS = """
+- id: {bioguide: S000001}
+  name: {first: Sara, last: Senator, official_full: Sara Senator}
+  bio: {gender: F}
+  terms:
+  - {type: rep, start: '2015-01-03', end: '2017-01-03', state: CA, district: 3, party: Democrat}
+  - {type: sen, start: '2025-01-03', end: '2031-01-03', state: CA, party: Democrat,
+     contact_form: 'https://senator.example.gov/contact', phone: 202-224-0001,
+     address: 1 Hart Senate Office Building Washington DC 20510}
+- id: {bioguide: S000002}
+  name: {first: Sid, last: Second}
+  bio: {gender: M}
+  terms:
+  - {type: sen, start: '2023-01-03', end: '2029-01-03', state: CA, party: Republican,
+     phone: 202-224-0002}
+- id: {bioguide: H000012}
+  name: {first: Hana, last: Twelve}
+  bio: {gender: F}
+  terms:
+  - {type: rep, start: '2025-01-03', end: '2027-01-03', state: CA, district: 12, party: Democrat,
+     phone: 202-225-0012}
+- id: {bioguide: H000099}
+  name: {first: Ari, last: Large}
+  bio: {}
+  terms:
+  - {type: rep, start: '2025-01-03', end: '2027-01-03', state: AK, district: 0, party: Republican}
+- id: {bioguide: D000001}
+  name: {first: Dee, last: Delegate}
+  terms:
+  - {type: rep, start: '2025-01-03', end: '2027-01-03', state: DC, district: 0, party: Democrat}
+"""
+ZCCD = (
+    "state_fips,state_abbr,zcta,cd\n06,CA,94612,12\n06,CA,94613,12\n06,CA,94613,3\n02,AK,99501,0\n"
+)
+
+
+@pytest.fixture
+def us_files(tmp_path):
+    legislators = tmp_path / "legislators.yaml"
+    legislators.write_text(LEGISLATORS, encoding="utf-8")
+    zccd = tmp_path / "zccd.csv"
+    zccd.write_text(ZCCD, encoding="utf-8")
+    return legislators, zccd
+
+
+def test_us_members_by_zip_and_region(session, us_files):
+    legislators, zccd = us_files
+    assert IMPORTERS["us-legislators"](session, legislators).added == 5
+    assert IMPORTERS["us-zccd"](session, zccd).added == 4
+    directory = load_directory(session)
+    assert directory.needs_postcode("US")
+
+    match = directory.match("US", "94612")
+    assert [(m.target.id, m.matched_on) for m in match.targets] == [
+        ("us:H000012", "CA-12"),
+        ("us:S000002", "CA"),
+        ("us:S000001", "CA"),
+    ]
+    senator = directory.get("us:S000001")
+    assert senator.kind is TargetKind.MP and senator.role == "United States Senator"
+    assert senator.body == "United States Senate" and senator.area == "CA"
+    assert (
+        senator.honorific == "Sen." and senator.gender == "female" and senator.party == "Democrat"
+    )
+    assert [c.kind for c in senator.channels] == [
+        ChannelKind.CONTACT_FORM,
+        ChannelKind.POST,
+        ChannelKind.PHONE,
+    ]
+    assert senator.email is None  # Congress takes messages through web forms
+
+    # CA-3 has no member in this file: its candidate area is still listed.
+    spans = directory.match("US", "94613")
+    assert spans.candidate_areas == ("CA-12", "CA-3")
+    assert "postcode_spans_areas" in spans.notes
+
+    alaska = directory.match("US", region="AK")
+    assert [m.target.id for m in alaska.targets] == ["us:H000099"]
+    assert alaska.targets[0].target.area == "AK-AL"
+    delegate = directory.match("US", region="US-DC").targets[0].target
+    assert delegate.role == "Delegate to the House of Representatives"
+    assert delegate.honorific is None
+
+
+def test_government_from_the_shipped_data(session):
+    report = IMPORTERS["default"](session)
+    assert report.ok, report.rejected
+    directory = load_directory(session)
+    assert directory.countries() == frozenset({"GB", "AU"})
+    assert not directory.needs_postcode("GB")
+    match = directory.match("GB")
+    assert [g.kind for g in match.groups] == [GroupKind.GOVERNMENT]
+    kinds = {m.target.name: m.target.kind for m in match.targets}
+    assert kinds["Peter Kyle"] is TargetKind.MINISTER
+    assert kinds["Emran Mian"] is TargetKind.SUMMIT_DELEGATE
+    kyle = directory.get("gov:gb:peter-kyle")
+    assert kyle.body == "Department for Science, Innovation and Technology"
+    (email,) = kyle.channels
+    assert (email.value, email.verified_on) == ("enquiries@dsit.gov.uk", date(2026, 1, 11))
+    assert email.source_url.startswith("https://www.gov.uk/")
+    assert all(not m.target.channels for m in directory.match("AU").targets)
+
+
+def test_person_with_two_roles_is_two_targets(session):
+    IMPORTERS["default"](session)
+    session.add(
+        Membership(
+            id="gov:gb:peter-kyle@gb:aisi",
+            person_id="gov:gb:peter-kyle",
+            organization_id="gb:aisi",
+            kind="summit_delegate",
+            role="Head of delegation",
+            country="GB",
+            language="en",
+            source="test",
+        )
+    )
+    session.flush()
+    directory = load_directory(session)
+    assert directory.get("gov:gb:peter-kyle") is None
+    assert directory.get("gov:gb:peter-kyle@gb:dsit").kind is TargetKind.MINISTER
+    assert directory.get("gov:gb:peter-kyle@gb:aisi").role == "Head of delegation"
+
+
+def test_retired_people_ended_roles_and_bounced_addresses_are_left_out(session):
+    IMPORTERS["default"](session)
+    now = datetime.now(UTC)
+    session.execute(update(Person).where(Person.id == "gov:gb:emran-mian").values(retired_at=now))
+    session.execute(
+        update(Membership)
+        .where(Membership.person_id == "gov:gb:kier-beaumont")
+        .values(end_date=date(2026, 1, 31))
+    )
+    session.execute(
+        update(ContactDetail)
+        .where(ContactDetail.person_id == "gov:gb:feryal-clark")
+        .values(bounced_at=now)
+    )
+    directory = load_directory(session)
+    assert directory.get("gov:gb:emran-mian") is None
+    assert directory.get("gov:gb:kier-beaumont") is None
+    assert directory.get("gov:gb:feryal-clark").channels == ()
+    assert directory.get("gov:gb:peter-kyle").email == "enquiries@dsit.gov.uk"
+
+
+def test_directory_version_follows_changes(session_factory):
+    with session_factory() as session:
+        empty = directory_version(session)
+    run_import(session_factory, "default")
+    with session_factory() as session:
+        loaded = directory_version(session)
+    assert loaded != empty
+
+    unchanged = run_import(session_factory, "default")
+    assert unchanged.written and unchanged.updated == 0
+    with session_factory() as session:
+        assert directory_version(session) == loaded
+        assert len(session.scalars(select(ImportRun)).all()) == 2  # both runs are on record
+
+        contact = session.scalars(select(ContactDetail).limit(1)).one()
+        contact.bounced_at = datetime.now(UTC)
+        session.commit()
+        assert directory_version(session) != loaded
+
+
+def test_run_import_commits_only_what_was_accepted(session_factory, tmp_path):
+    broken = tmp_path / "default.json"
+    broken.write_text('{"format": "treaty-letters/representatives", "version": 1, "people": [{}]}')
+    report = run_import(session_factory, "default", broken)
+    assert not report.ok and not report.written
+    assert "people[0]" in report.rejected[0][0]
+    with session_factory() as session:
+        assert session.scalars(select(Person)).first() is None

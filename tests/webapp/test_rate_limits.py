@@ -1,0 +1,48 @@
+"""Rate limits per client and per e-mail address, with a message that says when to retry."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp import create_app
+
+from .conftest import make_config
+from .flow import letters_form, step_one, step_two
+from .pages import text
+
+
+@pytest.fixture
+def limited_app(tmp_path, database_url):
+    app = create_app(make_config(
+        tmp_path, database_url, ratelimit_enabled=True,
+        ratelimit_per_client="100 per minute", ratelimit_per_email="2 per hour",
+    ))
+    yield app
+    app.extensions["database"].dispose()
+
+
+def test_per_email_limit_tells_when_to_try_again(limited_app):
+    client = limited_app.test_client()
+    fields = letters_form(step_one(client))
+    assert step_two(client, fields, action="draft").status_code == 200
+    assert step_two(client, fields, action="draft").status_code == 200
+    response = step_two(client, fields, action="draft")
+    page = text(response)
+    assert response.status_code == 429
+    assert "Please try again in" in page and "hour" in page
+    assert 'value="Jane Doe"' in page  # the form is kept
+    # Another address from the same client is not held back by this limit.
+    other = [(k, "john@example.org" if k == "email" else v) for k, v in fields]
+    assert step_two(client, other, action="draft").status_code == 200
+
+
+def test_per_client_limit(tmp_path, database_url):
+    app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                 ratelimit_per_client="2 per minute"))
+    client = app.test_client()
+    assert step_one(client).status_code == 200
+    assert step_one(client).status_code == 200
+    response = step_one(client)
+    assert response.status_code == 429
+    assert "minute" in text(response)
+    app.extensions["database"].dispose()

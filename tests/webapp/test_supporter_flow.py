@@ -1,0 +1,214 @@
+"""The supporter's way end to end: form, targets, letters, draft links, send, confirm, receipt."""
+
+from __future__ import annotations
+
+import base64
+import re
+from email import policy
+from email.parser import BytesParser
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import func, select
+
+from webapp.models import DraftCount, Letter, LetterEvent, LetterState, Notice, Submission
+
+from .flow import SLUG, letters_form, read_outbox, run_worker, step_one, step_two
+from .pages import csrf_token, text
+
+
+def count(app, model) -> int:
+    with app.extensions["database"].session_factory() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_home_shows_default_campaign_with_form(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "A treaty at the next AI summit" in page
+    assert 'name="email"' in page and 'name="country"' in page
+    assert "anonymous count" in page  # says what is kept
+
+
+def test_country_names_in_visitor_language_and_preselected(client):
+    page = text(client.get(f"/c/{SLUG}", headers={"Accept-Language": "nl-NL,nl;q=0.9"}))
+    assert '<html lang="nl">' in page
+    assert re.search(r'<option selected value="NL">Nederland</option>', page)
+    assert "Verenigd Koninkrijk" in page
+    english = text(client.get(f"/c/{SLUG}?lang=en", headers={"Accept-Language": "en-GB"}))
+    assert re.search(r'<option selected value="GB">United Kingdom</option>', english)
+
+
+def test_unknown_campaign_is_a_clear_404(client):
+    response = client.get("/c/no-such-campaign")
+    assert response.status_code == 404
+    assert "There is no page at this address" in text(response)
+
+
+def test_targets_grouped_with_letters_in_their_language(client):
+    response = step_one(client)
+    assert response.status_code == 200, text(response)
+    page = text(response)
+    assert "Government and summit delegation" in page
+    assert "Your members of the European Parliament" in page
+    assert "Anna de Vries" in page and "Pieter JANSEN" in page
+    fields = dict(letters_form(response))
+    bodies = [v for k, v in fields.items() if k.endswith("-body")]
+    assert len(bodies) == 2
+    for body in bodies:
+        # Dutch targets get the Dutch letter with a proper salutation and the signature.
+        assert body.startswith("Geachte")
+        assert "Jane Doe" in body and "Utrecht" in body
+        assert "My daughter will grow up" in body
+    assert any("mevrouw De Vries" in body for body in bodies)
+
+
+def _links(page: str, prefix: str) -> list:
+    return [urlsplit(href.replace("&amp;", "&"))
+            for href in re.findall(rf'href="({re.escape(prefix)}[^"]+)"', page)]
+
+
+def test_open_in_mail_app_links_and_nothing_stored(app, client):
+    fields = letters_form(step_one(client))
+    response = step_two(client, fields, action="draft")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    addresses = {"minister@ezk.example.org", "pieter.jansen@ep.example.org"}
+    gmail = _links(page, "https://mail.google.com/mail/?view=cm")
+    assert {parse_qs(link.query)["to"][0] for link in gmail} == addresses
+    assert all("Jane Doe" in parse_qs(link.query)["body"][0] for link in gmail)
+    outlook = _links(page, "https://outlook.live.com/mail/0/deeplink/compose")
+    assert all("Geachte" in parse_qs(link.query)["body"][0] for link in outlook)
+    eml = re.search(r'href="data:message/rfc822;base64,([^"]+)"', page).group(1)
+    message = BytesParser(policy=policy.default).parsebytes(base64.b64decode(eml))
+    assert message["To"].addresses[0].addr_spec in addresses
+    assert "Jane Doe" in message.get_content()
+    assert count(app, Submission) == 0 and count(app, Letter) == 0
+    with app.extensions["database"].session_factory() as session:
+        assert session.scalar(select(DraftCount.letters)) == 2
+
+
+def test_short_letter_opens_whole_in_mail_app(client):
+    fields = letters_form(step_one(client))
+    body_field = next(k for k, _ in fields if k.endswith("-body"))
+    short = "Geachte mevrouw De Vries,\n\nZet een verdrag op de agenda & snel.\n\nJane Doe"
+    page = step_two(client, fields, action="draft", changes={body_field: short}) \
+        .get_data(as_text=True)
+    bodies = [parse_qs(link.query).get("body", [""])[0] for link in _links(page, "mailto:")]
+    assert short.replace("\n", "\r\n") in bodies
+    assert [unquote(link.path) for link in _links(page, "mailto:")][0] in {
+        "minister@ezk.example.org", "pieter.jansen@ep.example.org"}
+
+
+def test_send_confirm_deliver_and_receipt(app, client, outbox):
+    fields = letters_form(step_one(client))
+    response = step_two(client, fields, action="send")
+    assert response.status_code == 200
+    assert "Please check your inbox" in text(response)
+    assert count(app, Letter) == 2
+
+    run_worker(app)
+    [confirmation] = read_outbox(outbox)
+    assert confirmation["To"].addresses[0].addr_spec == "jane@example.org"
+    body = confirmation.get_content()
+    assert "Geachte" in body  # the full text of the letters
+    link = re.search(r"http://127\.0\.0\.1:5000(/confirm/\S+)", body).group(1)
+
+    # Following the link (as a mail scanner would) only shows a button.
+    page = client.get(link)
+    assert page.status_code == 200 and "Yes, send my letters" in text(page)
+    run_worker(app)
+    assert len(read_outbox(outbox)) == 1
+    with app.extensions["database"].session_factory() as session:
+        assert set(session.scalars(select(Letter.state))) == {LetterState.PENDING_CONFIRMATION}
+
+    confirmed = client.post(link, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert confirmed.status_code == 303
+    assert "on their way" in text(client.get(confirmed.headers["Location"]))
+    run_worker(app)
+    messages = read_outbox(outbox)
+    letters = [m for m in messages if m["X-Letter-Id"]]
+    assert len(letters) == 2
+    for letter in letters:
+        [sender] = letter["From"].addresses
+        assert sender.display_name.startswith("Jane Doe via ")
+        assert sender.addr_spec == "letters@campaign.example"
+        assert letter["Reply-To"].addresses[0].addr_spec == "jane@example.org"
+    run_worker(app)
+    receipts = [m for m in read_outbox(outbox) if "sent" in str(m["Subject"]).lower()
+                and "jane@example.org" in str(m["To"]) and not m["X-Letter-Id"]]
+    assert len(receipts) == 1
+    assert "Anna de Vries" in receipts[0].get_content()
+
+    # Confirming again sends nothing twice.
+    assert "already confirmed" in text(client.get(link))
+    again = client.post(link, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert again.status_code == 303
+    run_worker(app)
+    assert len(read_outbox(outbox)) == 4
+    with app.extensions["database"].session_factory() as session:
+        assert set(session.scalars(select(Letter.state))) == {LetterState.SENT}
+        events = session.scalars(select(LetterEvent.to_state)).all()
+        assert events.count(LetterState.SENT) == 2
+
+
+def test_double_submit_stores_once(app, client):
+    fields = letters_form(step_one(client))
+    first = step_two(client, fields, action="send")
+    second = step_two(client, fields, action="send")
+    assert first.status_code == second.status_code == 200
+    assert count(app, Submission) == 1 and count(app, Letter) == 2
+    assert count(app, Notice) == 1
+
+
+def test_edited_subject_and_body_are_sent_and_unticked_target_is_not(app, client, outbox):
+    fields = letters_form(step_one(client))
+    names = [k for k, _ in fields]
+    first_body = next(k for k in names if k.endswith("-body"))
+    prefix = first_body[: -len("body")]
+    changes = {f"{prefix}subject": "My own subject", first_body: "Dear friend,\n\nMy own words."}
+    second_selected = next(k for k in names if k.endswith("-selected") and k != f"{prefix}selected")
+    changes[second_selected] = None  # unticked
+    response = step_two(client, fields, action="send", changes=changes)
+    assert response.status_code == 200, text(response)
+    with app.extensions["database"].session_factory() as session:
+        [letter] = session.scalars(select(Letter)).all()
+        assert letter.subject == "My own subject"
+        assert letter.body == "Dear friend,\n\nMy own words."
+
+
+def test_postcode_across_districts_lists_every_candidate(client):
+    response = step_one(client, country="US", postcode="94999")
+    page = text(response)
+    assert response.status_code == 200, page
+    assert "Casey Kim" in page and "Robin Diaz" in page and "Jordan Lee" in page
+    assert "more than one district" in page
+
+
+def test_contact_form_only_target_shows_text_and_form_link(client):
+    fields = letters_form(step_one(client, country="US", postcode="94110"))
+    response = step_two(client, fields, action="draft")
+    page = text(response)
+    assert "https://senator.example.org/contact" in page
+    assert "contact form" in page
+    assert page.count("mailto:") == 1  # only the representative with an address
+
+
+def test_send_mixes_email_and_contact_form_targets(app, client):
+    fields = letters_form(step_one(client, country="US", postcode="94110"))
+    page = text(step_two(client, fields, action="send"))
+    assert "Please check your inbox" in page
+    assert "https://senator.example.org/contact" in page  # to send themselves
+    with app.extensions["database"].session_factory() as session:
+        assert session.scalars(select(Letter.to_address)).all() == ["diaz@house.example.org"]
+
+
+def test_too_long_for_mailto_offers_copy_and_blank_compose(client):
+    fields = letters_form(step_one(client))
+    body_field = next(k for k, _ in fields if k.endswith("-body"))
+    long_body = "Geachte mevrouw,\n\n" + ("Een pauze is nodig. " * 300)
+    page = text(step_two(client, fields, action="draft", changes={body_field: long_body}))
+    assert "too long for some mail apps" in page
+    assert 'href="mailto:minister@ezk.example.org"' in page or \
+        'href="mailto:pieter.jansen@ep.example.org"' in page
+    assert "Copy the letter" in page

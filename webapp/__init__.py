@@ -1,0 +1,66 @@
+"""The Flask glue: create_app only wires things together."""
+
+from __future__ import annotations
+
+import base64
+
+from flask import Flask
+
+from .config import Config, config_from_env
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app from one frozen config (read from the environment when not given)."""
+    from . import cli, db, errors, i18n, services
+    from .delivery.backends import make_backend
+    from .extensions import csrf, limiter
+    from .tokens import ConfirmationTokens
+    from .views import public
+
+    config = config or config_from_env()
+    config.instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(config.instance_path))
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        WTF_CSRF_TIME_LIMIT=config.wtf_csrf_time_limit,
+        RATELIMIT_ENABLED=config.ratelimit_enabled,
+        RATELIMIT_STORAGE_URI=config.ratelimit_storage_uri,
+        RATELIMIT_HEADERS_ENABLED=True,
+        # Without this, a Redis outage would turn every public POST into an error page.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.production,
+        MAX_CONTENT_LENGTH=512 * 1024,
+    )
+    app.extensions["app_config"] = config
+
+    database = db.init_app(app, config.database_url)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.extensions["campaigns"] = services.Campaigns()
+    app.extensions["directory"] = services.DirectoryCache(database.session_factory)
+    app.extensions["mail_backend"] = make_backend(config)
+    app.extensions["tokens"] = ConfirmationTokens(config.secret_key,
+                                                  config.confirm_max_age_seconds)
+
+    app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode("ascii")
+    app.register_blueprint(public.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; "
+            "form-action 'self'; base-uri 'none'",
+        )
+        return response
+
+    return app

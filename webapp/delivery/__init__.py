@@ -1,0 +1,1 @@
+"""Getting letters and notices out: mail backends, the outbox and the worker."""

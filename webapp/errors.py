@@ -1,0 +1,86 @@
+"""Error pages: a clear message in the visitor's language, the form kept, never a bare error."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, render_template, request
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import limiter
+
+log = logging.getLogger(__name__)
+
+
+def _rerender_form(message: str, status: int):
+    """Show the form the visitor just sent again, with what they typed and `message` on top."""
+    from .views import public
+
+    slug = (request.view_args or {}).get("slug")
+    if request.method == "POST" and slug and request.endpoint in {
+        "public.find_targets", "public.submit_letters",
+    }:
+        try:
+            campaign, content = public._load_campaign(slug)
+        except HTTPException:
+            return None
+        form = public._supporter_form(request.form)
+        return public.render_campaign_page(campaign, content, form, error=message, status=status)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = _("This form had expired or was sent twice. Please check it and send it "
+                    "again.")
+        return _rerender_form(message, 400) or (
+            render_template("message.html", title=_("Please try again"), message=message), 400
+        )
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(_error):
+        current = limiter.current_limit
+        wait = ""
+        if current is not None:
+            seconds = max(int(current.reset_at - datetime.now(UTC).timestamp()), 1)
+            wait = format_timedelta(timedelta(seconds=seconds), add_direction=True)
+        message = _("You have sent this form many times in a short while. Please try again "
+                    "%(when)s.", when=wait or _("later"))
+        response = _rerender_form(message, 429) or (
+            render_template("message.html", title=_("Please wait a moment"), message=message),
+            429,
+        )
+        return response
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_template("message.html", title=_("Page not found"),
+                               message=_("There is no page at this address.")), 404
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_template("message.html", title=_("Too much text"),
+                               message=_("What you sent is too long. Please shorten it.")), 413
+
+    @app.errorhandler(OperationalError)
+    def database_down(error):
+        log.error("database unavailable: %s", error)
+        return render_template(
+            "message.html", title=_("Please try again in a moment"),
+            message=_("We cannot store anything just now. Nothing was sent or kept; please go "
+                      "back and send the form again in a few minutes."),
+        ), 503
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return render_template(
+            "message.html", title=_("Something went wrong"),
+            message=_("Something went wrong on our side. Nothing was sent. Please try again."),
+        ), 500

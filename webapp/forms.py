@@ -1,0 +1,153 @@
+"""The public forms. Messages are lazy-translated so they show in the visitor's language."""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+# Any C0/C1 control character; CR and LF in a name or subject could forge mail headers.
+_SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Multi-line text may keep line breaks and tabs, nothing else invisible.
+_MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class SingleLine:
+    def __call__(self, form, field):
+        if field.data and _SINGLE_LINE_FORBIDDEN.search(field.data):
+            raise ValidationError(_l("Please use a single line without special characters."))
+
+
+class PlainText:
+    def __call__(self, form, field):
+        if field.data and _MULTI_LINE_FORBIDDEN.search(field.data):
+            raise ValidationError(_l("This text contains invisible control characters."))
+
+
+class EmailAddress:
+    def __call__(self, form, field):
+        try:
+            # No DNS look-up here: it would make the form slow and fail offline.
+            result = validate_email(field.data or "", check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValidationError(
+                _l("This does not look like an e-mail address (%(detail)s).", detail=str(error))
+            ) from error
+        field.data = result.normalized
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class SupporterFields:
+    """Who the supporter is and where they live: step one, carried along in step two."""
+
+    name = StringField(
+        _l("Your name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please give your name.")),
+            Length(max=100, message=_l("Please keep this under %(max)d characters.")),
+            SingleLine(),
+        ],
+    )
+    email = StringField(
+        _l("Your e-mail address"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please give your e-mail address.")),
+            Length(max=254, message=_l("Please keep this under %(max)d characters.")),
+            EmailAddress(),
+        ],
+    )
+    town = StringField(
+        _l("Your town or city"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=100, message=_l("Please keep this under %(max)d characters.")),
+            SingleLine(),
+        ],
+    )
+    country = SelectField(
+        _l("Your country"),
+        validators=[DataRequired(_l("Please choose your country."))],
+        validate_choice=False,  # checked in the view, with a clearer message
+    )
+    postcode = StringField(
+        _l("Postcode or ZIP code"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=16, message=_l("Please keep this under %(max)d characters.")),
+            SingleLine(),
+        ],
+    )
+    own_words = TextAreaField(
+        _l("A sentence of your own (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=1000, message=_l("Please keep this under %(max)d characters.")),
+            PlainText(),
+        ],
+    )
+    wants_updates = BooleanField(_l("Keep me informed about this campaign"), default=False)
+    # A field people never see; bots fill it in.
+    website = StringField(_l("Leave this field empty"))
+
+
+class SupporterForm(SupporterFields, FlaskForm):
+    pass
+
+
+class LetterFields(Form):
+    """One letter of step two. The target is named by id; its address never comes from the form."""
+
+    target_id = HiddenField()
+    selected = BooleanField(default=True)
+    subject = StringField(
+        _l("Subject"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please give the letter a subject.")),
+            Length(max=200, message=_l("Please keep this under %(max)d characters.")),
+            SingleLine(),
+        ],
+    )
+    body = TextAreaField(
+        _l("Letter"),
+        validators=[
+            DataRequired(_l("The letter is empty.")),
+            Length(max=10000, message=_l("Please keep this under %(max)d characters.")),
+            PlainText(),
+        ],
+    )
+
+
+class LettersForm(SupporterFields, FlaskForm):
+    """Step two: the supporter's details again (re-checked), the letters, and the choice."""
+
+    form_key = HiddenField()
+    letters = FieldList(FormField(LetterFields), min_entries=0, max_entries=60)
+    send = SubmitField(_l("Send it for me"))
+    draft = SubmitField(_l("Open in my mail app"))
+
+
+class ConfirmForm(FlaskForm):
+    confirm = SubmitField(_l("Yes, send my letters"))

@@ -1,0 +1,83 @@
+"""Interface language and the country list in the visitor's language."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+from babel import Locale, UnknownLocaleError
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from werkzeug.datastructures import LanguageAccept
+
+from .extensions import babel
+
+
+def supported_languages() -> tuple[str, ...]:
+    return current_app.extensions["app_config"].languages
+
+
+def select_locale() -> str:
+    """The language from ?lang= when it is one we have, else the browser's preference."""
+    languages = supported_languages()
+    asked = request.args.get("lang") or request.form.get("lang")
+    if asked in languages:
+        return asked
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_language() -> str:
+    return str(get_locale().language)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(
+        current_language=current_language, supported_languages=supported_languages,
+        language_name=language_name,
+    )
+
+
+@lru_cache(maxsize=64)
+def language_name(code: str) -> str:
+    """A language's name in that language, for the language switcher."""
+    try:
+        return Locale.parse(code).get_display_name(code).capitalize()
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def _sort_key(name: str) -> str:
+    # Sort "Österreich" with the O's, as people expect, without needing ICU.
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=32)
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """(alpha-2, name in `language`) for every country, sorted by name in that language."""
+    try:
+        names = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        names = {}
+    choices = [(c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries]
+    return tuple(sorted(choices, key=lambda choice: _sort_key(choice[1])))
+
+
+def country_name(code: str, language: str) -> str:
+    return dict(country_choices(language)).get(code, code)
+
+
+def guess_country(headers, accept_languages: LanguageAccept, trusted_header: str) -> str | None:
+    """The visitor's country from a header our proxy sets, or a region in Accept-Language."""
+    known = {code for code, _ in country_choices("en")}
+    if trusted_header:
+        value = (headers.get(trusted_header) or "").strip().upper()
+        if value in known:
+            return value
+    for tag, _quality in accept_languages:
+        parts = tag.replace("_", "-").split("-")
+        if len(parts) >= 2 and parts[-1].upper() in known:
+            return parts[-1].upper()
+    return None

@@ -1,0 +1,92 @@
+"""The mails the app writes to supporters, and turning outbox rows into messages."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from urllib.parse import urlsplit
+
+from flask import Flask, render_template
+from flask_babel import force_locale
+
+from letters.compose import build_letter_message, build_notice_message
+
+from .config import Config
+from .models import Letter, LetterState, Notice, Submission
+
+
+def _title(content, language: str) -> str:
+    return content.titles.get(language) or content.titles["en"]
+
+
+def confirmation_notice(submission: Submission, content) -> tuple[str, str]:
+    """Subject and body of the mail that asks the supporter to confirm, in their language."""
+    from flask import current_app
+
+    config: Config = current_app.extensions["app_config"]
+    token = current_app.extensions["tokens"].make(submission.public_id)
+    link = f"{config.base_url}/confirm/{token}?lang={submission.language}"
+    with force_locale(submission.language):
+        subject = render_template("mail/confirmation_subject.txt",
+                                  title=_title(content, submission.language)).strip()
+        body = render_template(
+            "mail/confirmation.txt", submission=submission, link=link,
+            title=_title(content, submission.language),
+            days=config.confirm_max_age_seconds // 86400,
+        )
+    return subject, body
+
+
+def receipt_notice(app: Flask, submission: Submission) -> tuple[str, str]:
+    """Subject and body of the receipt, once every letter of a submission has gone its way."""
+    content = app.extensions["campaigns"].get(submission.campaign.slug)
+    with app.app_context(), force_locale(submission.language):
+        title = _title(content, submission.language)
+        sent = [letter for letter in submission.letters if letter.state == LetterState.SENT]
+        failed = [letter for letter in submission.letters if letter.state == LetterState.FAILED]
+        subject = render_template("mail/receipt_subject.txt", title=title).strip()
+        body = render_template("mail/receipt.txt", submission=submission, sent=sent,
+                               failed=failed, title=title)
+    return subject, body
+
+
+def _domain(config: Config) -> str:
+    return config.mail_from_address.rpartition("@")[2] or urlsplit(config.base_url).hostname
+
+
+def letter_message(app: Flask, letter: Letter) -> EmailMessage:
+    """The letter as it goes to the target: from the campaign, on behalf of the supporter."""
+    config: Config = app.extensions["app_config"]
+    submission = letter.submission
+    content = app.extensions["campaigns"].get(submission.campaign.slug)
+    message = build_letter_message(
+        campaign_title=_title(content, letter.language),
+        from_address=config.mail_from_address,
+        supporter_name=submission.supporter_name,
+        supporter_email=submission.supporter_email,
+        to_address=letter.to_address,
+        to_name=letter.target_name,
+        subject=letter.subject,
+        body=letter.body,
+        message_id_domain=_domain(config),
+        letter_id=letter.id,
+    )
+    message["X-Letter-Id"] = str(letter.id)
+    return message
+
+
+def notice_message(app: Flask, notice: Notice) -> EmailMessage:
+    config: Config = app.extensions["app_config"]
+    submission = notice.submission
+    content = app.extensions["campaigns"].get(submission.campaign.slug)
+    message = build_notice_message(
+        campaign_title=_title(content, submission.language),
+        from_address=config.mail_from_address,
+        to_address=notice.to_address,
+        to_name=submission.supporter_name,
+        subject=notice.subject,
+        body=notice.body,
+        message_id_domain=_domain(config),
+        notice_id=notice.id,
+    )
+    message["X-Notice-Id"] = str(notice.id)
+    return message

@@ -1,0 +1,33 @@
+"""Alembic environment: the engine comes from the app (see webapp.cli.alembic_config)."""
+
+from alembic import context
+
+import representatives.tables  # noqa: F401  (registers the tables on the metadata)
+import webapp.models  # noqa: F401
+from database import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        from webapp.config import config_from_env
+        from database import make_engine
+
+        engine = make_engine(config_from_env().database_url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations_online()

@@ -1,0 +1,182 @@
+"""What the views call: campaign content, the directory, and storing what supporters send.
+
+Views stay thin: they load, check, call one of these, and commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from letters.rendering import LetterRenderer, RenderedLetter, Supporter
+from letters.templates import CampaignContent, load_all_campaigns
+from representatives.directory import Directory
+from representatives.model import ChannelKind, Match, Target
+from representatives.store import directory_version, load_directory
+
+from .models import Campaign, CampaignStatus, DraftCount, Letter, Notice, NoticeKind, Submission
+
+
+class Campaigns:
+    """Campaign texts and templates from files, loaded and compiled once per process."""
+
+    def __init__(self):
+        self.content: dict[str, CampaignContent] = load_all_campaigns()
+        self.renderer = LetterRenderer(self.content)
+
+    def get(self, slug: str) -> CampaignContent | None:
+        return self.content.get(slug)
+
+
+def sync_campaigns(session: Session, campaigns: Campaigns) -> list[str]:
+    """Create a database row for each campaign folder that has none yet; return new slugs."""
+    existing = set(session.scalars(select(Campaign.slug)))
+    added = [slug for slug in campaigns.content if slug not in existing]
+    session.add_all(Campaign(slug=slug, status=CampaignStatus.OPEN) for slug in added)
+    return added
+
+
+class DirectoryCache:
+    """The in-memory directory, reloaded when the data in the database changes.
+
+    Matching is a dictionary look-up on this; checking the data's version costs one small
+    query, done at most every `check_seconds`.
+    """
+
+    def __init__(self, session_factory: sessionmaker, check_seconds: float = 30.0):
+        self.session_factory = session_factory
+        self.check_seconds = check_seconds
+        self._lock = threading.Lock()
+        self._directory: Directory | None = None
+        self._version: str | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> Directory:
+        now = time.monotonic()
+        if self._directory is not None and now - self._checked_at < self.check_seconds:
+            return self._directory
+        with self._lock:
+            if self._directory is None or now - self._checked_at >= self.check_seconds:
+                with self.session_factory() as session:
+                    version = directory_version(session)
+                    if version != self._version or self._directory is None:
+                        self._directory = load_directory(session)
+                        self._version = version
+                self._checked_at = now
+        return self._directory
+
+    def invalidate(self) -> None:
+        self._checked_at = 0.0
+
+
+def campaigns() -> Campaigns:
+    return current_app.extensions["campaigns"]
+
+
+def directory() -> Directory:
+    return current_app.extensions["directory"].get()
+
+
+@dataclass(frozen=True)
+class DraftLetter:
+    """A letter as the supporter left it in step two."""
+
+    target: Target
+    subject: str
+    body: str
+    language: str
+
+
+def render_letters(
+    content: CampaignContent, match: Match, supporter: Supporter
+) -> list[tuple[Target, RenderedLetter]]:
+    renderer = campaigns().renderer
+    return [(m.target, renderer.render(content.slug, m.target, supporter)) for m in match.targets]
+
+
+def can_send_for(target: Target) -> bool:
+    return target.channel(ChannelKind.EMAIL) is not None
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def find_submission_by_form_key(session: Session, form_key: str) -> Submission | None:
+    return session.scalar(select(Submission).where(Submission.form_key == form_key))
+
+
+def store_submission(
+    session: Session,
+    *,
+    campaign: Campaign,
+    supporter: Supporter,
+    postcode: str,
+    language: str,
+    wants_updates: bool,
+    form_key: str,
+    drafts: list[DraftLetter],
+) -> Submission:
+    """Store the letters as pending confirmation (flushed; the view commits)."""
+    submission = Submission(
+        public_id=secrets.token_hex(16),
+        form_key=form_key,
+        campaign_id=campaign.id,
+        supporter_name=supporter.name,
+        supporter_email=supporter.email,
+        supporter_town=supporter.town,
+        country=supporter.country,
+        postcode=postcode,
+        language=language,
+        wants_updates=wants_updates,
+    )
+    submission.letters = [
+        Letter(
+            campaign_id=campaign.id,
+            target_id=draft.target.id,
+            target_name=draft.target.name,
+            to_address=draft.target.email,
+            subject=draft.subject,
+            body=draft.body,
+            language=draft.language,
+        )
+        for draft in drafts
+    ]
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+def add_confirmation_notice(session: Session, submission: Submission, subject: str, body: str):
+    session.add(
+        Notice(
+            submission_id=submission.id,
+            kind=NoticeKind.CONFIRMATION,
+            to_address=submission.supporter_email,
+            subject=subject,
+            body=body,
+        )
+    )
+
+
+def count_drafts(session: Session, campaign: Campaign, country: str, letters: int) -> None:
+    """Add to the anonymous count of letters opened in supporters' own mail apps."""
+    values = {"campaign_id": campaign.id, "day": date.today(), "country": country,
+              "letters": letters}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(DraftCount).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["campaign_id", "day", "country"],
+            set_={"letters": DraftCount.letters + statement.excluded.letters},
+        )
+    )

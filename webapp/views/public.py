@@ -1,0 +1,349 @@
+"""The supporter's way: campaign page, targets and letters, draft or send, confirmation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from letters.compose import (
+    MAILTO_SAFE_LENGTH,
+    blank_compose_links,
+    gmail_compose_url,
+    letter_eml,
+    mailto_url,
+    outlook_compose_url,
+)
+from letters.rendering import Supporter
+from representatives.model import ChannelKind, Match, MatchError, UnknownCountry
+
+from .. import services
+from ..db import get_session
+from ..extensions import email_rate_key, has_no_email, limiter
+from ..forms import ConfirmForm, LettersForm, SupporterForm
+from ..i18n import country_choices, current_language, guess_country
+from ..mail import confirmation_notice
+from ..models import Campaign, CampaignStatus, LetterState, Submission
+from ..tokens import TokenProblem
+
+bp = Blueprint("public", __name__)
+
+
+def _config():
+    return current_app.extensions["app_config"]
+
+
+def _per_client_limit() -> str:
+    return _config().ratelimit_per_client
+
+
+def _per_email_limit() -> str:
+    return _config().ratelimit_per_email
+
+
+def _load_campaign(slug: str) -> tuple[Campaign, object]:
+    content = services.campaigns().get(slug)
+    campaign = get_session().query(Campaign).filter_by(slug=slug).one_or_none()
+    if content is None or campaign is None:
+        abort(404)
+    return campaign, content
+
+
+def _supporter_form(formdata=None) -> SupporterForm:
+    form = SupporterForm(formdata=formdata)
+    form.country.choices = [("", "")] + list(country_choices(current_language()))
+    return form
+
+
+def _letters_form(formdata=None) -> LettersForm:
+    form = LettersForm(formdata=formdata)
+    form.country.choices = list(country_choices(current_language()))
+    return form
+
+
+def _closed_message(campaign: Campaign) -> str | None:
+    if campaign.status == CampaignStatus.CLOSED:
+        return _("This campaign has closed and no longer takes letters. Thank you for your "
+                 "support.")
+    if campaign.status == CampaignStatus.PAUSED:
+        return _("This campaign is paused for the moment. Please come back later.")
+    return None
+
+
+def render_campaign_page(campaign, content, form, error: str | None = None, status: int = 200):
+    directory = services.directory()
+    return render_template(
+        "campaign.html",
+        campaign=campaign,
+        content=content,
+        form=form,
+        error=error or _closed_message(campaign),
+        postcode_countries=sorted(c for c in directory.countries() if directory.needs_postcode(c)),
+        retention_days=_config().retention_days,
+    ), status
+
+
+@bp.get("/")
+def home():
+    return campaign_page(_config().default_campaign)
+
+
+@bp.get("/c/<slug>")
+def campaign_page(slug: str):
+    campaign, content = _load_campaign(slug)
+    form = _supporter_form()
+    form.country.data = guess_country(
+        request.headers, request.accept_languages, _config().trusted_country_header
+    )
+    return render_campaign_page(campaign, content, form)
+
+
+def _match(form) -> Match | None:
+    """Match the supporter to targets; on bad input put the message next to the field."""
+    directory = services.directory()
+    country = (form.country.data or "").upper()
+    postcode = form.postcode.data or None
+    try:
+        match = directory.match(country, postcode=postcode)
+    except UnknownCountry:
+        form.country.errors.append(_("Please choose a country from the list."))
+        return None
+    except MatchError as error:
+        form.postcode.errors.append(_match_message(error.code, form))
+        return None
+    if not match.targets:
+        form.country.errors.append(
+            _("We have no representatives for this country yet, so we cannot write letters "
+              "for it. We are working on it.")
+        )
+        return None
+    return match
+
+
+def _match_message(code: str, form) -> str:
+    if code == "postcode_required":
+        return _("For this country we need your postcode to find your representatives.")
+    if code == "unknown_postcode":
+        return _("We could not find this postcode (%(postcode)s). Please check it.",
+                 postcode=form.postcode.data)
+    return _("We could not match this address.")
+
+
+def _supporter(form) -> Supporter:
+    return Supporter(
+        name=form.name.data, email=form.email.data, town=form.town.data or "",
+        own_words=form.own_words.data or "", country=form.country.data.upper(),
+    )
+
+
+@bp.post("/c/<slug>")
+@limiter.limit(_per_client_limit, methods=["POST"])
+def find_targets(slug: str):
+    campaign, content = _load_campaign(slug)
+    form = _supporter_form(request.form)
+    if _closed_message(campaign):
+        return render_campaign_page(campaign, content, form, status=409)
+    if form.website.data:
+        return render_template("message.html", title=_("Thank you"), message=_("Thank you."))
+    if not form.validate():
+        return render_campaign_page(campaign, content, form, status=422)
+    match = _match(form)
+    if match is None:
+        return render_campaign_page(campaign, content, form, status=422)
+    letters_form = _letters_form(MultiDict(_carry_supporter(form)))
+    letters_form.form_key.data = services.new_form_key()
+    supporter = _supporter(form)
+    for target, letter in services.render_letters(content, match, supporter):
+        letters_form.letters.append_entry(
+            {"target_id": target.id, "selected": True, "subject": letter.subject,
+             "body": letter.body}
+        )
+    return render_letters_page(campaign, content, letters_form, match)
+
+
+SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
+
+
+def _carry_supporter(form) -> dict:
+    carried = {name: getattr(form, name).data or "" for name in SUPPORTER_FIELDS}
+    if form.wants_updates.data:
+        carried["wants_updates"] = "y"
+    return carried
+
+
+def render_letters_page(campaign, content, form, match: Match, error=None, status=200):
+    entries = {entry.form.target_id.data: entry.form for entry in form.letters}
+    return render_template(
+        "letters.html",
+        campaign=campaign,
+        content=content,
+        form=form,
+        match=match,
+        entries=entries,
+        can_send_for=services.can_send_for,
+        error=error,
+    ), status
+
+
+@bp.post("/c/<slug>/letters")
+@limiter.limit(_per_client_limit, methods=["POST"])
+@limiter.limit(_per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
+               methods=["POST"])
+def submit_letters(slug: str):
+    campaign, content = _load_campaign(slug)
+    if _closed_message(campaign):
+        return render_campaign_page(campaign, content, _supporter_form(request.form), status=409)
+    form = _letters_form(request.form)
+    if form.website.data:
+        # A bot: behave as if all went well and store nothing.
+        return render_template("check_inbox.html", campaign=campaign, content=content,
+                               email=form.email.data, others=[])
+    form.validate()
+    match = None if _supporter_errors(form) else _match(form)
+    if match is None:
+        # The details carried from step one no longer hold: show step one with the messages.
+        supporter_form = _supporter_form(request.form)
+        if supporter_form.validate():
+            _match(supporter_form)
+        return render_campaign_page(campaign, content, supporter_form, status=422)
+    if any(entry.errors for entry in form.letters if entry.form.selected.data):
+        return render_letters_page(campaign, content, form, match, status=422)
+
+    by_id = {m.target.id: m.target for m in match.targets}
+    chosen = [entry.form for entry in form.letters if entry.form.selected.data]
+    if not chosen:
+        return render_letters_page(campaign, content, form, match, status=422,
+                                   error=_("Please choose at least one person to write to."))
+    if any(letter.target_id.data not in by_id for letter in chosen):
+        return render_letters_page(
+            campaign, content, form, match, status=422,
+            error=_("The list of representatives has changed. Please check your letters again."),
+        )
+    drafts = [
+        services.DraftLetter(target=by_id[letter.target_id.data], subject=letter.subject.data,
+                             body=_normalise_newlines(letter.body.data),
+                             language=by_id[letter.target_id.data].language)
+        for letter in chosen
+    ]
+    if form.send.data and campaign.allow_send:
+        return _send_for_me(campaign, content, form, drafts)
+    return _open_in_mail_app(campaign, content, form, drafts)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _supporter_errors(form) -> bool:
+    return any(getattr(form, name).errors for name in SUPPORTER_FIELDS + ("form_key",))
+
+
+def _open_in_mail_app(campaign, content, form, drafts):
+    session = get_session()
+    services.count_drafts(session, campaign, form.country.data.upper(), len(drafts))
+    session.commit()
+    return render_template(
+        "draft.html", campaign=campaign, content=content, items=[_draft_links(d) for d in drafts],
+    )
+
+
+def _draft_links(draft: services.DraftLetter) -> dict:
+    target = draft.target
+    item = {"draft": draft, "target": target, "form_url": target.contact_form,
+            "post": target.channel(ChannelKind.POST)}
+    if target.email:
+        to = [target.email]
+        mailto = mailto_url(to, draft.subject, draft.body)
+        item.update(
+            email=target.email,
+            mailto=mailto,
+            too_long=len(mailto) > MAILTO_SAFE_LENGTH,
+            gmail=gmail_compose_url(to, draft.subject, draft.body),
+            outlook=outlook_compose_url(to, draft.subject, draft.body),
+            blank=blank_compose_links(to),
+            eml=letter_eml(to, draft.subject, draft.body),
+        )
+    return item
+
+
+def _send_for_me(campaign, content, form, drafts):
+    session = get_session()
+    sendable = [d for d in drafts if services.can_send_for(d.target)]
+    others = [_draft_links(d) for d in drafts if not services.can_send_for(d.target)]
+    if not sendable:
+        return _open_in_mail_app(campaign, content, form, drafts)
+    existing = services.find_submission_by_form_key(session, form.form_key.data or "")
+    if existing is None:
+        submission = services.store_submission(
+            session,
+            campaign=campaign,
+            supporter=_supporter(form),
+            postcode=form.postcode.data or "",
+            language=current_language(),
+            wants_updates=bool(form.wants_updates.data),
+            form_key=form.form_key.data or services.new_form_key(),
+            drafts=sendable,
+        )
+        subject, body = confirmation_notice(submission, content)
+        services.add_confirmation_notice(session, submission, subject, body)
+        session.commit()
+    # A double submit lands here too, and shows the same page without storing anything twice.
+    return render_template("check_inbox.html", campaign=campaign, content=content,
+                           email=form.email.data, others=others)
+
+
+def _submission_from_token(token: str) -> tuple[Submission | None, str | None]:
+    public_id, problem = current_app.extensions["tokens"].read(token)
+    if problem == TokenProblem.EXPIRED:
+        return None, _("This link has expired. Links to confirm letters are valid for 7 days; "
+                       "your letters were not sent. You are welcome to write again.")
+    if problem is not None:
+        return None, _("This link is not valid. Please use the link exactly as it is in the "
+                       "e-mail.")
+    submission = get_session().query(Submission).filter_by(public_id=public_id).one_or_none()
+    if submission is None:
+        return None, _("These letters are no longer stored. You are welcome to write again.")
+    return submission, None
+
+
+@bp.get("/confirm/<token>")
+def confirm_page(token: str):
+    submission, problem = _submission_from_token(token)
+    if problem:
+        return render_template("message.html", title=_("Cannot confirm"), message=problem), 410
+    content = services.campaigns().get(submission.campaign.slug)
+    return render_template("confirm.html", submission=submission, content=content,
+                           form=ConfirmForm(), token=token,
+                           already=submission.confirmed_at is not None)
+
+
+@bp.post("/confirm/<token>")
+@limiter.limit(_per_client_limit, methods=["POST"])
+def confirm(token: str):
+    submission, problem = _submission_from_token(token)
+    if problem:
+        return render_template("message.html", title=_("Cannot confirm"), message=problem), 410
+    content = services.campaigns().get(submission.campaign.slug)
+    form = ConfirmForm()
+    if not form.validate():
+        return render_template("confirm.html", submission=submission, content=content,
+                               form=form, token=token, already=False), 422
+    if submission.campaign.status == CampaignStatus.CLOSED:
+        return render_template("message.html", title=_("Campaign closed"),
+                               message=_closed_message(submission.campaign)), 409
+    session = get_session()
+    from ..delivery.outbox import queue_submission
+
+    queue_submission(session, submission)
+    session.commit()
+    return redirect(url_for("public.confirmed", token=token, lang=current_language()), 303)
+
+
+@bp.get("/confirmed/<token>")
+def confirmed(token: str):
+    submission, problem = _submission_from_token(token)
+    if problem:
+        return render_template("message.html", title=_("Cannot confirm"), message=problem), 410
+    pending = [letter for letter in submission.letters
+               if letter.state == LetterState.PENDING_CONFIRMATION]
+    return render_template("confirmed.html", submission=submission, pending=pending)
