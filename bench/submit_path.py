@@ -181,6 +181,13 @@ def _proc_stat(pid: int) -> tuple[int, float] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # ppid, cpu s
 
 
+def machine_busy_seconds() -> float:
+    """CPU time all processes on the machine used so far (from /proc/stat), in seconds."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
 def server_cpu_seconds(pid: int) -> float:
     """CPU time of a gunicorn arbiter and its living workers."""
     total = 0.0
@@ -329,7 +336,18 @@ class Result:
     error_kinds: dict[str, int] = field(default_factory=dict)
     server_cpu: float = 0.0
     client_cpu: float = 0.0
-    note: str = ""
+    machine_cpu: float = 0.0  # every process on the machine, in the same span
+    cpu_span: float = 0.0
+
+    @property
+    def cpu_per_request(self) -> float:
+        """Server plus load-generator CPU seconds per measured request."""
+        return (self.server_cpu + self.client_cpu) / max(1, len(self.latencies))
+
+    @property
+    def others_cores(self) -> float:
+        busy = self.machine_cpu - self.server_cpu - self.client_cpu
+        return max(0.0, busy) / self.cpu_span if self.cpu_span else 0.0
 
     @property
     def rps(self) -> float:
@@ -343,15 +361,16 @@ class Result:
         return ordered[rank] * 1000
 
 
-async def drive(name: str, server: Server, client_class, clients: int, warmup: float,
-                seconds: float, max_requests: int, timeout: float, run_id: str) -> Result:
-    result = Result(name)
+async def prepare(server: Server, client_class, clients: int, run_id: str) -> list:
+    """Make the clients and let each fetch its cookie, token (and letters form); untimed."""
     pool = [client_class(server.port, i, run_id) for i in range(clients)]
     await asyncio.gather(*(c.setup() for c in pool))
-    if isinstance(pool[0], RealClient):
-        result.note = (f"{pool[0].letters} letters per submission, "
-                       f"{pool[0].body_bytes // 1024} KiB per POST")
-    budget = [max_requests]
+    return pool
+
+
+async def drive(result: Result, server: Server, pool: list, warmup: float, seconds: float,
+                budget: list[int], timeout: float) -> None:
+    """Run the pool for `warmup` then `seconds`; add the measured part to `result`."""
     start = time.perf_counter()
     measure_from, stop_at = start + warmup, start + warmup + seconds
     records: list[tuple[float, float, bool]] = []
@@ -360,6 +379,7 @@ async def drive(name: str, server: Server, client_class, clients: int, warmup: f
     async def mark_measure_start():
         await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
         cpu["server"], cpu["client"] = server_cpu_seconds(server.process.pid), time.process_time()
+        cpu["machine"], cpu["at"] = machine_busy_seconds(), time.perf_counter()
 
     async def run(client):
         while True:
@@ -385,13 +405,15 @@ async def drive(name: str, server: Server, client_class, clients: int, warmup: f
         warmup + seconds + timeout + 30,
     )
     measured = [r for r in records if r[0] >= measure_from]
-    result.server_cpu = server_cpu_seconds(server.process.pid) - cpu.get("server", 0.0)
-    result.client_cpu = time.process_time() - cpu.get("client", 0.0)
-    result.window = (max(r[1] for r in measured) - measure_from) if measured else 0.0
-    result.latencies = [r[1] - r[0] for r in measured]
-    result.measured_ok = sum(1 for r in measured if r[2])
-    result.measured_errors = len(measured) - result.measured_ok
-    return result
+    result.server_cpu += server_cpu_seconds(server.process.pid) - cpu.get("server", 0.0)
+    result.client_cpu += time.process_time() - cpu.get("client", 0.0)
+    result.machine_cpu += machine_busy_seconds() - cpu.get("machine", 0.0)
+    result.cpu_span += time.perf_counter() - cpu.get("at", start)
+    result.window += (max(r[1] for r in measured) - measure_from) if measured else 0.0
+    result.latencies += [r[1] - r[0] for r in measured]
+    ok = sum(1 for r in measured if r[2])
+    result.measured_ok += ok
+    result.measured_errors += len(measured) - ok
 
 
 def count_rows(db: Path, *tables: str) -> dict[str, int]:
@@ -400,6 +422,11 @@ def count_rows(db: Path, *tables: str) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- report
+
+
+def _cores(result: Result, seconds: float) -> str:
+    """CPU seconds over the measured span, as a number of busy cores."""
+    return f"{max(0.0, seconds) / result.cpu_span:.2f}" if result.cpu_span else "-"
 
 
 def report(minimal: Result, real: Result, args) -> bool:
@@ -413,6 +440,9 @@ def report(minimal: Result, real: Result, args) -> bool:
         ("window s", lambda r: f"{r.window:.1f}"),
         ("server CPU ms/req", lambda r: f"{1000 * r.server_cpu / max(1, len(r.latencies)):.2f}"),
         ("client CPU ms/req", lambda r: f"{1000 * r.client_cpu / max(1, len(r.latencies)):.2f}"),
+        ("CPU cores: servers", lambda r: _cores(r, r.server_cpu)),
+        ("CPU cores: load gen", lambda r: _cores(r, r.client_cpu)),
+        ("CPU cores: others", lambda r: _cores(r, r.machine_cpu - r.server_cpu - r.client_cpu)),
     ]
     print()
     print(f"{'':22}{'minimal app':>16}{'real submit path':>20}")
@@ -429,6 +459,13 @@ def report(minimal: Result, real: Result, args) -> bool:
           f"{'PASS' if ratio_ok else 'FAIL'}")
     print(f"real p95 at {args.clients} clients: {p95:.1f} ms  (goal < {GOAL_P95_MS:.0f} ms)  "
           f"{'PASS' if p95_ok else 'FAIL'}")
+    cpu_ratio = minimal.cpu_per_request / real.cpu_per_request if real.cpu_per_request else 0
+    print(f"for reference, the ratio of CPU per request (server + load generator), which other "
+          f"load on the machine disturbs less: {cpu_ratio:.2f}")
+    busy = max(minimal.others_cores, real.others_cores)
+    if busy > 0.2:
+        print(f"warning: other processes kept {busy:.2f} cores busy during the run: the "
+              f"requests/s and latencies are lower than on a quiet machine")
     return ratio_ok and p95_ok
 
 
@@ -437,6 +474,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="measured time per app")
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up time per app")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate the apps this many times; --seconds is split among them")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app")
     parser.add_argument("--max-requests", type=int, default=200_000,
                         help="upper bound of timed POSTs per app (warm-up included)")
@@ -452,8 +491,8 @@ def main(argv=None) -> int:
     try:
         print(f"submit path benchmark: {os.cpu_count()} CPUs, Python "
               f"{platform.python_version()}, gunicorn --workers {args.workers} (sync) per app, "
-              f"{args.clients} clients, {args.warmup:g} s warm-up + {args.seconds:g} s measured "
-              f"per app, temp dir {tmp}")
+              f"{args.clients} clients, {args.seconds:g} s measured per app in {args.rounds} "
+              f"alternating rounds after {args.warmup:g} s warm-up, temp dir {tmp}")
         print("setting up the real app's database:")
         env = setup_real(tmp, args.meps_format)
         servers.append(start_gunicorn("minimal", "minimal_app:create_app()", minimal_env(tmp),
@@ -467,15 +506,26 @@ def main(argv=None) -> int:
               "handling and timing for both apps; it shares the CPUs with the servers, so "
               "both apps pay the same tax.")
 
-        results = {}
-        for name, server, client_class in (("minimal", minimal_server, MinimalClient),
-                                           ("real", real_server, RealClient)):
-            print(f"measuring {name} ...", flush=True)
-            results[name] = asyncio.run(drive(
-                name, server, client_class, args.clients, args.warmup, args.seconds,
-                args.max_requests, args.timeout, run_id))
-            if results[name].note:
-                print(f"  {results[name].note}")
+        apps = {"minimal": (minimal_server, MinimalClient), "real": (real_server, RealClient)}
+        results = {name: Result(name) for name in apps}
+        pools, budgets = {}, {name: [args.max_requests] for name in apps}
+        for name, (server, client_class) in apps.items():
+            pools[name] = asyncio.run(prepare(server, client_class, args.clients, run_id))
+        sample = pools["real"][0]
+        print(f"real app: {sample.letters} letters per submission, "
+              f"{sample.body_bytes // 1024} KiB per POST")
+        # Rounds alternate the order, so that a change in the machine's other load during the
+        # run falls on both apps alike.
+        order = ["minimal", "real"]
+        for round_no in range(args.rounds):
+            warmup = args.warmup if round_no == 0 else min(1.0, args.warmup)
+            for name in order:
+                print(f"round {round_no + 1}/{args.rounds}: {name} "
+                      f"({warmup:g} s warm-up + {args.seconds / args.rounds:g} s)", flush=True)
+                server = apps[name][0]
+                asyncio.run(drive(results[name], server, pools[name], warmup,
+                                  args.seconds / args.rounds, budgets[name], args.timeout))
+            order.reverse()
 
         for server in servers:
             code = server.stop()

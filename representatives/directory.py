@@ -226,12 +226,11 @@ class Directory:
                     label = self._region_label(country, region)
                     narrowed = tuple(a for a in areas if self._within(country, a, label))
                     areas = narrowed or areas
-                if len(areas) > 1:
-                    notes.append("postcode_spans_areas")
-                    candidate_areas = areas
                 if len(areas) == 1:
                     local = self._postcode_hits.get((country, areas[0]), ())
                 else:
+                    notes.append("postcode_spans_areas")
+                    candidate_areas = areas
                     local = self._sorted(
                         hit
                         for area in areas
@@ -272,7 +271,7 @@ class Directory:
         )
 
     def _region_label(self, country: str, region: str) -> str:
-        """ "US-CA", "us-ca" or "CA" -> "CA"; UnknownRegion if it is not one of the country's."""
+        """Normalise "US-CA", "us-ca" or "CA" to "CA"; UnknownRegion if not one of the country's."""
         code = _SPACES.sub("", region).upper()
         if "-" in code:
             prefix, _, label = code.partition("-")

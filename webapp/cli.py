@@ -57,13 +57,15 @@ def campaigns_sync():
     click.echo(f"campaigns added: {', '.join(added) or 'none'}")
 
 
-def _run_import(fmt: str, source: str | None, dry_run: bool, partial: bool) -> None:
+def _run_import(fmt: str, source: str | None, dry_run: bool, partial: bool,
+                allow_mass_retirement: bool = False) -> None:
     from representatives.importers import IMPORTERS, run_import
 
     if fmt not in IMPORTERS:
         raise click.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(IMPORTERS)}")
     report = run_import(get_database().session_factory, fmt, source or None,
-                        dry_run=dry_run, partial=partial)
+                        dry_run=dry_run, partial=partial,
+                        allow_mass_retirement=allow_mass_retirement)
     current_app.extensions["directory"].invalidate()
     click.echo(report.summary())
     if report.rejected and not (partial or dry_run):
@@ -75,9 +77,12 @@ def _run_import(fmt: str, source: str | None, dry_run: bool, partial: bool) -> N
 @click.argument("source", metavar="FILE", required=False)
 @click.option("--dry-run", is_flag=True, help="Check and report, change nothing.")
 @click.option("--partial", is_flag=True, help="Import the valid rows even if some are rejected.")
-def reps_import(fmt: str, source: str | None, dry_run: bool, partial: bool):
+@click.option("--allow-mass-retirement", is_flag=True,
+              help="Allow retiring more than half of a source's people (after an election).")
+def reps_import(fmt: str, source: str | None, dry_run: bool, partial: bool,
+                allow_mass_retirement: bool):
     """Import representatives from FILE in FORMAT (`default` needs no file)."""
-    _run_import(fmt, source, dry_run, partial)
+    _run_import(fmt, source, dry_run, partial, allow_mass_retirement)
 
 
 @click.command("setup")

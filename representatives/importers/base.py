@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from database import utcnow
@@ -422,13 +422,15 @@ def _plan_participations(plan: _Plan, session: Session, new: dict) -> None:
 def _plan_postcodes(plan: _Plan, session: Session, new: set) -> None:
     """A plain set: rows this source wrote and no longer lists are deleted."""
     changes = plan["postcode_area"]
+    # Only the rows this import can touch: an import without postcodes reads none.
+    countries = {c for c, _, _ in new}
     old_codes = {
         (r.country, r.postcode, r.area_id): r.source
         for r in session.execute(
             select(
                 PostcodeArea.country, PostcodeArea.postcode, PostcodeArea.area_id,
                 PostcodeArea.source,
-            )
+            ).where(or_(PostcodeArea.source == plan.source, PostcodeArea.country.in_(countries)))
         )
     }  # fmt: skip
     changes.inserts = [

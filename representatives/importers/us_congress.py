@@ -90,17 +90,14 @@ def add_district_area(data: Dataset, state: str, district: int) -> str:
     area_id = district_area_id(state, district)
     state_name = data.areas[parent]["name"]
     numbered = district != 0 and state not in DELEGATE_ROLES
+    # Open Civic Data ids are certain for numbered districts of states only.
+    ocd_id = f"ocd-division/country:us/state:{state.lower()}/cd:{district}" if numbered else None
     data.areas[area_id] = {
-        "name": f"{state_name}, at-large"
-        if district == 0
-        else f"{state_name}, district {district}",
+        "name": f"{state_name}, district {district}" if district else f"{state_name}, at-large",
         "country": "US",
         "classification": "district",
         "parent_id": parent,
-        # Open Civic Data ids are certain for numbered districts of states only.
-        "ocd_id": f"ocd-division/country:us/state:{state.lower()}/cd:{district}"
-        if numbered
-        else None,
+        "ocd_id": ocd_id,
     }
     return area_id
 

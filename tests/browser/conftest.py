@@ -97,7 +97,23 @@ def page(context):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    # Also catches what the Content-Security-Policy blocks.
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # Also catches what the Content-Security-Policy blocks, and failed loads (reported below
+    # with their address instead).
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} for {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
     yield page
-    assert not errors, f"errors in the browser console: {errors}"
+    assert not errors, f"errors in the browser: {errors}"

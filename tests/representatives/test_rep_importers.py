@@ -57,11 +57,14 @@ def read_zccd() -> dict[str, set[tuple[str, int]]]:
     return districts
 
 
+def read_house_entries(path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
 @functools.cache
-def read_house() -> dict[tuple[str, int], set[str]]:
-    """(state, district) -> official names, straight from the YAML."""
-    path = shared_file("us-congress-legislators", "legislators-current.yaml")
-    entries = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+def read_house() -> dict[tuple[str, int | None], set[str]]:
+    """(state, district) -> ids of House members; (state, None) -> ids of its senators."""
+    entries = read_house_entries(shared_file("us-congress-legislators", "legislators-current.yaml"))
     members = defaultdict(set)
     for entry in entries:
         term = entry["terms"][-1]
@@ -201,10 +204,6 @@ def test_counts_of_real_files(session, meps_csv, legislators_yaml, zccd_csv):
     with zccd_csv.open(encoding="utf-8", newline="") as f:
         assert zips.added == sum(1 for _ in csv.DictReader(f))
     assert row_count(session, PostcodeArea) == zips.added
-
-
-def read_house_entries(path):
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
 def test_dry_run_reports_but_writes_nothing(session, meps_csv):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select, update
 
-from representatives.importers import IMPORTERS, run_import
+from representatives.importers import DEFAULT_DATA, IMPORTERS, run_import
 from representatives.model import ChannelKind, GroupKind, TargetKind
 from representatives.store import directory_version, load_directory
 from representatives.tables import ContactDetail, ImportRun, Membership, Person
@@ -185,3 +185,14 @@ def test_run_import_commits_only_what_was_accepted(session_factory, tmp_path):
     assert "people[0]" in report.rejected[0][0]
     with session_factory() as session:
         assert session.scalars(select(Person)).first() is None
+
+
+def test_command_line(engine, capsys):
+    from representatives.importers.__main__ import main
+
+    url = engine.url.render_as_string(hide_password=False)
+    assert main(["default", "--database-url", url, "--dry-run"]) == 0
+    assert "dry run" in capsys.readouterr().out
+    assert main(["default", "--database-url", url]) == 0
+    assert main(["us-zccd", str(DEFAULT_DATA), "--database-url", url]) == 1
+    assert "missing column" in capsys.readouterr().err

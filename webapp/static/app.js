@@ -5,20 +5,32 @@ document.addEventListener("DOMContentLoaded", function () {
   // Copy-to-clipboard buttons, shown only where the browser can copy.
   document.querySelectorAll("button.copy").forEach(function (button) {
     if (!navigator.clipboard) return;
+    var label = button.textContent;
+    var timer = null;
     button.hidden = false;
     button.addEventListener("click", function () {
       var source = document.querySelector(button.dataset.copy);
-      var subject = source.closest(".draft");
-      var text = source.value;
-      var subjectNode = subject && subject.querySelector(".subject");
-      if (subjectNode) text = subjectNode.textContent + "\n\n" + text;
+      var letter = source.closest(".draft");
+      var subject = letter && letter.querySelector(".subject");
+      var text = subject ? subject.textContent + "\n\n" + source.value : source.value;
       navigator.clipboard.writeText(text).then(function () {
-        var label = button.textContent;
-        button.textContent = button.dataset.copied;
-        button.classList.add("copied");
-        setTimeout(function () { button.textContent = label; }, 2000);
+        show(button.dataset.copied, true);
+      }, function () {
+        // The browser refused: select the text so that Ctrl+C / Cmd+C still works.
+        source.focus();
+        source.select();
+        show(button.dataset.copyFailed, false);
       });
     });
+    function show(message, copied) {
+      button.textContent = message;
+      button.classList.toggle("copied", copied);
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        button.textContent = label;
+        button.classList.remove("copied");
+      }, 2000);
+    }
   });
 
   // Unticking a target folds their letter away and keeps it out of the submission.
