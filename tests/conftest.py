@@ -41,3 +41,15 @@ def postgres_available() -> bool:
         return True
     except Exception:  # noqa: BLE001  (any failure means: not available)
         return False
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False

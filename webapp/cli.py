@@ -96,7 +96,10 @@ def setup():
 
 def make_worker(app: Flask):
     from .delivery.outbox import Worker
+    from .delivery.retention import purge
     from .mail import letter_message, notice_message, receipt_notice
+
+    config = app.extensions["app_config"]
 
     return Worker(
         session_factory=get_database().session_factory,
@@ -104,6 +107,9 @@ def make_worker(app: Flask):
         build_letter=lambda letter: letter_message(app, letter),
         build_notice=lambda notice: notice_message(app, notice),
         make_receipt=lambda submission: receipt_notice(app, submission),
+        housekeeping=lambda session: purge(
+            session, retention_days=config.retention_days,
+            confirm_max_age_seconds=config.confirm_max_age_seconds),
     )
 
 
@@ -122,6 +128,20 @@ def delivery_worker(once: bool, poll: float):
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     click.echo("worker started")
     worker.run_forever(poll_seconds=poll, should_stop=lambda: bool(stopping))
+
+
+@delivery_cli.command("purge")
+def delivery_purge():
+    """Cancel expired unconfirmed letters; erase texts and details past their retention."""
+    from .delivery.retention import purge
+
+    config = current_app.extensions["app_config"]
+    with get_database().session_factory() as session:
+        result = purge(session, retention_days=config.retention_days,
+                       confirm_max_age_seconds=config.confirm_max_age_seconds)
+        session.commit()
+    click.echo(f"cancelled {result.cancelled} unconfirmed letters, "
+               f"erased {result.erased_submissions} submissions")
 
 
 @delivery_cli.command("status")

@@ -87,6 +87,8 @@ class Submission(Base):
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the letters' texts and the supporter's details were erased (see delivery/retention).
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     campaign: Mapped[Campaign] = relationship()
     letters: Mapped[list[Letter]] = relationship(

@@ -46,3 +46,28 @@ def test_per_client_limit(tmp_path, database_url):
     assert response.status_code == 429
     assert "minute" in text(response)
     app.extensions["database"].dispose()
+
+
+def test_limits_are_shared_through_redis(tmp_path, database_url):
+    """With REDIS_URL set, every web process counts against the same limit."""
+    import uuid
+
+    import redis
+
+    from tests.conftest import REDIS_URL, redis_available, require_or_skip
+
+    require_or_skip(redis_available(), f"Redis not reachable at {REDIS_URL}")
+    config = make_config(tmp_path, database_url, redis_url=REDIS_URL, ratelimit_enabled=True,
+                         ratelimit_per_client="1000 per minute", ratelimit_per_email="1 per hour")
+    first, second = create_app(config), create_app(config)  # two web processes
+    address = f"{uuid.uuid4().hex}@example.org"
+    first_client = first.test_client()
+    fields = [(k, address if k == "email" else v) for k, v in letters_form(step_one(first_client))]
+    assert step_two(first_client, fields, action="draft").status_code == 200
+    client = second.test_client()
+    fields = [(k, address if k == "email" else v) for k, v in letters_form(step_one(client))]
+    assert step_two(client, fields, action="draft").status_code == 429
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"*{address}*")
+    assert keys, "the limit was not counted in Redis"
+    for app in (first, second):
+        app.extensions["database"].dispose()

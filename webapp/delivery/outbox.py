@@ -116,6 +116,8 @@ class Worker:
         build_letter: Callable[[Letter], object],
         build_notice: Callable[[Notice], object],
         make_receipt: Callable[[Submission], tuple[str, str]],
+        housekeeping: Callable[[Session], object] | None = None,
+        housekeeping_seconds: float = 3600.0,
         batch_size: int = 50,
     ):
         self.session_factory = session_factory
@@ -123,6 +125,8 @@ class Worker:
         self.build_letter = build_letter
         self.build_notice = build_notice
         self.make_receipt = make_receipt
+        self.housekeeping = housekeeping
+        self.housekeeping_seconds = housekeeping_seconds
         self.batch_size = batch_size
 
     def run_once(self) -> WorkerResult:
@@ -135,10 +139,15 @@ class Worker:
                 self._send_letter(session, letter_id, result)
         return result
 
-    def run_forever(self, poll_seconds: float = 1.0, should_stop: Callable[[], bool] = bool):
+    def run_forever(self, poll_seconds: float = 1.0,
+                    should_stop: Callable[[], bool] = lambda: False):
         """Poll the outbox until told to stop; a lost database only pauses the loop."""
+        last_housekeeping = float("-inf")
         while not should_stop():
             try:
+                if time.monotonic() - last_housekeeping >= self.housekeeping_seconds:
+                    self.run_housekeeping()
+                    last_housekeeping = time.monotonic()
                 result = self.run_once()
             except OperationalError as error:
                 log.warning("database unavailable, retrying: %s", error)
@@ -146,6 +155,14 @@ class Worker:
                 time.sleep(5)
             if not (result.sent or result.failed or result.retried):
                 time.sleep(poll_seconds)
+
+    def run_housekeeping(self) -> None:
+        """Periodic chores (expiry, erasure) in their own transaction."""
+        if self.housekeeping is None:
+            return
+        with self.session_factory() as session:
+            self.housekeeping(session)
+            session.commit()
 
     def _due(self, session: Session, model, queued_state: str) -> list[int]:
         now = utcnow()

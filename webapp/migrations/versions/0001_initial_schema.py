@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: a12b40d4e04e
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:05:48.814619
+Create Date: 2026-11-22 01:14:12.404479
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'a12b40d4e04e'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -215,6 +215,7 @@ def upgrade() -> None:
     sa.Column('wants_updates', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_submission_campaign_id_campaign')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
     sa.UniqueConstraint('form_key', name=op.f('uq_submission_form_key')),

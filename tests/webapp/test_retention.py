@@ -1,0 +1,57 @@
+"""Unconfirmed letters expire; texts and details are erased after the retention period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from database import utcnow
+from webapp.delivery.retention import purge
+from webapp.models import Letter, LetterState, Notice, Submission
+
+from .flow import letters_form, run_worker, step_one, step_two
+from .pages import csrf_token
+
+
+def _purge(app, days_later: float):
+    config = app.extensions["app_config"]
+    with app.extensions["database"].session_factory() as session:
+        result = purge(session, retention_days=config.retention_days,
+                       confirm_max_age_seconds=config.confirm_max_age_seconds,
+                       now=utcnow() + timedelta(days=days_later))
+        session.commit()
+    return result
+
+
+def test_unconfirmed_letters_are_cancelled_when_the_link_expires(app, client):
+    step_two(client, letters_form(step_one(client)))
+    assert _purge(app, 6).cancelled == 0
+    assert _purge(app, 8).cancelled == 2
+    with app.extensions["database"].session_factory() as session:
+        assert set(session.scalars(select(Letter.state))) == {LetterState.CANCELLED}
+
+
+def test_sent_letters_are_erased_after_retention(app, client):
+    step_two(client, letters_form(step_one(client)))
+    run_worker(app)
+    with app.extensions["database"].session_factory() as session:
+        public_id = session.scalar(select(Submission.public_id))
+    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    page = client.get(link).get_data(as_text=True)
+    client.post(link, data={"csrf_token": csrf_token(page)})
+    run_worker(app)
+    run_worker(app)
+
+    retention = app.extensions["app_config"].retention_days
+    assert _purge(app, retention - 1).erased_submissions == 0
+    assert _purge(app, retention + 1).erased_submissions == 1
+    assert _purge(app, retention + 2).erased_submissions == 0  # once is enough
+    with app.extensions["database"].session_factory() as session:
+        submission = session.scalar(select(Submission))
+        assert submission.supporter_email == "" and submission.supporter_name == ""
+        assert submission.erased_at is not None
+        letters = session.scalars(select(Letter)).all()
+        assert {(letter.body, letter.subject, letter.state) for letter in letters} == {
+            ("", "", LetterState.SENT)}
+        assert session.scalars(select(Notice)).all() == []

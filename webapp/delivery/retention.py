@@ -1,0 +1,77 @@
+"""Keeping the least for the shortest time: a letter reveals a political opinion.
+
+Unconfirmed letters are cancelled when their link expires; once every letter of a submission
+has gone its way and the retention period has passed, the texts and the supporter's details
+are erased. What stays is what the counts need: which campaign, which target, which state, when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from database import utcnow
+
+from ..models import Letter, LetterState, Notice, Submission
+from .outbox import UNFINISHED_LETTER_STATES, move_letters
+
+ERASED = ""
+
+
+@dataclass
+class PurgeResult:
+    cancelled: int = 0
+    erased_submissions: int = 0
+
+
+def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int,
+          now: datetime | None = None) -> PurgeResult:
+    """Cancel expired unconfirmed letters and erase what is past its retention (flushes only)."""
+    now = now or utcnow()
+    result = PurgeResult()
+    expired = select(Submission.id).where(
+        Submission.confirmed_at.is_(None),
+        Submission.created_at < now - timedelta(seconds=confirm_max_age_seconds),
+    )
+    result.cancelled = len(move_letters(
+        session, Letter.submission_id.in_(expired), LetterState.PENDING_CONFIRMATION,
+        LetterState.CANCELLED, "not confirmed before the link expired",
+    ))
+
+    unfinished = exists().where(
+        Letter.submission_id == Submission.id, Letter.state.in_(UNFINISHED_LETTER_STATES)
+    )
+    last_activity = (
+        select(func.max(func.coalesce(Letter.sent_at, Letter.created_at)))
+        .where(Letter.submission_id == Submission.id)
+        .scalar_subquery()
+    )
+    due = list(session.scalars(
+        select(Submission.id).where(
+            Submission.erased_at.is_(None),
+            ~unfinished,
+            last_activity < now - timedelta(days=retention_days),
+        )
+    ))
+    if due:
+        session.execute(
+            update(Letter).where(Letter.submission_id.in_(due))
+            .values(subject=ERASED, body=ERASED, to_address=ERASED)
+        )
+        session.execute(delete(Notice).where(Notice.submission_id.in_(due)))
+        # A supporter who asked to hear from the campaign again keeps name and address for
+        # that; everything about their letters goes.
+        session.execute(
+            update(Submission).where(Submission.id.in_(due), ~Submission.wants_updates)
+            .values(supporter_name=ERASED, supporter_email=ERASED)
+        )
+        session.execute(
+            update(Submission).where(Submission.id.in_(due))
+            .values(supporter_town=ERASED, postcode=ERASED, erased_at=now)
+        )
+        result.erased_submissions = len(due)
+    return result
+
