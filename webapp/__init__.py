@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, config_from_env
 
@@ -36,6 +37,10 @@ def create_app(config: Config | None = None) -> Flask:
         MAX_CONTENT_LENGTH=512 * 1024,
     )
     app.extensions["app_config"] = config
+    if config.trusted_proxies:
+        # Rate limits per client need the real client address, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,
+                                x_proto=config.trusted_proxies)
 
     database = db.init_app(app, config.database_url)
     i18n.init_app(app)

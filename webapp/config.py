@@ -46,6 +46,8 @@ class Config:
     retention_days: int = 30
     # Set by a proxy you trust (e.g. "CF-IPCountry"); empty means never trust such a header.
     trusted_country_header: str = ""
+    # How many proxies in front of the app set X-Forwarded-For (0: use the socket's address).
+    trusted_proxies: int = 0
     ratelimit_enabled: bool = True
     ratelimit_per_client: str = "30 per minute;300 per day"
     ratelimit_per_email: str = "5 per hour;20 per day"
@@ -119,6 +121,7 @@ def config_from_env(environ: os._Environ | dict | None = None) -> Config:
         confirm_max_age_seconds=int(env.get("CONFIRM_MAX_AGE_SECONDS", str(7 * 24 * 3600))),
         retention_days=int(env.get("RETENTION_DAYS", "30")),
         trusted_country_header=env.get("TRUSTED_COUNTRY_HEADER", ""),
+        trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
         ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), default=True),
         ratelimit_per_client=env.get("RATELIMIT_PER_CLIENT", "30 per minute;300 per day"),
         ratelimit_per_email=env.get("RATELIMIT_PER_EMAIL", "5 per hour;20 per day"),

@@ -36,8 +36,8 @@ def _contact(person, kind, value):
 
 def rows():
     return [
-        Organization(id="t:nl-ezk", name="Ministerie van Economische Zaken", classification="ministry",
-                     country="NL", source=SOURCE),
+        Organization(id="t:nl-ezk", name="Ministerie van Economische Zaken",
+                     classification="ministry", country="NL", source=SOURCE),
         Organization(id="t:ep", name="European Parliament", classification="european_parliament",
                      country="EU", source=SOURCE),
         Organization(id="t:gb-dsit", name="Department for Science, Innovation and Technology",

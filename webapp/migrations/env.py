@@ -13,8 +13,8 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from webapp.config import config_from_env
         from database import make_engine
+        from webapp.config import config_from_env
 
         engine = make_engine(config_from_env().database_url)
     with engine.connect() as connection:

@@ -19,6 +19,7 @@ from representatives.model import ChannelKind, Match, MatchError, UnknownCountry
 
 from .. import services
 from ..db import get_session
+from ..delivery.outbox import queue_submission
 from ..extensions import email_rate_key, has_no_email, limiter
 from ..forms import ConfirmForm, LettersForm, SupporterForm
 from ..i18n import country_choices, current_language, guess_country
@@ -332,8 +333,6 @@ def confirm(token: str):
         return render_template("message.html", title=_("Campaign closed"),
                                message=_closed_message(submission.campaign)), 409
     session = get_session()
-    from ..delivery.outbox import queue_submission
-
     queue_submission(session, submission)
     session.commit()
     return redirect(url_for("public.confirmed", token=token, lang=current_language()), 303)
