@@ -139,6 +139,7 @@ def test_send_confirm_deliver_and_receipt(app, client, outbox):
                 and "jane@example.org" in str(m["To"]) and not m["X-Letter-Id"]]
     assert len(receipts) == 1
     assert "Anna de Vries" in receipts[0].get_content()
+    assert "Pieter JANSEN" in receipts[0].get_content()
 
     # Confirming again sends nothing twice.
     assert "already confirmed" in text(client.get(link))

@@ -217,6 +217,9 @@ class Worker:
             self._receipt_if_done(session, letter.submission_id)
 
     def _receipt_if_done(self, session: Session, submission_id: int) -> None:
+        # The letters' states were changed with UPDATE statements: reload, don't trust the
+        # objects already in the session.
+        session.expire_all()
         unfinished = session.scalar(
             select(func.count(Letter.id)).where(
                 Letter.submission_id == submission_id,
