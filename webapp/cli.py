@@ -97,7 +97,7 @@ def setup():
 def make_worker(app: Flask):
     from .delivery.outbox import Worker
     from .delivery.retention import purge
-    from .mail import letter_message, notice_message, receipt_notice
+    from .mail import letter_message, notice_message
 
     config = app.extensions["app_config"]
 
@@ -106,7 +106,6 @@ def make_worker(app: Flask):
         backend=app.extensions["mail_backend"],
         build_letter=lambda letter: letter_message(app, letter),
         build_notice=lambda notice: notice_message(app, notice),
-        make_receipt=lambda submission: receipt_notice(app, submission),
         housekeeping=lambda session: purge(
             session, retention_days=config.retention_days,
             confirm_max_age_seconds=config.confirm_max_age_seconds),

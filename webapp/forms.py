@@ -14,6 +14,7 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -116,11 +117,22 @@ class SupporterForm(SupporterFields, FlaskForm):
     pass
 
 
-class LetterFields(Form):
-    """One letter of step two. The target is named by id; its address never comes from the form."""
+class LanguageCode:
+    def __call__(self, form, field):
+        if not re.fullmatch(r"[a-z]{2,3}", field.data or ""):
+            raise ValidationError(_l("This letter's language is not valid."))
 
-    target_id = HiddenField()
-    selected = BooleanField(default=True)
+
+class LetterGroupFields(Form):
+    """One letter text shared by several recipients, each greeted by their own salutation.
+
+    The recipients are named by target id; their addresses never come from the form.
+    """
+
+    language = HiddenField(validators=[LanguageCode()])
+    greet = HiddenField()  # "1" when each recipient's salutation opens the letter
+    members = HiddenField()  # every recipient offered, comma-separated
+    targets = SelectMultipleField(validate_choice=False)  # the ones still ticked
     subject = StringField(
         _l("Subject"),
         filters=[_strip],
@@ -144,7 +156,7 @@ class LettersForm(SupporterFields, FlaskForm):
     """Step two: the supporter's details again (re-checked), the letters, and the choice."""
 
     form_key = HiddenField()
-    letters = FieldList(FormField(LetterFields), min_entries=0, max_entries=60)
+    groups = FieldList(FormField(LetterGroupFields), min_entries=0, max_entries=40)
     send = SubmitField(_l("Send it for me"))
     draft = SubmitField(_l("Open in my mail app"))
 

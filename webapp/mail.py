@@ -11,32 +11,40 @@ from flask_babel import force_locale
 from letters.compose import build_letter_message, build_notice_message
 
 from .config import Config
-from .models import Letter, LetterState, Notice, Submission
+from .models import Letter, LetterState, Notice, NoticeKind, Submission
 
 
 def _title(content, language: str) -> str:
     return content.titles.get(language) or content.titles["en"]
 
 
-def confirmation_notice(submission: Submission, content) -> tuple[str, str]:
+def confirmation_text(app: Flask, submission: Submission) -> tuple[str, str]:
     """Subject and body of the mail that asks the supporter to confirm, in their language."""
-    from flask import current_app
-
-    config: Config = current_app.extensions["app_config"]
-    token = current_app.extensions["tokens"].make(submission.public_id)
+    config: Config = app.extensions["app_config"]
+    content = app.extensions["campaigns"].get(submission.campaign.slug)
+    token = app.extensions["tokens"].make(submission.public_id)
     link = f"{config.base_url}/confirm/{token}?lang={submission.language}"
-    with force_locale(submission.language):
-        subject = render_template("mail/confirmation_subject.txt",
-                                  title=_title(content, submission.language)).strip()
+    with app.app_context(), force_locale(submission.language):
+        title = _title(content, submission.language)
+        subject = render_template("mail/confirmation_subject.txt", title=title).strip()
         body = render_template(
-            "mail/confirmation.txt", submission=submission, link=link,
-            title=_title(content, submission.language),
+            "mail/confirmation.txt", submission=submission, link=link, title=title,
+            texts=distinct_texts(submission.letters),
             days=config.confirm_max_age_seconds // 86400,
         )
     return subject, body
 
 
-def receipt_notice(app: Flask, submission: Submission) -> tuple[str, str]:
+def distinct_texts(letters: list[Letter]) -> list[tuple[list[Letter], Letter]]:
+    """Letters grouped by their words (the salutation line aside), to show each text once."""
+    groups: dict[tuple[str, str], list[Letter]] = {}
+    for letter in letters:
+        text = letter.body.partition("\n\n")[2] or letter.body
+        groups.setdefault((letter.subject, text), []).append(letter)
+    return [(group, group[0]) for group in groups.values()]
+
+
+def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     """Subject and body of the receipt, once every letter of a submission has gone its way."""
     content = app.extensions["campaigns"].get(submission.campaign.slug)
     with app.app_context(), force_locale(submission.language):
@@ -75,16 +83,19 @@ def letter_message(app: Flask, letter: Letter) -> EmailMessage:
 
 
 def notice_message(app: Flask, notice: Notice) -> EmailMessage:
+    """The confirmation or receipt, written now, so it shows the letters' current states."""
     config: Config = app.extensions["app_config"]
     submission = notice.submission
     content = app.extensions["campaigns"].get(submission.campaign.slug)
+    write = confirmation_text if notice.kind == NoticeKind.CONFIRMATION else receipt_text
+    subject, body = write(app, submission)
     message = build_notice_message(
         campaign_title=_title(content, submission.language),
         from_address=config.mail_from_address,
         to_address=notice.to_address,
         to_name=submission.supporter_name,
-        subject=notice.subject,
-        body=notice.body,
+        subject=subject,
+        body=body,
         message_id_domain=_domain(config),
         notice_id=notice.id,
     )

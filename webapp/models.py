@@ -140,7 +140,7 @@ class LetterEvent(Base):
 
 
 class Notice(Base):
-    """A mail to the supporter (confirmation, receipt), sent by the same worker as letters."""
+    """A mail to the supporter (confirmation, receipt), written and sent by the worker."""
 
     __tablename__ = "notice"
     # One confirmation and one receipt per submission, however often anything is retried.
@@ -150,8 +150,6 @@ class Notice(Base):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16), default=NoticeState.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -12,18 +12,29 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from letters.rendering import LetterRenderer, RenderedLetter, Supporter
+from database import utcnow
+from letters.rendering import LetterRenderer, Supporter
+from letters.sharing import SharedLetter, share_letters
 from letters.templates import CampaignContent, load_all_campaigns
 from representatives.directory import Directory
 from representatives.model import ChannelKind, Match, Target
 from representatives.store import directory_version, load_directory
 
-from .models import Campaign, CampaignStatus, DraftCount, Letter, Notice, NoticeKind, Submission
+from .models import (
+    Campaign,
+    CampaignStatus,
+    DraftCount,
+    Letter,
+    LetterState,
+    Notice,
+    NoticeKind,
+    Submission,
+)
 
 
 class Campaigns:
@@ -96,11 +107,16 @@ class DraftLetter:
     language: str
 
 
-def render_letters(
-    content: CampaignContent, match: Match, supporter: Supporter
-) -> list[tuple[Target, RenderedLetter]]:
+def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
+                   ) -> list[SharedLetter]:
+    """The letters for step two: one text per section and wording, each recipient greeted."""
     renderer = campaigns().renderer
-    return [(m.target, renderer.render(content.slug, m.target, supporter)) for m in match.targets]
+    return [
+        letter
+        for group in match.groups
+        for letter in share_letters(renderer, content.slug, (m.target for m in group.targets),
+                                    supporter)
+    ]
 
 
 def can_send_for(target: Target) -> bool:
@@ -139,33 +155,27 @@ def store_submission(
         language=language,
         wants_updates=wants_updates,
     )
-    submission.letters = [
-        Letter(
-            campaign_id=campaign.id,
-            target_id=draft.target.id,
-            target_name=draft.target.name,
-            to_address=draft.target.email,
-            subject=draft.subject,
-            body=draft.body,
-            language=draft.language,
-        )
-        for draft in drafts
-    ]
     session.add(submission)
     session.flush()
+    # One multi-row INSERT: the ORM would send one statement per letter.
+    session.execute(
+        insert(Letter),
+        [
+            {"submission_id": submission.id, "campaign_id": campaign.id,
+             "target_id": draft.target.id, "target_name": draft.target.name,
+             "to_address": draft.target.email, "subject": draft.subject, "body": draft.body,
+             "language": draft.language, "state": LetterState.PENDING_CONFIRMATION,
+             "attempts": 0, "created_at": utcnow()}
+            for draft in drafts
+        ],
+    )
     return submission
 
 
-def add_confirmation_notice(session: Session, submission: Submission, subject: str, body: str):
-    session.add(
-        Notice(
-            submission_id=submission.id,
-            kind=NoticeKind.CONFIRMATION,
-            to_address=submission.supporter_email,
-            subject=subject,
-            body=body,
-        )
-    )
+def add_confirmation_notice(session: Session, submission: Submission) -> None:
+    """Queue the mail asking the supporter to confirm; the worker writes it when sending."""
+    session.add(Notice(submission_id=submission.id, kind=NoticeKind.CONFIRMATION,
+                       to_address=submission.supporter_email))
 
 
 def count_drafts(session: Session, campaign: Campaign, country: str, letters: int) -> None:

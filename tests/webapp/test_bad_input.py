@@ -81,7 +81,7 @@ def test_over_long_letter_refused(app, client):
 
 
 def test_no_target_chosen(app, client):
-    fields = [(k, v) for k, v in letters_form(step_one(client)) if not k.endswith("-selected")]
+    fields = [(k, v) for k, v in letters_form(step_one(client)) if not k.endswith("-targets")]
     response = step_two(client, fields)
     assert response.status_code == 422
     assert "choose at least one person" in text(response)
@@ -90,10 +90,12 @@ def test_no_target_chosen(app, client):
 
 def test_target_outside_the_match_is_refused(app, client):
     fields = letters_form(step_one(client))
-    target = next(k for k, _ in fields if k.endswith("-target_id"))
-    response = step_two(client, fields, changes={target: "t:gb-minister"})
-    assert response.status_code == 422
-    assert "has changed" in text(response)
+    target = next(k for k, _ in fields if k.endswith("-targets"))
+    members = next(k for k, _ in fields if k.endswith("-members"))
+    for changes in ({target: "t:gb-minister"}, {members: "t:gb-minister", target: "t:gb-minister"}):
+        response = step_two(client, fields, changes=changes)
+        assert response.status_code == 422
+        assert "has changed" in text(response)
     assert stored(app) == (0, 0)
 
 

@@ -52,15 +52,55 @@ def test_targets_grouped_with_letters_in_their_language(client):
     assert "Government and summit delegation" in page
     assert "Your members of the European Parliament" in page
     assert "Anna de Vries" in page and "Pieter JANSEN" in page
+    # Dutch targets get the Dutch letter, each with their own salutation.
+    assert "Opens with: Geachte mevrouw De Vries," in page
+    assert "Opens with: Geachte heer Jansen," in page
     fields = dict(letters_form(response))
     bodies = [v for k, v in fields.items() if k.endswith("-body")]
-    assert len(bodies) == 2
+    assert len(bodies) == 2  # a minister and an MEP are asked different things
     for body in bodies:
-        # Dutch targets get the Dutch letter with a proper salutation and the signature.
-        assert body.startswith("Geachte")
         assert "Jane Doe" in body and "Utrecht" in body
         assert "My daughter will grow up" in body
-    assert any("mevrouw De Vries" in body for body in bodies)
+        assert "verdrag" in body
+
+
+def test_many_recipients_of_one_kind_share_one_text(app, client):
+    """Two MEPs get one editable text; each letter still opens with its own salutation."""
+    from representatives.tables import ContactDetail, Membership, Person
+
+    from .data import _contact, _membership, _person
+
+    with app.extensions["database"].session_factory() as session:
+        session.add(_person("t:nl-mep2", "Sara Bakker", "Sara", "Bakker", gender="female"))
+        session.flush()
+        session.add_all([
+            _membership("t:nl-mep2", "t:ep", "mep", "Member of the European Parliament",
+                        "NL", "nl"),
+            _contact("t:nl-mep2", "email", "sara.bakker@ep.example.org"),
+        ])
+        session.commit()
+    app.extensions["directory"].invalidate()
+    try:
+        _share_one_text(app, client)
+    finally:
+        # The PostgreSQL database is shared by the tests: leave it as it was.
+        with app.extensions["database"].session_factory() as session:
+            for model in (ContactDetail, Membership, Person):
+                column = model.id if model is Person else model.person_id
+                session.execute(model.__table__.delete().where(column == "t:nl-mep2"))
+            session.commit()
+
+
+def _share_one_text(app, client):
+    response = step_one(client)
+    fields = letters_form(response)
+    assert len([k for k, _ in fields if k.endswith("-body")]) == 2
+    step_two(client, fields, action="send")
+    with app.extensions["database"].session_factory() as session:
+        bodies = {letter.target_id: letter.body for letter in session.scalars(select(Letter))}
+    assert bodies["t:nl-mep"].startswith("Geachte heer Jansen,\n\n")
+    assert bodies["t:nl-mep2"].startswith("Geachte mevrouw Bakker,\n\n")
+    assert bodies["t:nl-mep"].split("\n\n", 1)[1] == bodies["t:nl-mep2"].split("\n\n", 1)[1]
 
 
 def _links(page: str, prefix: str) -> list:
@@ -91,11 +131,11 @@ def test_open_in_mail_app_links_and_nothing_stored(app, client):
 def test_short_letter_opens_whole_in_mail_app(client):
     fields = letters_form(step_one(client))
     body_field = next(k for k, _ in fields if k.endswith("-body"))
-    short = "Geachte mevrouw De Vries,\n\nZet een verdrag op de agenda & snel.\n\nJane Doe"
+    short = "Zet een verdrag op de agenda & snel.\n\nJane Doe"
     page = step_two(client, fields, action="draft", changes={body_field: short}) \
         .get_data(as_text=True)
     bodies = [parse_qs(link.query).get("body", [""])[0] for link in _links(page, "mailto:")]
-    assert short.replace("\n", "\r\n") in bodies
+    assert "Geachte mevrouw De Vries,\r\n\r\n" + short.replace("\n", "\r\n") in bodies
     assert [unquote(link.path) for link in _links(page, "mailto:")][0] in {
         "minister@ezk.example.org", "pieter.jansen@ep.example.org"}
 
@@ -162,20 +202,19 @@ def test_double_submit_stores_once(app, client):
     assert count(app, Notice) == 1
 
 
-def test_edited_subject_and_body_are_sent_and_unticked_target_is_not(app, client, outbox):
+def test_edited_subject_and_body_are_sent_and_unticked_target_is_not(app, client):
     fields = letters_form(step_one(client))
-    names = [k for k, _ in fields]
-    first_body = next(k for k in names if k.endswith("-body"))
+    first_body = next(k for k, _ in fields if k.endswith("-body"))
     prefix = first_body[: -len("body")]
-    changes = {f"{prefix}subject": "My own subject", first_body: "Dear friend,\n\nMy own words."}
-    second_selected = next(k for k in names if k.endswith("-selected") and k != f"{prefix}selected")
-    changes[second_selected] = None  # unticked
+    changes = {f"{prefix}subject": "My own subject", first_body: "My own words."}
+    other = next(k for k, _ in fields if k.endswith("-targets") and not k.startswith(prefix))
+    changes[other] = None  # unticked
     response = step_two(client, fields, action="send", changes=changes)
     assert response.status_code == 200, text(response)
     with app.extensions["database"].session_factory() as session:
         [letter] = session.scalars(select(Letter)).all()
         assert letter.subject == "My own subject"
-        assert letter.body == "Dear friend,\n\nMy own words."
+        assert letter.body == "Geachte mevrouw De Vries,\n\nMy own words."
 
 
 def test_postcode_across_districts_lists_every_candidate(client):

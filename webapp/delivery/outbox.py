@@ -115,7 +115,6 @@ class Worker:
         backend: MailBackend,
         build_letter: Callable[[Letter], object],
         build_notice: Callable[[Notice], object],
-        make_receipt: Callable[[Submission], tuple[str, str]],
         housekeeping: Callable[[Session], object] | None = None,
         housekeeping_seconds: float = 3600.0,
         batch_size: int = 50,
@@ -124,7 +123,6 @@ class Worker:
         self.backend = backend
         self.build_letter = build_letter
         self.build_notice = build_notice
-        self.make_receipt = make_receipt
         self.housekeeping = housekeeping
         self.housekeeping_seconds = housekeeping_seconds
         self.batch_size = batch_size
@@ -229,9 +227,8 @@ class Worker:
         if unfinished:
             return
         submission = session.get(Submission, submission_id)
-        subject, body = self.make_receipt(submission)
         session.add(Notice(submission_id=submission_id, kind=NoticeKind.RECEIPT,
-                           to_address=submission.supporter_email, subject=subject, body=body))
+                           to_address=submission.supporter_email))
         try:
             session.commit()
         except IntegrityError:

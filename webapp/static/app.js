@@ -33,16 +33,22 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 
-  // Unticking a target folds their letter away and keeps it out of the submission.
-  document.querySelectorAll("input.target-toggle").forEach(function (box) {
-    var card = box.closest(".target");
+  // Unticking a person greys them out; a letter nobody is left to receive folds away and
+  // stays out of the submission.
+  document.querySelectorAll(".shared-letter").forEach(function (letter) {
+    var boxes = letter.querySelectorAll("input.target-toggle");
     function sync() {
-      card.classList.toggle("unselected", !box.checked);
-      card.querySelectorAll(".letter input, .letter textarea").forEach(function (field) {
-        field.disabled = !box.checked;
+      var anyone = false;
+      boxes.forEach(function (box) {
+        box.closest(".target").classList.toggle("unselected", !box.checked);
+        anyone = anyone || box.checked;
+      });
+      letter.classList.toggle("unselected", !anyone);
+      letter.querySelectorAll(".letter input, .letter textarea").forEach(function (field) {
+        field.disabled = !anyone;
       });
     }
-    box.addEventListener("change", sync);
+    boxes.forEach(function (box) { box.addEventListener("change", sync); });
     sync();
   });
 

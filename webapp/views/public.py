@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -15,7 +17,15 @@ from letters.compose import (
     outlook_compose_url,
 )
 from letters.rendering import Supporter
-from representatives.model import ChannelKind, Match, MatchError, UnknownCountry
+from letters.sharing import addressed_body, greeting_for
+from representatives.model import (
+    ChannelKind,
+    GroupKind,
+    Match,
+    MatchedTarget,
+    MatchError,
+    UnknownCountry,
+)
 
 from .. import services
 from ..db import get_session
@@ -23,7 +33,6 @@ from ..delivery.outbox import queue_submission
 from ..extensions import email_rate_key, has_no_email, limiter
 from ..forms import ConfirmForm, LettersForm, SupporterForm
 from ..i18n import country_choices, current_language, guess_country
-from ..mail import confirmation_notice
 from ..models import Campaign, CampaignStatus, LetterState, Submission
 from ..tokens import TokenProblem
 
@@ -153,12 +162,16 @@ def find_targets(slug: str):
         return render_campaign_page(campaign, content, form, status=422)
     letters_form = _letters_form(MultiDict(_carry_supporter(form)))
     letters_form.form_key.data = services.new_form_key()
-    supporter = _supporter(form)
-    for target, letter in services.render_letters(content, match, supporter):
-        letters_form.letters.append_entry(
-            {"target_id": target.id, "selected": True, "subject": letter.subject,
-             "body": letter.body}
-        )
+    for letter in services.shared_letters(content, match, _supporter(form)):
+        ids = [recipient.target.id for recipient in letter.recipients]
+        letters_form.groups.append_entry({
+            "language": letter.language,
+            "greet": "1" if letter.recipients[0].salutation else "",
+            "members": ",".join(ids),
+            "targets": ids,
+            "subject": letter.subject,
+            "body": letter.body,
+        })
     return render_letters_page(campaign, content, letters_form, match)
 
 
@@ -172,15 +185,41 @@ def _carry_supporter(form) -> dict:
     return carried
 
 
+@dataclass(frozen=True)
+class Recipient:
+    matched: MatchedTarget
+    salutation: str
+    selected: bool
+
+
+def _recipients(entry, by_id: dict[str, MatchedTarget]) -> list[Recipient] | None:
+    """The people one shared letter is offered to, or None if the list no longer matches."""
+    ids = [i for i in (entry.members.data or "").split(",") if i]
+    if not ids or any(i not in by_id for i in ids):
+        return None
+    selected = set(entry.targets.data or ())
+    shared = entry.greet.data == "1"
+    return [
+        Recipient(by_id[i], greeting_for(by_id[i].target, entry.language.data or "en", shared),
+                  i in selected)
+        for i in ids
+    ]
+
+
 def render_letters_page(campaign, content, form, match: Match, error=None, status=200):
-    entries = {entry.form.target_id.data: entry.form for entry in form.letters}
+    by_id = {m.target.id: m for m in match.targets}
+    sections: dict[GroupKind, list] = {group.kind: [] for group in match.groups}
+    for entry in form.groups:
+        recipients = _recipients(entry.form, by_id)
+        if recipients:
+            sections[recipients[0].matched.target.group].append((entry.form, recipients))
     return render_template(
         "letters.html",
         campaign=campaign,
         content=content,
         form=form,
         match=match,
-        entries=entries,
+        sections=[(kind, letters) for kind, letters in sections.items() if letters],
         can_send_for=services.can_send_for,
         error=error,
     ), status
@@ -207,25 +246,32 @@ def submit_letters(slug: str):
         if supporter_form.validate():
             _match(supporter_form)
         return render_campaign_page(campaign, content, supporter_form, status=422)
-    if any(entry.errors for entry in form.letters if entry.form.selected.data):
+    if any(entry.errors for entry in form.groups if entry.form.targets.data):
+        # Only letters that go to someone must be valid; an unticked one may be anything.
         return render_letters_page(campaign, content, form, match, status=422)
 
-    by_id = {m.target.id: m.target for m in match.targets}
-    chosen = [entry.form for entry in form.letters if entry.form.selected.data]
-    if not chosen:
+    by_id = {m.target.id: m for m in match.targets}
+    drafts: list[services.DraftLetter] = []
+    for entry in form.groups:
+        recipients = _recipients(entry.form, by_id)
+        if recipients is None or not set(entry.form.targets.data or ()) <= {
+            r.matched.target.id for r in recipients
+        }:
+            return render_letters_page(
+                campaign, content, form, match, status=422,
+                error=_("The list of representatives has changed. Please check your letters "
+                        "again."),
+            )
+        text = _normalise_newlines(entry.form.body.data or "")
+        drafts += [
+            services.DraftLetter(target=r.matched.target, subject=entry.form.subject.data,
+                                 body=addressed_body(r.salutation, text),
+                                 language=entry.form.language.data)
+            for r in recipients if r.selected
+        ]
+    if not drafts:
         return render_letters_page(campaign, content, form, match, status=422,
                                    error=_("Please choose at least one person to write to."))
-    if any(letter.target_id.data not in by_id for letter in chosen):
-        return render_letters_page(
-            campaign, content, form, match, status=422,
-            error=_("The list of representatives has changed. Please check your letters again."),
-        )
-    drafts = [
-        services.DraftLetter(target=by_id[letter.target_id.data], subject=letter.subject.data,
-                             body=_normalise_newlines(letter.body.data),
-                             language=by_id[letter.target_id.data].language)
-        for letter in chosen
-    ]
     if form.send.data and campaign.allow_send:
         return _send_for_me(campaign, content, form, drafts)
     return _open_in_mail_app(campaign, content, form, drafts)
@@ -285,8 +331,7 @@ def _send_for_me(campaign, content, form, drafts):
             form_key=form.form_key.data or services.new_form_key(),
             drafts=sendable,
         )
-        subject, body = confirmation_notice(submission, content)
-        services.add_confirmation_notice(session, submission, subject, body)
+        services.add_confirmation_notice(session, submission)
         session.commit()
     # A double submit lands here too, and shows the same page without storing anything twice.
     return render_template("check_inbox.html", campaign=campaign, content=content,
