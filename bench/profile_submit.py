@@ -54,7 +54,7 @@ def main(argv=None) -> int:
         assert step_one.status_code == 200, step_one.status_code
         fields = [(k, v) for k, v in form_fields(step_one.get_data(as_text=True), "/letters")
                   if k not in {"form_key", "email"}]
-        letters = sum(1 for k, _ in fields if k.endswith("-target_id"))
+        letters = sum(1 for k, _ in fields if k.endswith("-targets"))
         fixed = urlencode(fields).encode() + b"&"  # encoded once, like the benchmark's clients
 
         def submit(n: int):

@@ -279,7 +279,7 @@ class RealClient:
         if status != 200:
             raise RuntimeError(f"step one answered {status}: {page[:500]!r}")
         fields = form_fields(page.decode(), "/letters")
-        self.letters = sum(1 for name, _ in fields if name.endswith("-target_id"))
+        self.letters = sum(1 for name, _ in fields if name.endswith("-targets"))
         if not self.letters:
             raise RuntimeError("the letters form has no letters")
         fixed = [(k, v) for k, v in fields if k not in {"form_key", "email", "send", "draft"}]

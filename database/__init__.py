@@ -41,6 +41,9 @@ def make_engine(url: str, **kwargs) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # With WAL, NORMAL never corrupts the database and loses nothing when a process
+            # dies; only a power cut can undo the last commits. It saves an fsync per commit.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         return engine

@@ -36,11 +36,10 @@ def confirmation_text(app: Flask, submission: Submission) -> tuple[str, str]:
 
 
 def distinct_texts(letters: list[Letter]) -> list[tuple[list[Letter], Letter]]:
-    """Letters grouped by their words (the salutation line aside), to show each text once."""
-    groups: dict[tuple[str, str], list[Letter]] = {}
+    """Letters grouped by their shared text, to show each text once with its recipients."""
+    groups: dict[int, list[Letter]] = {}
     for letter in letters:
-        text = letter.body.partition("\n\n")[2] or letter.body
-        groups.setdefault((letter.subject, text), []).append(letter)
+        groups.setdefault(letter.text_id, []).append(letter)
     return [(group, group[0]) for group in groups.values()]
 
 

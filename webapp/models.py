@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import Base, utcnow
+from letters.sharing import addressed_body
 
 
 class CampaignStatus(StrEnum):
@@ -94,6 +95,21 @@ class Submission(Base):
     letters: Mapped[list[Letter]] = relationship(
         back_populates="submission", order_by="Letter.id", cascade="all, delete-orphan"
     )
+    texts: Mapped[list[LetterText]] = relationship(cascade="all, delete-orphan")
+
+
+class LetterText(Base):
+    """The words of a letter, stored once however many recipients share them."""
+
+    __tablename__ = "letter_text"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
 
 
 class Letter(Base):
@@ -109,9 +125,10 @@ class Letter(Base):
     target_id: Mapped[str] = mapped_column(String(64), index=True)
     target_name: Mapped[str] = mapped_column(String(200))
     to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(8))
+    text_id: Mapped[int] = mapped_column(ForeignKey("letter_text.id", ondelete="CASCADE"),
+                                         index=True)
+    # The recipient's own first line; empty when the text carries its own.
+    salutation: Mapped[str] = mapped_column(String(200), default="")
     state: Mapped[str] = mapped_column(String(24), default=LetterState.PENDING_CONFIRMATION)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -122,6 +139,20 @@ class Letter(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="letters")
+    text: Mapped[LetterText] = relationship(lazy="joined")
+
+    @property
+    def subject(self) -> str:
+        return self.text.subject
+
+    @property
+    def body(self) -> str:
+        """The letter exactly as its recipient gets it."""
+        return addressed_body(self.salutation, self.text.body)
+
+    @property
+    def language(self) -> str:
+        return self.text.language
 
 
 class LetterEvent(Base):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from database import utcnow
 from letters.rendering import LetterRenderer, Supporter
-from letters.sharing import SharedLetter, share_letters
+from letters.sharing import SharedLetter, addressed_body, share_letters
 from letters.templates import CampaignContent, load_all_campaigns
 from representatives.directory import Directory
 from representatives.model import ChannelKind, Match, Target
@@ -31,6 +31,7 @@ from .models import (
     DraftCount,
     Letter,
     LetterState,
+    LetterText,
     Notice,
     NoticeKind,
     Submission,
@@ -99,12 +100,17 @@ def directory() -> Directory:
 
 @dataclass(frozen=True)
 class DraftLetter:
-    """A letter as the supporter left it in step two."""
+    """A letter as the supporter left it in step two: a shared text and its recipient."""
 
     target: Target
     subject: str
-    body: str
+    text: str
+    salutation: str
     language: str
+
+    @property
+    def body(self) -> str:
+        return addressed_body(self.salutation, self.text)
 
 
 def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
@@ -125,10 +131,6 @@ def can_send_for(target: Target) -> bool:
 
 def new_form_key() -> str:
     return secrets.token_urlsafe(24)
-
-
-def find_submission_by_form_key(session: Session, form_key: str) -> Submission | None:
-    return session.scalar(select(Submission).where(Submission.form_key == form_key))
 
 
 def store_submission(
@@ -155,17 +157,25 @@ def store_submission(
         language=language,
         wants_updates=wants_updates,
     )
+    texts: dict[tuple[str, str, str], LetterText] = {}
+    for draft in drafts:
+        key = (draft.subject, draft.text, draft.language)
+        if key not in texts:
+            texts[key] = LetterText(subject=draft.subject, body=draft.text,
+                                    language=draft.language)
+    submission.texts = list(texts.values())
     session.add(submission)
     session.flush()
     # One multi-row INSERT: the ORM would send one statement per letter.
+    now = utcnow()
     session.execute(
         insert(Letter),
         [
             {"submission_id": submission.id, "campaign_id": campaign.id,
              "target_id": draft.target.id, "target_name": draft.target.name,
-             "to_address": draft.target.email, "subject": draft.subject, "body": draft.body,
-             "language": draft.language, "state": LetterState.PENDING_CONFIRMATION,
-             "attempts": 0, "created_at": utcnow()}
+             "to_address": draft.target.email, "salutation": draft.salutation,
+             "text_id": texts[draft.subject, draft.text, draft.language].id,
+             "state": LetterState.PENDING_CONFIRMATION, "attempts": 0, "created_at": now}
             for draft in drafts
         ],
     )

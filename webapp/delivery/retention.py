@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from database import utcnow
 
-from ..models import Letter, LetterState, Notice, Submission
+from ..models import Letter, LetterState, LetterText, Notice, Submission
 from .outbox import UNFINISHED_LETTER_STATES, move_letters
 
 ERASED = ""
@@ -58,8 +58,12 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
     ))
     if due:
         session.execute(
+            update(LetterText).where(LetterText.submission_id.in_(due))
+            .values(subject=ERASED, body=ERASED)
+        )
+        session.execute(
             update(Letter).where(Letter.submission_id.in_(due))
-            .values(subject=ERASED, body=ERASED, to_address=ERASED)
+            .values(salutation=ERASED, to_address=ERASED)
         )
         session.execute(delete(Notice).where(Notice.submission_id.in_(due)))
         # A supporter who asked to hear from the campaign again keeps name and address for

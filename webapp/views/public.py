@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from letters.compose import (
@@ -17,7 +18,7 @@ from letters.compose import (
     outlook_compose_url,
 )
 from letters.rendering import Supporter
-from letters.sharing import addressed_body, greeting_for
+from letters.sharing import greeting_for
 from representatives.model import (
     ChannelKind,
     GroupKind,
@@ -33,6 +34,7 @@ from ..delivery.outbox import queue_submission
 from ..extensions import email_rate_key, has_no_email, limiter
 from ..forms import ConfirmForm, LettersForm, SupporterForm
 from ..i18n import country_choices, current_language, guess_country
+from ..mail import distinct_texts
 from ..models import Campaign, CampaignStatus, LetterState, Submission
 from ..tokens import TokenProblem
 
@@ -265,7 +267,7 @@ def submit_letters(slug: str):
         text = _normalise_newlines(entry.form.body.data or "")
         drafts += [
             services.DraftLetter(target=r.matched.target, subject=entry.form.subject.data,
-                                 body=addressed_body(r.salutation, text),
+                                 text=text, salutation=r.salutation,
                                  language=entry.form.language.data)
             for r in recipients if r.selected
         ]
@@ -319,8 +321,7 @@ def _send_for_me(campaign, content, form, drafts):
     others = [_draft_links(d) for d in drafts if not services.can_send_for(d.target)]
     if not sendable:
         return _open_in_mail_app(campaign, content, form, drafts)
-    existing = services.find_submission_by_form_key(session, form.form_key.data or "")
-    if existing is None:
+    try:
         submission = services.store_submission(
             session,
             campaign=campaign,
@@ -333,7 +334,10 @@ def _send_for_me(campaign, content, form, drafts):
         )
         services.add_confirmation_notice(session, submission)
         session.commit()
-    # A double submit lands here too, and shows the same page without storing anything twice.
+    except IntegrityError:
+        # The form's one-time key is taken: a double submit. The first one stands; show the
+        # same page without storing anything twice.
+        session.rollback()
     return render_template("check_inbox.html", campaign=campaign, content=content,
                            email=form.email.data, others=others)
 
@@ -360,6 +364,7 @@ def confirm_page(token: str):
     content = services.campaigns().get(submission.campaign.slug)
     return render_template("confirm.html", submission=submission, content=content,
                            form=ConfirmForm(), token=token,
+                           texts=distinct_texts(submission.letters),
                            already=submission.confirmed_at is not None)
 
 
@@ -373,7 +378,8 @@ def confirm(token: str):
     form = ConfirmForm()
     if not form.validate():
         return render_template("confirm.html", submission=submission, content=content,
-                               form=form, token=token, already=False), 422
+                               form=form, token=token, already=False,
+                               texts=distinct_texts(submission.letters)), 422
     if submission.campaign.status == CampaignStatus.CLOSED:
         return render_template("message.html", title=_("Campaign closed"),
                                message=_closed_message(submission.campaign)), 409

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:21:50.742358
+Create Date: 2026-11-22 01:25:46.990016
 """
 from alembic import op
 import sqlalchemy as sa
@@ -224,31 +224,17 @@ def upgrade() -> None:
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submission_supporter_email'), ['supporter_email'], unique=False)
 
-    op.create_table('letter',
+    op.create_table('letter_text',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
-    sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.Column('target_id', sa.String(length=64), nullable=False),
-    sa.Column('target_name', sa.String(length=200), nullable=False),
-    sa.Column('to_address', sa.String(length=254), nullable=False),
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
-    sa.Column('state', sa.String(length=24), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('provider_message_id', sa.String(length=200), nullable=True),
-    sa.Column('last_error', sa.String(length=500), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_letter_campaign_id_campaign')),
-    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_letter_submission_id_submission'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter'))
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_letter_text_submission_id_submission'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter_text'))
     )
-    with op.batch_alter_table('letter', schema=None) as batch_op:
-        batch_op.create_index('ix_letter_state_next_attempt', ['state', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_letter_target_id'), ['target_id'], unique=False)
+    with op.batch_alter_table('letter_text', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_letter_text_submission_id'), ['submission_id'], unique=False)
 
     op.create_table('notice',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -268,6 +254,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('notice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notice_state'), ['state'], unique=False)
+
+    op.create_table('letter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.String(length=64), nullable=False),
+    sa.Column('target_name', sa.String(length=200), nullable=False),
+    sa.Column('to_address', sa.String(length=254), nullable=False),
+    sa.Column('text_id', sa.Integer(), nullable=False),
+    sa.Column('salutation', sa.String(length=200), nullable=False),
+    sa.Column('state', sa.String(length=24), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('provider_message_id', sa.String(length=200), nullable=True),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_letter_campaign_id_campaign')),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_letter_submission_id_submission'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['text_id'], ['letter_text.id'], name=op.f('fk_letter_text_id_letter_text'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter'))
+    )
+    with op.batch_alter_table('letter', schema=None) as batch_op:
+        batch_op.create_index('ix_letter_state_next_attempt', ['state', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_letter_target_id'), ['target_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_letter_text_id'), ['text_id'], unique=False)
 
     op.create_table('letter_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -291,15 +304,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_letter_event_letter_id'))
 
     op.drop_table('letter_event')
-    with op.batch_alter_table('notice', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notice_state'))
-
-    op.drop_table('notice')
     with op.batch_alter_table('letter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_letter_text_id'))
         batch_op.drop_index(batch_op.f('ix_letter_target_id'))
         batch_op.drop_index('ix_letter_state_next_attempt')
 
     op.drop_table('letter')
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notice_state'))
+
+    op.drop_table('notice')
+    with op.batch_alter_table('letter_text', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_letter_text_submission_id'))
+
+    op.drop_table('letter_text')
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submission_supporter_email'))
 
