@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from representatives.model import Target
 
@@ -59,4 +60,11 @@ def addressed_body(greeting: str, text: str) -> str:
 
 def greeting_for(target: Target, language: str, shared: bool) -> str:
     """The salutation to put before a shared text (none if the text had none)."""
-    return salutation(target, language) if shared else ""
+    return _cached_salutation(target, language) if shared else ""
+
+
+@lru_cache(maxsize=8192)
+def _cached_salutation(target: Target, language: str) -> str:
+    # Targets are frozen, so the cache key changes whenever anything the salutation uses does;
+    # a letter to 31 people asks for the same 31 salutations on every submission.
+    return salutation(target, language)

@@ -34,6 +34,7 @@ from .models import (
     LetterText,
     Notice,
     NoticeKind,
+    NoticeState,
     Submission,
 )
 
@@ -143,49 +144,48 @@ def store_submission(
     wants_updates: bool,
     form_key: str,
     drafts: list[DraftLetter],
-) -> Submission:
-    """Store the letters as pending confirmation (flushed; the view commits)."""
-    submission = Submission(
-        public_id=secrets.token_hex(16),
-        form_key=form_key,
-        campaign_id=campaign.id,
-        supporter_name=supporter.name,
-        supporter_email=supporter.email,
-        supporter_town=supporter.town,
-        country=supporter.country,
-        postcode=postcode,
-        language=language,
-        wants_updates=wants_updates,
-    )
-    texts: dict[tuple[str, str, str], LetterText] = {}
+) -> int:
+    """Store the letters as pending confirmation and queue the mail asking to confirm.
+
+    The view commits. Core INSERTs rather than ORM objects: this is the hottest write of the
+    app, and one submission can hold letters to dozens of people. Returns the submission's id.
+    """
+    connection = session.connection()
+    now = utcnow()
+    submission_id = connection.execute(
+        insert(Submission.__table__).returning(Submission.__table__.c.id),
+        {"public_id": secrets.token_hex(16), "form_key": form_key, "campaign_id": campaign.id,
+         "supporter_name": supporter.name, "supporter_email": supporter.email,
+         "supporter_town": supporter.town, "country": supporter.country, "postcode": postcode,
+         "language": language, "wants_updates": wants_updates, "created_at": now},
+    ).scalar_one()
+    text_ids: dict[tuple[str, str, str], int] = {}
     for draft in drafts:
         key = (draft.subject, draft.text, draft.language)
-        if key not in texts:
-            texts[key] = LetterText(subject=draft.subject, body=draft.text,
-                                    language=draft.language)
-    submission.texts = list(texts.values())
-    session.add(submission)
-    session.flush()
-    # One multi-row INSERT: the ORM would send one statement per letter.
-    now = utcnow()
-    session.execute(
-        insert(Letter),
+        if key not in text_ids:
+            text_ids[key] = connection.execute(
+                insert(LetterText.__table__).returning(LetterText.__table__.c.id),
+                {"submission_id": submission_id, "subject": draft.subject, "body": draft.text,
+                 "language": draft.language},
+            ).scalar_one()
+    connection.execute(
+        insert(Letter.__table__),
         [
-            {"submission_id": submission.id, "campaign_id": campaign.id,
+            {"submission_id": submission_id, "campaign_id": campaign.id,
              "target_id": draft.target.id, "target_name": draft.target.name,
              "to_address": draft.target.email, "salutation": draft.salutation,
-             "text_id": texts[draft.subject, draft.text, draft.language].id,
+             "text_id": text_ids[draft.subject, draft.text, draft.language],
              "state": LetterState.PENDING_CONFIRMATION, "attempts": 0, "created_at": now}
             for draft in drafts
         ],
     )
-    return submission
-
-
-def add_confirmation_notice(session: Session, submission: Submission) -> None:
-    """Queue the mail asking the supporter to confirm; the worker writes it when sending."""
-    session.add(Notice(submission_id=submission.id, kind=NoticeKind.CONFIRMATION,
-                       to_address=submission.supporter_email))
+    connection.execute(
+        insert(Notice.__table__),
+        {"submission_id": submission_id, "kind": NoticeKind.CONFIRMATION,
+         "to_address": supporter.email, "state": NoticeState.QUEUED, "attempts": 0,
+         "created_at": now},
+    )
+    return submission_id
 
 
 def count_drafts(session: Session, campaign: Campaign, country: str, letters: int) -> None:

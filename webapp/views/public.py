@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -55,7 +56,7 @@ def _per_email_limit() -> str:
 
 def _load_campaign(slug: str) -> tuple[Campaign, object]:
     content = services.campaigns().get(slug)
-    campaign = get_session().query(Campaign).filter_by(slug=slug).one_or_none()
+    campaign = get_session().scalars(select(Campaign).where(Campaign.slug == slug)).first()
     if content is None or campaign is None:
         abort(404)
     return campaign, content
@@ -322,7 +323,7 @@ def _send_for_me(campaign, content, form, drafts):
     if not sendable:
         return _open_in_mail_app(campaign, content, form, drafts)
     try:
-        submission = services.store_submission(
+        services.store_submission(
             session,
             campaign=campaign,
             supporter=_supporter(form),
@@ -332,7 +333,6 @@ def _send_for_me(campaign, content, form, drafts):
             form_key=form.form_key.data or services.new_form_key(),
             drafts=sendable,
         )
-        services.add_confirmation_notice(session, submission)
         session.commit()
     except IntegrityError:
         # The form's one-time key is taken: a double submit. The first one stands; show the
