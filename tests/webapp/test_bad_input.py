@@ -164,3 +164,16 @@ def test_expired_confirmation_link(app, client, monkeypatch):
     response = client.get(f"/confirm/{token}")
     assert response.status_code == 410
     assert "expired" in text(response)
+
+
+def test_database_gone_gives_a_clear_page_not_a_500(tmp_path):
+    from webapp import create_app
+
+    from .conftest import make_config
+
+    # Nothing listens on port 1: every connection is refused at once.
+    app = create_app(make_config(tmp_path, "postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    response = app.test_client().get(f"/c/{SLUG}")
+    assert response.status_code == 503
+    assert "Please try again in a moment" in text(response)
+    app.extensions["database"].dispose()

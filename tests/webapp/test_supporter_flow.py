@@ -252,3 +252,32 @@ def test_too_long_for_mailto_offers_copy_and_blank_compose(client):
     assert 'href="mailto:minister@ezk.example.org"' in page or \
         'href="mailto:pieter.jansen@ep.example.org"' in page
     assert "Copy the letter" in page
+
+
+def test_country_from_trusted_header_only_when_configured(tmp_path, database_url):
+    from webapp import create_app
+
+    from .conftest import make_config
+
+    headers = {"CF-IPCountry": "GB", "Accept-Language": "en"}
+    trusting = create_app(make_config(tmp_path, database_url,
+                                      trusted_country_header="CF-IPCountry"))
+    page = text(trusting.test_client().get(f"/c/{SLUG}", headers=headers))
+    assert re.search(r'<option selected value="GB">', page)
+    untrusting = create_app(make_config(tmp_path, database_url))
+    page = text(untrusting.test_client().get(f"/c/{SLUG}", headers=headers))
+    assert "<option selected" not in page
+    for app in (trusting, untrusting):
+        app.extensions["database"].dispose()
+
+
+def test_country_without_data_says_so(app, client):
+    response = step_one(client, country="FR")
+    assert response.status_code == 422
+    assert "We have no representatives for this country yet" in text(response)
+    assert count(app, Submission) == 0
+
+
+def test_zip_plus_four_is_understood(client):
+    page = text(step_one(client, country="US", postcode="94110-1234"))
+    assert "Robin Diaz" in page and "Casey Kim" not in page
