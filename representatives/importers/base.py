@@ -17,7 +17,7 @@ import io
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -583,6 +583,26 @@ def apply(
     report.written = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def import_file(
+    session: Session,
+    source: str,
+    path: str | Path,
+    parse: Callable[[str], Dataset],
+    *,
+    dry_run: bool = False,
+    partial: bool = False,
+    allow_mass_retirement: bool = False,
+) -> ImportReport:
+    """Read `path`, parse it with `parse` and apply the result: every importer's shape."""
+    started = time.perf_counter()
+    try:
+        data = parse(read_text(path))
+    except FileProblem as problem:
+        return rejected_file(source, path, problem, dry_run=dry_run, started=started)
+    return apply(session, source, path, data, dry_run=dry_run, partial=partial,
+                 allow_mass_retirement=allow_mass_retirement, started=started)
 
 
 def rejected_file(

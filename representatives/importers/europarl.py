@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -12,14 +11,11 @@ from ..countries import EU_MEMBER_STATES, MAIN_LANGUAGE
 from ..model import ChannelKind, TargetKind
 from .base import (
     Dataset,
-    FileProblem,
     ImportReport,
-    apply,
     email_problem,
+    import_file,
     parse_date,
     read_csv,
-    read_text,
-    rejected_file,
 )
 
 SOURCE = "ep-meps-csv"
@@ -110,18 +106,8 @@ def import_meps(
     as_of: date | None = None,
 ) -> ImportReport:
     """Import `meps.csv`; `source_url`/`as_of` record where and when the file was taken."""
-    started = time.perf_counter()
-    try:
-        data = parse_meps(read_text(path), source_url=source_url, as_of=as_of)
-    except FileProblem as problem:
-        return rejected_file(SOURCE, path, problem, dry_run=dry_run, started=started)
-    return apply(
-        session,
-        SOURCE,
-        path,
-        data,
-        dry_run=dry_run,
-        partial=partial,
-        allow_mass_retirement=allow_mass_retirement,
-        started=started,
-    )
+    def parse(text: str) -> Dataset:
+        return parse_meps(text, source_url=source_url, as_of=as_of)
+
+    return import_file(session, SOURCE, path, parse, dry_run=dry_run, partial=partial,
+                       allow_mass_retirement=allow_mass_retirement)

@@ -9,7 +9,6 @@ channel, and nothing is inferred from the ministry's inbox.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,9 @@ from .base import (
     Dataset,
     FileProblem,
     ImportReport,
-    apply,
     email_problem,
+    import_file,
     parse_date,
-    read_text,
-    rejected_file,
     slugify,
     url_problem,
 )
@@ -194,18 +191,5 @@ def import_pauseai(
     allow_mass_retirement: bool = False,
 ) -> ImportReport:
     """Import PauseAI's contacts.json (ministers and summit delegates per country)."""
-    started = time.perf_counter()
-    try:
-        data = parse_pauseai(read_text(path))
-    except FileProblem as problem:
-        return rejected_file(SOURCE, path, problem, dry_run=dry_run, started=started)
-    return apply(
-        session,
-        SOURCE,
-        path,
-        data,
-        dry_run=dry_run,
-        partial=partial,
-        allow_mass_retirement=allow_mass_retirement,
-        started=started,
-    )
+    return import_file(session, SOURCE, path, parse_pauseai, dry_run=dry_run,
+                       partial=partial, allow_mass_retirement=allow_mass_retirement)

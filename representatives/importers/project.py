@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +29,9 @@ from .base import (
     Dataset,
     FileProblem,
     ImportReport,
-    apply,
     email_problem,
+    import_file,
     parse_date,
-    read_text,
-    rejected_file,
     url_problem,
 )
 
@@ -277,18 +274,5 @@ def import_project(
     and its own never retire each other's people.
     """
     path = DEFAULT_DATA if path is None else path
-    started = time.perf_counter()
-    try:
-        data = parse_project(read_text(path))
-    except FileProblem as problem:
-        return rejected_file(source, path, problem, dry_run=dry_run, started=started)
-    return apply(
-        session,
-        source,
-        path,
-        data,
-        dry_run=dry_run,
-        partial=partial,
-        allow_mass_retirement=allow_mass_retirement,
-        started=started,
-    )
+    return import_file(session, source, path, parse_project, dry_run=dry_run,
+                       partial=partial, allow_mass_retirement=allow_mass_retirement)

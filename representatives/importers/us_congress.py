@@ -8,7 +8,6 @@ areas they need with the same names, so either can run first.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,9 @@ from .base import (
     Dataset,
     FileProblem,
     ImportReport,
-    apply,
+    import_file,
     parse_date,
     read_csv,
-    read_text,
-    rejected_file,
     url_problem,
 )
 
@@ -247,21 +244,11 @@ def import_legislators(
     source_url: str | None = None,
 ) -> ImportReport:
     """Import legislators-current.yaml: senators by state, representatives by district."""
-    started = time.perf_counter()
-    try:
-        data = parse_legislators(read_text(path), source_url=source_url)
-    except FileProblem as problem:
-        return rejected_file(LEGISLATORS_SOURCE, path, problem, dry_run=dry_run, started=started)
-    return apply(
-        session,
-        LEGISLATORS_SOURCE,
-        path,
-        data,
-        dry_run=dry_run,
-        partial=partial,
-        allow_mass_retirement=allow_mass_retirement,
-        started=started,
-    )
+    def parse(text: str) -> Dataset:
+        return parse_legislators(text, source_url=source_url)
+
+    return import_file(session, LEGISLATORS_SOURCE, path, parse, dry_run=dry_run,
+                       partial=partial, allow_mass_retirement=allow_mass_retirement)
 
 
 # --- zccd.csv ----------------------------------------------------------------------------------
@@ -311,18 +298,5 @@ def import_zccd(
     allow_mass_retirement: bool = False,
 ) -> ImportReport:
     """Import zccd.csv as the ZIP -> congressional district table (one row per district)."""
-    started = time.perf_counter()
-    try:
-        data = parse_zccd(read_text(path))
-    except FileProblem as problem:
-        return rejected_file(ZCCD_SOURCE, path, problem, dry_run=dry_run, started=started)
-    return apply(
-        session,
-        ZCCD_SOURCE,
-        path,
-        data,
-        dry_run=dry_run,
-        partial=partial,
-        allow_mass_retirement=allow_mass_retirement,
-        started=started,
-    )
+    return import_file(session, ZCCD_SOURCE, path, parse_zccd, dry_run=dry_run,
+                       partial=partial, allow_mass_retirement=allow_mass_retirement)
