@@ -25,6 +25,9 @@ def create_app(config: Config | None = None) -> Flask:
         SECRET_KEY=config.secret_key,
         TESTING=config.testing,
         WTF_CSRF_TIME_LIMIT=config.wtf_csrf_time_limit,
+        # Every validator carries its own (Flask-Babel) message; WTForms' catalogue would only
+        # be loaded and parsed again on every request.
+        WTF_I18N_ENABLED=False,
         RATELIMIT_ENABLED=config.ratelimit_enabled,
         RATELIMIT_STORAGE_URI=config.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,

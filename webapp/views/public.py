@@ -70,7 +70,7 @@ def _supporter_form(formdata=None) -> SupporterForm:
 
 def _letters_form(formdata=None) -> LettersForm:
     form = LettersForm(formdata=formdata)
-    form.country.choices = list(country_choices(current_language()))
+    form.country.choices = country_choices(current_language())
     return form
 
 
