@@ -66,3 +66,12 @@ def test_us_zip_gives_house_member_and_senators_by_contact_form(real_app, shared
     # Members of Congress take no e-mail: each gets a contact form link or a postal address.
     assert "mailto:" not in draft
     assert draft.count("Open the contact form") + draft.count("can be reached by post") == 3
+
+
+def test_person_without_channel_is_shown_but_not_ticked(real_app):
+    response = step_one(real_app.test_client(), country="GB")
+    page = text(response)
+    # The UK AI Security Institute's director is in the data without any cited contact.
+    assert "Kier Beaumont" in page and "We have no way to reach this person yet." in page
+    ticked = [v for k, v in letters_form(response) if k.endswith("-targets")]
+    assert ticked and not any("kier-beaumont" in v for v in ticked)

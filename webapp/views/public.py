@@ -171,7 +171,8 @@ def find_targets(slug: str):
             "language": letter.language,
             "greet": "1" if letter.recipients[0].salutation else "",
             "members": ",".join(ids),
-            "targets": ids,
+            # Someone we have no way to reach is listed, but not ticked.
+            "targets": [r.target.id for r in letter.recipients if r.target.channels],
             "subject": letter.subject,
             "body": letter.body,
         })
