@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from letters.compose import (
-    MAILTO_SAFE_LENGTH,
     blank_compose_links,
     gmail_compose_url,
     letter_eml,
+    mailto_too_long,
     mailto_url,
     outlook_compose_url,
 )
@@ -308,7 +308,7 @@ def _draft_links(draft: services.DraftLetter) -> dict:
         item.update(
             email=target.email,
             mailto=mailto,
-            too_long=len(mailto) > MAILTO_SAFE_LENGTH,
+            too_long=mailto_too_long(mailto),
             gmail=gmail_compose_url(to, draft.subject, draft.body),
             outlook=outlook_compose_url(to, draft.subject, draft.body),
             blank=blank_compose_links(to),
