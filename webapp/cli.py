@@ -1,4 +1,4 @@
-"""Commands: `flask db upgrade`, `flask setup`, `flask reps import`, `flask delivery ...`."""
+"""Commands: `flask db upgrade`, `flask setup`, `flask delivery ...`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from .db import get_database
 
 db_cli = AppGroup("db", help="Database migrations.")
-reps_cli = AppGroup("reps", help="Representatives data.")
 delivery_cli = AppGroup("delivery", help="Sending letters.")
 campaigns_cli = AppGroup("campaigns", help="Campaigns.")
 
@@ -57,41 +56,15 @@ def campaigns_sync():
     click.echo(f"campaigns added: {', '.join(added) or 'none'}")
 
 
-def _run_import(fmt: str, source: str | None, dry_run: bool, partial: bool,
-                allow_mass_retirement: bool = False) -> None:
-    from representatives.importers import IMPORTERS, run_import
-
-    if fmt not in IMPORTERS:
-        raise click.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(IMPORTERS)}")
-    report = run_import(get_database().session_factory, fmt, source or None,
-                        dry_run=dry_run, partial=partial,
-                        allow_mass_retirement=allow_mass_retirement)
-    current_app.extensions["directory"].invalidate()
-    click.echo(report.summary())
-    if report.rejected and not (partial or dry_run):
-        raise SystemExit(1)
-
-
-@reps_cli.command("import")
-@click.argument("fmt", metavar="FORMAT")
-@click.argument("source", metavar="FILE", required=False)
-@click.option("--dry-run", is_flag=True, help="Check and report, change nothing.")
-@click.option("--partial", is_flag=True, help="Import the valid rows even if some are rejected.")
-@click.option("--allow-mass-retirement", is_flag=True,
-              help="Allow retiring more than half of a source's people (after an election).")
-def reps_import(fmt: str, source: str | None, dry_run: bool, partial: bool,
-                allow_mass_retirement: bool):
-    """Import representatives from FILE in FORMAT (`default` needs no file)."""
-    _run_import(fmt, source, dry_run, partial, allow_mass_retirement)
-
-
 @click.command("setup")
 def setup():
     """Migrate, load the campaigns and the project's default data: ready to serve."""
     ctx = click.get_current_context()
     ctx.invoke(db_upgrade)
     ctx.invoke(campaigns_sync)
-    _run_import("default", None, dry_run=False, partial=False)
+    from .reps_cli import run_import_command
+
+    run_import_command("default", None, dry_run=False, partial=False)
 
 
 def make_worker(app: Flask):
@@ -155,6 +128,8 @@ def delivery_status():
 
 
 def init_app(app: Flask) -> None:
+    from .reps_cli import reps_cli
+
     for group in (db_cli, reps_cli, delivery_cli, campaigns_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup)
