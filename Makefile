@@ -25,7 +25,7 @@ run: install
 	$(BIN)/flask setup
 	@echo "Serving on http://127.0.0.1:5000 (mail is written to instance/outbox/)"
 	trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/flask delivery worker & \
+	$(BIN)/flask delivery worker --sweep & \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Headless Chromium for the browser tests comes from Debian's packages.

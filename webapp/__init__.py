@@ -14,6 +14,7 @@ def create_app(config: Config | None = None) -> Flask:
     """Build the app from one frozen config (read from the environment when not given)."""
     from . import cli, db, errors, i18n, services
     from .delivery.backends import make_backend
+    from .delivery.queue import TaskQueue, make_huey
     from .extensions import csrf, limiter
     from .tokens import ConfirmationTokens
     from .views import public
@@ -52,6 +53,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["campaigns"] = services.Campaigns()
     app.extensions["directory"] = services.DirectoryCache(database.session_factory)
     app.extensions["mail_backend"] = make_backend(config)
+    app.extensions["queue"] = TaskQueue(make_huey(config), database.session_factory)
     app.extensions["tokens"] = ConfirmationTokens(config.secret_key,
                                                   config.confirm_max_age_seconds)
 

@@ -1,19 +1,16 @@
-"""Commands: `flask db upgrade`, `flask setup`, `flask delivery ...`."""
+"""Commands: `flask db ...`, `flask setup`, `flask campaigns ...`."""
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from .db import get_database
 
 db_cli = AppGroup("db", help="Database migrations.")
-delivery_cli = AppGroup("delivery", help="Sending letters.")
 campaigns_cli = AppGroup("campaigns", help="Campaigns.")
 
 
@@ -67,67 +64,8 @@ def setup():
     run_import_command("default", None, dry_run=False, partial=False)
 
 
-def make_worker(app: Flask):
-    from .delivery.outbox import Worker
-    from .delivery.retention import purge
-    from .mail import letter_message, notice_message
-
-    config = app.extensions["app_config"]
-
-    return Worker(
-        session_factory=get_database().session_factory,
-        backend=app.extensions["mail_backend"],
-        build_letter=lambda letter: letter_message(app, letter),
-        build_notice=lambda notice: notice_message(app, notice),
-        housekeeping=lambda session: purge(
-            session, retention_days=config.retention_days,
-            confirm_max_age_seconds=config.confirm_max_age_seconds),
-    )
-
-
-@delivery_cli.command("worker")
-@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
-@click.option("--poll", default=1.0, show_default=True, help="Seconds between looks at the outbox.")
-def delivery_worker(once: bool, poll: float):
-    """Send confirmed letters and the mails to supporters."""
-    worker = make_worker(current_app._get_current_object())
-    if once:
-        result = worker.run_once()
-        click.echo(f"sent {result.sent}, failed {result.failed}, to retry {result.retried}")
-        return
-    stopping = []
-    # Finish the message in hand, then stop: a TERM from the process manager loses nothing.
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    click.echo("worker started")
-    worker.run_forever(poll_seconds=poll, should_stop=lambda: bool(stopping))
-
-
-@delivery_cli.command("purge")
-def delivery_purge():
-    """Cancel expired unconfirmed letters; erase texts and details past their retention."""
-    from .delivery.retention import purge
-
-    config = current_app.extensions["app_config"]
-    with get_database().session_factory() as session:
-        result = purge(session, retention_days=config.retention_days,
-                       confirm_max_age_seconds=config.confirm_max_age_seconds)
-        session.commit()
-    click.echo(f"cancelled {result.cancelled} unconfirmed letters, "
-               f"erased {result.erased_submissions} submissions")
-
-
-@delivery_cli.command("status")
-def delivery_status():
-    """Letters per state."""
-    from .models import Letter
-
-    with get_database().session_factory() as session:
-        rows = session.execute(select(Letter.state, func.count()).group_by(Letter.state)).all()
-    for state, count in sorted(rows):
-        click.echo(f"{state:22} {count}")
-
-
 def init_app(app: Flask) -> None:
+    from .delivery_cli import delivery_cli
     from .reps_cli import reps_cli
 
     for group in (db_cli, reps_cli, delivery_cli, campaigns_cli):

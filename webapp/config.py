@@ -35,6 +35,10 @@ class Config:
     # Only for tests and proxies: where the official client sends its requests.
     sendgrid_api_host: str = "https://api.sendgrid.com"
     sendgrid_timeout_seconds: float = 10.0
+    # The Event Webhook's verification key (Mail Settings > Event Webhook > Signature).
+    sendgrid_webhook_public_key: str | None = None
+    # Events signed longer ago than this are refused as replays.
+    webhook_max_age_seconds: int = 300
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -113,6 +117,8 @@ def config_from_env(environ: os._Environ | dict | None = None) -> Config:
         sendgrid_api_key=env.get("SENDGRID_API_KEY") or None,
         sendgrid_api_host=env.get("SENDGRID_API_HOST", "https://api.sendgrid.com"),
         sendgrid_timeout_seconds=float(env.get("SENDGRID_TIMEOUT_SECONDS", "10")),
+        sendgrid_webhook_public_key=env.get("SENDGRID_WEBHOOK_PUBLIC_KEY") or None,
+        webhook_max_age_seconds=int(env.get("WEBHOOK_MAX_AGE_SECONDS", "300")),
         smtp_host=env.get("SMTP_HOST", "localhost"),
         smtp_port=int(env.get("SMTP_PORT", "25")),
         smtp_username=env.get("SMTP_USERNAME") or None,

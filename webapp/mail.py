@@ -18,7 +18,8 @@ def _title(content, language: str) -> str:
     return content.titles.get(language) or content.titles["en"]
 
 
-def confirmation_text(app: Flask, submission: Submission) -> tuple[str, str]:
+def confirmation_text(app: Flask, submission: Submission, reminder: bool = False
+                      ) -> tuple[str, str]:
     """Subject and body of the mail that asks the supporter to confirm, in their language."""
     config: Config = app.extensions["app_config"]
     content = app.extensions["campaigns"].get(submission.campaign.slug)
@@ -26,9 +27,11 @@ def confirmation_text(app: Flask, submission: Submission) -> tuple[str, str]:
     link = f"{config.base_url}/confirm/{token}?lang={submission.language}"
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
-        subject = render_template("mail/confirmation_subject.txt", title=title).strip()
+        subject = render_template("mail/confirmation_subject.txt", title=title,
+                                  reminder=reminder).strip()
         body = render_template(
             "mail/confirmation.txt", submission=submission, link=link, title=title,
+            reminder=reminder,
             texts=distinct_texts(submission.letters),
             days=config.confirm_max_age_seconds // 86400,
         )
@@ -49,10 +52,17 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
         sent = [letter for letter in submission.letters if letter.state == LetterState.SENT]
-        failed = [letter for letter in submission.letters if letter.state == LetterState.FAILED]
+        failed = [letter for letter in submission.letters
+                  if letter.state in (LetterState.FAILED, LetterState.BOUNCED)]
+        directory = app.extensions["directory"].get()
+        # Where a letter could not be delivered, the other ways to reach that person.
+        other_channels = {
+            letter.id: [c for c in target.channels if c.value != letter.to_address]
+            for letter in failed if (target := directory.get(letter.target_id)) is not None
+        }
         subject = render_template("mail/receipt_subject.txt", title=title).strip()
         body = render_template("mail/receipt.txt", submission=submission, sent=sent,
-                               failed=failed, title=title)
+                               failed=failed, other_channels=other_channels, title=title)
     return subject, body
 
 
@@ -64,15 +74,21 @@ def letter_message(app: Flask, letter: Letter) -> EmailMessage:
     """The letter as it goes to the target: from the campaign, on behalf of the supporter."""
     config: Config = app.extensions["app_config"]
     submission = letter.submission
-    content = app.extensions["campaigns"].get(submission.campaign.slug)
+    campaign = submission.campaign
+    content = app.extensions["campaigns"].get(campaign.slug)
+    to_address, subject = letter.to_address, letter.subject
+    if campaign.test_recipient:
+        # Test mode: the letter goes to staff, saying whom it would have gone to.
+        to_address = campaign.test_recipient
+        subject = f"[TEST for {letter.target_name} <{letter.to_address}>] {subject}"[:250]
     message = build_letter_message(
         campaign_title=_title(content, letter.language),
         from_address=config.mail_from_address,
         supporter_name=submission.supporter_name,
         supporter_email=submission.supporter_email,
-        to_address=letter.to_address,
+        to_address=to_address,
         to_name=letter.target_name,
-        subject=letter.subject,
+        subject=subject,
         body=letter.body,
         message_id_domain=_domain(config),
         letter_id=letter.id,
@@ -86,8 +102,11 @@ def notice_message(app: Flask, notice: Notice) -> EmailMessage:
     config: Config = app.extensions["app_config"]
     submission = notice.submission
     content = app.extensions["campaigns"].get(submission.campaign.slug)
-    write = confirmation_text if notice.kind == NoticeKind.CONFIRMATION else receipt_text
-    subject, body = write(app, submission)
+    if notice.kind == NoticeKind.RECEIPT:
+        subject, body = receipt_text(app, submission)
+    else:
+        subject, body = confirmation_text(app, submission,
+                                          reminder=notice.kind == NoticeKind.REMINDER)
     message = build_notice_message(
         campaign_title=_title(content, submission.language),
         from_address=config.mail_from_address,

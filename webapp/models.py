@@ -45,6 +45,7 @@ class LetterState(StrEnum):
 
 class NoticeKind(StrEnum):
     CONFIRMATION = "confirmation"
+    REMINDER = "reminder"  # of the confirmation, once, after a day
     RECEIPT = "receipt"
 
 
@@ -65,6 +66,16 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(16), default=CampaignStatus.OPEN)
     allow_send: Mapped[bool] = mapped_column(Boolean, default=True)
     allow_draft: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Kill switch: confirmed letters wait in the queue, nothing goes out until it is lifted.
+    sending_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Drip delivery: letters go out only between these hours (in send_window_tz), and no
+    # target gets more than per_target_hourly_cap of them in an hour.
+    send_window_start: Mapped[int | None] = mapped_column(Integer)
+    send_window_end: Mapped[int | None] = mapped_column(Integer)
+    send_window_tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    per_target_hourly_cap: Mapped[int | None] = mapped_column(Integer)
+    # Test mode: every letter goes to this staff address instead of its target.
+    test_recipient: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -132,10 +143,17 @@ class Letter(Base):
     state: Mapped[str] = mapped_column(String(24), default=LetterState.PENDING_CONFIRMATION)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When its id was last handed to the task queue (the sweep re-queues what got lost).
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set, and committed, just before the mail service is called: a letter stuck in
+    # "sending" without it was never handed over and can safely go again.
+    handover_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(String(500))
+    last_event: Mapped[str | None] = mapped_column(String(32))
+    last_event_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="letters")
@@ -184,12 +202,42 @@ class Notice(Base):
     state: Mapped[str] = mapped_column(String(16), default=NoticeState.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     submission: Mapped[Submission] = relationship()
+
+
+class DeliveryPause(Base):
+    """Sending stopped for everyone: the mail service refused our key, or asked us to wait.
+
+    One row per reason; sending resumes when `until` has passed (a rate limit) or when staff
+    delete the row (`flask delivery resume`) after fixing the key or the account.
+    """
+
+    __tablename__ = "delivery_pause"
+
+    reason: Mapped[str] = mapped_column(String(32), primary_key=True)  # "rate_limit", "auth"
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookEvent(Base):
+    """A delivery event from the mail service, kept so that a repeated one is ignored."""
+
+    __tablename__ = "webhook_event"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)  # sg_event_id
+    event: Mapped[str] = mapped_column(String(32))
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter.id", ondelete="SET NULL"), index=True
+    )
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class DraftCount(Base):

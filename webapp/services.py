@@ -145,10 +145,10 @@ def store_submission(
     form_key: str,
     drafts: list[DraftLetter],
 ) -> int:
-    """Store the letters as pending confirmation and queue the mail asking to confirm.
+    """Store the letters as pending confirmation and the mail asking to confirm.
 
     The view commits. Core INSERTs rather than ORM objects: this is the hottest write of the
-    app, and one submission can hold letters to dozens of people. Returns the submission's id.
+    app, and one submission can hold letters to dozens of people. Returns the mail's id.
     """
     connection = session.connection()
     now = utcnow()
@@ -179,13 +179,12 @@ def store_submission(
             for draft in drafts
         ],
     )
-    connection.execute(
-        insert(Notice.__table__),
+    return connection.execute(
+        insert(Notice.__table__).returning(Notice.__table__.c.id),
         {"submission_id": submission_id, "kind": NoticeKind.CONFIRMATION,
          "to_address": supporter.email, "state": NoticeState.QUEUED, "attempts": 0,
          "created_at": now},
-    )
-    return submission_id
+    ).scalar_one()
 
 
 def count_drafts(session: Session, campaign: Campaign, country: str, letters: int) -> None:

@@ -13,11 +13,14 @@ format's module stays about the format and the history rules live in one place:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -88,6 +91,31 @@ class FileProblem(Exception):
     """The file as a whole cannot be read; reported as a rejection of line 0."""
 
 
+# --- progress --------------------------------------------------------------------------------
+
+# A command line shows a progress bar; the importers report how far they are without knowing
+# who listens, so their signatures stay the same. Parsing covers 0-0.8, writing 0.8-1.
+_PROGRESS: ContextVar[Callable[[float], None] | None] = ContextVar("import_progress", default=None)
+PARSED = 0.8
+
+
+@contextmanager
+def progress_to(callback: Callable[[float], None]):
+    """Within the block, importers call `callback(fraction_done)` as they go."""
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def report_progress(fraction: float) -> None:
+    """Tell the listener, if any, that `fraction` (0-1) of the import is done."""
+    callback = _PROGRESS.get()
+    if callback is not None:
+        callback(min(max(fraction, 0.0), 1.0))
+
+
 @dataclass
 class Dataset:
     """One import's parsed rows, keyed as the database keys them."""
@@ -106,6 +134,10 @@ class Dataset:
     participations: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)
+    # Organization and area ids the file only refers to (a campaign's sheet naming a body):
+    # added when new, but an existing row keeps its name and classification.
+    referenced_organizations: set[str] = field(default_factory=set)
+    referenced_areas: set[str] = field(default_factory=set)
 
     def reject(self, where: int | str, reason: str) -> None:
         self.rejected.append((where, reason))
@@ -164,6 +196,7 @@ def read_csv(
     a quoted field).
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = max(text.count("\n"), 1)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -174,8 +207,10 @@ def read_csv(
     if missing:
         raise FileProblem(f"missing column(s): {', '.join(missing)}")
     width = len(header)
+    count = 0
     try:
         for row in reader:
+            count += 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
             if len(row) != width:
@@ -185,6 +220,8 @@ def read_csv(
                     "row)",
                 )
                 continue
+            if count % 2000 == 0:
+                report_progress(PARSED * reader.line_num / lines)
             yield reader.line_num, {h: v.strip() for h, v in zip(header, row, strict=True)}
     except csv.Error as exc:
         raise FileProblem(f"line {reader.line_num}: {exc} (is the file truncated?)") from exc
@@ -217,6 +254,34 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.]+(?:Z|[+-][0-9:]+)?)?")
+
+
+def parse_partial_date(value: Any, *, end: bool = False) -> date | None:
+    """'2024', '2024-05' or '2024-05-21' (Popolo and EveryPolitician dates); ValueError if bad.
+
+    A year or a month stands for its first day, or with `end=True` its last day, so that a
+    term that "ended in 2019" is over on 2019-12-31, not on 1 January.
+    """
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    found = _PARTIAL_DATE.fullmatch(str(value).strip())
+    if not found:
+        raise ValueError(f"not a date: {value!r}")
+    year, month, day = found.groups()
+    if day:
+        return date(int(year), int(month), int(day))
+    if month:
+        first = date(int(year), int(month), 1)
+        if not end:
+            return first
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+    return date(int(year), 12, 31) if end else date(int(year), 1, 1)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -290,14 +355,17 @@ def _columns(model, names: tuple[str, ...]) -> list:
     return [getattr(model, name) for name in names]
 
 
-def _plan_shared(plan: _Plan, session: Session, table: str, model, new: dict, columns) -> None:
+def _plan_shared(
+    plan: _Plan, session: Session, table: str, model, new: dict, columns,
+    referenced: set[str] = frozenset(),
+) -> None:
     """Bodies, areas and summits: shared between sources and kept for history, never retired."""
     changes = plan[table]
     old = {r["id"]: r for r in _rows(session, model.id, *_columns(model, columns))}
     for key, row in new.items():
         if key not in old:
             changes.inserts.append(plan.stamp({"id": key, **row}, new=True))
-        elif _changed(old[key], row, columns):
+        elif key not in referenced and _changed(old[key], row, columns):
             changes.updates.append(plan.stamp({"id": key, **row}, new=False))
 
 
@@ -523,10 +591,12 @@ def apply(
         report.seconds = time.perf_counter() - started
         return report
 
+    report_progress(PARSED)
     plan = _Plan(source=source, now=utcnow(), retiring=not partial)
     _plan_shared(plan, session, "organization", Organization, dataset.organizations,
-                 _ORGANIZATION_COLUMNS)  # fmt: skip
-    _plan_shared(plan, session, "area", Area, dataset.areas, _AREA_COLUMNS)
+                 _ORGANIZATION_COLUMNS, dataset.referenced_organizations)  # fmt: skip
+    _plan_shared(plan, session, "area", Area, dataset.areas, _AREA_COLUMNS,
+                 dataset.referenced_areas)  # fmt: skip
     _plan_shared(plan, session, "summit", Summit, dataset.summits, _SUMMIT_COLUMNS)
     _plan_people(plan, session, dataset.people)
     retiring, active = len(plan["person"].retires), plan.active_people
@@ -563,8 +633,10 @@ def apply(
     report.retired = sum(report.counts[t]["retired"] for t in records)
     if dry_run:
         report.seconds = time.perf_counter() - started
+        report_progress(1.0)
         return report
 
+    report_progress(0.9)
     _write(plan, session)
     session.add(
         ImportRun(
@@ -582,6 +654,7 @@ def apply(
     session.expire_all()
     report.written = True
     report.seconds = time.perf_counter() - started
+    report_progress(1.0)
     return report
 
 
@@ -622,3 +695,11 @@ def slugify(text: str) -> str:
     """'Peter Kyle' -> 'peter-kyle': ASCII, lower case, for stable ids made from names."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def fit_id(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else its start and a short hash (still stable)."""
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+    return f"{text[: limit - 11]}~{digest}"

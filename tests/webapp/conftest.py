@@ -74,10 +74,14 @@ def _clear_outbox_tables(url: str) -> None:
     engine = make_engine(url)
     metadata = MetaData()
     metadata.reflect(engine)
-    tables = ["letter_event", "notice", "letter", "submission", "draft_count"]
+    tables = ["webhook_event", "letter_event", "notice", "letter", "letter_text", "submission",
+              "draft_count", "delivery_pause"]
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        connection.execute(text("UPDATE campaign SET status = 'open'"))
+        connection.execute(text(
+            "UPDATE campaign SET status = 'open', sending_paused = false, "
+            "per_target_hourly_cap = NULL, send_window_start = NULL, send_window_end = NULL, "
+            "test_recipient = NULL"))
     engine.dispose()
 
 

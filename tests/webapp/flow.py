@@ -58,7 +58,8 @@ def read_outbox(directory: Path) -> list:
 
 
 def run_worker(app):
-    from webapp.cli import make_worker
+    """Send what is due now in this process, as `flask delivery worker --once` does."""
+    from webapp.delivery_cli import make_worker
 
     with app.app_context():
-        return make_worker(app).run_once()
+        return make_worker(app, with_queue=False).run_once()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import smtplib
 import tempfile
+import time
 import uuid
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
@@ -26,10 +27,22 @@ class MailBackend(Protocol):
 class MailError(RuntimeError):
     """The backend could not hand the message over; `permanent` means retrying will not help."""
 
-    def __init__(self, message: str, *, permanent: bool = False, status: int | None = None):
+    def __init__(self, message: str, *, permanent: bool = False, status: int | None = None,
+                 retry_at: float | None = None):
         super().__init__(message)
         self.permanent = permanent
         self.status = status
+        # For a rate limit: when (epoch seconds) the service will take mail again.
+        self.retry_at = retry_at
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429
+
+    @property
+    def account_problem(self) -> bool:
+        """A bad key, no credits or an unverified sender: no letter can go until staff act."""
+        return self.status in (401, 403)
 
 
 class FileBackend:
@@ -110,9 +123,13 @@ class SendGridBackend:
             response = self.client.send(self.to_mail(message))
         except HTTPError as error:
             status = error.status_code
-            permanent = status in (400, 413)
-            raise MailError(f"SendGrid {status}: {error.body!r}", permanent=permanent,
-                            status=status) from error
+            retry_at = None
+            if status == 429:
+                reset = (error.headers or {}).get("X-RateLimit-Reset")
+                retry_at = float(reset) if reset and str(reset).isdigit() else time.time() + 60
+            body = error.body[:300] if isinstance(error.body, (bytes, str)) else error.body
+            raise MailError(f"SendGrid {status}: {body!r}", permanent=status in (400, 413),
+                            status=status, retry_at=retry_at) from error
         except OSError as error:  # connection refused or reset, timeouts
             raise MailError(f"SendGrid unreachable: {error}") from error
         return response.headers.get("X-Message-Id") or str(message["Message-ID"] or "")

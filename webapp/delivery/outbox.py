@@ -2,6 +2,7 @@
 
 Every change is a conditional UPDATE (``WHERE state = <expected>``), so that two processes
 racing for the same row cannot both win, and every letter's change is recorded as an event.
+The task queue only carries ids; the database decides what happens to them.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from database import utcnow
 
 from ..models import (
+    Campaign,
+    DeliveryPause,
     Letter,
     LetterEvent,
     LetterState,
@@ -36,8 +40,12 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     LetterState.PENDING_CONFIRMATION: {LetterState.QUEUED, LetterState.CANCELLED},
     LetterState.QUEUED: {LetterState.SENDING, LetterState.HELD, LetterState.CANCELLED},
     LetterState.HELD: {LetterState.QUEUED, LetterState.CANCELLED},
-    LetterState.SENDING: {LetterState.SENT, LetterState.QUEUED, LetterState.FAILED},
+    # SENDING -> SENT/DELIVERED/BOUNCED also by a delivery event, for a letter whose worker died
+    # after the mail service took it.
+    LetterState.SENDING: {LetterState.SENT, LetterState.QUEUED, LetterState.FAILED,
+                          LetterState.DELIVERED, LetterState.BOUNCED},
     LetterState.SENT: {LetterState.DELIVERED, LetterState.BOUNCED},
+    LetterState.FAILED: {LetterState.QUEUED},  # only by staff: `flask delivery retry --failed`
 }
 UNFINISHED_LETTER_STATES = (
     LetterState.PENDING_CONFIRMATION,
@@ -45,7 +53,22 @@ UNFINISHED_LETTER_STATES = (
     LetterState.SENDING,
     LetterState.HELD,
 )
-MAX_ATTEMPTS = 6
+
+# What a task queue needs from us: put ("letter" | "notice", id) on the queue, after `delay`.
+Enqueue = Callable[[str, int, float], None]
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    max_attempts: int = 6
+    # A letter claimed but never handed over (the worker died first) goes back to the queue.
+    claim_timeout: timedelta = timedelta(minutes=2)
+    # A letter handed over with no answer and no delivery event by then is marked failed
+    # rather than sent again: see "When a worker dies" in the README.
+    unknown_after: timedelta = timedelta(hours=1)
+    # A queued letter whose id went on the queue this long ago is put on it again.
+    requeue_after: timedelta = timedelta(minutes=5)
+    reminder_after: timedelta = timedelta(hours=24)
 
 
 def move_letters(
@@ -99,15 +122,64 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=base * random.uniform(0.5, 1.0))
 
 
+def active_pause(session: Session, now: datetime) -> DeliveryPause | None:
+    """Why nothing may be sent right now, if anything stops it."""
+    return session.scalars(
+        select(DeliveryPause).where(or_(DeliveryPause.until.is_(None), DeliveryPause.until > now))
+    ).first()
+
+
+def pause_delivery(session: Session, reason: str, detail: str, until: datetime | None) -> None:
+    """Stop all sending (until `until`, or until staff resume); committed by the caller."""
+    pause = session.get(DeliveryPause, reason)
+    if pause is None:
+        session.add(DeliveryPause(reason=reason, detail=detail[:500], until=until))
+    else:
+        pause.detail, pause.until = detail[:500], until
+
+
+def next_window_opening(campaign: Campaign, now: datetime) -> datetime | None:
+    """None when the campaign's send window is open now, else when it next opens."""
+    start, end = campaign.send_window_start, campaign.send_window_end
+    if start is None or end is None or start == end:
+        return None
+    try:
+        zone = ZoneInfo(campaign.send_window_tz or "UTC")
+    except ZoneInfoNotFoundError:
+        zone = ZoneInfo("UTC")
+    local = now.astimezone(zone)
+    hour = local.hour
+    is_open = start <= hour < end if start < end else (hour >= start or hour < end)
+    if is_open:
+        return None
+    opening = local.replace(hour=start, minute=0, second=0, microsecond=0)
+    if opening <= local:
+        opening += timedelta(days=1)
+    return opening.astimezone(now.tzinfo)
+
+
 @dataclass
 class WorkerResult:
     sent: int = 0
     failed: int = 0
     retried: int = 0
+    deferred: int = 0
+
+    def add(self, outcome: str) -> None:
+        if outcome in ("sent", "failed", "retried", "deferred"):
+            setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+@dataclass
+class SweepResult:
+    requeued_unsent: int = 0
+    failed_unknown: int = 0
+    reminders: int = 0
+    to_enqueue: list[tuple[str, int]] = field(default_factory=list)
 
 
 class Worker:
-    """Sends what is queued: notices to supporters first, then letters."""
+    """Sends one letter or notice at a time, by id, whoever calls it: a queue task or a loop."""
 
     def __init__(
         self,
@@ -115,104 +187,128 @@ class Worker:
         backend: MailBackend,
         build_letter: Callable[[Letter], object],
         build_notice: Callable[[Notice], object],
+        settings: DeliverySettings = DeliverySettings(),
+        enqueue: Enqueue | None = None,
         housekeeping: Callable[[Session], object] | None = None,
-        housekeeping_seconds: float = 3600.0,
-        batch_size: int = 50,
+        alert: Callable[[str], None] | None = None,
+        batch_size: int = 200,
     ):
         self.session_factory = session_factory
         self.backend = backend
         self.build_letter = build_letter
         self.build_notice = build_notice
+        self.settings = settings
+        self.enqueue = enqueue
         self.housekeeping = housekeeping
-        self.housekeeping_seconds = housekeeping_seconds
+        self.alert = alert or (lambda message: log.critical("%s", message))
         self.batch_size = batch_size
 
-    def run_once(self) -> WorkerResult:
-        """Send everything that is due now; return what happened."""
-        result = WorkerResult()
-        with self.session_factory() as session:
-            for notice_id in self._due(session, Notice, NoticeState.QUEUED):
-                self._send_notice(session, notice_id, result)
-            for letter_id in self._due(session, Letter, LetterState.QUEUED):
-                self._send_letter(session, letter_id, result)
-        return result
+    # --- one letter ------------------------------------------------------------------------
 
-    def run_forever(self, poll_seconds: float = 1.0,
-                    should_stop: Callable[[], bool] = lambda: False):
-        """Poll the outbox until told to stop; a lost database only pauses the loop."""
-        last_housekeeping = float("-inf")
-        while not should_stop():
-            try:
-                if time.monotonic() - last_housekeeping >= self.housekeeping_seconds:
-                    self.run_housekeeping()
-                    last_housekeeping = time.monotonic()
-                result = self.run_once()
-            except OperationalError as error:
-                log.warning("database unavailable, retrying: %s", error)
-                result = WorkerResult()
-                time.sleep(5)
-            if not (result.sent or result.failed or result.retried):
-                time.sleep(poll_seconds)
-
-    def run_housekeeping(self) -> None:
-        """Periodic chores (expiry, erasure) in their own transaction."""
-        if self.housekeeping is None:
-            return
+    def send_letter(self, letter_id: int) -> str:
+        """Claim, hand over and record one letter; return what happened to it."""
         with self.session_factory() as session:
-            self.housekeeping(session)
+            now = utcnow()
+            letter = session.get(Letter, letter_id)
+            if letter is None or letter.state != LetterState.QUEUED:
+                return "skipped"
+            if letter.next_attempt_at and letter.next_attempt_at > now:
+                self._later(session, "letter", letter_id, letter.next_attempt_at)
+                return "deferred"
+            held_until = self._held_until(session, letter, now)
+            if held_until is not False:
+                if held_until is not None:
+                    session.execute(update(Letter).where(Letter.id == letter_id)
+                                    .values(next_attempt_at=held_until))
+                    session.commit()
+                    self._later(session, "letter", letter_id, held_until)
+                return "deferred"
+            claimed = move_letters(
+                session, Letter.id == letter_id, LetterState.QUEUED, LetterState.SENDING,
+                "claimed by a worker", claimed_at=now, attempts=Letter.attempts + 1,
+                handover_started_at=None,
+            )
             session.commit()
-
-    def _due(self, session: Session, model, queued_state: str) -> list[int]:
-        now = utcnow()
-        return list(
-            session.execute(
-                select(model.id)
-                .where(
-                    model.state == queued_state,
-                    or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
-                )
-                .order_by(model.id)
-                .limit(self.batch_size)
-            ).scalars()
-        )
-
-    def _send_letter(self, session: Session, letter_id: int, result: WorkerResult) -> None:
-        claimed = move_letters(
-            session, Letter.id == letter_id, LetterState.QUEUED, LetterState.SENDING,
-            "claimed by a worker", claimed_at=utcnow(), attempts=Letter.attempts + 1,
-        )
-        session.commit()
-        if not claimed:
-            return  # another worker has it
-        letter = session.get(Letter, letter_id, populate_existing=True)
-        try:
-            provider_id = self.backend.send(self.build_letter(letter))
-        except MailError as error:
-            self._letter_failed(session, letter, error, result)
-            return
-        move_letters(
-            session, Letter.id == letter_id, LetterState.SENDING, LetterState.SENT,
-            "handed to the mail service", sent_at=utcnow(),
-            provider_message_id=(provider_id or "")[:200], last_error=None,
-        )
-        session.commit()
-        result.sent += 1
-        self._receipt_if_done(session, letter.submission_id)
-
-    def _letter_failed(self, session, letter: Letter, error: MailError, result) -> None:
-        give_up = error.permanent or letter.attempts >= MAX_ATTEMPTS
-        if give_up:
-            move_letters(session, Letter.id == letter.id, LetterState.SENDING,
-                         LetterState.FAILED, str(error), last_error=str(error)[:500])
-            result.failed += 1
-        else:
-            move_letters(session, Letter.id == letter.id, LetterState.SENDING,
-                         LetterState.QUEUED, f"retry: {error}", last_error=str(error)[:500],
-                         next_attempt_at=utcnow() + backoff(letter.attempts))
-            result.retried += 1
-        session.commit()
-        if give_up:
+            if not claimed:
+                return "skipped"  # another worker has it
+            letter = session.get(Letter, letter_id, populate_existing=True)
+            message = self.build_letter(letter)
+            # Committed before the call: if this process dies now, the sweep knows the mail
+            # service may have the letter, and will not send it again.
+            session.execute(update(Letter).where(Letter.id == letter_id)
+                            .values(handover_started_at=utcnow()))
+            session.commit()
+            try:
+                provider_id = self.backend.send(message)
+            except MailError as error:
+                return self._letter_not_sent(session, letter, error)
+            move_letters(
+                session, Letter.id == letter_id, LetterState.SENDING, LetterState.SENT,
+                "handed to the mail service", sent_at=utcnow(),
+                provider_message_id=(provider_id or "")[:200], last_error=None,
+            )
+            session.commit()
             self._receipt_if_done(session, letter.submission_id)
+            return "sent"
+
+    def _held_until(self, session: Session, letter: Letter, now: datetime):
+        """False if the letter may go now; else when to look again (None: when told to)."""
+        pause = active_pause(session, now)
+        if pause is not None:
+            return pause.until
+        campaign = session.get(Campaign, letter.campaign_id)
+        if campaign.sending_paused:
+            return None
+        opening = next_window_opening(campaign, now)
+        if opening is not None:
+            return opening
+        if campaign.per_target_hourly_cap:
+            hour_ago = now - timedelta(hours=1)
+            recent = session.execute(
+                select(func.count(), func.min(Letter.sent_at)).where(
+                    Letter.target_id == letter.target_id,
+                    Letter.campaign_id == letter.campaign_id,
+                    Letter.sent_at > hour_ago,
+                )
+            ).one()
+            if recent[0] >= campaign.per_target_hourly_cap:
+                return recent[1] + timedelta(hours=1, seconds=random.uniform(0, 60))
+        return False
+
+    def _letter_not_sent(self, session: Session, letter: Letter, error: MailError) -> str:
+        now = utcnow()
+        back = {"last_error": str(error)[:500], "handover_started_at": None}
+        if error.rate_limited:
+            until = datetime.fromtimestamp(error.retry_at or time.time() + 60, tz=now.tzinfo)
+            pause_delivery(session, "rate_limit", str(error), until)
+            # Not the letter's fault: the attempt does not count.
+            move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
+                         "the mail service asked us to wait", next_attempt_at=until,
+                         attempts=Letter.attempts - 1, **back)
+            session.commit()
+            self._later(session, "letter", letter.id, until)
+            return "retried"
+        if error.account_problem:
+            pause_delivery(session, "auth", str(error), None)
+            move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
+                         "sending paused: the mail service refused our account",
+                         attempts=Letter.attempts - 1, **back)
+            session.commit()
+            self.alert(f"Sending is paused: {error}. Fix the API key or account, then run "
+                       "`flask delivery resume`.")
+            return "retried"
+        if error.permanent or letter.attempts >= self.settings.max_attempts:
+            move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.FAILED,
+                         str(error), **back)
+            session.commit()
+            self._receipt_if_done(session, letter.submission_id)
+            return "failed"
+        retry_at = now + backoff(letter.attempts)
+        move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
+                     f"retry: {error}", next_attempt_at=retry_at, **back)
+        session.commit()
+        self._later(session, "letter", letter.id, retry_at)
+        return "retried"
 
     def _receipt_if_done(self, session: Session, submission_id: int) -> None:
         # The letters' states were changed with UPDATE statements: reload, don't trust the
@@ -234,34 +330,184 @@ class Worker:
         except IntegrityError:
             # Another worker finished the last letter at the same moment and wrote it first.
             session.rollback()
-
-    def _send_notice(self, session: Session, notice_id: int, result: WorkerResult) -> None:
-        claimed = session.execute(
-            update(Notice)
-            .where(Notice.id == notice_id, Notice.state == NoticeState.QUEUED)
-            .values(state=NoticeState.SENDING, claimed_at=utcnow(), attempts=Notice.attempts + 1)
-        ).rowcount
-        session.commit()
-        if not claimed:
             return
-        notice = session.get(Notice, notice_id, populate_existing=True)
-        values: dict[str, object]
-        try:
-            self.backend.send(self.build_notice(notice))
-            values = {"state": NoticeState.SENT, "sent_at": utcnow(), "last_error": None}
-            result.sent += 1
-        except MailError as error:
-            if error.permanent or notice.attempts >= MAX_ATTEMPTS:
-                values = {"state": NoticeState.FAILED, "last_error": str(error)[:500]}
-                result.failed += 1
-            else:
-                values = {"state": NoticeState.QUEUED, "last_error": str(error)[:500],
-                          "next_attempt_at": utcnow() + backoff(notice.attempts)}
-                result.retried += 1
-        session.execute(
-            update(Notice)
-            .where(Notice.id == notice_id, Notice.state == NoticeState.SENDING)
-            .values(**values)
-        )
-        session.commit()
+        notice_id = session.scalar(select(Notice.id).where(
+            Notice.submission_id == submission_id, Notice.kind == NoticeKind.RECEIPT))
+        self._later(session, "notice", notice_id, None)
 
+    # --- one notice ------------------------------------------------------------------------
+
+    def send_notice(self, notice_id: int) -> str:
+        """Send one mail to a supporter (written now, in their language)."""
+        with self.session_factory() as session:
+            now = utcnow()
+            pause = active_pause(session, now)
+            if pause is not None:
+                if pause.until is not None:
+                    self._later(session, "notice", notice_id, pause.until)
+                return "deferred"
+            claimed = session.execute(
+                update(Notice)
+                .where(Notice.id == notice_id, Notice.state == NoticeState.QUEUED,
+                       or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now))
+                .values(state=NoticeState.SENDING, claimed_at=now,
+                        attempts=Notice.attempts + 1)
+            ).rowcount
+            session.commit()
+            if not claimed:
+                return "skipped"
+            notice = session.get(Notice, notice_id, populate_existing=True)
+            values: dict[str, object]
+            outcome = "sent"
+            try:
+                self.backend.send(self.build_notice(notice))
+                values = {"state": NoticeState.SENT, "sent_at": utcnow(), "last_error": None}
+            except MailError as error:
+                if error.account_problem:
+                    pause_delivery(session, "auth", str(error), None)
+                    self.alert(f"Sending is paused: {error}")
+                retry_at = utcnow() + backoff(notice.attempts)
+                if error.rate_limited:
+                    retry_at = datetime.fromtimestamp(error.retry_at or time.time() + 60,
+                                                      tz=now.tzinfo)
+                    pause_delivery(session, "rate_limit", str(error), retry_at)
+                if error.permanent or notice.attempts >= self.settings.max_attempts:
+                    values, outcome = {"state": NoticeState.FAILED,
+                                       "last_error": str(error)[:500]}, "failed"
+                else:
+                    values, outcome = {"state": NoticeState.QUEUED,
+                                       "last_error": str(error)[:500],
+                                       "next_attempt_at": retry_at}, "retried"
+            session.execute(
+                update(Notice)
+                .where(Notice.id == notice_id, Notice.state == NoticeState.SENDING)
+                .values(**values)
+            )
+            session.commit()
+            if outcome == "retried":
+                self._later(session, "notice", notice_id, values["next_attempt_at"])
+            return outcome
+
+    # --- loops -----------------------------------------------------------------------------
+
+    def run_once(self) -> WorkerResult:
+        """Send everything that is due now, in this process; return what happened."""
+        result = WorkerResult()
+        with self.session_factory() as session:
+            notices = self._due(session, Notice, NoticeState.QUEUED)
+            letters = self._due(session, Letter, LetterState.QUEUED)
+        for notice_id in notices:
+            result.add(self.send_notice(notice_id))
+        for letter_id in letters:
+            result.add(self.send_letter(letter_id))
+        # Receipts written while sending the letters above go out in the same run.
+        with self.session_factory() as session:
+            notices = self._due(session, Notice, NoticeState.QUEUED)
+        for notice_id in notices:
+            result.add(self.send_notice(notice_id))
+        return result
+
+    def run_forever(self, poll_seconds: float = 1.0,
+                    should_stop: Callable[[], bool] = lambda: False):
+        """Without a task queue: poll the outbox; a lost database only pauses the loop."""
+        while not should_stop():
+            try:
+                self.sweep()
+                result = self.run_once()
+            except OperationalError as error:
+                log.warning("database unavailable, retrying: %s", error)
+                result = WorkerResult()
+                time.sleep(5)
+            if not (result.sent or result.failed or result.retried):
+                time.sleep(poll_seconds)
+
+    def _due(self, session: Session, model, queued_state: str) -> list[int]:
+        now = utcnow()
+        return list(
+            session.execute(
+                select(model.id)
+                .where(
+                    model.state == queued_state,
+                    or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+                )
+                .order_by(model.id)
+                .limit(self.batch_size)
+            ).scalars()
+        )
+
+    def _later(self, session: Session, kind: str, row_id: int, at: datetime | None) -> None:
+        """Put the id back on the task queue for `at` (or now); the sweep covers a failure."""
+        if self.enqueue is None:
+            return
+        delay = max((at - utcnow()).total_seconds(), 0.0) if at else 0.0
+        try:
+            self.enqueue(kind, row_id, delay)
+        except Exception as error:  # noqa: BLE001  (any queue failure: the sweep re-queues)
+            log.warning("could not enqueue %s %s: %s", kind, row_id, error)
+
+    # --- the sweep -------------------------------------------------------------------------
+
+    def sweep(self, now: datetime | None = None) -> SweepResult:
+        """Mend what crashes and outages left behind, then re-queue what is due and not queued."""
+        now = now or utcnow()
+        settings = self.settings
+        result = SweepResult()
+        with self.session_factory() as session:
+            result.requeued_unsent = len(move_letters(
+                session,
+                (Letter.handover_started_at.is_(None))
+                & (Letter.claimed_at < now - settings.claim_timeout),
+                LetterState.SENDING, LetterState.QUEUED,
+                "the worker stopped before handing it over", next_attempt_at=None,
+            ))
+            unknown = move_letters(
+                session, Letter.handover_started_at < now - settings.unknown_after,
+                LetterState.SENDING, LetterState.FAILED,
+                "no answer from the mail service: not sent again, so it cannot arrive twice",
+                last_error="outcome unknown",
+            )
+            result.failed_unknown = len(unknown)
+            # A notice may arrive twice rather than never: it is only our own mail.
+            session.execute(
+                update(Notice)
+                .where(Notice.state == NoticeState.SENDING,
+                       Notice.claimed_at < now - settings.claim_timeout)
+                .values(state=NoticeState.QUEUED)
+            )
+            result.reminders = self._add_reminders(session, now)
+            if self.housekeeping is not None:
+                self.housekeeping(session)
+            session.commit()
+            for submission_id in set(session.scalars(
+                select(Letter.submission_id).where(Letter.id.in_(unknown)))):
+                self._receipt_if_done(session, submission_id)
+            stale = now - settings.requeue_after
+            for model, state, kind in ((Notice, NoticeState.QUEUED, "notice"),
+                                       (Letter, LetterState.QUEUED, "letter")):
+                ids = session.scalars(
+                    select(model.id).where(
+                        model.state == state,
+                        or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+                        or_(model.enqueued_at.is_(None), model.enqueued_at < stale),
+                    ).order_by(model.id)
+                ).all()
+                result.to_enqueue += [(kind, row_id) for row_id in ids]
+        return result
+
+    def _add_reminders(self, session: Session, now: datetime) -> int:
+        """One reminder for supporters who have not confirmed after a day."""
+        has_reminder = exists().where(Notice.submission_id == Submission.id,
+                                      Notice.kind == NoticeKind.REMINDER)
+        pending = exists().where(Letter.submission_id == Submission.id,
+                                 Letter.state == LetterState.PENDING_CONFIRMATION)
+        due = session.execute(
+            select(Submission.id, Submission.supporter_email).where(
+                Submission.confirmed_at.is_(None),
+                Submission.created_at < now - self.settings.reminder_after,
+                pending, ~has_reminder,
+            )
+        ).all()
+        for submission_id, email in due:
+            session.add(Notice(submission_id=submission_id, kind=NoticeKind.REMINDER,
+                               to_address=email))
+        return len(due)

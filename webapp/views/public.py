@@ -324,7 +324,7 @@ def _send_for_me(campaign, content, form, drafts):
     if not sendable:
         return _open_in_mail_app(campaign, content, form, drafts)
     try:
-        services.store_submission(
+        notice_id = services.store_submission(
             session,
             campaign=campaign,
             supporter=_supporter(form),
@@ -335,6 +335,7 @@ def _send_for_me(campaign, content, form, drafts):
             drafts=sendable,
         )
         session.commit()
+        current_app.extensions["queue"].enqueue_after_commit("notice", [notice_id])
     except IntegrityError:
         # The form's one-time key is taken: a double submit. The first one stands; show the
         # same page without storing anything twice.
@@ -385,8 +386,9 @@ def confirm(token: str):
         return render_template("message.html", title=_("Campaign closed"),
                                message=_closed_message(submission.campaign)), 409
     session = get_session()
-    queue_submission(session, submission)
+    queued = queue_submission(session, submission)
     session.commit()
+    current_app.extensions["queue"].enqueue_after_commit("letter", queued)
     return redirect(url_for("public.confirmed", token=token, lang=current_language()), 303)
 
 

@@ -1,0 +1,82 @@
+"""The task queue: huey, carrying letter and notice ids from the web to the workers.
+
+Embedded default: huey's SQLite storage in the instance folder, so a fresh install needs no
+service. With REDIS_URL set: Redis, shared by any number of web and worker processes on any
+number of machines. The queue only carries ids, is fed after the database commit, and losing
+it loses nothing: the periodic sweep puts back whatever is due and not on it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy import update
+from sqlalchemy.orm import sessionmaker
+
+from database import utcnow
+
+from ..config import Config
+from ..models import Letter, Notice
+from .outbox import Worker
+
+log = logging.getLogger(__name__)
+_TABLES = {"letter": Letter, "notice": Notice}
+
+
+def make_huey(config: Config) -> Huey:
+    if config.redis_url:
+        return RedisHuey("letters", url=config.redis_url, results=False)
+    return SqliteHuey("letters", filename=str(config.instance_path / "queue.sqlite3"),
+                      results=False)
+
+
+class TaskQueue:
+    def __init__(self, huey: Huey, session_factory: sessionmaker):
+        self.huey = huey
+        self.session_factory = session_factory
+        self.worker: Worker | None = None  # set in worker processes only
+
+        @huey.task(name="send_letter")
+        def send_letter(letter_id: int):
+            return self._worker().send_letter(letter_id)
+
+        @huey.task(name="send_notice")
+        def send_notice(notice_id: int):
+            return self._worker().send_notice(notice_id)
+
+        @huey.periodic_task(crontab(minute="*"), name="sweep")
+        def sweep():
+            result = self._worker().sweep()
+            for kind, row_id in result.to_enqueue:
+                self.enqueue(kind, row_id)
+
+        self._tasks = {"letter": send_letter, "notice": send_notice}
+        self.sweep_task = sweep
+
+    def _worker(self) -> Worker:
+        if self.worker is None:
+            raise RuntimeError("this process only enqueues; run `flask delivery worker`")
+        return self.worker
+
+    def enqueue(self, kind: str, row_id: int, delay: float = 0.0) -> None:
+        """Put one id on the queue (raises if the queue store is unreachable)."""
+        task = self._tasks[kind]
+        if delay > 0:
+            task.schedule((row_id,), delay=delay)
+        else:
+            task(row_id)
+        table = _TABLES[kind]
+        with self.session_factory() as session:
+            session.execute(update(table).where(table.id == row_id).values(enqueued_at=utcnow()))
+            session.commit()
+
+    def enqueue_after_commit(self, kind: str, row_ids: list[int]) -> None:
+        """From a request, after its commit: a queue outage must not fail the request."""
+        for row_id in row_ids:
+            try:
+                self.enqueue(kind, row_id)
+            except Exception as error:  # noqa: BLE001  (the sweep will queue them later)
+                log.warning("queue unavailable, %s %s waits for the sweep: %s", kind, row_id,
+                            error)
+                return

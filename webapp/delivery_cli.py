@@ -1,0 +1,194 @@
+"""`flask delivery ...`: the worker, the sweep, and what staff need to see and steer sending."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import delete, func, select, update
+
+from database import utcnow
+
+from .db import get_database
+from .models import Campaign, DeliveryPause, Letter, LetterState
+
+delivery_cli = AppGroup("delivery", help="Sending letters.")
+
+
+def make_worker(app: Flask, *, with_queue: bool = True):
+    """The Worker wired to this app's database, mail backend, templates and queue."""
+    from .delivery.outbox import Worker
+    from .delivery.retention import purge
+    from .mail import letter_message, notice_message
+
+    config = app.extensions["app_config"]
+    return Worker(
+        session_factory=get_database().session_factory,
+        backend=app.extensions["mail_backend"],
+        build_letter=lambda letter: letter_message(app, letter),
+        build_notice=lambda notice: notice_message(app, notice),
+        enqueue=app.extensions["queue"].enqueue if with_queue else None,
+        housekeeping=lambda session: purge(
+            session, retention_days=config.retention_days,
+            confirm_max_age_seconds=config.confirm_max_age_seconds),
+    )
+
+
+def _sweep_and_enqueue(app: Flask) -> str:
+    queue = app.extensions["queue"]
+    result = make_worker(app).sweep()
+    for kind, row_id in result.to_enqueue:
+        queue.enqueue(kind, row_id)
+    return (f"re-queued {result.requeued_unsent} unsent, failed {result.failed_unknown} "
+            f"unknown, {result.reminders} reminders, enqueued {len(result.to_enqueue)}")
+
+
+@delivery_cli.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due now in this process, then stop.")
+@click.option("--threads", default=4, show_default=True, help="Letters sent at the same time.")
+@click.option("--sweep/--no-sweep", default=False, show_default=True,
+              help="Also run the sweep every minute (for a one-process setup).")
+def delivery_worker(once: bool, threads: int, sweep: bool):
+    """Take letter and notice ids from the queue and send them."""
+    app = current_app._get_current_object()
+    if once:
+        worker = make_worker(app, with_queue=False)
+        worker.sweep()
+        result = worker.run_once()
+        click.echo(f"sent {result.sent}, failed {result.failed}, to retry {result.retried}, "
+                   f"waiting {result.deferred}")
+        return
+    queue = app.extensions["queue"]
+    queue.worker = make_worker(app)
+    # A TERM from the process manager finishes the letters in hand before stopping.
+    consumer = queue.huey.create_consumer(workers=threads, worker_type="thread",
+                                          periodic=sweep, check_worker_health=True,
+                                          graceful_signal="TERM")
+    click.echo(f"worker started: {threads} threads, sweep {'on' if sweep else 'off'}")
+    consumer.run()
+
+
+@delivery_cli.command("sweep")
+@click.option("--once", is_flag=True, help="Sweep once, then stop.")
+@click.option("--every", default=60.0, show_default=True, help="Seconds between sweeps.")
+def delivery_sweep(once: bool, every: float):
+    """Mend stuck letters, remind, expire and erase, and re-queue whatever is due."""
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while True:
+        try:
+            click.echo(_sweep_and_enqueue(app))
+        except Exception as error:  # noqa: BLE001  (database or queue down: try next time)
+            click.echo(f"sweep failed, will try again: {error}", err=True)
+            if once:
+                raise SystemExit(1) from error
+        if once or stop.wait(every):
+            return
+
+
+@delivery_cli.command("status")
+def delivery_status():
+    """Letters per state, the oldest waiting letter, and anything holding sending back."""
+    now = utcnow()
+    with get_database().session_factory() as session:
+        rows = session.execute(select(Letter.state, func.count()).group_by(Letter.state)).all()
+        oldest = session.scalar(select(func.min(Letter.created_at))
+                                .where(Letter.state == LetterState.QUEUED))
+        pauses = session.scalars(select(DeliveryPause)).all()
+        stopped = session.scalars(select(Campaign.slug).where(Campaign.sending_paused)).all()
+    for state, count in sorted(rows):
+        click.echo(f"{state:22} {count}")
+    if oldest is not None:
+        if oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=now.tzinfo)
+        click.echo(f"oldest queued letter waits since {oldest:%Y-%m-%d %H:%M} "
+                   f"({(now - oldest) // timedelta(minutes=1)} min)")
+    for pause in pauses:
+        until = f"until {pause.until:%Y-%m-%d %H:%M:%S}" if pause.until else "until resumed"
+        click.echo(f"PAUSED ({pause.reason}) {until}: {pause.detail}")
+    for slug in stopped:
+        click.echo(f"campaign {slug}: sending stopped (kill switch)")
+
+
+@delivery_cli.command("retry")
+@click.option("--failed", is_flag=True, help="Also give failed letters another go.")
+def delivery_retry(failed: bool):
+    """Send waiting letters now rather than at their next attempt, and queue them."""
+    from .delivery.outbox import move_letters
+
+    with get_database().session_factory() as session:
+        revived = move_letters(session, Letter.id.is_not(None), LetterState.FAILED,
+                               LetterState.QUEUED, "retried by staff",
+                               attempts=0) if failed else []
+        session.execute(update(Letter).where(Letter.state == LetterState.QUEUED)
+                        .values(next_attempt_at=None, enqueued_at=None))
+        session.commit()
+    click.echo(f"{len(revived)} failed letters queued again")
+    click.echo(_sweep_and_enqueue(current_app._get_current_object()))
+
+
+@delivery_cli.command("resume")
+def delivery_resume():
+    """Lift a pause after the mail account was fixed, and queue what waited."""
+    with get_database().session_factory() as session:
+        lifted = session.execute(delete(DeliveryPause)).rowcount
+        session.commit()
+    click.echo(f"{lifted} pause(s) lifted")
+    click.echo(_sweep_and_enqueue(current_app._get_current_object()))
+
+
+@delivery_cli.command("purge")
+def delivery_purge():
+    """Cancel expired unconfirmed letters; erase texts and details past their retention."""
+    from .delivery.retention import purge
+
+    config = current_app.extensions["app_config"]
+    with get_database().session_factory() as session:
+        result = purge(session, retention_days=config.retention_days,
+                       confirm_max_age_seconds=config.confirm_max_age_seconds)
+        session.commit()
+    click.echo(f"cancelled {result.cancelled} unconfirmed letters, "
+               f"erased {result.erased_submissions} submissions")
+
+
+@delivery_cli.command("campaign")
+@click.argument("slug")
+@click.option("--stop/--go", default=None, help="Kill switch: stop all sending, or resume it.")
+@click.option("--cap", type=int, help="At most this many letters per target per hour (0: none).")
+@click.option("--window", help="Send only between these hours, e.g. 9-17 (empty: always).")
+@click.option("--tz", help="Time zone of the window, e.g. Europe/Amsterdam.")
+@click.option("--test-recipient", help="Test mode: every letter goes here (empty: off).")
+def delivery_campaign(slug, stop, cap, window, tz, test_recipient):
+    """Show or change how a campaign's letters are sent."""
+    with get_database().session_factory() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+        if campaign is None:
+            raise click.BadParameter(f"no campaign {slug!r}")
+        if stop is not None:
+            campaign.sending_paused = stop
+        if cap is not None:
+            campaign.per_target_hourly_cap = cap or None
+        if window is not None:
+            if window:
+                start, _, end = window.partition("-")
+                campaign.send_window_start, campaign.send_window_end = int(start), int(end)
+            else:
+                campaign.send_window_start = campaign.send_window_end = None
+        if tz:
+            campaign.send_window_tz = tz
+        if test_recipient is not None:
+            campaign.test_recipient = test_recipient or None
+        session.commit()
+        window_text = (f"{campaign.send_window_start}-{campaign.send_window_end} "
+                       f"{campaign.send_window_tz}" if campaign.send_window_start is not None
+                       else "always")
+        click.echo(f"{slug}: sending {'STOPPED' if campaign.sending_paused else 'on'}, "
+                   f"cap {campaign.per_target_hourly_cap or 'none'}/hour per target, "
+                   f"window {window_text}, test recipient {campaign.test_recipient or 'off'}")
+    if stop is False:
+        click.echo(_sweep_and_enqueue(current_app._get_current_object()))

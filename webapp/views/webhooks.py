@@ -1,0 +1,124 @@
+"""Webhooks from the mail service: check who is calling, then hand the events to the domain.
+
+SendGrid's Event Webhook signs every batch (ECDSA P-256 over the timestamp header followed by
+the raw body) and retries whatever does not get a 2xx answer, for up to 24 hours. So: refuse
+what SendGrid did not sign, or signed too long ago (403); refuse a body that is not a list of
+events (400); and answer 503 rather than 500 when nothing can be stored now, so the batch comes
+back later.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from functools import lru_cache
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Blueprint, current_app, jsonify, request
+from sendgrid.helpers.eventwebhook import EventWebhook
+from sendgrid.helpers.eventwebhook.eventwebhook_header import EventWebhookHeader
+from sqlalchemy.exc import SQLAlchemyError
+
+from database import utcnow
+
+from ..db import get_session
+from ..delivery.events import apply_events
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+# SendGrid posts batches of up to 768 KB: more than the app allows any form.
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+
+class KeyProblem(Exception):
+    """The configured verification key cannot be used."""
+
+
+@lru_cache(maxsize=4)
+def verification_key(configured: str) -> ec.EllipticCurvePublicKey:
+    """The key as SendGrid shows it (base64 DER, with or without PEM lines), loaded once."""
+    lines = [line.strip() for line in configured.strip().splitlines()]
+    body = "".join(line for line in lines if line and not line.startswith("-----"))
+    try:
+        key = EventWebhook().convert_public_key_to_ecdsa(body)
+    except (ValueError, UnsupportedAlgorithm) as error:
+        raise KeyProblem(f"not a public key: {error}") from error
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        raise KeyProblem("not an ECDSA P-256 public key")
+    return key
+
+
+def _error(status: int, message: str):
+    return jsonify(error=message), status
+
+
+@bp.post("/sendgrid")
+def sendgrid_events():
+    """SendGrid's Event Webhook: verify the batch, then apply it in one transaction."""
+    config = current_app.extensions["app_config"]
+    if not config.sendgrid_webhook_public_key:
+        log.error("SendGrid event webhook called but SENDGRID_WEBHOOK_PUBLIC_KEY is not set; "
+                  "refusing the events (SendGrid will retry)")
+        return _error(503, "webhook verification key not configured")
+    try:
+        key = verification_key(config.sendgrid_webhook_public_key)
+    except KeyProblem as problem:
+        log.error("SENDGRID_WEBHOOK_PUBLIC_KEY cannot be used: %s", problem)
+        return _error(503, "webhook verification key unusable")
+
+    signature = request.headers.get(EventWebhookHeader.SIGNATURE, "")
+    timestamp = request.headers.get(EventWebhookHeader.TIMESTAMP, "")
+    if not signature or not timestamp:
+        return _refuse("missing signature headers")
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        return _refuse("malformed timestamp")
+    max_age = config.webhook_max_age_seconds
+    if abs(time.time() - int(timestamp)) > max_age:
+        # Outside the window a captured request could be played again once its events have
+        # been forgotten; inside it, the recorded event ids catch a repeat.
+        return _refuse("timestamp outside the replay window")
+
+    request.max_content_length = MAX_BATCH_BYTES
+    raw = request.get_data(cache=False)
+    if not _signed(key, raw, signature, timestamp):
+        return _refuse("bad signature")
+
+    try:
+        events = json.loads(raw)
+    except (ValueError, RecursionError):
+        return _error(400, "body is not JSON")
+    if not isinstance(events, list):
+        return _error(400, "body is not a list of events")
+
+    session = get_session()
+    try:
+        summary = apply_events(session, events, utcnow())
+        session.commit()
+    except SQLAlchemyError as error:
+        session.rollback()
+        log.error("could not store delivery events, SendGrid will retry: %s", error)
+        return _error(503, "could not store the events now")
+    if summary.addresses_marked:
+        current_app.extensions["directory"].invalidate()
+    return jsonify(summary.as_dict()), 200
+
+
+def _signed(key: ec.EllipticCurvePublicKey, raw: bytes, signature: str, timestamp: str
+            ) -> bool:
+    try:
+        payload = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # SendGrid signs JSON, which is UTF-8
+    try:
+        return EventWebhook().verify_signature(payload, signature, timestamp, public_key=key)
+    except ValueError:  # not base64, or not a DER signature
+        return False
+
+
+def _refuse(reason: str):
+    log.warning("SendGrid event webhook refused: %s", reason)
+    return _error(403, reason)
