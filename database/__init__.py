@@ -27,6 +27,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A time read back from the database, as aware UTC: SQLite returns it without a zone."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; SQLite gets the pragmas that make it safe for several processes."""
     if url.startswith("sqlite"):

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select, update
 
-from database import utcnow
+from database import as_utc, utcnow
 
 from .db import get_database
 from .models import Campaign, DeliveryPause, Letter, LetterState
@@ -104,8 +104,7 @@ def delivery_status():
     for state, count in sorted(rows):
         click.echo(f"{state:22} {count}")
     if oldest is not None:
-        if oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=now.tzinfo)
+        oldest = as_utc(oldest)
         click.echo(f"oldest queued letter waits since {oldest:%Y-%m-%d %H:%M} "
                    f"({(now - oldest) // timedelta(minutes=1)} min)")
     for pause in pauses:

@@ -8,6 +8,7 @@ areas they need with the same names, so either can run first.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,14 @@ from sqlalchemy.orm import Session
 from ..countries import subdivision_codes, subdivision_name
 from ..model import ChannelKind, TargetKind
 from .base import (
+    PARSED,
     Dataset,
     FileProblem,
     ImportReport,
     import_file,
     parse_date,
     read_csv,
+    report_progress,
     url_problem,
 )
 
@@ -102,8 +105,14 @@ def add_district_area(data: Dataset, state: str, district: int) -> str:
 # --- legislators-current.yaml ----------------------------------------------------------------
 
 
-def parse_legislators(text: str, *, source_url: str | None = None) -> Dataset:
-    """Validate legislators-current.yaml into a Dataset (current term of each member)."""
+def parse_legislators(
+    text: str, *, source_url: str | None = None, as_of: date | None = None
+) -> Dataset:
+    """Validate legislators-current.yaml into a Dataset (current term of each member).
+
+    `as_of` is the date of the file (the repository's commit), recorded as when the roles and
+    contacts were last checked.
+    """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
         entries = yaml.load(text, Loader=loader)
@@ -113,6 +122,7 @@ def parse_legislators(text: str, *, source_url: str | None = None) -> Dataset:
         raise FileProblem(f"not valid YAML{where} (is the file truncated?)") from exc
     if not isinstance(entries, list):
         raise FileProblem("expected a list of legislators at the top level")
+    report_progress(PARSED / 2)  # loading the YAML is most of the parsing
 
     data = Dataset()
     data.organizations[SENATE] = {
@@ -128,6 +138,8 @@ def parse_legislators(text: str, *, source_url: str | None = None) -> Dataset:
     states = _states()
     first_seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
+        if number % 100 == 0:
+            report_progress(PARSED / 2 + PARSED / 2 * number / len(entries))
         problem, found = _legislator(entry, states)
         if problem:
             data.reject(number, problem)
@@ -145,7 +157,7 @@ def parse_legislators(text: str, *, source_url: str | None = None) -> Dataset:
             # 2026 file has "hhttps://...") must not hold back the whole Congress.
             data.warn(number, f"{person_id}: contact form left out: {problem}")
             form = None
-        _add_legislator(data, found, form, source_url)
+        _add_legislator(data, found, form, source_url, as_of)
     return data
 
 
@@ -192,7 +204,11 @@ def _legislator(entry: Any, states: frozenset[str]) -> tuple[str | None, dict[st
 
 
 def _add_legislator(
-    data: Dataset, found: dict[str, Any], form: str | None, source_url: str | None
+    data: Dataset,
+    found: dict[str, Any],
+    form: str | None,
+    source_url: str | None,
+    as_of: date | None,
 ) -> None:
     person_id, name, term, state = found["person_id"], found["name"], found["term"], found["state"]
     full = name.get("official_full") or f"{name['first']} {name['last']}"
@@ -222,10 +238,10 @@ def _add_legislator(
         "party": term.get("party"),
         "start_date": found["start"],
         "source_url": source_url,
-        "verified_on": None,
+        "verified_on": as_of,
     }
     # No email: members of Congress take messages through their web forms.
-    channel = {"person_id": person_id, "source_url": source_url}
+    channel = {"person_id": person_id, "source_url": source_url, "verified_on": as_of}
     if form:
         data.add_contact(ChannelKind.CONTACT_FORM.value, str(form), **channel)
     if address := term.get("address"):
@@ -242,10 +258,11 @@ def import_legislators(
     partial: bool = False,
     allow_mass_retirement: bool = False,
     source_url: str | None = None,
+    as_of: date | None = None,
 ) -> ImportReport:
     """Import legislators-current.yaml: senators by state, representatives by district."""
     def parse(text: str) -> Dataset:
-        return parse_legislators(text, source_url=source_url)
+        return parse_legislators(text, source_url=source_url, as_of=as_of)
 
     return import_file(session, LEGISLATORS_SOURCE, path, parse, dry_run=dry_run,
                        partial=partial, allow_mass_retirement=allow_mass_retirement)

@@ -3,11 +3,8 @@ and the SMTP backend against a local SMTP server."""
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -15,6 +12,8 @@ from aiosmtpd.controller import Controller
 from letters.compose import build_letter_message
 from webapp.config import Config
 from webapp.delivery.backends import MailError, SendGridBackend, SMTPBackend
+
+from .fake_sendgrid import FakeSendGrid
 
 
 def letter():
@@ -34,61 +33,23 @@ def letter():
     return message
 
 
-class FakeSendGrid(BaseHTTPRequestHandler):
-    """Answers POST /v3/mail/send the way SendGrid does, as told by `server.mode`."""
-
-    def do_POST(self):  # noqa: N802  (http.server's naming)
-        length = int(self.headers.get("Content-Length", 0))
-        body = json.loads(self.rfile.read(length))
-        self.server.received.append((self.path, dict(self.headers), body))
-        mode = self.server.mode
-        if mode == "slow":
-            time.sleep(2)
-        if mode == "bad":
-            payload = json.dumps({"errors": [{"message": "Invalid email", "field": "from"}]})
-            self._reply(400, payload)
-        elif mode == "down":
-            self._reply(500, "{}")
-        else:
-            self.send_response(202)
-            self.send_header("X-Message-Id", "sg-abc123")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    def _reply(self, status, payload):
-        data = payload.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def sendgrid_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSendGrid)
-    server.received, server.mode = [], "ok"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = FakeSendGrid().start()
     yield server
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def sendgrid_backend(server, timeout=5.0) -> SendGridBackend:
-    host = f"http://127.0.0.1:{server.server_address[1]}"
     config = Config(secret_key="x", database_url="sqlite://", mail_backend="sendgrid",
-                    sendgrid_api_key="SG.test", sendgrid_api_host=host,
+                    sendgrid_api_key="SG.test", sendgrid_api_host=server.url,
                     sendgrid_timeout_seconds=timeout)
     return SendGridBackend(config)
 
 
 def test_sendgrid_sends_with_reply_to_and_letter_id(sendgrid_server):
     provider_id = sendgrid_backend(sendgrid_server).send(letter())
-    assert provider_id == "sg-abc123"
+    assert provider_id == "sg-1"
     [(path, headers, body)] = sendgrid_server.received
     assert path == "/v3/mail/send"
     assert headers["Authorization"] == "Bearer SG.test"
@@ -119,6 +80,7 @@ def test_sendgrid_500_is_temporary(sendgrid_server):
 
 def test_sendgrid_timeout_is_temporary(sendgrid_server):
     sendgrid_server.mode = "slow"
+    sendgrid_server.slow_seconds = 2.0
     started = time.monotonic()
     with pytest.raises(MailError) as raised:
         sendgrid_backend(sendgrid_server, timeout=0.3).send(letter())

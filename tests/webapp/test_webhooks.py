@@ -479,3 +479,30 @@ def test_a_full_size_batch_is_accepted(app, client, signing_key):
     response = post(client, signing_key, body=body)
     assert response.status_code == 200
     assert response.json["unmapped"] == 1500
+
+
+def test_second_delivery_waits_for_the_first_and_skips_what_it_stored(app, client):
+    """The race itself, step by step: the first transaction is open when the second starts."""
+    from webapp.delivery.events import apply_events
+
+    ids = send_letters(app, client)
+    batch = [event("delivered", ids[MEP]), bounce(ids[MINISTER], email=MINISTER)]
+    factory = app.extensions["database"].session_factory
+    second = {}
+
+    def deliver_again():
+        with factory() as session:
+            second["summary"] = apply_events(session, batch, utcnow())
+            session.commit()
+
+    with factory() as first:
+        assert apply_events(first, batch, utcnow()).applied == 2
+        thread = threading.Thread(target=deliver_again)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting for the first transaction's rows
+        first.commit()
+    thread.join(30)
+    assert second["summary"].applied == 0 and second["summary"].duplicates == 2
+    assert transitions(app, ids[MEP]).count((LetterState.SENT, LetterState.DELIVERED)) == 1
+    assert recorded_events(app) == 2

@@ -19,7 +19,7 @@ from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from database import utcnow
+from database import as_utc, utcnow
 
 from ..models import (
     Campaign,
@@ -212,8 +212,9 @@ class Worker:
             letter = session.get(Letter, letter_id)
             if letter is None or letter.state != LetterState.QUEUED:
                 return "skipped"
-            if letter.next_attempt_at and letter.next_attempt_at > now:
-                self._later(session, "letter", letter_id, letter.next_attempt_at)
+            next_attempt = as_utc(letter.next_attempt_at)
+            if next_attempt and next_attempt > now:
+                self._later(session, "letter", letter_id, next_attempt)
                 return "deferred"
             held_until = self._held_until(session, letter, now)
             if held_until is not False:
@@ -255,7 +256,7 @@ class Worker:
         """False if the letter may go now; else when to look again (None: when told to)."""
         pause = active_pause(session, now)
         if pause is not None:
-            return pause.until
+            return as_utc(pause.until)
         campaign = session.get(Campaign, letter.campaign_id)
         if campaign.sending_paused:
             return None
@@ -272,7 +273,7 @@ class Worker:
                 )
             ).one()
             if recent[0] >= campaign.per_target_hourly_cap:
-                return recent[1] + timedelta(hours=1, seconds=random.uniform(0, 60))
+                return as_utc(recent[1]) + timedelta(hours=1, seconds=random.uniform(0, 60))
         return False
 
     def _letter_not_sent(self, session: Session, letter: Letter, error: MailError) -> str:
@@ -344,7 +345,7 @@ class Worker:
             pause = active_pause(session, now)
             if pause is not None:
                 if pause.until is not None:
-                    self._later(session, "notice", notice_id, pause.until)
+                    self._later(session, "notice", notice_id, as_utc(pause.until))
                 return "deferred"
             claimed = session.execute(
                 update(Notice)

@@ -1,0 +1,103 @@
+"""A local HTTP server that speaks SendGrid's v3 mail/send, for the real `sendgrid` client.
+
+`server.script` is a list of answers used one per request ("ok", "bad", "too_large",
+"rate_limited", "down", "slow", "drop", "unauthorized", "forbidden"); when it is empty,
+`server.mode` answers. Every request that reached the server is kept in `server.received`,
+including those it then answered with an error or dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):  # noqa: N802  (http.server's naming)
+        length = int(self.headers.get("Content-Length", 0))
+        body = json.loads(self.rfile.read(length))
+        server = self.server
+        with server.lock:
+            server.received.append((self.path, dict(self.headers), body))
+            mode = server.script.pop(0) if server.script else server.mode
+        if mode == "slow":
+            time.sleep(server.slow_seconds)
+            mode = "ok"
+        if mode == "drop":
+            self.close_connection = True
+            self.connection.close()
+            return
+        answers = {
+            "bad": (400, {"errors": [{"message": "Invalid email", "field": "from"}]}),
+            "too_large": (413, {"errors": [{"message": "too large"}]}),
+            "unauthorized": (401, {"errors": [{"message": "bad API key"}]}),
+            "forbidden": (403, {"errors": [{"message": "sender not verified"}]}),
+            "down": (500, {"errors": [{"message": "internal error"}]}),
+        }
+        if mode == "rate_limited":
+            self._reply(429, {"errors": [{"message": "too many requests"}]},
+                        {"X-RateLimit-Reset": str(int(time.time()) + server.reset_in)})
+        elif mode in answers:
+            self._reply(*answers[mode])
+        else:
+            with server.lock:
+                server.accepted.append(body)
+            self.send_response(202)
+            self.send_header("X-Message-Id", f"sg-{len(server.accepted)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    def _reply(self, status, payload, headers=None):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class FakeSendGrid(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.lock = threading.Lock()
+        self.received: list = []
+        self.accepted: list = []
+        self.script: list[str] = []
+        self.mode = "ok"
+        self.slow_seconds = 2.0
+        self.reset_in = 30
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> FakeSendGrid:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    @property
+    def received_bodies(self) -> list[dict]:
+        return [body for _path, _headers, body in self.received]
+
+    @staticmethod
+    def letter_ids(bodies) -> Counter:
+        """How often each letter id was sent (from the custom args)."""
+        return Counter(body.get("custom_args", {}).get("letter_id") for body in bodies
+                       if body.get("custom_args", {}).get("letter_id"))
