@@ -6,6 +6,10 @@ Everything that does not depend on the visitor's input is computed once in the c
 Areas are named by their label within a country, the same string as `Target.area`: "CA" for the
 state of California, "CA-12" for its 12th congressional district. `parents` says which area
 contains which ("CA-12" is in "CA"), so that a ZIP in CA-12 also finds California's senators.
+
+Some places with their own ISO 3166-1 code are represented through another country
+(TERRITORIES): a visitor who picks Puerto Rico gets the US government and Puerto Rico's
+Resident Commissioner in the House; one who picks Réunion gets France's representatives.
 """
 
 from __future__ import annotations
@@ -36,6 +40,24 @@ _KIND_RANK = {
     TargetKind.MEP: 3,
 }
 _US_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
+
+# ISO 3166-1 code -> (the country that represents it, its area label there or None). Only places
+# whose people are citizens represented in that country's parliament (and, for France, in the
+# European Parliament) and whose foreign policy, summits included, is that country's.
+TERRITORIES: dict[str, tuple[str, str | None]] = {
+    # US territories: each elects a delegate (Puerto Rico a Resident Commissioner) to the House,
+    # in an at-large district inside the territory's area ("PR-AL" in "PR").
+    "PR": ("US", "PR"),
+    "GU": ("US", "GU"),
+    "VI": ("US", "VI"),
+    "AS": ("US", "AS"),
+    "MP": ("US", "MP"),
+    # French overseas departments and collectivities: French citizens, French deputies, and
+    # France's MEPs (France is one EU-election constituency, overseas included).
+    **{code: ("FR", None) for code in "GP MQ GF RE YT PM BL MF WF PF NC".split()},
+    "AX": ("FI", None),  # Åland, an autonomous region of Finland inside the EU
+    "BQ": ("NL", None),  # Bonaire, Sint Eustatius and Saba: public bodies of the Netherlands
+}
 _SPACES = re.compile(r"\s+")
 
 AreaKey = tuple[str, str]  # (country, area label)
@@ -55,10 +77,12 @@ class Directory:
     """Immutable index of targets by country, area and postcode."""
 
     __slots__ = (
+        "_area_only",
         "_by_id",
         "_chains",
         "_countries",
         "_national",
+        "_territory_hits",
         "_postcodes",
         "_postcode_hits",
         "_region_hits",
@@ -80,7 +104,9 @@ class Directory:
 
         `postcode_countries` are the countries whose parliament is elected by constituency in the
         data, so that matching them needs a postcode or a region. By default: every country with
-        a member of parliament tied to an area.
+        a member of parliament tied to an area. Members of parliament tied to an area in any
+        other country cannot be told apart without postcodes; matching that country says so
+        ("no_postcode_data").
         """
         postcodes = postcodes or {}
         parents = parents or {}
@@ -110,6 +136,7 @@ class Directory:
             }
         self._postcode_countries = frozenset(postcode_countries)
         self._by_id = by_id
+        self._area_only = frozenset(country for country, _ in in_area) - self._postcode_countries
         self._countries = frozenset(t.country for t in by_id.values())
 
         def chain(country: str, area: str) -> tuple[str, ...]:
@@ -183,6 +210,15 @@ class Directory:
                     self._region_single_district.add((country, label))
                 self._region_hits[(country, label)] = hits(country, areas, "region")
 
+        # A territory with its own seat (a US delegate) is matched on its area, with or without
+        # postcode data for the country it belongs to.
+        self._territory_hits: dict[str, tuple[MatchedTarget, ...]] = {}
+        for code, (country, label) in TERRITORIES.items():
+            if label is not None:
+                inside = {label} | children.get((country, label), set())
+                inside |= {a for (c, a) in in_area if c == country and a.startswith(f"{label}-")}
+                self._territory_hits[code] = hits(country, sorted(inside), "region")
+
     def _sorted(self, items: Iterable[MatchedTarget]) -> tuple[MatchedTarget, ...]:
         seen: dict[str, MatchedTarget] = {}
         for item in items:
@@ -190,7 +226,7 @@ class Directory:
         return tuple(sorted(seen.values(), key=lambda m: self._sort_key[m.target.id]))
 
     def countries(self) -> frozenset[str]:
-        """Countries with at least one target."""
+        """Countries with at least one target (territories matched through another are not)."""
         return self._countries
 
     def get(self, target_id: str) -> Target | None:
@@ -199,15 +235,23 @@ class Directory:
 
     def needs_postcode(self, country: str) -> bool:
         """Whether matching this country needs a postcode (or at least a region)."""
-        return country.strip().upper() in self._postcode_countries
+        country = country.strip().upper()
+        if country in TERRITORIES:
+            country, label = TERRITORIES[country]
+            if label is not None:
+                return False  # the territory is its own district
+        return country in self._postcode_countries
 
     def match(self, country: str, postcode: str | None = None, region: str | None = None) -> Match:
         """The targets for a visitor in `country`, narrowed by `postcode` or `region` if needed."""
-        country = (country or "").strip().upper()
-        if country not in iso_countries():
-            raise UnknownCountry(country)
+        chosen = (country or "").strip().upper()
+        if chosen not in iso_countries():
+            raise UnknownCountry(chosen)
         postcode = (postcode or "").strip() or None
         region = (region or "").strip() or None
+        # Where the visitor's representatives sit: their own country's, or for a territory the
+        # country it belongs to.
+        country, territory_label = TERRITORIES.get(chosen, (chosen, None))
         national = self._national.get(country, {})
         notes: list[str] = []
         candidate_areas: tuple[str, ...] = ()
@@ -215,7 +259,9 @@ class Directory:
 
         # Postcode and region only matter where representatives are elected by area; elsewhere
         # a form that always sends them must still work.
-        if country in self._postcode_countries:
+        if territory_label is not None:
+            local = self._territory_hits.get(chosen, ())
+        elif country in self._postcode_countries:
             if postcode is not None:
                 code = normalise_postcode(country, postcode)
                 areas = self._postcodes.get(country, {}).get(code)
@@ -254,7 +300,8 @@ class Directory:
                 groups.append(TargetGroup(kind, members))
 
         present = {g.kind for g in groups}
-        if not groups:
+        unmatched = country in self._area_only and territory_label is None
+        if not groups and not unmatched:
             notes.insert(0, "no_data")
         else:
             if GroupKind.GOVERNMENT not in present:
@@ -263,8 +310,12 @@ class Directory:
                 notes.append("no_parliament_data")
             if country in EU_MEMBER_STATES and GroupKind.EUROPEAN_PARLIAMENT not in present:
                 notes.append("no_european_parliament_data")
+        if unmatched:
+            # Members elected by constituency are in the data, but without postcodes there is
+            # no telling which one is the visitor's.
+            notes.append("no_postcode_data")
         return Match(
-            country=country,
+            country=chosen,
             groups=tuple(groups),
             notes=tuple(notes),
             candidate_areas=candidate_areas,

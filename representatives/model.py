@@ -104,7 +104,9 @@ class Match:
     # Codes the web layer explains: "no_data" (nothing for this country), "no_government_data",
     # "no_parliament_data", "no_european_parliament_data" (an EU member state without MEP data),
     # "postcode_spans_areas" (every candidate returned, pick yours), "postcode_for_district"
-    # (a region gave the region's members; a postcode would also give the district's member).
+    # (a region gave the region's members; a postcode would also give the district's member),
+    # "no_postcode_data" (members elected by constituency are known, but there is no postcode
+    # table to tell which is the visitor's, so none is listed).
     notes: tuple[str, ...] = ()
     candidate_areas: tuple[str, ...] = field(default=())
 

@@ -118,8 +118,12 @@ def load_directory(session: Session) -> Directory:
         select(Area.id, Area.parent_id, Area.country).where(Area.parent_id.is_not(None))
     ):
         parents[country][_label(area_id, country)] = _label(parent_id, country)
-    # A country needs a postcode when its parliament is elected by area in the data.
-    postcode_countries = {t.country for t in targets if t.kind is TargetKind.MP and t.area}
+    # A country needs a postcode when its parliament is elected by area in the data and there
+    # are postcodes to find the area by. Without them, asking every visitor for a postcode
+    # would only fail them all: the country gets its national targets and a note instead.
+    postcode_countries = {
+        t.country for t in targets if t.kind is TargetKind.MP and t.area and t.country in postcodes
+    }
     return Directory(
         targets, postcodes=postcodes, parents=parents, postcode_countries=postcode_countries
     )

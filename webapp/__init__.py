@@ -17,7 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.queue import TaskQueue, make_huey
     from .extensions import csrf, limiter
     from .tokens import ConfirmationTokens
-    from .views import public
+    from .views import public, webhooks
 
     config = config or config_from_env()
     config.instance_path.mkdir(parents=True, exist_ok=True)
@@ -59,6 +59,8 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode("ascii")
     app.register_blueprint(public.bp)
+    app.register_blueprint(webhooks.bp)
+    csrf.exempt(webhooks.bp)  # signed by SendGrid instead
     errors.init_app(app)
     cli.init_app(app)
 

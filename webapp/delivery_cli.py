@@ -21,12 +21,16 @@ delivery_cli = AppGroup("delivery", help="Sending letters.")
 
 def make_worker(app: Flask, *, with_queue: bool = True):
     """The Worker wired to this app's database, mail backend, templates and queue."""
-    from .delivery.outbox import Worker
+    from .delivery.outbox import DeliverySettings, Worker
     from .delivery.retention import purge
     from .mail import letter_message, notice_message
 
     config = app.extensions["app_config"]
+    settings = DeliverySettings(
+        events_report_handover=bool(config.sendgrid_webhook_public_key
+                                    and config.mail_backend == "sendgrid"))
     return Worker(
+        settings=settings,
         session_factory=get_database().session_factory,
         backend=app.extensions["mail_backend"],
         build_letter=lambda letter: letter_message(app, letter),

@@ -51,7 +51,8 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     content = app.extensions["campaigns"].get(submission.campaign.slug)
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
-        sent = [letter for letter in submission.letters if letter.state == LetterState.SENT]
+        sent = [letter for letter in submission.letters
+                if letter.state in (LetterState.SENT, LetterState.DELIVERED)]
         failed = [letter for letter in submission.letters
                   if letter.state in (LetterState.FAILED, LetterState.BOUNCED)]
         directory = app.extensions["directory"].get()

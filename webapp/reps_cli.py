@@ -1,6 +1,11 @@
-"""`flask reps ...`: importing and checking the representatives data."""
+"""`flask reps ...`: importing, checking, counting and exporting the representatives data."""
 
 from __future__ import annotations
+
+import io
+import sys
+from contextlib import nullcontext
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -10,21 +15,69 @@ from .db import get_database
 
 reps_cli = AppGroup("reps", help="Representatives data.")
 
+# Reasons printed per list; the rest are counted, so a broken file does not flood the terminal.
+SHOW_REASONS = 50
+
+
+def _where(where: int | str, path: str) -> str:
+    if where == 0:
+        return "file"
+    if isinstance(where, int):
+        # CSV importers count lines; the YAML and JSON importers count entries.
+        unit = "line" if Path(path).suffix.lower() in (".csv", ".tsv", ".txt") else "entry"
+        return f"{unit} {where}"
+    return where
+
+
+def _echo_reasons(title: str, reasons: list, path: str, *, err: bool) -> None:
+    if not reasons:
+        return
+    click.echo(f"{title} ({len(reasons)}):", err=err)
+    for where, why in reasons[:SHOW_REASONS]:
+        click.echo(f"  {_where(where, path)}: {why}", err=err)
+    if len(reasons) > SHOW_REASONS:
+        click.echo(f"  ... and {len(reasons) - SHOW_REASONS} more", err=err)
+
+
+def _progress(label: str):
+    """A progress bar on the terminal; nothing when the output goes to a file or a pipe."""
+    if not sys.stderr.isatty():
+        return nullcontext(None)
+    return click.progressbar(length=100, label=label, file=sys.stderr, show_eta=False)
+
 
 def run_import_command(fmt: str, source: str | None, dry_run: bool, partial: bool,
-                       allow_mass_retirement: bool = False) -> None:
+                       allow_mass_retirement: bool = False, **options) -> None:
     """Run one importer, print its report, and fail the command when rows were rejected."""
-    from representatives.importers import IMPORTERS, run_import
+    from representatives.importers import IMPORTERS, progress_to, run_import
 
     if fmt not in IMPORTERS:
         raise click.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(IMPORTERS)}")
-    report = run_import(get_database().session_factory, fmt, source or None,
-                        dry_run=dry_run, partial=partial,
-                        allow_mass_retirement=allow_mass_retirement)
+    with _progress(f"{fmt}") as bar:
+
+        def advance(fraction: float) -> None:
+            if bar is not None and (step := int(fraction * 100) - bar.pos) > 0:
+                bar.update(step)
+
+        with progress_to(advance):
+            report = run_import(get_database().session_factory, fmt, source or None,
+                                dry_run=dry_run, partial=partial,
+                                allow_mass_retirement=allow_mass_retirement, **options)
     current_app.extensions["directory"].invalidate()
     click.echo(report.summary())
+    _echo_reasons("Rejected", report.rejected, report.path, err=False)
+    _echo_reasons("Warnings", report.warnings, report.path, err=False)
+    if report.rejected and not report.written and not dry_run:
+        hint = "" if partial else ", or import the valid rows with --partial"
+        click.echo(f"Nothing was written: fix the file{hint}.")
     if report.rejected and not (partial or dry_run):
         raise SystemExit(1)
+
+
+def _formats() -> str:
+    from representatives.importers import IMPORTERS
+
+    return ", ".join(IMPORTERS)
 
 
 @reps_cli.command("import")
@@ -34,7 +87,144 @@ def run_import_command(fmt: str, source: str | None, dry_run: bool, partial: boo
 @click.option("--partial", is_flag=True, help="Import the valid rows even if some are rejected.")
 @click.option("--allow-mass-retirement", is_flag=True,
               help="Allow retiring more than half of a source's people (after an election).")
+@click.option("--country", help="ISO country code: required by everypolitician-csv; for "
+              "popolo-json when the file does not say; generic-csv's default country.")
+@click.option("--source", "source_name", metavar="NAME",
+              help="Name the rows' source (default: from the format, and the country and body "
+              "for everypolitician-csv and popolo-json). Imports of one source retire the "
+              "people its previous import listed and this one does not.")
+@click.option("--source-url", metavar="URL", help="Where the file was published, recorded as "
+              "the source of each role and contact.")
+@click.option("--as-of", metavar="YYYY-MM-DD", help="The file's date: recorded as when the data "
+              "was verified, and the day whose current roles are imported (EveryPolitician, "
+              "Popolo).")
+@click.option("--role", help="everypolitician-csv: every member's role (default: 'Member of the "
+              "<chamber>').")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="generic-csv: a JSON or TOML file mapping fields to columns "
+              "({'columns': {...}, 'defaults': {...}}).")
+@click.option("--map", "columns", multiple=True, metavar="FIELD=COLUMN",
+              help="generic-csv: the column holding FIELD (repeat; over --mapping).")
+@click.option("--default", "defaults", multiple=True, metavar="FIELD=VALUE",
+              help="generic-csv: FIELD's value where the file has none (repeat).")
 def reps_import(fmt: str, source: str | None, dry_run: bool, partial: bool,
-                allow_mass_retirement: bool):
-    """Import representatives from FILE in FORMAT (`default` needs no file)."""
-    run_import_command(fmt, source, dry_run, partial, allow_mass_retirement)
+                allow_mass_retirement: bool, country, source_name, source_url, as_of, role,
+                mapping, columns, defaults):
+    """Import representatives from FILE in FORMAT (`default` needs no file).
+
+    FORMAT is one of: default, pauseai-contacts, ep-meps-csv, us-legislators, us-zccd,
+    everypolitician-csv, popolo-json, generic-csv.
+
+    Prints what was added, updated and retired, and why rows were rejected. Nothing is written
+    when a row is rejected, unless --partial. Exit status 1 when rows were rejected (except
+    with --partial or --dry-run).
+    """
+    from representatives.importers import IMPORTERS, OptionError, build_options, needs_path
+
+    if fmt not in IMPORTERS:
+        raise click.BadParameter(f"unknown format {fmt!r}; one of: {_formats()}")
+    if source is None and needs_path(fmt):
+        raise click.UsageError(f"{fmt} needs a FILE")
+    try:
+        options = build_options(fmt, country=country, source=source_name, source_url=source_url,
+                                as_of=as_of, role=role, mapping=mapping, columns=columns,
+                                defaults=defaults)
+    except OptionError as exc:
+        raise click.UsageError(str(exc)) from exc
+    run_import_command(fmt, source, dry_run, partial, allow_mass_retirement, **options)
+
+
+@reps_cli.command("validate")
+@click.option("--months", default=12, show_default=True, type=click.IntRange(min=0),
+              help="Contact details verified longer ago than this are stale.")
+@click.option("--source", help="Only the problems of this source's rows.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Lines shown per kind of problem; the rest are counted by source.")
+def reps_validate(months: int, source: str | None, limit: int):
+    """Report what is wrong or stale in the representatives data.
+
+    People in office with no email, contact form or postal address; addresses that bounced;
+    contact details verified more than --months ago, or never; current roles without a
+    source URL.
+
+    Exit status 1 when any problem is found, 0 when none is.
+    """
+    from representatives.quality import PROBLEMS, validate
+
+    with get_database().session_factory() as session:
+        result = validate(session, months=months, source=source)
+    for code, title in PROBLEMS.items():
+        found = result.of(code)
+        if not found:
+            continue
+        click.echo(f"{title.format(months=months)} ({len(found)}):")
+        for problem in found[:limit]:
+            click.echo(f"  [{problem.source}] {problem.text}")
+        if len(found) > limit:
+            counts = ", ".join(f"{s} {n}" for s, n in sorted(result.by_source(code).items()))
+            click.echo(f"  ... and {len(found) - limit} more (by source: {counts})")
+    if result.problems:
+        click.echo(f"{len(result.problems)} problem(s) found.")
+        raise SystemExit(1)
+    click.echo("No problems found.")
+
+
+@reps_cli.command("stats")
+@click.option("--country", help="Only this country (ISO alpha-2).")
+def reps_stats(country: str | None):
+    """Coverage per country: targets by kind, and how many have email, contact form, post,
+    or none of them."""
+    from representatives.quality import stats
+
+    with get_database().session_factory() as session:
+        found = stats(session, country=country.upper() if country else None)
+    header = ("country", "kind", "targets", "email", "form", "post", "none")
+    widths = (7, 15, 7, 7, 7, 7, 7)
+    line = "  ".join(f"{h:<{w}}" if i < 2 else f"{h:>{w}}" for i, (h, w) in
+                     enumerate(zip(header, widths, strict=True)))  # fmt: skip
+    click.echo(line)
+    totals = [0, 0, 0, 0, 0]
+    for row in found.rows:
+        numbers = (row.targets, row.email, row.contact_form, row.post, row.none)
+        totals = [a + b for a, b in zip(totals, numbers, strict=True)]
+        click.echo(f"{row.country:<7}  {row.kind.value:<15}  "
+                   + "  ".join(f"{n:>7}" for n in numbers))  # fmt: skip
+    click.echo(f"{'total':<7}  {'':<15}  " + "  ".join(f"{n:>7}" for n in totals))
+    countries = len({row.country for row in found.rows})
+    click.echo(f"{countries} countries with targets.")
+    if found.summit_countries_without_targets:
+        click.echo("Countries in the summit data without any target: "
+                   + ", ".join(found.summit_countries_without_targets))  # fmt: skip
+
+
+@reps_cli.command("export")
+@click.argument("key", metavar="BODY-OR-SOURCE")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True, help="Popolo JSON, or CSV with generic-csv's columns.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+def reps_export(key: str, fmt: str, output: str | None):
+    """Write the current roles of a body (organization id, e.g. `ep`) or of a source (e.g.
+    `us-legislators`) as Popolo JSON or CSV.
+
+    Either reads back in: `flask reps import popolo-json FILE --source NAME` or
+    `flask reps import generic-csv FILE --source NAME`.
+    """
+    from representatives.export import ExportError, select_rows, write_csv, write_popolo
+
+    with get_database().session_factory() as session:
+        try:
+            selection = select_rows(session, key)
+        except ExportError as exc:
+            raise click.UsageError(str(exc)) from exc
+        out = io.StringIO(newline="")
+        if fmt == "csv":
+            write_csv(selection, out)
+        else:
+            write_popolo(selection, out)
+    if output is None:
+        click.echo(out.getvalue(), nl=False)
+    else:
+        Path(output).write_text(out.getvalue(), encoding="utf-8", newline="")
+        click.echo(f"{len(selection.memberships)} role(s) of {selection.kind} {key!r} written "
+                   f"to {output}", err=True)  # fmt: skip

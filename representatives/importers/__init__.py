@@ -1,21 +1,28 @@
 """One importer per public data format, all with the same call shape and the same report.
 
-Each importer is `f(session, path, *, dry_run=False, partial=False, allow_mass_retirement=False)
--> ImportReport`. It validates the whole file first and writes nothing when any row is
+Each importer is `f(session, path, *, dry_run=False, partial=False, allow_mass_retirement=False,
+**its own options) -> ImportReport` (`build_options` reads those options from a command line).
+It validates the whole file first and writes nothing when any row is
 rejected (unless `partial=True`); it writes into the caller's session and the caller commits
 (`run_import` does both).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from .base import ImportReport, Rejection
+from .base import ImportReport, Rejection, progress_to
 from .europarl import import_meps
+from .everypolitician import import_everypolitician_csv
+from .generic_csv import ColumnMapping, MappingError, import_generic_csv, load_mapping, parse_pairs
 from .pauseai import import_pauseai
+from .popolo import import_popolo
 from .project import DEFAULT_DATA, import_project
 from .us_congress import import_legislators, import_zccd
 
@@ -27,7 +34,83 @@ IMPORTERS: dict[str, Importer] = {
     "ep-meps-csv": import_meps,
     "us-legislators": import_legislators,
     "us-zccd": import_zccd,
+    "everypolitician-csv": import_everypolitician_csv,
+    "popolo-json": import_popolo,
+    "generic-csv": import_generic_csv,
 }
+_COMMON = frozenset({"dry_run", "partial", "allow_mass_retirement"})
+
+
+class OptionError(ValueError):
+    """An option the chosen importer does not take, lacks, or cannot read."""
+
+
+def importer_options(key: str) -> dict[str, bool]:
+    """The importer's own options (beyond the common ones): name -> whether it is required."""
+    parameters = inspect.signature(IMPORTERS[key]).parameters.values()
+    return {
+        p.name: p.default is inspect.Parameter.empty
+        for p in parameters
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in _COMMON
+    }
+
+
+def needs_path(key: str) -> bool:
+    """Whether the importer needs a file (the project's `default` has one built in)."""
+    path = inspect.signature(IMPORTERS[key]).parameters.get("path")
+    return path is not None and path.default is inspect.Parameter.empty
+
+
+def build_options(
+    key: str,
+    *,
+    country: str | None = None,
+    source: str | None = None,
+    source_url: str | None = None,
+    as_of: str | date | None = None,
+    role: str | None = None,
+    mapping: str | Path | None = None,
+    columns: list[str] | tuple[str, ...] = (),
+    defaults: list[str] | tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The keyword options for importer `key` from command-line values; OptionError if one
+    does not apply to it, a required one is missing, or a value cannot be read."""
+    accepted = importer_options(key)
+    given: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("country", country),
+            ("source", source),
+            ("source_url", source_url),
+            ("as_of", as_of),
+            ("role", role),
+        )
+        if value not in (None, "")
+    }
+    if mapping or columns or defaults:
+        try:
+            found = load_mapping(mapping) if mapping else ColumnMapping()
+            given["mapping"] = found.merged(
+                ColumnMapping(parse_pairs(columns), parse_pairs(defaults, what="--default"))
+            )
+        except MappingError as exc:
+            raise OptionError(str(exc)) from exc
+    if isinstance(given.get("as_of"), str):
+        try:
+            given["as_of"] = date.fromisoformat(given["as_of"])
+        except ValueError:
+            raise OptionError(f"--as-of {as_of!r}: expected YYYY-MM-DD") from None
+    flags = {"mapping": "--mapping/--map/--default"}
+    for name in given:
+        if name not in accepted:
+            flag = flags.get(name, "--" + name.replace("_", "-"))
+            raise OptionError(f"{flag} does not apply to {key}")
+    missing = [name for name, required in accepted.items() if required and name not in given]
+    if missing:
+        raise OptionError(
+            f"{key} needs " + ", ".join("--" + name.replace("_", "-") for name in missing)
+        )
+    return given
 
 
 def run_import(
@@ -51,12 +134,21 @@ def run_import(
 __all__ = [
     "DEFAULT_DATA",
     "IMPORTERS",
+    "ColumnMapping",
     "ImportReport",
+    "OptionError",
     "Rejection",
+    "build_options",
+    "import_everypolitician_csv",
+    "import_generic_csv",
     "import_legislators",
     "import_meps",
     "import_pauseai",
+    "import_popolo",
     "import_project",
     "import_zccd",
+    "importer_options",
+    "needs_path",
+    "progress_to",
     "run_import",
 ]

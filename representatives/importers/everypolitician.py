@@ -5,11 +5,12 @@ term, start_date, end_date, image, gender (some files add given_name, family_nam
 honorific_prefix, phone, wikidata...). One row per person per stint in the term: someone who
 changed party or seat mid-term has a row that ended and a row that did not.
 
-The file has no country column, so the importer is told the country. Only rows still current
-on `as_of` (the date of the file; today by default) become targets: a row with an end date
-before it is a stint that is over. People the file no longer lists as current are retired by
-the next import, as with every importer. Twitter, Facebook and image columns are not channels
-a letter can use and are left out.
+The file has no country column, so the importer is told the country. Only rows current on
+`as_of` (the date of the file; today by default) become targets: a row with an end date before
+it is a stint that is over. A row without an end date counts as current: the file does not
+say when the term itself ends, so import the current term's file. People the file no longer
+lists as current are retired by the next import, as with every importer. Twitter, Facebook
+and image columns are not channels a letter can use and are left out.
 """
 
 from __future__ import annotations
@@ -59,13 +60,21 @@ def parse_everypolitician_csv(
     country: str,
     source_url: str | None = None,
     as_of: date | None = None,
+    role: str | None = None,
 ) -> tuple[Dataset, str]:
-    """Validate a term CSV into a Dataset; also return the source name it defaults to."""
+    """Validate a term CSV into a Dataset; also return the source name it defaults to.
+
+    `role` is every member's role ("Teachta Dála"); by default "Member of the <chamber>".
+    """
     country = country_option(country)
     on = as_of or date.today()
     data = Dataset()
     current: dict[str, tuple[int, dict[str, str], date | None]] = {}  # person id -> its row
+    # Every chamber in the file, current members or not, names the source: the next file of
+    # the same chamber must have the same source even if everyone in it has left.
+    chambers = set()
     for line, row in read_csv(text, REQUIRED_COLUMNS, data):
+        chambers.add(row.get("chamber") or f"Parliament of {country_name(country)}")
         problems = []
         raw_id, name = row["id"], row["name"]
         if not raw_id:
@@ -87,8 +96,8 @@ def parse_everypolitician_csv(
         if problems:
             data.reject(line, "; ".join(problems))
             continue
-        if end is not None and end < on:
-            continue  # a stint that is over: not a target
+        if (end is not None and end < on) or (start is not None and start > on):
+            continue  # a stint that is over, or not begun on the file's date: not a target
         if person_id in current:
             first_line, _, first_start = current[person_id]
             if (start or date.min) <= (first_start or date.min):
@@ -109,13 +118,12 @@ def parse_everypolitician_csv(
         ((key, row.get("area")) for _, row, _ in current.values() if (key := area_key(row))),
         country,
     )
-    chambers = set()
     for person_id, (line, row, start) in current.items():
         chamber = row.get("chamber") or f"Parliament of {country_name(country)}"
-        chambers.add(chamber)
         key = area_key(row)
         label = labels[key] if key else None
-        _add_member(data, line, row, country, person_id, chamber, label, start, source_url, as_of)
+        _add_member(data, line, row, country, person_id, chamber, label, start, source_url, as_of,
+                    role or member_role(chamber))  # fmt: skip
 
     if not data.rejected and not data.people:
         # A file where nobody is current is more likely the wrong file (an old term) than a
@@ -138,6 +146,7 @@ def _add_member(
     start: date | None,
     source_url: str | None,
     as_of: date | None,
+    role: str,
 ) -> None:
     given, family = row.get("given_name") or None, row.get("family_name") or None
     sort_name = row.get("sort_name") or ""
@@ -173,7 +182,7 @@ def _add_member(
         "person_id": person_id,
         "organization_id": organization,
         "kind": TargetKind.MP.value,
-        "role": member_role(chamber),
+        "role": role,
         "country": country,
         "area_id": area,
         "language": main_language(country),
@@ -205,6 +214,7 @@ def import_everypolitician_csv(
     source: str | None = None,
     source_url: str | None = None,
     as_of: date | None = None,
+    role: str | None = None,
 ) -> ImportReport:
     """Import an EveryPolitician term CSV of `country`'s legislature.
 
@@ -214,7 +224,7 @@ def import_everypolitician_csv(
     started = time.perf_counter()
     try:
         data, default_source = parse_everypolitician_csv(
-            read_text(path), country=country, source_url=source_url, as_of=as_of
+            read_text(path), country=country, source_url=source_url, as_of=as_of, role=role
         )
     except FileProblem as problem:
         return rejected_file(source or SOURCE, path, problem, dry_run=dry_run, started=started)

@@ -151,9 +151,14 @@ def _collect(document: dict[str, Any], data: Dataset) -> _Collection:
         if not isinstance(record, dict):
             data.reject(where, "not an object")
             return None
-        record_id = _text(record.get("id"))
+        # The spec's own area example has an identifier and no id.
+        record_id = _text(record.get("id")) or (
+            _text(record.get("identifier")) if table == "areas" else ""
+        )
         if not record_id:
-            data.reject(where, f"{table[:-1]} without an id")
+            if table in ("persons", "organizations"):
+                # Nothing can point at it, so it cannot hold a role: left out, not refused.
+                data.warn(where, f"{table[:-1]} without an id: left out")
             return None
         known = tables[table].get(record_id)
         if known is None:
@@ -167,12 +172,17 @@ def _collect(document: dict[str, Any], data: Dataset) -> _Collection:
         else:
             data.reject(where, f"duplicate id {record_id!r} (first at {known.where})")
             return None
-        for nested in ("memberships", "posts"):
+        if table == "posts" and isinstance(record.get("organization"), dict):
+            organization = add("organizations", f"{where}.organization", record["organization"],
+                               embedded=True)  # fmt: skip
+            tables["posts"][record_id].data.setdefault("organization_id", organization)
+            record = {**record, "organization_id": record.get("organization_id") or organization}
+        parent = {"persons": "person_id", "organizations": "organization_id",
+                  "posts": "post_id"}.get(table)  # fmt: skip
+        for nested in ("memberships", "posts") if parent else ():
             if isinstance(record.get(nested), list):
                 for number, item in enumerate(record[nested]):
                     at = f"{where}.{nested}[{number}]"
-                    parent = {"persons": "person_id", "organizations": "organization_id",
-                              "posts": "post_id"}[table]  # fmt: skip
                     if nested == "posts":
                         if isinstance(item, dict):
                             add("posts", at, {"organization_id": record_id, **item},
@@ -258,9 +268,10 @@ class _Reader:
         self.person_ids: dict[str, str | None] = {}  # file id -> our id, None if rejected
         self.organization_ids: dict[str, str] = {}
         self.area_labels: dict[str, str] = {}
+        self.visiting: set[str] = set()
         self.skipped: dict[str, int] = defaultdict(int)  # organizations that are no body
         self.started: dict[str, date | None] = {}  # membership id -> start, for duplicates
-        self.bodies: set[str] = set()
+        self.parties = self._party_memberships()
 
     # --- dates and the question "is this current?" ---
 
@@ -275,7 +286,9 @@ class _Reader:
             self.data.reject(where, f"bad date ({exc}): expected YYYY, YYYY-MM or YYYY-MM-DD")
             return None
 
-    def _over(self, where: str, record: dict[str, Any] | None, first: str, last: str) -> bool | None:
+    def _over(
+        self, where: str, record: dict[str, Any] | None, first: str, last: str
+    ) -> bool | None:
         """Whether `record`'s span (first..last) does not include the day; None if bad dates."""
         if record is None:
             return False
@@ -287,16 +300,21 @@ class _Reader:
 
     # --- the things a membership points at ---
 
-    def body(self, raw_id: str) -> tuple[str, str, TargetKind] | None:
-        """(our organization id, our classification, member kind), or None if no body."""
+    def body_kind(self, raw_id: str) -> tuple[str, TargetKind] | None:
+        """(our classification, member kind) of an organization, or None if it is no body."""
+        classification = _text(self.found.organizations[raw_id].data.get("classification"))
+        return BODIES.get(classification.lower())
+
+    def body(self, raw_id: str, ours: str, member_country: str) -> str:
+        """Our id of the organization, adding it on first use."""
         record = self.found.organizations[raw_id]
-        classification = _text(record.data.get("classification")).lower()
-        if classification not in BODIES:
-            return None
-        ours, kind = BODIES[classification]
         if raw_id not in self.organization_ids:
             name = _text(record.data.get("name")) or raw_id
-            country = "EU" if ours == "european_parliament" else self._org_country(record)
+            own = _text(record.data.get("country")).upper()
+            if ours == "european_parliament":
+                country = "EU"
+            else:
+                country = own if own in iso_countries() else member_country
             organization = _own_id(record.data) or fit_id(body_id(country, name), ID_LENGTH)
             self.organization_ids[raw_id] = organization
             self.data.organizations[organization] = {
@@ -307,11 +325,7 @@ class _Reader:
             for detail in record.data.get("contact_details") or ():
                 self._contact(record.where, detail, organization_id=organization,
                               source_url=_source_url(record.data) or self.source_url)  # fmt: skip
-        return self.organization_ids[raw_id], ours, kind
-
-    def _org_country(self, record: _Record) -> str:
-        own = _text(record.data.get("country")).upper()
-        return own if own in iso_countries() else (self.country or "ZZ")
+        return self.organization_ids[raw_id]
 
     def party(self, membership: dict[str, Any], person_raw: str) -> str | None:
         raw = membership.get("on_behalf_of_id")
@@ -320,25 +334,31 @@ class _Reader:
         elif isinstance(membership.get("on_behalf_of"), dict):
             name = _text(membership["on_behalf_of"].get("name"))
         else:
-            name = self._party_membership(person_raw)
+            name = self.parties.get(person_raw, "")
         return None if name.casefold() in _NO_PARTY else name
 
-    def _party_membership(self, person_raw: str) -> str:
-        """A person's current membership of a party, where the file gives it that way."""
+    def _party_memberships(self) -> dict[str, str]:
+        """Person -> party, where the file gives parties as memberships rather than as
+        `on_behalf_of` (a bad date here is reported with the membership itself, if at all)."""
+        parties = {}
         for record in self.found.memberships.values():
             m = record.data
-            organization = self.found.organizations.get(m.get("organization_id") or "")
-            if (
-                m.get("person_id") == person_raw
-                and organization is not None
-                and _text(organization.data.get("classification")).lower() in PARTIES
-                and not self._over(record.where, m, "start_date", "end_date")
+            organization = self.found.organizations.get(_text(m.get("organization_id")))
+            if organization is None or (
+                _text(organization.data.get("classification")).lower() not in PARTIES
             ):
-                return _text(organization.data.get("name"))
-        return ""
+                continue
+            try:
+                start = parse_partial_date(m.get("start_date"))
+                end = parse_partial_date(m.get("end_date"), end=True)
+            except ValueError:
+                continue
+            if (start is None or start <= self.on) and (end is None or end >= self.on):
+                parties[_text(m.get("person_id"))] = _text(organization.data.get("name"))
+        return parties
 
     def area(self, raw_id: str | None, country: str) -> str | None:
-        if not raw_id or raw_id not in self.found.areas:
+        if not raw_id or raw_id not in self.found.areas or raw_id in self.visiting:
             return None
         record = self.found.areas[raw_id]
         classification = _text(
@@ -353,17 +373,18 @@ class _Reader:
             ))  # fmt: skip
         ours = area_id(country, self.area_labels[raw_id])
         if ours not in self.data.areas:
-            parent_raw = record.data.get("parent_id")
-            parent = self.area(parent_raw, country) if parent_raw != raw_id else None
             identifier = _text(record.data.get("identifier"))
             subdivision = {"state", "province", "region", "subdivision", "territory"}
-            self.data.areas[ours] = {
+            row = self.data.areas[ours] = {
                 "name": _text(record.data.get("name")) or self.area_labels[raw_id],
                 "country": country,
                 "classification": "subdivision" if classification in subdivision else "district",
-                "parent_id": parent,
+                "parent_id": None,
                 "ocd_id": identifier if identifier.startswith("ocd-division/") else None,
             }
+            self.visiting.add(raw_id)  # a cycle of parents ends here
+            row["parent_id"] = self.area(_text(record.data.get("parent_id")), country)
+            self.visiting.discard(raw_id)
         return ours
 
     def person(self, raw_id: str) -> str | None:
@@ -468,11 +489,11 @@ class _Reader:
             return  # rejected: a bad date
         if any(checks):
             return  # over, or not begun: no target
-        body = self.body(organization_raw)
+        body = self.body_kind(organization_raw)
         if body is None:
             self.skipped[organization_raw] += 1
             return
-        organization_id, classification, kind = body
+        classification, kind = body
         kind_text = _text(m.get("kind"))
         if kind_text:
             if kind_text not in {k.value for k in TargetKind}:
@@ -498,6 +519,7 @@ class _Reader:
         person_id = self.person(person_raw)
         if person_id is None:
             return
+        organization_id = self.body(organization_raw, classification, country)
         organization_name = self.data.organizations[organization_id]["name"]
         role = _text(m.get("role")) or (
             _text(post.data.get("role")) or _text(post.data.get("label")) if post else ""
@@ -514,7 +536,6 @@ class _Reader:
             self.data.warn(where, f"{person_id}: two current memberships of "
                                   f"{organization_name}; kept the later one")  # fmt: skip
         self.started[key] = start
-        self.bodies.add(organization_name)
         source_url = (
             _source_url(m)
             or _source_url(self.found.persons[person_raw].data)
@@ -557,7 +578,7 @@ def parse_popolo(
     except json.JSONDecodeError as exc:
         raise FileProblem(f"not valid JSON: {exc.msg} on line {exc.lineno} (truncated?)") from exc
     if not isinstance(document, dict) or not any(
-        key in document for key in ("persons", "organizations", "memberships")
+        key in document for key in ("persons", "organizations", "memberships", "posts")
     ):
         raise FileProblem(
             "not a Popolo collection: expected an object with 'persons', 'organizations' and "
@@ -586,9 +607,16 @@ def parse_popolo(
         )
     if not data.rejected and not data.people:
         data.warn(0, f"nobody in this file holds a current role on {reader.on.isoformat()}")
+    # Named after every body in the file, current members or not, so that the next file of the
+    # same body has the same source even if everyone in it has left.
+    bodies = {
+        _text(r.data.get("name")) or key
+        for key, r in found.organizations.items()
+        if _text(r.data.get("classification")).lower() in BODIES
+    }
     parts = ["popolo", country or ""]
-    if len(reader.bodies) == 1:
-        parts.append(next(iter(reader.bodies)))
+    if len(bodies) == 1:
+        parts.append(bodies.pop())
     return data, source_name(*parts)
 
 

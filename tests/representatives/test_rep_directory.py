@@ -264,3 +264,84 @@ def test_match_is_fast_on_a_national_sized_table():
     p99 = timings[int(len(timings) * 0.99)]
     # The aim is well under a millisecond; the bound is loose so a busy machine does not fail.
     assert p99 < 0.001, f"p99 {p99 * 1e6:.0f} µs"
+
+
+# --- territories and places without usable data --------------------------------------------
+
+PR_COMMISSIONER = target("us:PR", TargetKind.MP, "US", "PR-AL", name="Pia Rico")
+GU_DELEGATE = target("us:GU", TargetKind.MP, "US", "GU-AL", name="Gus Guam")
+US_SECRETARY = target("gov:us:secretary", TargetKind.MINISTER, "US", name="Sec Retary")
+TERRITORY_PARENTS = {"US": {**PARENTS["US"], "PR-AL": "PR", "GU-AL": "GU"}}
+
+
+def test_us_territory_gets_its_delegate_and_the_us_government():
+    directory = Directory(
+        [SENATOR_1, REP_11, PR_COMMISSIONER, GU_DELEGATE, US_SECRETARY],
+        postcodes={"US": {**POSTCODES["US"], "00901": ["PR-AL"]}},
+        parents=TERRITORY_PARENTS,
+        postcode_countries={"US"},
+    )
+    assert not directory.needs_postcode("PR")
+    match = directory.match("pr")
+    assert match.country == "PR"  # as the visitor chose it
+    assert [(m.target.id, m.reason, m.matched_on) for m in match.targets] == [
+        ("gov:us:secretary", "country", "US"),
+        ("us:PR", "region", "PR-AL"),
+    ]
+    assert match.notes == ()
+    # A form that always sends a postcode gets the same answer, whatever the postcode.
+    assert directory.match("PR", postcode="94110") == match
+    assert ids(directory.match("GU")) == ["gov:us:secretary", "us:GU"]
+    assert ids(directory.match("VI")) == ["gov:us:secretary"]
+    assert directory.match("VI").notes == ("no_parliament_data",)
+
+
+def test_territory_delegate_without_postcode_data_or_parents():
+    directory = Directory([PR_COMMISSIONER, REP_11], postcode_countries=set())
+    assert ids(directory.match("PR")) == ["us:PR"]
+    assert directory.match("PR").notes == ("no_government_data",)
+
+
+def test_territory_of_a_country_without_data():
+    directory = Directory([MINISTER])
+    assert directory.match("GU").notes == ("no_data",)
+    assert directory.match("RE").notes == ("no_data",)
+
+
+def test_french_overseas_department_gets_frances_representatives(directory):
+    match = directory.match("RE")
+    assert match.country == "RE"
+    assert [(m.target.id, m.reason, m.matched_on) for m in match.targets] == [
+        ("gov:fr:ministre", "country", "FR")
+    ]
+    # France is an EU member state: the note is about France's MEPs.
+    assert match.notes == ("no_parliament_data", "no_european_parliament_data")
+    assert not directory.needs_postcode("RE")
+
+
+def test_constituency_members_without_postcodes_are_not_guessed():
+    nl_district_mp = target("nl:district", TargetKind.MP, "NL", "Utrecht", name="Dirk District")
+    directory = Directory([nl_district_mp, NL_MEP_A, NL_MP], postcode_countries=set())
+    assert not directory.needs_postcode("NL")
+    match = directory.match("NL")
+    # The national member and the MEP; not the one whose constituency cannot be known.
+    assert ids(match) == ["nl:mp", "mep:1"]
+    assert match.notes == ("no_government_data", "no_postcode_data")
+
+    only_districts = Directory([nl_district_mp], postcode_countries=set())
+    match = only_districts.match("NL")
+    assert match.targets == ()
+    # There is data, so not "no_data"; what is missing is said precisely.
+    assert match.notes == (
+        "no_government_data",
+        "no_parliament_data",
+        "no_european_parliament_data",
+        "no_postcode_data",
+    )
+
+
+def test_notes_for_each_kind_of_gap(directory):
+    assert directory.match("BR").notes == ("no_data",)  # nothing at all
+    assert directory.match("GB").notes == ("no_parliament_data",)  # government only
+    assert "no_european_parliament_data" in directory.match("FR").notes  # EU member, no MEPs
+    assert "no_european_parliament_data" not in directory.match("GB").notes

@@ -145,6 +145,48 @@ def test_at_large_state_by_region_includes_its_representative(real_directory):
     assert match.targets[0].target.area == "AK-AL"
 
 
+@pytest.mark.parametrize(
+    ("territory", "role"),
+    [
+        ("PR", "Resident Commissioner"),
+        ("GU", "Delegate to the House of Representatives"),
+        ("VI", "Delegate to the House of Representatives"),
+        ("AS", "Delegate to the House of Representatives"),
+        ("MP", "Delegate to the House of Representatives"),
+    ],
+)
+def test_us_territory_as_a_country_gives_its_delegate(real_directory, shared_data, territory,
+                                                      role):  # fmt: skip
+    house = read_house()
+    assert len(house[(territory, 0)]) == 1
+    assert not real_directory.needs_postcode(territory)
+    match = real_directory.match(territory)
+    assert match.country == territory
+    assert {m.target.id for m in match.targets} == house[(territory, 0)]
+    (matched,) = match.targets
+    assert matched.target.role == role and matched.target.country == "US"
+    assert (matched.reason, matched.matched_on) == ("region", f"{territory}-AL")
+    # The shipped data has no US government contacts; the page says so.
+    assert match.notes == ("no_government_data",)
+    # A Puerto Rican ZIP typed with the US chosen finds the same person.
+    if territory == "PR":
+        assert [m.target.id for m in real_directory.match("US", "00901").targets] == [
+            matched.target.id
+        ]
+
+
+def test_notes_on_the_real_data(real_directory, shared_data):
+    assert real_directory.match("BR").notes == ("no_data",)
+    assert real_directory.match("GB").notes == ("no_parliament_data",)
+    # Germany: MEPs only.
+    assert real_directory.match("DE").notes == ("no_government_data", "no_parliament_data")
+    # Réunion is France: France's MEPs, chosen as an EU member state's.
+    reunion = real_directory.match("RE")
+    assert reunion.targets and {m.reason for m in reunion.targets} == {"eu_member_state"}
+    assert {m.target.country for m in reunion.targets} == {"FR"}
+    assert real_directory.match("US", "94110").notes == ("no_government_data",)
+
+
 def test_all_meps_of_the_netherlands(real_directory, meps_csv):
     with meps_csv.open(encoding="utf-8", newline="") as f:
         dutch = {f"mep:{r['epid']}" for r in csv.DictReader(f) if r["country"] == "nl"}

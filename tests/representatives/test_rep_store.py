@@ -96,6 +96,17 @@ def test_us_members_by_zip_and_region(session, us_files):
     assert delegate.honorific is None
 
 
+def test_members_by_district_without_zip_data(session, us_files):
+    legislators, _ = us_files
+    IMPORTERS["us-legislators"](session, legislators)
+    directory = load_directory(session)
+    # Without the ZIP table no visitor could give a postcode that works: none is asked for.
+    assert not directory.needs_postcode("US")
+    match = directory.match("US", "94612")
+    assert match.targets == ()
+    assert match.notes == ("no_government_data", "no_parliament_data", "no_postcode_data")
+
+
 def test_government_from_the_shipped_data(session):
     report = IMPORTERS["default"](session)
     assert report.ok, report.rejected

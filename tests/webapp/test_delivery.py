@@ -92,23 +92,65 @@ def test_400_and_413_fail_at_once_and_the_supporter_gets_the_text(app, client, s
     assert receipt["personalizations"][0]["to"][0]["email"] == "jane@example.org"
 
 
-@pytest.mark.parametrize("answer", ["down", "slow", "drop"])
-def test_server_errors_and_timeouts_retry_with_backoff_then_fail(app, client, sendgrid, answer):
+def test_server_errors_retry_with_backoff_then_fail(app, client, sendgrid):
     ids = confirmed_letters(app, client, sendgrid)
-    sendgrid.mode, sendgrid.slow_seconds = answer, 2.0
+    sendgrid.mode = "down"
     assert worker(app).send_letter(ids[0]) == "retried"
     with session(app) as db:
         letter = db.get(Letter, ids[0])
         assert letter.state == LetterState.QUEUED and letter.attempts == 1
         assert as_utc(letter.next_attempt_at) > utcnow() + timedelta(seconds=10)
     assert worker(app).send_letter(ids[0]) == "deferred"  # not before its time
-    settings = worker(app).settings
-    for _ in range(settings.max_attempts - 1):
+    for _ in range(worker(app).settings.max_attempts - 1):
         with session(app) as db:
             db.execute(update(Letter).where(Letter.id == ids[0]).values(next_attempt_at=None))
             db.commit()
         worker(app).send_letter(ids[0])
     assert states(app)[0] == LetterState.FAILED
+    assert len(sendgrid.received) == worker(app).settings.max_attempts
+
+
+def test_unreachable_service_is_retried(database_url, tmp_path, client):
+    """Connection refused: the request never left, so trying again is safe."""
+    app = create_app(make_config(tmp_path, database_url, mail_backend="sendgrid",
+                                 sendgrid_api_key="SG.test",
+                                 sendgrid_api_host="http://127.0.0.1:1"))
+    client = app.test_client()
+    step_two(client, letters_form(step_one(client)), action="send")
+    assert worker(app).run_once().retried == 1  # the confirmation mail
+    app.extensions["database"].dispose()
+
+
+@pytest.mark.parametrize("answer", ["slow", "drop"])
+def test_no_answer_is_never_sent_again_blindly(app, client, sendgrid, answer):
+    """A timeout or a dropped connection after the request went out: SendGrid may have it."""
+    ids = confirmed_letters(app, client, sendgrid)
+    sendgrid.mode, sendgrid.slow_seconds = answer, 2.0
+    assert worker(app).send_letter(ids[0]) == "unknown"
+    assert states(app)[0] == LetterState.SENDING
+    sendgrid.mode = "ok"
+    worker(app).run_once()
+    assert states(app) == [LetterState.SENDING, LetterState.SENT]
+    # No delivery event within the hour and no webhook configured: failed, never resent.
+    assert worker(app).sweep(now=utcnow() + timedelta(hours=2)).failed_unknown == 1
+    assert states(app)[0] == LetterState.FAILED
+    assert FakeSendGrid.letter_ids(sendgrid.received_bodies)[str(ids[0])] == 1
+
+
+def test_with_delivery_events_an_unreported_letter_goes_again(app, client, sendgrid):
+    """With the event webhook, SendGrid reports every letter it takes; silence means it did
+    not take this one, so it can go again without arriving twice."""
+    from webapp.delivery.outbox import DeliverySettings
+
+    ids = confirmed_letters(app, client, sendgrid)
+    sendgrid.mode = "drop"
+    assert worker(app).send_letter(ids[0]) == "unknown"
+    sendgrid.mode = "ok"
+    with_events = worker(app)
+    with_events.settings = DeliverySettings(events_report_handover=True)
+    assert with_events.sweep(now=utcnow() + timedelta(hours=2)).requeued_unsent == 1
+    with_events.run_once()
+    assert states(app) == [LetterState.SENT, LetterState.SENT]
 
 
 def test_rate_limit_pauses_everything_until_the_reset(app, client, sendgrid):

@@ -22,11 +22,20 @@ from sqlalchemy import func, select, update
 from database import utcnow
 from representatives.tables import ContactDetail
 from webapp import create_app
-from webapp.delivery.outbox import move_letters
-from webapp.models import Letter, LetterEvent, LetterState, Submission, WebhookEvent
+from webapp.delivery.outbox import move_letters, queue_submission
+from webapp.models import (
+    Letter,
+    LetterEvent,
+    LetterState,
+    Notice,
+    NoticeKind,
+    NoticeState,
+    Submission,
+    WebhookEvent,
+)
 
 from .conftest import make_config
-from .flow import letters_form, run_worker, step_one, step_two
+from .flow import letters_form, read_outbox, run_worker, step_one, step_two
 from .pages import csrf_token
 
 URL = "/webhooks/sendgrid"
@@ -52,22 +61,10 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
     return _new_key()
 
 
-def _with_webhooks(app):
-    # Until create_app registers the blueprint itself.
-    if "webhooks" not in app.blueprints:
-        from webapp.extensions import csrf
-        from webapp.views import webhooks
-
-        app.register_blueprint(webhooks.bp)
-        csrf.exempt(webhooks.bp)
-    return app
-
-
 @pytest.fixture
 def app(database_url, tmp_path, signing_key):
     app = create_app(make_config(tmp_path, database_url,
                                  sendgrid_webhook_public_key=_public_key_text(signing_key)))
-    _with_webhooks(app)
     with app.extensions["database"].session_factory() as session:
         clean = set(session.scalars(select(ContactDetail.id)
                                     .where(ContactDetail.bounced_at.is_(None))))
@@ -268,27 +265,57 @@ def test_an_older_event_arriving_late_does_not_overwrite_a_newer_one(app, client
     assert letter(app, ids[MEP]).state == LetterState.DELIVERED
 
 
-def test_event_for_a_letter_whose_worker_died_after_handover(app, client, signing_key):
-    """SendGrid took the letter, but the worker died before recording it as sent."""
+def _claimed_and_handed_over(app, client) -> dict[str, int]:
+    """Letters a worker claimed and handed to SendGrid, then died before recording it."""
     step_two(client, letters_form(step_one(client)), action="send")
     run_worker(app)  # the confirmation mail
     with app.extensions["database"].session_factory() as session:
         submission = session.scalar(select(Submission))
-        from webapp.delivery.outbox import queue_submission
-
         queue_submission(session, submission)
-        [letter_id, other_id] = move_letters(session, Letter.submission_id == submission.id,
-                                             LetterState.QUEUED, LetterState.SENDING,
-                                             "claimed by a worker")
+        move_letters(session, Letter.submission_id == submission.id, LetterState.QUEUED,
+                     LetterState.SENDING, "claimed by a worker", claimed_at=utcnow(),
+                     handover_started_at=utcnow())
         session.commit()
-    response = post(client, signing_key, [event("delivered", letter_id)])
+        return {row.to_address: row.id for row in session.scalars(select(Letter))}
+
+
+def test_event_for_a_letter_whose_worker_died_after_handover(app, client, signing_key, outbox):
+    ids = _claimed_and_handed_over(app, client)
+    response = post(client, signing_key, [event("delivered", ids[MEP])])
     assert response.status_code == 200
-    assert letter(app, letter_id).state == LetterState.DELIVERED
-    assert letter(app, letter_id).sent_at is not None
-    assert letter(app, letter_id).provider_message_id == "14c5d75ce93"
-    assert transitions(app, letter_id)[-2:] == [
+    mep_letter = letter(app, ids[MEP])
+    assert mep_letter.state == LetterState.DELIVERED
+    assert mep_letter.sent_at is not None  # counts towards the per-target hourly cap
+    assert mep_letter.provider_message_id == "14c5d75ce93"
+    assert transitions(app, ids[MEP])[-2:] == [
         (LetterState.SENDING, LetterState.SENT), (LetterState.SENT, LetterState.DELIVERED)]
-    assert letter(app, other_id).state == LetterState.SENDING
+    assert letter(app, ids[MINISTER]).state == LetterState.SENDING
+    assert response.json["receipts"] == 0  # one letter is still on its way
+
+    # The last one settled by an event: nobody else will write the supporter's receipt.
+    response = post(client, signing_key, [event("processed", ids[MINISTER], email=MINISTER)])
+    assert response.json["receipts"] == 1
+    assert letter(app, ids[MINISTER]).state == LetterState.SENT
+    with app.extensions["database"].session_factory() as session:
+        assert session.scalars(select(Notice.kind).where(Notice.state == NoticeState.QUEUED)
+                               ).all() == [NoticeKind.RECEIPT]
+    run_worker(app)
+    [receipt] = [m for m in read_outbox(outbox) if m["X-Notice-Id"]
+                 and "Thank you for taking part" in m.get_content()]
+    assert receipt["To"].addresses[0].addr_spec == "jane@example.org"
+    assert "Anna de Vries" in receipt.get_content()
+
+
+def test_receipt_lists_letters_delivered_before_it_was_written(app, client, signing_key,
+                                                               outbox):
+    ids = _claimed_and_handed_over(app, client)
+    post(client, signing_key, [event("delivered", ids[MEP]),
+                               event("delivered", ids[MINISTER], email=MINISTER)])
+    run_worker(app)
+    [receipt] = [m for m in read_outbox(outbox) if m["X-Notice-Id"]
+                 and "Thank you for taking part" in m.get_content()]
+    assert "Anna de Vries" in receipt.get_content()
+    assert "Pieter JANSEN" in receipt.get_content()
 
 
 def test_forged_signature_is_refused_and_changes_nothing(app, client, signing_key):
@@ -428,6 +455,7 @@ def test_missing_or_garbled_headers_are_refused(app, client, signing_key):
     good = sign(signing_key, body, stamp)
     for headers in ({}, {TIMESTAMP: stamp}, {SIGNATURE: good},
                     {TIMESTAMP: "yesterday", SIGNATURE: good},
+                    {TIMESTAMP: "9" * 5000, SIGNATURE: good},
                     {TIMESTAMP: stamp, SIGNATURE: "***not base64***"},
                     {TIMESTAMP: stamp, SIGNATURE: "abc"},
                     {TIMESTAMP: stamp, SIGNATURE: base64.b64encode(b"x" * 70).decode()}):
@@ -438,7 +466,7 @@ def test_missing_or_garbled_headers_are_refused(app, client, signing_key):
 
 def test_unsigned_events_are_refused_when_no_key_is_configured(database_url, tmp_path,
                                                                signing_key, caplog):
-    app = _with_webhooks(create_app(make_config(tmp_path, database_url)))
+    app = (create_app(make_config(tmp_path, database_url)))
     try:
         response = post(app.test_client(), signing_key, [event("delivered", 1)])
         assert response.status_code == 503
@@ -450,7 +478,7 @@ def test_unsigned_events_are_refused_when_no_key_is_configured(database_url, tmp
 
 
 def test_unusable_key_is_a_503_not_a_500(database_url, tmp_path, signing_key):
-    app = _with_webhooks(create_app(make_config(tmp_path, database_url,
+    app = (create_app(make_config(tmp_path, database_url,
                                                 sendgrid_webhook_public_key="not a key")))
     try:
         response = post(app.test_client(), signing_key, [event("delivered", 1)])
@@ -463,7 +491,7 @@ def test_key_in_pem_form_is_accepted_too(database_url, tmp_path, signing_key):
     pem = signing_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
-    app = _with_webhooks(create_app(make_config(tmp_path, database_url,
+    app = (create_app(make_config(tmp_path, database_url,
                                                 sendgrid_webhook_public_key=pem)))
     try:
         assert post(app.test_client(), signing_key, [event("open")]).status_code == 200

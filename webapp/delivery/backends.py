@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Protocol
+from urllib.error import URLError
 
 import sendgrid
 from python_http_client.exceptions import HTTPError
@@ -28,10 +29,12 @@ class MailError(RuntimeError):
     """The backend could not hand the message over; `permanent` means retrying will not help."""
 
     def __init__(self, message: str, *, permanent: bool = False, status: int | None = None,
-                 retry_at: float | None = None):
+                 retry_at: float | None = None, outcome_unknown: bool = False):
         super().__init__(message)
         self.permanent = permanent
         self.status = status
+        # The request went out but no answer came back: the service may have the message.
+        self.outcome_unknown = outcome_unknown
         # For a rate limit: when (epoch seconds) the service will take mail again.
         self.retry_at = retry_at
 
@@ -130,8 +133,14 @@ class SendGridBackend:
             body = error.body[:300] if isinstance(error.body, (bytes, str)) else error.body
             raise MailError(f"SendGrid {status}: {body!r}", permanent=status in (400, 413),
                             status=status, retry_at=retry_at) from error
-        except OSError as error:  # connection refused or reset, timeouts
-            raise MailError(f"SendGrid unreachable: {error}") from error
+        except URLError as error:
+            # Raised while connecting (refused, no route, name lookup, connect timeout): the
+            # request never left, so trying again cannot send twice.
+            raise MailError(f"SendGrid unreachable: {error.reason}") from error
+        except OSError as error:
+            # A read timeout or a dropped connection after the request was sent.
+            raise MailError(f"no answer from SendGrid: {error!r}",
+                            outcome_unknown=True) from error
         return response.headers.get("X-Message-Id") or str(message["Message-ID"] or "")
 
 

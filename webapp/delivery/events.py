@@ -12,7 +12,7 @@ import json
 import logging
 import math
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select, update
@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from representatives.tables import ContactDetail
 
-from ..models import Letter, LetterState, WebhookEvent
-from .outbox import ALLOWED_TRANSITIONS, move_letters
+from ..models import Letter, LetterState, Notice, NoticeKind, Submission, WebhookEvent
+from .outbox import ALLOWED_TRANSITIONS, UNFINISHED_LETTER_STATES, move_letters
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,12 @@ class EventSummary:
     delivered: int = 0
     bounced: int = 0
     addresses_marked: int = 0
+    receipts: int = 0
+    # Receipts written here, to be put on the task queue once the caller has committed.
+    receipt_ids: list[int] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "receipt_ids"}
 
 
 @dataclass
@@ -121,9 +124,11 @@ def apply_events(session: Session, events: list[dict], now: datetime) -> EventSu
             summary.applied += 1
 
     bounced_addresses: set[str] = set()
+    finished_submissions: set[int] = set()
     for letter_id, letter_events in per_letter.items():
-        state, to_address = letters[letter_id]
-        _apply_to_letter(session, letter_id, state, letter_events, now, summary)
+        state, to_address, submission_id = letters[letter_id]
+        if _apply_to_letter(session, letter_id, state, letter_events, now, summary):
+            finished_submissions.add(submission_id)
         for event in letter_events:
             # The event names the address it was about; in test mode that is a staff
             # address, and the target's own address has not bounced.
@@ -131,6 +136,8 @@ def apply_events(session: Session, events: list[dict], now: datetime) -> EventSu
                                          or event.email == to_address.strip().lower()):
                 bounced_addresses.add(to_address.strip().lower())
     summary.addresses_marked = mark_bounced(session, bounced_addresses, now)
+    summary.receipt_ids = _receipts_if_done(session, finished_submissions)
+    summary.receipts = len(summary.receipt_ids)
     if summary.received:
         log.info("delivery events: %s", summary.as_dict())
     return summary
@@ -214,16 +221,45 @@ def _timestamp(value) -> datetime | None:
     return datetime.fromtimestamp(value, UTC)
 
 
-def _load_letters(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
-    letters: dict[int, tuple[str, str]] = {}
+def _load_letters(session: Session, ids: set[int]) -> dict[int, tuple[str, str, int]]:
+    letters: dict[int, tuple[str, str, int]] = {}
     wanted = sorted(ids)
     for start in range(0, len(wanted), _CHUNK):
-        for letter_id, state, to_address in session.execute(
-            select(Letter.id, Letter.state, Letter.to_address)
+        for letter_id, state, to_address, submission_id in session.execute(
+            select(Letter.id, Letter.state, Letter.to_address, Letter.submission_id)
             .where(Letter.id.in_(wanted[start : start + _CHUNK]))
         ):
-            letters[letter_id] = (state, to_address)
+            letters[letter_id] = (state, to_address, submission_id)
     return letters
+
+
+def _receipts_if_done(session: Session, submission_ids: set[int]) -> list[int]:
+    """Write the receipt of each submission whose last unfinished letter an event settled.
+
+    The worker writes it when it settles the last letter itself; when the worker died after
+    handing a letter over, this is the only place that learns the letter went its way. One
+    receipt per submission (a unique key), whoever gets there first.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    written: list[int] = []
+    for submission_id in sorted(submission_ids):
+        unfinished = session.scalar(
+            select(func.count(Letter.id)).where(
+                Letter.submission_id == submission_id,
+                Letter.state.in_(UNFINISHED_LETTER_STATES),
+            )
+        )
+        if unfinished:
+            continue
+        email = session.scalar(select(Submission.supporter_email)
+                               .where(Submission.id == submission_id))
+        written.extend(session.execute(
+            insert(Notice).values(submission_id=submission_id, kind=NoticeKind.RECEIPT,
+                                  to_address=email)
+            .on_conflict_do_nothing(index_elements=["submission_id", "kind"])
+            .returning(Notice.id)
+        ).scalars())
+    return written
 
 
 def _record(session: Session, events: list[_Event], now: datetime) -> set[str]:
@@ -252,9 +288,13 @@ def _record(session: Session, events: list[_Event], now: datetime) -> set[str]:
 
 
 def _apply_to_letter(session: Session, letter_id: int, state: str, events: list[_Event],
-                     now: datetime, summary: EventSummary) -> None:
-    """Move one letter as its events say (oldest first) and record the latest event on it."""
+                     now: datetime, summary: EventSummary) -> bool:
+    """Move one letter as its events say (oldest first) and record the latest event on it.
+
+    Returns whether the letter left an unfinished state (the worker had not recorded it).
+    """
     first = events[0]
+    left_unfinished = False
     where = Letter.id == letter_id
     if state in _BEFORE_SENT and LetterState.SENT in ALLOWED_TRANSITIONS.get(state, set()):
         # Any event at all means the mail service accepted the letter: a worker that died
@@ -265,6 +305,7 @@ def _apply_to_letter(session: Session, letter_id: int, state: str, events: list[
         if move_letters(session, where, state, LetterState.SENT,
                         f"mail service reported {first.name}", **values):
             state = LetterState.SENT
+            left_unfinished = True
     outcome = next((e for e in events if e.name == "delivered" or e.hard_failure), None)
     if outcome is not None and state in {LetterState.SENT, *_BEFORE_SENT}:
         # Conditional on "sent": when the worker has just moved it there, this still applies;
@@ -291,3 +332,4 @@ def _apply_to_letter(session: Session, letter_id: int, state: str, events: list[
         .values(last_event=latest.name, last_event_at=at)
         .execution_options(synchronize_session=False)
     )
+    return left_unfinished

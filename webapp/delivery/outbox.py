@@ -69,6 +69,9 @@ class DeliverySettings:
     # A queued letter whose id went on the queue this long ago is put on it again.
     requeue_after: timedelta = timedelta(minutes=5)
     reminder_after: timedelta = timedelta(hours=24)
+    # True when SendGrid's event webhook (with "processed" events) is configured: a letter
+    # it never reported can then be sent again without risk of a duplicate.
+    events_report_handover: bool = False
 
 
 def move_letters(
@@ -165,8 +168,10 @@ class WorkerResult:
     retried: int = 0
     deferred: int = 0
 
+    unknown: int = 0
+
     def add(self, outcome: str) -> None:
-        if outcome in ("sent", "failed", "retried", "deferred"):
+        if outcome in ("sent", "failed", "retried", "deferred", "unknown"):
             setattr(self, outcome, getattr(self, outcome) + 1)
 
 
@@ -278,6 +283,13 @@ class Worker:
 
     def _letter_not_sent(self, session: Session, letter: Letter, error: MailError) -> str:
         now = utcnow()
+        if error.outcome_unknown:
+            # SendGrid may have the letter: sending it again could deliver it twice. It stays
+            # in "sending" until a delivery event or the sweep settles it.
+            session.execute(update(Letter).where(Letter.id == letter.id)
+                            .values(last_error=str(error)[:500]))
+            session.commit()
+            return "unknown"
         back = {"last_error": str(error)[:500], "handover_started_at": None}
         if error.rate_limited:
             until = datetime.fromtimestamp(error.retry_at or time.time() + 60, tz=now.tzinfo)
@@ -461,12 +473,22 @@ class Worker:
                 LetterState.SENDING, LetterState.QUEUED,
                 "the worker stopped before handing it over", next_attempt_at=None,
             ))
-            unknown = move_letters(
-                session, Letter.handover_started_at < now - settings.unknown_after,
-                LetterState.SENDING, LetterState.FAILED,
-                "no answer from the mail service: not sent again, so it cannot arrive twice",
-                last_error="outcome unknown",
-            )
+            unanswered = (Letter.handover_started_at < now - settings.unknown_after)
+            if settings.events_report_handover:
+                # SendGrid reports every message it takes ("processed") within minutes; with
+                # no word about this one in all that time, it never took it.
+                result.requeued_unsent += len(move_letters(
+                    session, unanswered, LetterState.SENDING, LetterState.QUEUED,
+                    "no answer and no delivery event: the mail service never took it",
+                    next_attempt_at=None, handover_started_at=None,
+                ))
+                unknown = []
+            else:
+                unknown = move_letters(
+                    session, unanswered, LetterState.SENDING, LetterState.FAILED,
+                    "no answer from the mail service: not sent again, so it cannot arrive twice",
+                    last_error="outcome unknown",
+                )
             result.failed_unknown = len(unknown)
             # A notice may arrive twice rather than never: it is only our own mail.
             session.execute(

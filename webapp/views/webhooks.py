@@ -74,7 +74,7 @@ def sendgrid_events():
     timestamp = request.headers.get(EventWebhookHeader.TIMESTAMP, "")
     if not signature or not timestamp:
         return _refuse("missing signature headers")
-    if not (timestamp.isascii() and timestamp.isdigit()):
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
         return _refuse("malformed timestamp")
     max_age = config.webhook_max_age_seconds
     if abs(time.time() - int(timestamp)) > max_age:
@@ -104,6 +104,8 @@ def sendgrid_events():
         return _error(503, "could not store the events now")
     if summary.addresses_marked:
         current_app.extensions["directory"].invalidate()
+    if summary.receipt_ids:
+        current_app.extensions["queue"].enqueue_after_commit("notice", summary.receipt_ids)
     return jsonify(summary.as_dict()), 200
 
 
