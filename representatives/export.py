@@ -8,8 +8,11 @@ person and body carries its id as an identifier with scheme "treaty-letters"; me
 `kind`, `country`, `language` and `verified_on`, contact details `verified_on`; parties are
 organizations referred to by `on_behalf_of_id`, and contact forms are `url` contacts labelled
 as such. The CSV has the `generic-csv` importer's fields as columns, one row per role, so a
-spreadsheet made from it imports back without a mapping (other sources' people keep their ids;
-only each channel's first value but emails is kept in a cell, and contact labels are lost).
+spreadsheet made from it imports back without a mapping (people keep their ids; a cell keeps
+every email but only the first value of the other channels, and contact labels are lost).
+
+Summits and summit participation are not people and are not exported: re-import an export
+under its own source name, not under `default`, whose import would then delete them.
 """
 
 from __future__ import annotations

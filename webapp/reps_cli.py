@@ -46,7 +46,7 @@ def _progress(label: str):
     return click.progressbar(length=100, label=label, file=sys.stderr, show_eta=False)
 
 
-def run_import_command(fmt: str, source: str | None, dry_run: bool, partial: bool,
+def run_import_command(fmt: str, path: str | None, dry_run: bool, partial: bool,
                        allow_mass_retirement: bool = False, **options) -> None:
     """Run one importer, print its report, and fail the command when rows were rejected."""
     from representatives.importers import IMPORTERS, progress_to, run_import
@@ -60,7 +60,7 @@ def run_import_command(fmt: str, source: str | None, dry_run: bool, partial: boo
                 bar.update(step)
 
         with progress_to(advance):
-            report = run_import(get_database().session_factory, fmt, source or None,
+            report = run_import(get_database().session_factory, fmt, path or None,
                                 dry_run=dry_run, partial=partial,
                                 allow_mass_retirement=allow_mass_retirement, **options)
     current_app.extensions["directory"].invalidate()
@@ -191,7 +191,7 @@ def reps_stats(country: str | None):
                    + "  ".join(f"{n:>7}" for n in numbers))  # fmt: skip
     click.echo(f"{'total':<7}  {'':<15}  " + "  ".join(f"{n:>7}" for n in totals))
     countries = len({row.country for row in found.rows})
-    click.echo(f"{countries} countries with targets.")
+    click.echo(f"Countries with targets: {countries}.")
     if found.summit_countries_without_targets:
         click.echo("Countries in the summit data without any target: "
                    + ", ".join(found.summit_countries_without_targets))  # fmt: skip

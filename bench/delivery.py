@@ -1,0 +1,337 @@
+"""Benchmark of delivery: confirmed letters through real workers to a local SendGrid.
+
+    .venv/bin/python bench/delivery.py [--letters 10000] [--workers 2] [--threads 8]
+                                       [--paced-letters 2000] [--rate 200] [--redis]
+
+What runs: `--workers` real `flask delivery worker --threads N` processes (as the Procfile
+starts them) against a temporary SQLite database and huey's SQLite queue in a temporary
+instance folder (with `--redis`: the Redis queue, database 14 of `--redis-url`, flushed before
+and after; the database stays SQLite). Mail goes through the real `sendgrid` client to the
+tests' local SendGrid (tests/webapp/fake_sendgrid.py), in this process, on 127.0.0.1.
+
+The letters are written straight into the tables with SQLAlchemy Core (submissions of
+`--per-submission` letters each, sharing one text, in `pending_confirmation`), which is not
+what is measured. They are then confirmed the way the confirm view does it: the outbox's own
+`queue_submission` (move_letters to `queued`, `confirmed_at`), one commit per batch, and the
+ids put on the queue after the commit with the queue's `enqueue_after_commit`.
+Each letter's confirmation time is its submission's `confirmed_at`; its hand-over time is
+`sent_at` (written when SendGrid answered 202). The workers also send each submission's
+receipt, as they would in production.
+
+Two phases, one after the other, with the same workers:
+
+1. Throughput: `--letters` letters confirmed as fast as this one process can (a flood of
+   supporters). Letters handed over per second = letters / (last hand-over - first
+   confirmation). The delays in this phase mostly measure the backlog, and are printed for
+   information only.
+2. Delay: `--paced-letters` letters confirmed at a steady `--rate` letters/s (the throughput
+   goal), in batches every 0.1 s. The p50/p95 time from confirmation to hand-over here is the
+   delay a supporter sees when the service runs at the goal rate.
+
+Goals: >= 200 letters/s (phase 1), p95 < 5 s (phase 2). It also checks that SendGrid received
+every letter exactly once. The machine's cores are shared by the workers, the local SendGrid
+and the confirming process. Every phase is bounded by `--timeout`; the worker processes are
+stopped (TERM, then KILL) and the temporary folder removed at the end.
+
+This is a benchmark: it prints figures and PASS/FAIL against the goals, it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, insert, select  # noqa: E402
+
+from database import as_utc, utcnow  # noqa: E402
+from tests.webapp.fake_sendgrid import FakeSendGrid  # noqa: E402  (the tests' local SendGrid)
+from tests.webapp.processes import Processes, flask_env, wait_until  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.config import Config  # noqa: E402
+from webapp.delivery.outbox import queue_submission  # noqa: E402
+from webapp.models import (  # noqa: E402
+    Campaign,
+    Letter,
+    LetterState,
+    LetterText,
+    Notice,
+    NoticeState,
+    Submission,
+)
+
+SLUG = "treaty-at-next-summit"
+SECRET = "bench-secret"
+FROM = "letters@campaign.example"
+GOAL_RATE = 200.0
+GOAL_P95 = 5.0
+DONE = (LetterState.SENT, LetterState.FAILED)
+BODY = ("I am writing to ask you to support an international treaty that pauses the "
+        "development of the most powerful AI systems, and to put it on the agenda of the next "
+        "AI summit.\n\n") * 8
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--letters", type=int, default=10_000, help="phase 1 letters")
+    parser.add_argument("--paced-letters", type=int, default=2_000, help="phase 2 letters")
+    parser.add_argument("--rate", type=float, default=GOAL_RATE,
+                        help="phase 2 confirmations, letters per second")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+    parser.add_argument("--per-submission", type=int, default=5,
+                        help="letters per supporter (one receipt each)")
+    parser.add_argument("--batch", type=int, default=20,
+                        help="phase 1: submissions confirmed per commit")
+    parser.add_argument("--redis", action="store_true", help="Redis queue instead of SQLite")
+    parser.add_argument("--redis-url", default=os.environ.get(
+        "BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"))
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per phase")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    return parser.parse_args()
+
+
+def make_app(tmp: Path, sendgrid_url: str, redis_url: str | None):
+    config = Config(
+        secret_key=SECRET,
+        database_url=f"sqlite:///{tmp / 'app.sqlite3'}",
+        instance_path=tmp / "instance",
+        redis_url=redis_url,
+        mail_backend="sendgrid",
+        mail_from_address=FROM,
+        sendgrid_api_key="SG.bench",
+        sendgrid_api_host=sendgrid_url,
+        mail_outbox_dir=tmp / "outbox",
+        ratelimit_enabled=False,
+    )
+    app = create_app(config)
+    runner = app.test_cli_runner()
+    for args in (["db", "upgrade"], ["campaigns", "sync"]):
+        result = runner.invoke(args=args)
+        if result.exit_code != 0:
+            raise SystemExit(f"flask {' '.join(args)} failed:\n{result.output}")
+    return app
+
+
+def write_letters(app, letters: int, per_submission: int, tag: str) -> list[int]:
+    """Submissions with their letters, pending confirmation, straight into the tables."""
+    factory = app.extensions["database"].session_factory
+    with factory() as session:
+        campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == SLUG))
+        first_submission = (session.scalar(select(func.max(Submission.id))) or 0) + 1
+        first_text = (session.scalar(select(func.max(LetterText.id))) or 0) + 1
+        first_letter = (session.scalar(select(func.max(Letter.id))) or 0) + 1
+        count = -(-letters // per_submission)
+        now = utcnow()
+        submissions, texts, rows = [], [], []
+        for n in range(count):
+            submission_id, text_id = first_submission + n, first_text + n
+            submissions.append(dict(
+                id=submission_id, public_id=secrets.token_hex(16),
+                form_key=secrets.token_hex(16), campaign_id=campaign_id,
+                supporter_name=f"Supporter {tag}{n}", supporter_email=f"{tag}{n}@example.org",
+                supporter_town="Utrecht", country="NL", postcode="", language="en",
+                wants_updates=False, created_at=now))
+            texts.append(dict(id=text_id, submission_id=submission_id,
+                              subject="Please support a treaty pausing frontier AI",
+                              body=BODY, language="en"))
+            for k in range(min(per_submission, letters - n * per_submission)):
+                rows.append(dict(
+                    id=first_letter + len(rows), submission_id=submission_id,
+                    campaign_id=campaign_id, target_id=f"bench:{k}",
+                    target_name=f"Representative {k}", to_address=f"rep{k}@parliament.example",
+                    text_id=text_id, salutation=f"Dear Representative {k},",
+                    state=LetterState.PENDING_CONFIRMATION, attempts=0, created_at=now))
+        session.execute(insert(Submission), submissions)
+        session.execute(insert(LetterText), texts)
+        session.execute(insert(Letter), rows)
+        session.commit()
+    return [s["id"] for s in submissions]
+
+
+def confirm(app, submission_ids: list[int]) -> int:
+    """Confirm as the view does: queue_submission, commit, then enqueue after the commit."""
+    factory = app.extensions["database"].session_factory
+    queue = app.extensions["queue"]
+    with factory() as session:
+        queued = []
+        for submission_id in submission_ids:
+            queued += queue_submission(session, session.get(Submission, submission_id))
+        session.commit()
+    queue.enqueue_after_commit("letter", queued)
+    return len(queued)
+
+
+def confirm_flood(app, submission_ids, batch: int) -> float:
+    started = time.monotonic()
+    for start in range(0, len(submission_ids), batch):
+        confirm(app, submission_ids[start:start + batch])
+    return time.monotonic() - started
+
+
+def confirm_paced(app, submission_ids, per_submission: int, rate: float) -> float:
+    """About `rate` letters a second, in batches every 0.1 s; return the seconds taken."""
+    started = time.monotonic()
+    due = 0.0  # letters that should have been confirmed by now
+    done = 0
+    pending = list(submission_ids)
+    while pending:
+        due = (time.monotonic() - started) * rate
+        take = max(int((due - done) // per_submission), 0)
+        if take:
+            batch, pending = pending[:take], pending[take:]
+            done += confirm(app, batch)
+        time.sleep(0.1 - (time.monotonic() - started) % 0.1)
+    return time.monotonic() - started
+
+
+def wait_done(app, submission_ids, timeout: float) -> bool:
+    factory = app.extensions["database"].session_factory
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with factory() as session:
+            left = session.scalar(select(func.count()).select_from(Letter).where(
+                Letter.submission_id.in_(submission_ids), Letter.state.not_in(DONE)))
+        if not left:
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(int(round(p / 100 * (len(ordered) - 1))), len(ordered) - 1)]
+
+
+def measure(app, submission_ids) -> dict:
+    factory = app.extensions["database"].session_factory
+    with factory() as session:
+        rows = session.execute(
+            select(Letter.id, Letter.state, Letter.sent_at, Submission.confirmed_at)
+            .join(Submission, Submission.id == Letter.submission_id)
+            .where(Letter.submission_id.in_(submission_ids))).all()
+    sent = [(as_utc(r.sent_at), as_utc(r.confirmed_at)) for r in rows
+            if r.state == LetterState.SENT]
+    delays = [(s - c).total_seconds() for s, c in sent]
+    first_confirmed = min(as_utc(r.confirmed_at) for r in rows if r.confirmed_at)
+    last_sent = max((s for s, _ in sent), default=first_confirmed)
+    first_sent = min((s for s, _ in sent), default=first_confirmed)
+    span = max((last_sent - first_confirmed).total_seconds(), 1e-9)
+    return {
+        "letters": len(rows),
+        "sent": len(sent),
+        "failed": sum(r.state == LetterState.FAILED for r in rows),
+        "other": sum(r.state not in DONE for r in rows),
+        "ids": [r.id for r in rows],
+        "rate": len(sent) / span,
+        "span": span,
+        "handover_rate": len(sent) / max((last_sent - first_sent).total_seconds(), 1e-9),
+        "p50": percentile(delays, 50),
+        "p95": percentile(delays, 95),
+        "max": max(delays, default=float("nan")),
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    args = parse_args()
+    redis_url = None
+    if args.redis:
+        import redis
+
+        redis_url = args.redis_url
+        redis.Redis.from_url(redis_url).flushdb()
+    tmpdir = tempfile.TemporaryDirectory(prefix="bench-delivery-")
+    tmp = Path(tmpdir.name)
+    sendgrid = FakeSendGrid().start()
+    procs = None
+    print(f"delivery benchmark: {args.workers} workers x {args.threads} threads, queue "
+          f"{'Redis ' + redis_url if redis_url else 'huey SQLite'}, database SQLite, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}")
+    try:
+        app = make_app(tmp, sendgrid.url, redis_url)
+        config = app.extensions["app_config"]
+        procs = Processes(tmp, flask_env(
+            instance_path=config.instance_path, database_url=config.database_url,
+            sendgrid_url=sendgrid.url, redis_url=redis_url, timeout_seconds=10.0,
+            secret_key=SECRET, mail_from_address=FROM))
+        started = time.monotonic()
+        flood = write_letters(app, args.letters, args.per_submission, "flood")
+        paced = write_letters(app, args.paced_letters, args.per_submission, "paced")
+        print(f"wrote {args.letters + args.paced_letters} letters pending confirmation in "
+              f"{time.monotonic() - started:.1f} s (not measured)")
+        workers = [procs.worker(threads=args.threads) for _ in range(args.workers)]
+        for worker in workers:
+            wait_until(lambda w=worker: "worker started" in w.output(), 60,
+                       "the worker to start", on_timeout=procs.logs)
+
+        print(f"\nphase 1, throughput: {args.letters} letters confirmed as fast as possible")
+        seconds = confirm_flood(app, flood, args.batch)
+        print(f"  confirmed in {seconds:.1f} s ({args.letters / seconds:.0f} letters/s)")
+        finished = wait_done(app, flood, args.timeout)
+        one = measure(app, flood)
+        print(f"  sent {one['sent']}, failed {one['failed']}, unfinished {one['other']}"
+              f"{'' if finished else f' (stopped waiting after {args.timeout:.0f} s)'}")
+        print(f"  letters handed over per second: {one['rate']:.0f} (first confirmation to "
+              f"last hand-over, {one['span']:.1f} s)   goal >= {GOAL_RATE:.0f}: "
+              f"{verdict(finished and one['rate'] >= GOAL_RATE)}")
+        print(f"  (while sending: {one['handover_rate']:.0f}/s; backlog delays p50 "
+              f"{one['p50']:.1f} s, p95 {one['p95']:.1f} s, max {one['max']:.1f} s)")
+
+        print(f"\nphase 2, delay: {args.paced_letters} letters confirmed at "
+              f"{args.rate:.0f} letters/s")
+        seconds = confirm_paced(app, paced, args.per_submission, args.rate)
+        print(f"  confirmed in {seconds:.1f} s ({args.paced_letters / seconds:.0f} letters/s)")
+        finished = wait_done(app, paced, args.timeout)
+        two = measure(app, paced)
+        print(f"  sent {two['sent']}, failed {two['failed']}, unfinished {two['other']}")
+        print(f"  confirmation to hand-over: p50 {two['p50']:.2f} s, p95 {two['p95']:.2f} s, "
+              f"max {two['max']:.2f} s   goal p95 < {GOAL_P95:.0f} s: "
+              f"{verdict(finished and two['p95'] < GOAL_P95)}")
+
+        received = FakeSendGrid.letter_ids(sendgrid.received_bodies)
+        ids = {str(i) for i in one["ids"] + two["ids"]}
+        twice = sum(count > 1 for count in received.values())
+        print(f"\nSendGrid received {sum(received.values())} letters "
+              f"({len(ids & set(received))} distinct of {len(ids)}), {twice} more than once; "
+              f"{len(sendgrid.received_bodies) - sum(received.values())} receipts")
+        factory = app.extensions["database"].session_factory
+        with factory() as session:
+            unsent = session.scalar(select(func.count()).select_from(Notice).where(
+                Notice.state != NoticeState.SENT))
+        print(f"notices not sent: {unsent}")
+        for worker in workers:
+            if not worker.alive():
+                print(f"worker {worker.pid} died:\n{worker.output()[-2000:]}")
+        return 0 if twice == 0 else 1
+    finally:
+        if procs is not None:
+            for process in procs.started:
+                process.stop(timeout=15)
+            procs.close()
+        sendgrid.stop()
+        if redis_url:
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            tmpdir.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
