@@ -110,7 +110,7 @@ def _formats() -> str:
 def reps_import(fmt: str, source: str | None, dry_run: bool, partial: bool,
                 allow_mass_retirement: bool, country, source_name, source_url, as_of, role,
                 mapping, columns, defaults):
-    """Import representatives from FILE in FORMAT (`default` needs no file).
+    """Import representatives from FILE in FORMAT (default needs no FILE).
 
     FORMAT is one of: default, pauseai-contacts, ep-meps-csv, us-legislators, us-zccd,
     everypolitician-csv, popolo-json, generic-csv.
@@ -172,8 +172,11 @@ def reps_validate(months: int, source: str | None, limit: int):
 @reps_cli.command("stats")
 @click.option("--country", help="Only this country (ISO alpha-2).")
 def reps_stats(country: str | None):
-    """Coverage per country: targets by kind, and how many have email, contact form, post,
-    or none of them."""
+    """Coverage per country: targets by kind and channel.
+
+    For each country and kind of target: how many there are, and how many have an email, a
+    contact form, a postal address, or none of them (no letter can reach those).
+    """
     from representatives.quality import stats
 
     with get_database().session_factory() as session:
@@ -204,10 +207,11 @@ def reps_stats(country: str | None):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
 def reps_export(key: str, fmt: str, output: str | None):
-    """Write the current roles of a body (organization id, e.g. `ep`) or of a source (e.g.
-    `us-legislators`) as Popolo JSON or CSV.
+    """Write a body's or a source's current roles as Popolo JSON or CSV.
 
-    Either reads back in: `flask reps import popolo-json FILE --source NAME` or
+    BODY-OR-SOURCE is an organization id (e.g. `ep`, `us:senate`) or a source name (e.g.
+    `us-legislators`); this command lists them when the name is unknown. Either format
+    reads back in: `flask reps import popolo-json FILE --source NAME` or
     `flask reps import generic-csv FILE --source NAME`.
     """
     from representatives.export import ExportError, select_rows, write_csv, write_popolo

@@ -199,3 +199,16 @@ def test_unknown_country_rejects_the_file(session, country):
 
 def test_alpha3_country_is_accepted(session):
     assert run(session, country="IRL").source == "everypolitician-ie-dail-eireann"
+
+
+def test_module_command_line_takes_the_same_options(engine, capsys):
+    from representatives.importers.__main__ import main
+
+    url = engine.url.render_as_string(hide_password=False)
+    with pytest.raises(SystemExit) as info:
+        main(["everypolitician-csv", str(FIXTURE), "--database-url", url])
+    assert info.value.code == 2
+    assert "everypolitician-csv needs --country" in capsys.readouterr().err
+    assert main(["everypolitician-csv", str(FIXTURE), "--database-url", url, "--country", "IE",
+                 "--as-of", "2026-01-01", "--role", "TD"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.startswith("everypolitician-ie-dail-eireann: 5 added")
