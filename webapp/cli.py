@@ -24,7 +24,7 @@ def alembic_config():
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str):
     """Apply migrations up to REVISION (default: the latest)."""
     from alembic import command
