@@ -35,6 +35,9 @@ class Supporter:
     town: str = ""
     own_words: str = ""
     country: str = ""
+    # Chooses among wording variants; empty: the e-mail address, so one supporter's letters
+    # share their words. Never shown to the template (it is hashed by the variant filter).
+    variant_seed: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,11 @@ def _clean_own_words(text: str) -> str:
 class LetterRenderer:
     """Renders campaign letters; compile once, render many times."""
 
-    def __init__(self, campaigns: dict[str, CampaignContent]):
-        self._env = make_environment()
+    def __init__(self, campaigns: dict[str, CampaignContent], *,
+                 render_seconds: float | None = None):
+        # render_seconds: a tighter time limit per render (the staff preview uses one).
+        self._env = (make_environment() if render_seconds is None
+                     else make_environment(render_seconds=render_seconds))
         self._campaigns = campaigns
         self._compiled: dict[tuple[str, str], tuple[jinja2.Template, jinja2.Template]] = {}
         self._views: dict[tuple[str, str], CampaignView] = {}
@@ -143,6 +149,7 @@ class LetterRenderer:
             "campaign": self._views[campaign_slug, used],
             "summit": content.summit,
             "language": used,
+            "variant_seed": supporter.variant_seed or supporter.email,
         }
         subject = " ".join(subject_template.render(variables).split())  # one line, always
         body = _normalise_body(body_template.render(variables))

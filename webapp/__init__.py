@@ -8,14 +8,17 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, config_from_env
+from .partners import models as _partner_models  # noqa: F401  (its tables join the metadata)
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app from one frozen config (read from the environment when not given)."""
-    from . import cli, db, errors, i18n, services
+    from . import api, cli, db, embed, errors, i18n, services, staff
     from .delivery.backends import make_backend
     from .delivery.queue import TaskQueue, make_huey
+    from .embed.tokens import EmbedTokens
     from .extensions import csrf, limiter
+    from .partners.cli import partners_cli
     from .tokens import ConfirmationTokens
     from .views import public, webhooks
 
@@ -56,13 +59,24 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["queue"] = TaskQueue(make_huey(config), database.session_factory)
     app.extensions["tokens"] = ConfirmationTokens(config.secret_key,
                                                   config.confirm_max_age_seconds)
+    app.extensions["embed_tokens"] = EmbedTokens(config.secret_key,
+                                                 config.embed_token_max_age_seconds)
 
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode("ascii")
     app.register_blueprint(public.bp)
     app.register_blueprint(webhooks.bp)
     csrf.exempt(webhooks.bp)  # signed by SendGrid instead
+    app.register_blueprint(embed.bp)
+    # Framed on partners' sites, where browsers block our cookies: the embed's forms carry
+    # their own signed token, bound to partner and campaign (webapp/embed/tokens.py).
+    csrf.exempt(embed.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # no cookies at all: a bearer key per partner
     errors.init_app(app)
+    api.init_app(app)  # after errors: /api/ addresses answer in JSON, the rest with pages
+    app.cli.add_command(partners_cli)
     cli.init_app(app)
+    staff.init_app(app)
 
     @app.after_request
     def _security_headers(response):

@@ -26,7 +26,7 @@ class Config:
     # Where the app is reached, for links in e-mails ("http://127.0.0.1:5000").
     base_url: str = "http://127.0.0.1:5000"
     default_campaign: str = "treaty-at-next-summit"
-    languages: tuple[str, ...] = ("en", "nl")
+    languages: tuple[str, ...] = ("en", "nl", "de", "fr", "es")
     # Mail: "file" (default, writes .eml under instance/outbox), "sendgrid" or "smtp".
     mail_backend: str = "file"
     mail_from_address: str = "letters@localhost"
@@ -56,6 +56,18 @@ class Config:
     ratelimit_per_client: str = "30 per minute;300 per day"
     ratelimit_per_email: str = "5 per hour;20 per day"
     wtf_csrf_time_limit: int = 6 * 3600
+    # Staff sessions end after this long without a request, and this long after signing in.
+    staff_session_idle_minutes: int = 30
+    staff_session_max_hours: int = 12
+    staff_login_limit: str = "5 per minute;50 per day"
+    # How often each process checks whether staff published new content.
+    content_check_seconds: float = 5.0
+    # A letter template rendering slower than this cannot be saved.
+    template_time_limit: float = 0.05
+    # An embed's forms carry their own signed token (no cookie needed); it lasts this long.
+    embed_token_max_age_seconds: int = 4 * 3600
+    # Limits per API key (Flask-Limiter syntax).
+    api_ratelimit_per_key: str = "60 per minute;2000 per day"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -131,6 +143,8 @@ def config_from_env(environ: os._Environ | dict | None = None) -> Config:
         ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), default=True),
         ratelimit_per_client=env.get("RATELIMIT_PER_CLIENT", "30 per minute;300 per day"),
         ratelimit_per_email=env.get("RATELIMIT_PER_EMAIL", "5 per hour;20 per day"),
+        embed_token_max_age_seconds=int(env.get("EMBED_TOKEN_MAX_AGE_SECONDS", str(4 * 3600))),
+        api_ratelimit_per_key=env.get("API_RATELIMIT_PER_KEY", "60 per minute;2000 per day"),
     )
 
 

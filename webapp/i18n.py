@@ -21,7 +21,9 @@ def supported_languages() -> tuple[str, ...]:
 def select_locale() -> str:
     """The language from ?lang= when it is one we have, else the browser's preference."""
     languages = supported_languages()
-    asked = request.args.get("lang") or request.form.get("lang")
+    # Only the URL: reading the form here would parse (and size-check) the body for every
+    # request, even the error page for a body that is too large.
+    asked = request.args.get("lang")
     if asked in languages:
         return asked
     return request.accept_languages.best_match(languages) or languages[0]

@@ -97,6 +97,8 @@ class Submission(Base):
     postcode: Mapped[str] = mapped_column(String(16), default="")
     language: Mapped[str] = mapped_column(String(8))  # the supporter's interface language
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The partner whose embed or API key brought the letters (webapp.partners); None: our site.
+    partner_code: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the letters' texts and the supporter's details were erased (see delivery/retention).

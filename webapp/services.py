@@ -40,14 +40,64 @@ from .models import (
 
 
 class Campaigns:
-    """Campaign texts and templates from files, loaded and compiled once per process."""
+    """Campaign texts and templates, loaded and compiled once per version.
+
+    The files in letters/campaigns are the starting point (`content`); once `attach`ed to the
+    database, what staff published there overrides them. Like DirectoryCache, the content's
+    revision is checked with one small query at most every `check_seconds`, and the templates
+    are compiled again only when it has changed.
+    """
 
     def __init__(self):
         self.content: dict[str, CampaignContent] = load_all_campaigns()
-        self.renderer = LetterRenderer(self.content)
+        self._merged = self.content
+        self._renderer = LetterRenderer(self.content)
+        self._session_factory: sessionmaker | None = None
+        self._lock = threading.Lock()
+        self._revision: int | None = None
+        self._checked_at = 0.0
+        self.check_seconds = 5.0
+
+    def attach(self, session_factory: sessionmaker, revision, load, check_seconds: float = 5.0):
+        """Read staff edits: `revision(session)` a counter, `load(session, files)` the content."""
+        self._session_factory = session_factory
+        self._read_revision, self._load = revision, load
+        self.check_seconds = check_seconds
+
+    def _refresh(self) -> None:
+        if self._session_factory is None:
+            return
+        now = time.monotonic()
+        if now - self._checked_at < self.check_seconds:
+            return
+        with self._lock:
+            if now - self._checked_at < self.check_seconds:
+                return
+            with self._session_factory() as session:
+                revision = self._read_revision(session)
+                if revision is not None and revision != self._revision:
+                    merged = self._load(session, self.content)
+                    self._renderer = LetterRenderer(merged)
+                    self._merged, self._revision = merged, revision
+            self._checked_at = now
+
+    def invalidate(self) -> None:
+        """Check the revision on the next use (this process just changed it)."""
+        self._checked_at = 0.0
+
+    @property
+    def renderer(self) -> LetterRenderer:
+        self._refresh()
+        return self._renderer
+
+    def all(self) -> dict[str, CampaignContent]:
+        """Every campaign's current content, staff edits included."""
+        self._refresh()
+        return self._merged
 
     def get(self, slug: str) -> CampaignContent | None:
-        return self.content.get(slug)
+        self._refresh()
+        return self._merged.get(slug)
 
 
 def sync_campaigns(session: Session, campaigns: Campaigns) -> list[str]:

@@ -4,6 +4,8 @@ from alembic import context
 
 import representatives.tables  # noqa: F401  (registers the tables on the metadata)
 import webapp.models  # noqa: F401
+import webapp.partners.models  # noqa: F401
+import webapp.staff.models  # noqa: F401
 from database import Base
 
 config = context.config

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -42,6 +43,45 @@ from ..tokens import TokenProblem
 bp = Blueprint("public", __name__)
 
 
+@dataclass(frozen=True)
+class Flow:
+    """Where the supporter's way runs: our own pages, or an embed on a partner's page.
+
+    The steps below are the same for both; a flow says which blueprint's URLs the forms post
+    to, which layout the pages use, and what else each form carries.
+    """
+
+    blueprint: str = "public"
+    layout: str = "base.html"
+    # Carried on every form action and link of the flow (an embed's partner, origin, theme).
+    url_args: Mapping[str, str] = field(default_factory=dict)
+    # Extra hidden fields in every form (an embed's own signed token).
+    hidden: Mapping[str, str] = field(default_factory=dict)
+    # Our own pages use the session's CSRF token; an embed cannot count on its cookie.
+    csrf: bool = True
+    partner: object | None = None
+    # The supporter ticked the partner's consent box (embeds only).
+    consent: bool = False
+
+    def url(self, endpoint: str, **values) -> str:
+        return url_for(f"{self.blueprint}.{endpoint}", **{**self.url_args, **values})
+
+    def drafted(self, session, campaign, form, drafts) -> None:
+        """Called before the commit when letters open in the supporter's mail app."""
+
+    def stored(self, session, campaign, form, notice_id: int) -> None:
+        """Called before the commit when letters are stored for sending."""
+
+
+MAIN = Flow()
+
+
+@bp.app_context_processor
+def _default_flow():
+    # Pages rendered without a flow (error pages, the confirmation) belong to our own site.
+    return {"flow": MAIN}
+
+
 def _config():
     return current_app.extensions["app_config"]
 
@@ -62,14 +102,14 @@ def _load_campaign(slug: str) -> tuple[Campaign, object]:
     return campaign, content
 
 
-def _supporter_form(formdata=None) -> SupporterForm:
-    form = SupporterForm(formdata=formdata)
+def _supporter_form(formdata=None, flow: Flow = MAIN) -> SupporterForm:
+    form = SupporterForm(formdata=formdata, meta={"csrf": flow.csrf})
     form.country.choices = [("", "")] + list(country_choices(current_language()))
     return form
 
 
-def _letters_form(formdata=None) -> LettersForm:
-    form = LettersForm(formdata=formdata)
+def _letters_form(formdata=None, flow: Flow = MAIN) -> LettersForm:
+    form = LettersForm(formdata=formdata, meta={"csrf": flow.csrf})
     form.country.choices = country_choices(current_language())
     return form
 
@@ -83,10 +123,12 @@ def _closed_message(campaign: Campaign) -> str | None:
     return None
 
 
-def render_campaign_page(campaign, content, form, error: str | None = None, status: int = 200):
+def render_campaign_page(campaign, content, form, error: str | None = None, status: int = 200,
+                         flow: Flow = MAIN):
     directory = services.directory()
     return render_template(
         "campaign.html",
+        flow=flow,
         campaign=campaign,
         content=content,
         form=form,
@@ -103,12 +145,17 @@ def home():
 
 @bp.get("/c/<slug>")
 def campaign_page(slug: str):
+    return show_campaign(MAIN, slug)
+
+
+def show_campaign(flow: Flow, slug: str, country: str | None = None):
+    """Step one: the campaign's text and the supporter form."""
     campaign, content = _load_campaign(slug)
-    form = _supporter_form()
-    form.country.data = guess_country(
+    form = _supporter_form(flow=flow)
+    form.country.data = country or guess_country(
         request.headers, request.accept_languages, _config().trusted_country_header
     )
-    return render_campaign_page(campaign, content, form)
+    return render_campaign_page(campaign, content, form, flow=flow)
 
 
 def _match(form) -> Match | None:
@@ -152,18 +199,23 @@ def _supporter(form) -> Supporter:
 @bp.post("/c/<slug>")
 @limiter.limit(_per_client_limit, methods=["POST"])
 def find_targets(slug: str):
+    return targets_step(MAIN, slug)
+
+
+def targets_step(flow: Flow, slug: str):
+    """Step one sent: match the supporter and show step two, the targets and the letters."""
     campaign, content = _load_campaign(slug)
-    form = _supporter_form(request.form)
+    form = _supporter_form(request.form, flow)
     if _closed_message(campaign):
-        return render_campaign_page(campaign, content, form, status=409)
+        return render_campaign_page(campaign, content, form, status=409, flow=flow)
     if form.website.data:
         return render_template("message.html", title=_("Thank you"), message=_("Thank you."))
     if not form.validate():
-        return render_campaign_page(campaign, content, form, status=422)
+        return render_campaign_page(campaign, content, form, status=422, flow=flow)
     match = _match(form)
     if match is None:
-        return render_campaign_page(campaign, content, form, status=422)
-    letters_form = _letters_form(MultiDict(_carry_supporter(form)))
+        return render_campaign_page(campaign, content, form, status=422, flow=flow)
+    letters_form = _letters_form(MultiDict(_carry_supporter(form)), flow)
     letters_form.form_key.data = services.new_form_key()
     for letter in services.shared_letters(content, match, _supporter(form)):
         ids = [recipient.target.id for recipient in letter.recipients]
@@ -176,7 +228,7 @@ def find_targets(slug: str):
             "subject": letter.subject,
             "body": letter.body,
         })
-    return render_letters_page(campaign, content, letters_form, match)
+    return render_letters_page(campaign, content, letters_form, match, flow=flow)
 
 
 SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
@@ -210,7 +262,8 @@ def _recipients(entry, by_id: dict[str, MatchedTarget]) -> list[Recipient] | Non
     ]
 
 
-def render_letters_page(campaign, content, form, match: Match, error=None, status=200):
+def render_letters_page(campaign, content, form, match: Match, error=None, status=200,
+                        flow: Flow = MAIN):
     by_id = {m.target.id: m for m in match.targets}
     sections: dict[GroupKind, list] = {group.kind: [] for group in match.groups}
     for entry in form.groups:
@@ -219,6 +272,7 @@ def render_letters_page(campaign, content, form, match: Match, error=None, statu
             sections[recipients[0].matched.target.group].append((entry.form, recipients))
     return render_template(
         "letters.html",
+        flow=flow,
         campaign=campaign,
         content=content,
         form=form,
@@ -234,25 +288,31 @@ def render_letters_page(campaign, content, form, match: Match, error=None, statu
 @limiter.limit(_per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
                methods=["POST"])
 def submit_letters(slug: str):
+    return letters_step(MAIN, slug)
+
+
+def letters_step(flow: Flow, slug: str):
+    """Step two sent: open the letters in the supporter's mail app, or store them to send."""
     campaign, content = _load_campaign(slug)
     if _closed_message(campaign):
-        return render_campaign_page(campaign, content, _supporter_form(request.form), status=409)
-    form = _letters_form(request.form)
+        return render_campaign_page(campaign, content, _supporter_form(request.form, flow),
+                                    status=409, flow=flow)
+    form = _letters_form(request.form, flow)
     if form.website.data:
         # A bot: behave as if all went well and store nothing.
-        return render_template("check_inbox.html", campaign=campaign, content=content,
-                               email=form.email.data, others=[])
+        return render_template("check_inbox.html", flow=flow, campaign=campaign,
+                               content=content, email=form.email.data, others=[], sent=0)
     form.validate()
     match = None if _supporter_errors(form) else _match(form)
     if match is None:
         # The details carried from step one no longer hold: show step one with the messages.
-        supporter_form = _supporter_form(request.form)
+        supporter_form = _supporter_form(request.form, flow)
         if supporter_form.validate():
             _match(supporter_form)
-        return render_campaign_page(campaign, content, supporter_form, status=422)
+        return render_campaign_page(campaign, content, supporter_form, status=422, flow=flow)
     if any(entry.errors for entry in form.groups if entry.form.targets.data):
         # Only letters that go to someone must be valid; an unticked one may be anything.
-        return render_letters_page(campaign, content, form, match, status=422)
+        return render_letters_page(campaign, content, form, match, status=422, flow=flow)
 
     by_id = {m.target.id: m for m in match.targets}
     drafts: list[services.DraftLetter] = []
@@ -262,7 +322,7 @@ def submit_letters(slug: str):
             r.matched.target.id for r in recipients
         }:
             return render_letters_page(
-                campaign, content, form, match, status=422,
+                campaign, content, form, match, status=422, flow=flow,
                 error=_("The list of representatives has changed. Please check your letters "
                         "again."),
             )
@@ -274,11 +334,11 @@ def submit_letters(slug: str):
             for r in recipients if r.selected
         ]
     if not drafts:
-        return render_letters_page(campaign, content, form, match, status=422,
+        return render_letters_page(campaign, content, form, match, status=422, flow=flow,
                                    error=_("Please choose at least one person to write to."))
     if form.send.data and campaign.allow_send:
-        return _send_for_me(campaign, content, form, drafts)
-    return _open_in_mail_app(campaign, content, form, drafts)
+        return _send_for_me(campaign, content, form, drafts, flow)
+    return _open_in_mail_app(campaign, content, form, drafts, flow)
 
 
 def _normalise_newlines(text: str) -> str:
@@ -289,12 +349,14 @@ def _supporter_errors(form) -> bool:
     return any(getattr(form, name).errors for name in SUPPORTER_FIELDS + ("form_key",))
 
 
-def _open_in_mail_app(campaign, content, form, drafts):
+def _open_in_mail_app(campaign, content, form, drafts, flow: Flow = MAIN):
     session = get_session()
     services.count_drafts(session, campaign, form.country.data.upper(), len(drafts))
+    flow.drafted(session, campaign, form, drafts)
     session.commit()
     return render_template(
-        "draft.html", campaign=campaign, content=content, items=[_draft_links(d) for d in drafts],
+        "draft.html", flow=flow, campaign=campaign, content=content,
+        items=[_draft_links(d) for d in drafts],
     )
 
 
@@ -317,12 +379,12 @@ def _draft_links(draft: services.DraftLetter) -> dict:
     return item
 
 
-def _send_for_me(campaign, content, form, drafts):
+def _send_for_me(campaign, content, form, drafts, flow: Flow = MAIN):
     session = get_session()
     sendable = [d for d in drafts if services.can_send_for(d.target)]
     others = [_draft_links(d) for d in drafts if not services.can_send_for(d.target)]
     if not sendable:
-        return _open_in_mail_app(campaign, content, form, drafts)
+        return _open_in_mail_app(campaign, content, form, drafts, flow)
     try:
         notice_id = services.store_submission(
             session,
@@ -334,14 +396,15 @@ def _send_for_me(campaign, content, form, drafts):
             form_key=form.form_key.data or services.new_form_key(),
             drafts=sendable,
         )
+        flow.stored(session, campaign, form, notice_id)
         session.commit()
         current_app.extensions["queue"].enqueue_after_commit("notice", [notice_id])
     except IntegrityError:
         # The form's one-time key is taken: a double submit. The first one stands; show the
         # same page without storing anything twice.
         session.rollback()
-    return render_template("check_inbox.html", campaign=campaign, content=content,
-                           email=form.email.data, others=others)
+    return render_template("check_inbox.html", flow=flow, campaign=campaign, content=content,
+                           email=form.email.data, others=others, sent=len(sendable))
 
 
 def _submission_from_token(token: str) -> tuple[Submission | None, str | None]:

@@ -1,0 +1,33 @@
+"""Schemathesis against /api/v1/openapi.json: generated requests never make a server error."""
+
+from __future__ import annotations
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402  (after the skip)
+from schemathesis.checks import not_a_server_error  # noqa: E402
+
+# Bounded, so the whole run takes seconds: every operation, valid and invalid data.
+EXAMPLES_PER_OPERATION = 40
+
+
+def test_no_server_error_for_any_generated_request(app, auth):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 4  # it leaves out the document itself
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case):
+            response = case.call(headers=auth)
+            case.validate_response(response, checks=[not_a_server_error])
+            # Every answer of the API is JSON, errors included.
+            content_type = response.headers.get("content-type") or [""]
+            assert content_type[0].startswith("application/json"), (
+                response.status_code, response.text[:200])
+
+        check()

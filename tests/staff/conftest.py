@@ -1,0 +1,98 @@
+"""Staff-area fixtures: the app of tests/webapp with three accounts, and signing in."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, update
+
+from letters.templates import load_all_campaigns
+from tests.webapp.conftest import (  # noqa: F401  (fixtures)
+    app,
+    client,
+    database_url,
+    make_config,
+    postgres_migrated,
+    sqlite_template,
+)
+from tests.webapp.pages import csrf_token
+from webapp.models import Campaign
+from webapp.staff.auth import hash_password, new_session_token
+from webapp.staff.models import (
+    AuditEntry,
+    CampaignSettings,
+    CampaignText,
+    ContentRevision,
+    PublishedTemplate,
+    Role,
+    StaffUser,
+    TemplateVersion,
+)
+
+PASSWORD = "correct horse battery staple"
+USERS = {"admin": "admin@campaign.example", "editor": "editor@campaign.example",
+         "viewer": "viewer@campaign.example"}
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)  # once: argon2 is slow on purpose
+
+
+def reset_staff_tables(flask_app, password_hash: str) -> None:
+    with flask_app.extensions["database"].session_factory() as session:
+        for table in (PublishedTemplate, TemplateVersion, CampaignText, CampaignSettings,
+                      AuditEntry, ContentRevision, StaffUser):
+            session.execute(delete(table))
+        for role, email in USERS.items():
+            session.add(StaffUser(email=email, password_hash=password_hash, role=Role(role),
+                                  active=True, session_token=new_session_token()))
+        session.commit()
+
+
+def restore_campaigns(flask_app) -> None:
+    """Undo what staff tests change in shared tables (the PostgreSQL database is shared)."""
+    files = set(load_all_campaigns())
+    with flask_app.extensions["database"].session_factory() as session:
+        session.execute(delete(Campaign).where(Campaign.slug.not_in(files)))
+        session.execute(update(Campaign).values(status="open", allow_send=True,
+                                                allow_draft=True))
+        session.commit()
+
+
+@pytest.fixture
+def staff_app(app, password_hash):  # noqa: F811  (the imported fixture)
+    reset_staff_tables(app, password_hash)
+    yield app
+    reset_staff_tables(app, password_hash)
+    restore_campaigns(app)
+
+
+def login(browser, role: str = "editor", password: str = PASSWORD):
+    page = browser.get("/staff/login").get_data(as_text=True)
+    return browser.post("/staff/login", data={
+        "email": USERS[role], "password": password, "csrf_token": csrf_token(page)})
+
+
+def token(browser, path: str = "/staff/") -> str:
+    return csrf_token(browser.get(path).get_data(as_text=True))
+
+
+@pytest.fixture
+def editor(staff_app):
+    signed_in = staff_app.test_client()
+    assert login(signed_in, "editor").status_code == 303
+    return signed_in
+
+
+@pytest.fixture
+def admin(staff_app):
+    signed_in = staff_app.test_client()
+    assert login(signed_in, "admin").status_code == 303
+    return signed_in
+
+
+@pytest.fixture
+def viewer(staff_app):
+    signed_in = staff_app.test_client()
+    assert login(signed_in, "viewer").status_code == 303
+    return signed_in

@@ -1,0 +1,435 @@
+"""/api/v1: campaigns, targets, letters rendered for a target, letters submitted to send.
+
+Every call but the OpenAPI file needs a partner's key as a bearer token. Submitted letters
+follow the web form's way exactly: stored pending confirmation, a confirmation mail to the
+supporter, and only their click queues them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from letters.rendering import Supporter
+from letters.sharing import addressed_body, share_letters
+from representatives.model import Match, MatchError, UnknownCountry
+
+from .. import services
+from ..db import get_session
+from ..extensions import _pseudonym, client_rate_key, limiter
+from ..forms import SupporterForm
+from ..i18n import current_language
+from ..models import Campaign, CampaignStatus
+from ..partners import service as partners
+from ..partners.models import Partner
+from .errors import ApiError, error_response
+from .openapi import LIMITS, openapi_document
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def api_key_rate_key() -> str:
+    """Limits per key (hashed: keys never reach the limiter's store); per client without one."""
+    token = _bearer()
+    return "apikey:" + _pseudonym(token) if token else client_rate_key()
+
+
+def _per_key_limit() -> str:
+    return current_app.extensions["app_config"].api_ratelimit_per_key
+
+
+def _per_email_limit() -> str:
+    return current_app.extensions["app_config"].ratelimit_per_email
+
+
+def _json_email() -> str:
+    data = request.get_json(silent=True)
+    supporter = data.get("supporter") if isinstance(data, dict) else None
+    email = supporter.get("email") if isinstance(supporter, dict) else None
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
+def api_email_rate_key() -> str:
+    return "email:" + _pseudonym(_json_email())
+
+
+limiter.limit(_per_key_limit, key_func=api_key_rate_key)(bp)
+
+
+@bp.before_request
+def _authenticate():
+    if request.method == "OPTIONS":
+        return _preflight()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    token = _bearer()
+    if token is None:
+        raise ApiError(401, "missing_key", "Send your API key as 'Authorization: Bearer <key>'.")
+    partner = partners.partner_for_key(get_session(), token)
+    if partner is None:
+        raise ApiError(401, "invalid_key", "This API key is not valid or has been revoked.")
+    g.api_partner = partner
+    return None
+
+
+def _preflight():
+    """CORS preflight: allowed for origins some partner embeds from (the key comes later)."""
+    response = current_app.make_response(("", 204))
+    origin = request.headers.get("Origin", "")
+    known = {o for p in get_session().scalars(select(Partner).where(Partner.active.is_(True)))
+             for o in p.origins}
+    if origin in known:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.headers["Vary"] = "Origin"
+    return response
+
+
+@bp.after_request
+def _cors(response):
+    partner = g.get("api_partner")
+    origin = request.headers.get("Origin")
+    if partner is not None and origin and origin in partner.origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers.add("Vary", "Origin")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return error_response(error.status, error.code, error.message, **error.details)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _rate_limited(error):
+    return error_response(429, "rate_limited", f"Too many requests: {error.description}.")
+
+
+_HTTP_CODES = {400: "invalid_json", 404: "not_found", 405: "method_not_allowed",
+               413: "payload_too_large", 415: "invalid_json"}
+
+
+@bp.errorhandler(HTTPException)
+@bp.errorhandler(400)
+@bp.errorhandler(404)
+@bp.errorhandler(405)
+@bp.errorhandler(413)  # by code too: the site's own handlers by code would come first
+@bp.errorhandler(415)
+def _http_error(error: HTTPException):
+    status = error.code or 500
+    return error_response(status, _HTTP_CODES.get(status, f"http_{status}"),
+                          error.description or error.name)
+
+
+@bp.errorhandler(OperationalError)
+def _database_down(error):
+    log.error("database unavailable: %s", error)
+    return error_response(503, "unavailable", "The service cannot store anything just now.")
+
+
+@bp.errorhandler(Exception)
+def _server_error(error):
+    log.exception("API error")
+    return error_response(500, "server_error", "Something went wrong on our side.")
+
+
+def init_app(app: Flask) -> None:
+    """JSON for /api/ addresses no route matches (the site's pages answer in HTML)."""
+    for status, code in ((404, "not_found"), (405, "method_not_allowed")):
+        previous = app.error_handler_spec[None].get(status, {})
+        fallback = next(iter(previous.values()), None)
+
+        def handler(error, status=status, code=code, fallback=fallback):
+            if request.path.startswith("/api/"):
+                return error_response(status, code, error.description or error.name)
+            return fallback(error) if fallback else error
+
+        app.register_error_handler(status, handler)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def _campaign(slug: str) -> tuple[Campaign, object]:
+    content = services.campaigns().get(slug)
+    campaign = get_session().scalars(select(Campaign).where(Campaign.slug == slug)).first()
+    if content is None or campaign is None:
+        raise ApiError(404, "not_found", f"There is no campaign {slug!r}.")
+    return campaign, content
+
+
+def _json_object() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json",
+                       "Send a JSON object with 'Content-Type: application/json'.")
+    return data
+
+
+def _invalid(fields: dict[str, list[str]]):
+    return ApiError(422, "invalid_field", "Some fields are missing or not valid.", fields=fields)
+
+
+SUPPORTER_STRINGS = ("name", "email", "town", "country", "postcode", "own_words")
+
+
+def _supporter(data: dict) -> tuple[Supporter, str, bool]:
+    """The supporter from the JSON, checked exactly as the web form checks it."""
+    raw = data.get("supporter")
+    if not isinstance(raw, dict):
+        raise _invalid({"supporter": ["An object with the supporter's details is required."]})
+    errors: dict[str, list[str]] = {}
+    values = {}
+    for name in SUPPORTER_STRINGS:
+        value = raw.get(name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[f"supporter.{name}"] = ["Must be a string."]
+        else:
+            values[name] = value
+    wants = raw.get("wants_updates", False)
+    if not isinstance(wants, bool):
+        errors["supporter.wants_updates"] = ["Must be true or false."]
+    form = SupporterForm(formdata=MultiDict(values), meta={"csrf": False})
+    form.country.choices = []
+    form.validate()
+    for name, messages in form.errors.items():
+        if name in SUPPORTER_STRINGS and f"supporter.{name}" not in errors:
+            errors[f"supporter.{name}"] = [str(m) for m in messages]
+    if errors:
+        raise _invalid(errors)
+    supporter = Supporter(name=form.name.data, email=form.email.data,
+                          town=form.town.data or "", own_words=form.own_words.data or "",
+                          country=form.country.data.upper())
+    return supporter, form.postcode.data or "", wants
+
+
+def _match(country: str, postcode: str | None) -> Match:
+    try:
+        return services.directory().match(country.upper(), postcode=postcode or None)
+    except UnknownCountry:
+        raise ApiError(422, "unknown_country", f"Unknown country {country!r}.") from None
+    except MatchError as error:
+        code = error.code if error.code in {"postcode_required", "unknown_postcode"} else (
+            "no_targets")
+        raise ApiError(422, code, str(error) or code) from None
+
+
+def _target_json(matched) -> dict:
+    target = matched.target
+    return {
+        "id": target.id, "name": target.name, "kind": str(target.kind),
+        "group": str(target.group), "role": target.role, "body": target.body,
+        "country": target.country, "language": target.language, "party": target.party,
+        "area": target.area, "reason": matched.reason, "matched_on": matched.matched_on,
+        "can_send_for_me": services.can_send_for(target),
+        "channels": [{"kind": str(c.kind), "value": c.value} for c in target.channels],
+    }
+
+
+def _letter_for(content, target, supporter: Supporter) -> tuple[str, str, str]:
+    """(language, subject, body as the recipient gets it) of the campaign's letter."""
+    letter = share_letters(services.campaigns().renderer, content.slug, [target], supporter)[0]
+    return letter.language, letter.subject, addressed_body(letter.recipients[0].salutation,
+                                                           letter.body)
+
+
+# --- endpoints ---------------------------------------------------------------------------
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(request.host_url.rstrip("/")))
+
+
+@bp.get("/campaigns")
+def list_campaigns():
+    campaigns = get_session().scalars(select(Campaign).order_by(Campaign.slug)).all()
+    items = []
+    for campaign in campaigns:
+        content = services.campaigns().get(campaign.slug)
+        if content is None:
+            continue
+        items.append({
+            "slug": campaign.slug, "status": campaign.status, "titles": content.titles,
+            "languages": sorted(content.titles), "allow_send": campaign.allow_send,
+            "allow_draft": campaign.allow_draft,
+        })
+    return jsonify({"campaigns": items})
+
+
+@bp.get("/campaigns/<slug>/targets")
+def targets(slug: str):
+    _campaign(slug)
+    country = request.args.get("country", "")
+    postcode = request.args.get("postcode", "")
+    errors = {}
+    if len(country) != 2 or not country.isascii() or not country.isalpha():
+        errors["country"] = ["A two-letter country code (ISO 3166-1) is required."]
+    if len(postcode) > LIMITS["postcode"] or not postcode.isprintable():
+        errors["postcode"] = [f"At most {LIMITS['postcode']} printable characters."]
+    if errors:
+        raise _invalid(errors)
+    match = _match(country, postcode)
+    return jsonify({"country": match.country, "notes": list(match.notes),
+                    "candidate_areas": list(match.candidate_areas),
+                    "targets": [_target_json(m) for m in match.targets]})
+
+
+@bp.post("/campaigns/<slug>/render")
+def render_letter(slug: str):
+    _, content = _campaign(slug)
+    data = _json_object()
+    target_id = data.get("target_id")
+    supporter, postcode, _wants = _supporter(data)
+    if not isinstance(target_id, str) or not target_id or len(target_id) > 64:
+        raise _invalid({"target_id": ["The id of one of the supporter's targets is required."]})
+    match = _match(supporter.country, postcode)
+    by_id = {m.target.id: m for m in match.targets}
+    if target_id not in by_id:
+        raise ApiError(422, "unknown_target",
+                       "This target does not represent the supporter's country and postcode.")
+    language, subject, body = _letter_for(content, by_id[target_id].target, supporter)
+    return jsonify({"target_id": target_id, "language": language, "subject": subject,
+                    "body": body})
+
+
+def _letters(data: dict, match: Match, content, supporter) -> list[services.DraftLetter]:
+    by_id = {m.target.id: m.target for m in match.targets}
+    raw = data.get("letters")
+    if raw is None:
+        # No letters given: the campaign's own letter to everyone we can send to.
+        chosen = [(t.id, None, None) for t in by_id.values() if services.can_send_for(t)]
+    else:
+        if not isinstance(raw, list) or not raw or len(raw) > LIMITS["letters"]:
+            raise _invalid({"letters": [f"A list of 1 to {LIMITS['letters']} letters."]})
+        chosen, errors, seen = [], {}, set()
+        for index, item in enumerate(raw):
+            where = f"letters[{index}]"
+            if not isinstance(item, dict):
+                errors[where] = ["Must be an object."]
+                continue
+            target_id, subject, body = (item.get("target_id"), item.get("subject"),
+                                        item.get("body"))
+            if not isinstance(target_id, str) or not target_id or len(target_id) > 64:
+                errors[f"{where}.target_id"] = ["Required: one of the supporter's targets."]
+            elif target_id in seen:
+                errors[f"{where}.target_id"] = ["Each target only once."]
+            seen.add(target_id)
+            errors.update(_text_errors(where, subject, body))
+            chosen.append((target_id, subject, body))
+        if errors:
+            raise _invalid(errors)
+        unknown = [t for t, _, _ in chosen if t not in by_id]
+        if unknown:
+            raise ApiError(422, "unknown_target", "Some targets do not represent the "
+                           "supporter's country and postcode.", targets=unknown)
+    drafts = []
+    for target_id, subject, body in chosen:
+        target = by_id[target_id]
+        language = target.language
+        if subject is None or body is None:
+            language, default_subject, default_body = _letter_for(content, target, supporter)
+            subject = default_subject if subject is None else subject
+            body = default_body if body is None else body
+        drafts.append(services.DraftLetter(
+            target=target, subject=subject.strip(),
+            text=body.replace("\r\n", "\n").replace("\r", "\n"), salutation="",
+            language=language))
+    return drafts
+
+
+def _text_errors(where: str, subject, body) -> dict[str, list[str]]:
+    from ..forms import _MULTI_LINE_FORBIDDEN, _SINGLE_LINE_FORBIDDEN
+
+    errors = {}
+    if subject is not None:
+        if not isinstance(subject, str) or not subject.strip():
+            errors[f"{where}.subject"] = ["A non-empty string, or leave it out."]
+        elif len(subject) > LIMITS["subject"] or _SINGLE_LINE_FORBIDDEN.search(subject):
+            errors[f"{where}.subject"] = [f"One line of at most {LIMITS['subject']} characters."]
+    if body is not None:
+        if not isinstance(body, str) or not body.strip():
+            errors[f"{where}.body"] = ["A non-empty string, or leave it out."]
+        elif len(body) > LIMITS["body"] or _MULTI_LINE_FORBIDDEN.search(body):
+            errors[f"{where}.body"] = [f"Plain text of at most {LIMITS['body']} characters."]
+    return errors
+
+
+@bp.post("/campaigns/<slug>/submissions")
+@limiter.limit(_per_email_limit, key_func=api_email_rate_key,
+               exempt_when=lambda: not _json_email())
+def submit(slug: str):
+    campaign, content = _campaign(slug)
+    data = _json_object()
+    supporter, postcode, wants = _supporter(data)
+    consent = data.get("partner_consent", False)
+    key = data.get("idempotency_key")
+    errors = {}
+    if not isinstance(consent, bool):
+        errors["partner_consent"] = ["Must be true or false."]
+    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64):
+        errors["idempotency_key"] = ["A string of 8 to 64 characters."]
+    if errors:
+        raise _invalid(errors)
+    if campaign.status != CampaignStatus.OPEN:
+        raise ApiError(409, "campaign_closed", "This campaign takes no letters just now.")
+    if not campaign.allow_send:
+        raise ApiError(409, "sending_not_offered", "This campaign does not send letters.")
+    match = _match(supporter.country, postcode)
+    if not match.targets:
+        raise ApiError(422, "no_targets", "We have no representatives for this country yet.")
+    drafts = _letters(data, match, content, supporter)
+    sendable = [d for d in drafts if services.can_send_for(d.target)]
+    if not sendable:
+        raise ApiError(422, "nothing_to_send", "None of these targets can be written to by "
+                       "e-mail; use the render endpoint and their other channels.")
+    partner = g.api_partner
+    form_key = (hashlib.sha256(f"{partner.code}\n{key}".encode()).hexdigest()[:48]
+                if key else services.new_form_key())
+    session = get_session()
+    duplicate = False
+    try:
+        notice_id = services.store_submission(
+            session, campaign=campaign, supporter=supporter, postcode=postcode,
+            language=current_language(), wants_updates=wants, form_key=form_key,
+            drafts=sendable,
+        )
+        partners.tag_submission(session, notice_id, partner.code)
+        if consent and partner.consent_text:
+            partners.record_consent(session, partner, campaign_id=campaign.id,
+                                    name=supporter.name, email=supporter.email,
+                                    language=current_language())
+        session.commit()
+        current_app.extensions["queue"].enqueue_after_commit("notice", [notice_id])
+    except IntegrityError:
+        # The same idempotency key again: the first submission stands.
+        session.rollback()
+        duplicate = True
+    body = {
+        "status": "pending_confirmation", "duplicate": duplicate,
+        "letters": [{"target_id": d.target.id, "target_name": d.target.name} for d in sendable],
+        "not_sent": [d.target.id for d in drafts if not services.can_send_for(d.target)],
+    }
+    return jsonify(body), 200 if duplicate else 202

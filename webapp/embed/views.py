@@ -1,0 +1,229 @@
+"""The embedded flow: the supporter's way in a frame on a partner's page.
+
+Each page is allowed into frames only on the partner's own origins (CSP frame-ancestors);
+forms carry the embed's own signed token rather than the session's CSRF token, and a POST
+from any other origin is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
+from flask_babel import gettext as _
+
+from .. import services
+from ..db import get_session
+from ..extensions import email_rate_key, has_no_email, limiter
+from ..i18n import current_language
+from ..models import Campaign
+from ..partners import service as partners
+from ..views import public
+from ..views.public import Flow
+
+bp = Blueprint("embed", __name__)
+
+# Theme colours the snippet may set (data-accent, data-ink, data-bg): #rgb or #rrggbb only,
+# so nothing but a colour ever reaches the page's style.
+THEME_KEYS = ("accent", "ink", "bg")
+COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+
+
+@dataclass(frozen=True)
+class EmbedFlow(Flow):
+    """The supporter's way for one partner: the partner goes on every letter and count."""
+
+    def drafted(self, session, campaign, form, drafts) -> None:
+        partners.count_partner_drafts(session, self.partner.code, campaign.id,
+                                      form.country.data.upper(), len(drafts))
+        self._consent(session, campaign, form)
+
+    def stored(self, session, campaign, form, notice_id: int) -> None:
+        partners.tag_submission(session, notice_id, self.partner.code)
+        self._consent(session, campaign, form)
+
+    def _consent(self, session, campaign, form) -> None:
+        if self.consent and self.partner.consent_text:
+            partners.record_consent(session, self.partner, campaign_id=campaign.id,
+                                    name=form.name.data, email=form.email.data,
+                                    language=current_language())
+
+
+def _tokens():
+    return current_app.extensions["embed_tokens"]
+
+
+def own_origin() -> str:
+    parts = urlsplit(request.host_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _partner(code: str):
+    partner = partners.get_partner(get_session(), code)
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def _theme() -> dict[str, str]:
+    return {key: request.args[key] for key in THEME_KEYS
+            if COLOUR.fullmatch(request.args.get(key, ""))}
+
+
+def _flow(partner, slug: str, token: str | None = None) -> EmbedFlow:
+    parent = request.args.get("origin", "")
+    url_args = {"partner": partner.code, **_theme()}
+    if parent:
+        url_args["origin"] = parent
+    return EmbedFlow(
+        blueprint="embed",
+        layout="embed/layout.html",
+        url_args=url_args,
+        hidden={"embed_token": token or _tokens().make(partner.code, slug)},
+        csrf=False,
+        partner=partner,
+        consent=request.form.get("partner_consent") == "y",
+    )
+
+
+def _frame_ancestors(partner) -> str:
+    return " ".join(["'self'", *partner.origins])
+
+
+def _parent_allowed(partner) -> bool:
+    """The page framing us says where it is; it must be one of the partner's origins."""
+    parent = request.args.get("origin", "")
+    return parent in partner.origins or parent == own_origin()
+
+
+@bp.before_request
+def _prepare():
+    # The page's own inline style (the partner's colours) runs under this nonce only.
+    g.embed_nonce = secrets.token_urlsafe(12)
+    if request.endpoint in {"embed.loader", "embed.builder"}:
+        return None
+    partner = _partner((request.view_args or {}).get("partner", ""))
+    g.embed_partner = partner
+    if request.method == "POST":
+        origin = request.headers.get("Origin")
+        if origin is not None and origin not in {own_origin(), *partner.origins}:
+            return _refused(_("This form may only be sent from the campaign's own pages."), 403)
+    return None
+
+
+@bp.after_request
+def _headers(response):
+    partner = g.get("embed_partner")
+    if partner is not None:
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; img-src 'self' data:; "
+            f"style-src 'self' 'nonce-{g.embed_nonce}'; "
+            f"frame-ancestors {_frame_ancestors(partner)}; form-action 'self'; base-uri 'none'"
+        )
+        # Nothing in the flow may be cached by a shared cache: pages hold a supporter's letters.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _refused(message: str, status: int):
+    return render_template("embed/refused.html", message=message), status
+
+
+def _common(partner) -> dict:
+    return {"parent_origin": request.args.get("origin", ""), "theme": _theme(),
+            "nonce": g.embed_nonce, "partner": partner}
+
+
+@bp.app_context_processor
+def _embed_context():
+    if not has_request_context() or request.blueprint != "embed" or "embed_partner" not in g:
+        return {}
+    return {"embed": _common(g.embed_partner)}
+
+
+@bp.get("/embed.js")
+def loader():
+    path = Path(current_app.static_folder) / "embed.js"
+    response = current_app.response_class(path.read_bytes(), mimetype="text/javascript")
+    # Short: partners' pages pick up a new loader within minutes of a deploy.
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    response.add_etag()
+    response.make_conditional(request)
+    # Partners' pages load it from everywhere; it holds nothing private.
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@bp.get("/embed/<partner>/<slug>")
+def campaign_page(partner: str, slug: str):
+    if not _parent_allowed(g.embed_partner):
+        return _refused(_("This page may not show the campaign."), 403)
+    country = (request.args.get("country") or "").upper() or None
+    return public.show_campaign(_flow(g.embed_partner, slug), slug, country=country)
+
+
+def _check_token(slug: str):
+    """The form's own token, or step one again with a fresh one and a message."""
+    partner = g.embed_partner
+    token = request.form.get("embed_token", "")
+    if _tokens().valid(token, partner.code, slug):
+        return None
+    campaign, content = public._load_campaign(slug)
+    flow = _flow(partner, slug)
+    form = public._supporter_form(request.form, flow)
+    return public.render_campaign_page(
+        campaign, content, form, status=400, flow=flow,
+        error=_("This form had expired or was sent twice. Please check it and send it again."),
+    )
+
+
+@bp.post("/embed/<partner>/<slug>")
+@limiter.limit(public._per_client_limit, methods=["POST"])
+def find_targets(partner: str, slug: str):
+    problem = _check_token(slug)
+    if problem is not None:
+        return problem
+    return public.targets_step(_flow(g.embed_partner, slug, request.form["embed_token"]), slug)
+
+
+@bp.post("/embed/<partner>/<slug>/letters")
+@limiter.limit(public._per_client_limit, methods=["POST"])
+@limiter.limit(public._per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
+               methods=["POST"])
+def submit_letters(partner: str, slug: str):
+    problem = _check_token(slug)
+    if problem is not None:
+        return problem
+    return public.letters_step(_flow(g.embed_partner, slug, request.form["embed_token"]), slug)
+
+
+@bp.get("/embed/builder")
+def builder():
+    """Build the snippet for a campaign and partner, with a live preview."""
+    from sqlalchemy import select
+
+    from ..partners.models import Partner
+
+    session = get_session()
+    slugs = [slug for slug in session.scalars(select(Campaign.slug).order_by(Campaign.slug))
+             if services.campaigns().get(slug) is not None]
+    partner_rows = session.scalars(
+        select(Partner).where(Partner.active.is_(True)).order_by(Partner.name)).all()
+    response = render_template(
+        "embed/builder.html", slugs=slugs, partners=partner_rows, base=own_origin(),
+        languages=current_app.extensions["app_config"].languages,
+    )
+    return response

@@ -1,0 +1,1 @@
+"""Partner organisations: who may embed a campaign, their API keys and supporters' consents."""

@@ -1,0 +1,29 @@
+"""The staff area: accounts, campaigns and letter templates edited in the browser."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import models  # noqa: F401  (registers the tables on the metadata)
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, sign-in, the `flask staff` commands and staff content."""
+    from .auth import login_manager
+    from .commands import staff_cli
+    from .content import content_revision, load_overrides
+    from .views import bp
+
+    config = app.extensions["app_config"]
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    app.register_blueprint(bp)
+    app.jinja_env.globals["Role"] = models.Role
+    app.cli.add_command(staff_cli)
+    database = app.extensions["database"]
+    app.extensions["campaigns"].attach(
+        database.session_factory,
+        content_revision,
+        lambda session, files: load_overrides(session, files, config.default_campaign),
+        check_seconds=config.content_check_seconds,
+    )
