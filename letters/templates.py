@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -92,6 +93,10 @@ class CampaignContent:
     summit: SummitInfo | None
     series: tuple[SummitInfo, ...] = ()
     templates: dict[str, LetterTemplate] = field(default_factory=dict)
+    # Set by staff: the countries whose supporters may write (empty: all), and the last day
+    # letters are taken.
+    countries: tuple[str, ...] = ()
+    deadline: date | None = None
 
     def title(self, language: str) -> str:
         """The title in `language`, else English."""

@@ -5,24 +5,26 @@ Views stay thin: they load, check, call one of these, and commit.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import current_app
+from jinja2 import TemplateError
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from database import utcnow
-from letters.rendering import LetterRenderer, Supporter
+from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
 from letters.sharing import SharedLetter, addressed_body, share_letters
 from letters.templates import CampaignContent, load_all_campaigns
 from representatives.directory import Directory
-from representatives.model import ChannelKind, Match, Target
+from representatives.model import ChannelKind, Match, MatchError, Target, TargetGroup
 from representatives.store import directory_version, load_directory
 
 from .models import (
@@ -38,6 +40,8 @@ from .models import (
     Submission,
 )
 
+log = logging.getLogger(__name__)
+
 
 class Campaigns:
     """Campaign texts and templates, loaded and compiled once per version.
@@ -52,6 +56,8 @@ class Campaigns:
         self.content: dict[str, CampaignContent] = load_all_campaigns()
         self._merged = self.content
         self._renderer = LetterRenderer(self.content)
+        # The files' letters, for when a published version fails on unusual input.
+        self.file_renderer = self._renderer
         self._session_factory: sessionmaker | None = None
         self._lock = threading.Lock()
         self._revision: int | None = None
@@ -141,6 +147,31 @@ class DirectoryCache:
         self._checked_at = 0.0
 
 
+class OutsideCampaign(MatchError):
+    """The campaign takes letters only from some countries, and not this one."""
+
+    code = "outside_campaign"
+
+
+def match_for_campaign(content: CampaignContent, country: str,
+                       postcode: str | None = None) -> Match:
+    """Match a supporter, keeping only the countries and kinds of target the campaign is for."""
+    country = country.upper()
+    if content.countries and country not in content.countries:
+        raise OutsideCampaign(country)
+    match = directory().match(country, postcode=postcode)
+    kinds = set(content.target_kinds)
+    groups = tuple(
+        TargetGroup(group.kind, tuple(m for m in group.targets if m.target.kind in kinds))
+        for group in match.groups
+    )
+    return replace(match, groups=tuple(group for group in groups if group.targets))
+
+
+def campaign_ended(content: CampaignContent) -> bool:
+    return content.deadline is not None and date.today() > content.deadline
+
+
 def campaigns() -> Campaigns:
     return current_app.extensions["campaigns"]
 
@@ -167,13 +198,23 @@ class DraftLetter:
 def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
                    ) -> list[SharedLetter]:
     """The letters for step two: one text per section and wording, each recipient greeted."""
-    renderer = campaigns().renderer
-    return [
-        letter
-        for group in match.groups
-        for letter in share_letters(renderer, content.slug, (m.target for m in group.targets),
-                                    supporter)
-    ]
+    def render(renderer: LetterRenderer) -> list[SharedLetter]:
+        return [
+            letter
+            for group in match.groups
+            for letter in share_letters(renderer, content.slug,
+                                        (m.target for m in group.targets), supporter)
+        ]
+
+    try:
+        return render(campaigns().renderer)
+    except (TemplateError, UnknownCampaign) as error:
+        # Staff templates are checked when saved, but a supporter's input can still push one
+        # past the sandbox's limits: the campaign's own file letter is the safe fallback.
+        if content.slug not in campaigns().content:
+            raise
+        log.error("published letter of %s failed, using the file's: %s", content.slug, error)
+        return render(campaigns().file_renderer)
 
 
 def can_send_for(target: Target) -> bool:

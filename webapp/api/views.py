@@ -226,11 +226,15 @@ def _supporter(data: dict) -> tuple[Supporter, str, bool]:
     return supporter, form.postcode.data or "", wants
 
 
-def _match(country: str, postcode: str | None) -> Match:
+def _match(content, country: str, postcode: str | None) -> Match:
     try:
-        return services.directory().match(country.upper(), postcode=postcode or None)
+        return services.match_for_campaign(content, country, postcode or None)
     except UnknownCountry:
         raise ApiError(422, "unknown_country", f"Unknown country {country!r}.") from None
+    except services.OutsideCampaign:
+        raise ApiError(422, "outside_campaign",
+                       f"This campaign takes letters from: {', '.join(content.countries)}."
+                       ) from None
     except MatchError as error:
         code = error.code if error.code in {"postcode_required", "unknown_postcode"} else (
             "no_targets")
@@ -281,7 +285,7 @@ def list_campaigns():
 
 @bp.get("/campaigns/<slug>/targets")
 def targets(slug: str):
-    _campaign(slug)
+    _, content = _campaign(slug)
     country = request.args.get("country", "")
     postcode = request.args.get("postcode", "")
     errors = {}
@@ -291,7 +295,7 @@ def targets(slug: str):
         errors["postcode"] = [f"At most {LIMITS['postcode']} printable characters."]
     if errors:
         raise _invalid(errors)
-    match = _match(country, postcode)
+    match = _match(content, country, postcode)
     return jsonify({"country": match.country, "notes": list(match.notes),
                     "candidate_areas": list(match.candidate_areas),
                     "targets": [_target_json(m) for m in match.targets]})
@@ -305,7 +309,7 @@ def render_letter(slug: str):
     supporter, postcode, _wants = _supporter(data)
     if not isinstance(target_id, str) or not target_id or len(target_id) > 64:
         raise _invalid({"target_id": ["The id of one of the supporter's targets is required."]})
-    match = _match(supporter.country, postcode)
+    match = _match(content, supporter.country, postcode)
     by_id = {m.target.id: m for m in match.targets}
     if target_id not in by_id:
         raise ApiError(422, "unknown_target",
@@ -393,11 +397,11 @@ def submit(slug: str):
         errors["idempotency_key"] = ["A string of 8 to 64 characters."]
     if errors:
         raise _invalid(errors)
-    if campaign.status != CampaignStatus.OPEN:
+    if campaign.status != CampaignStatus.OPEN or services.campaign_ended(content):
         raise ApiError(409, "campaign_closed", "This campaign takes no letters just now.")
     if not campaign.allow_send:
         raise ApiError(409, "sending_not_offered", "This campaign does not send letters.")
-    match = _match(supporter.country, postcode)
+    match = _match(content, supporter.country, postcode)
     if not match.targets:
         raise ApiError(422, "no_targets", "We have no representatives for this country yet.")
     drafts = _letters(data, match, content, supporter)

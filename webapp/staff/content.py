@@ -93,6 +93,12 @@ def load_overrides(session: Session, files: dict[str, CampaignContent],
                                                      default_kinds=kinds)
             except ContentError as error:  # validated when saved; a later code change may not
                 log.error("published letter %s/%s no longer valid: %s", slug, language, error)
+        countries: tuple[str, ...] = ()
+        deadline = None
+        if campaign_id in settings:
+            countries = tuple(c for c in settings[campaign_id].countries.split(",") if c)
+            deadline = settings[campaign_id].deadline
         result[slug] = replace(base, slug=slug, titles=titles, intros=intros,
-                               target_kinds=kinds, templates=templates)
+                               target_kinds=kinds, templates=templates, countries=countries,
+                               deadline=deadline)
     return result

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +36,7 @@ from ..db import get_session
 from ..delivery.outbox import queue_submission
 from ..extensions import email_rate_key, has_no_email, limiter
 from ..forms import ConfirmForm, LettersForm, SupporterForm
-from ..i18n import country_choices, current_language, guess_country
+from ..i18n import country_choices, country_name, current_language, guess_country
 from ..mail import distinct_texts
 from ..models import Campaign, CampaignStatus, LetterState, Submission
 from ..tokens import TokenProblem
@@ -114,7 +115,10 @@ def _letters_form(formdata=None, flow: Flow = MAIN) -> LettersForm:
     return form
 
 
-def _closed_message(campaign: Campaign) -> str | None:
+def _closed_message(campaign: Campaign, content=None) -> str | None:
+    if content is not None and services.campaign_ended(content):
+        return _("This campaign ended on %(day)s and no longer takes letters. Thank you for "
+                 "your support.", day=format_date(content.deadline, format="long"))
     if campaign.status == CampaignStatus.CLOSED:
         return _("This campaign has closed and no longer takes letters. Thank you for your "
                  "support.")
@@ -132,7 +136,7 @@ def render_campaign_page(campaign, content, form, error: str | None = None, stat
         campaign=campaign,
         content=content,
         form=form,
-        error=error or _closed_message(campaign),
+        error=error or _closed_message(campaign, content),
         postcode_countries=sorted(c for c in directory.countries() if directory.needs_postcode(c)),
         retention_days=_config().retention_days,
     ), status
@@ -158,15 +162,19 @@ def show_campaign(flow: Flow, slug: str, country: str | None = None):
     return render_campaign_page(campaign, content, form, flow=flow)
 
 
-def _match(form) -> Match | None:
+def _match(form, content) -> Match | None:
     """Match the supporter to targets; on bad input put the message next to the field."""
-    directory = services.directory()
     country = (form.country.data or "").upper()
     postcode = form.postcode.data or None
     try:
-        match = directory.match(country, postcode=postcode)
+        match = services.match_for_campaign(content, country, postcode)
     except UnknownCountry:
         form.country.errors.append(_("Please choose a country from the list."))
+        return None
+    except services.OutsideCampaign:
+        names = ", ".join(country_name(code, current_language()) for code in content.countries)
+        form.country.errors.append(
+            _("This campaign takes letters from supporters in %(countries)s.", countries=names))
         return None
     except MatchError as error:
         form.postcode.errors.append(_match_message(error.code, form))
@@ -206,13 +214,13 @@ def targets_step(flow: Flow, slug: str):
     """Step one sent: match the supporter and show step two, the targets and the letters."""
     campaign, content = _load_campaign(slug)
     form = _supporter_form(request.form, flow)
-    if _closed_message(campaign):
+    if _closed_message(campaign, content):
         return render_campaign_page(campaign, content, form, status=409, flow=flow)
     if form.website.data:
         return render_template("message.html", title=_("Thank you"), message=_("Thank you."))
     if not form.validate():
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
-    match = _match(form)
+    match = _match(form, content)
     if match is None:
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
     letters_form = _letters_form(MultiDict(_carry_supporter(form)), flow)
@@ -294,7 +302,7 @@ def submit_letters(slug: str):
 def letters_step(flow: Flow, slug: str):
     """Step two sent: open the letters in the supporter's mail app, or store them to send."""
     campaign, content = _load_campaign(slug)
-    if _closed_message(campaign):
+    if _closed_message(campaign, content):
         return render_campaign_page(campaign, content, _supporter_form(request.form, flow),
                                     status=409, flow=flow)
     form = _letters_form(request.form, flow)
@@ -303,12 +311,12 @@ def letters_step(flow: Flow, slug: str):
         return render_template("check_inbox.html", flow=flow, campaign=campaign,
                                content=content, email=form.email.data, others=[], sent=0)
     form.validate()
-    match = None if _supporter_errors(form) else _match(form)
+    match = None if _supporter_errors(form) else _match(form, content)
     if match is None:
         # The details carried from step one no longer hold: show step one with the messages.
         supporter_form = _supporter_form(request.form, flow)
         if supporter_form.validate():
-            _match(supporter_form)
+            _match(supporter_form, content)
         return render_campaign_page(campaign, content, supporter_form, status=422, flow=flow)
     if any(entry.errors for entry in form.groups if entry.form.targets.data):
         # Only letters that go to someone must be valid; an unticked one may be anything.
