@@ -232,3 +232,23 @@ def reps_export(key: str, fmt: str, output: str | None):
         Path(output).write_text(out.getvalue(), encoding="utf-8", newline="")
         click.echo(f"{len(selection.memberships)} role(s) of {selection.kind} {key!r} written "
                    f"to {output}", err=True)  # fmt: skip
+
+
+@reps_cli.command("unbounce")
+@click.argument("email")
+def reps_unbounce(email: str):
+    """Offer an address again after a hard bounce (once staff know it works again)."""
+    from sqlalchemy import func, update
+
+    from representatives.tables import ContactDetail
+
+    with get_database().session_factory() as session:
+        cleared = session.execute(
+            update(ContactDetail)
+            .where(func.lower(ContactDetail.value) == email.strip().lower(),
+                   ContactDetail.bounced_at.is_not(None))
+            .values(bounced_at=None)
+        ).rowcount
+        session.commit()
+    current_app.extensions["directory"].invalidate()
+    click.echo(f"{cleared} contact(s) offered again")

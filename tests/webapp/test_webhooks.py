@@ -534,3 +534,19 @@ def test_second_delivery_waits_for_the_first_and_skips_what_it_stored(app, clien
     assert second["summary"].applied == 0 and second["summary"].duplicates == 2
     assert transitions(app, ids[MEP]).count((LetterState.SENT, LetterState.DELIVERED)) == 1
     assert recorded_events(app) == 2
+
+
+def test_staff_can_offer_a_bounced_address_again(app):
+    from sqlalchemy import update
+
+    from representatives.tables import ContactDetail
+
+    with app.extensions["database"].session_factory() as session:
+        session.execute(update(ContactDetail).where(
+            ContactDetail.value == "minister@ezk.example.org").values(bounced_at=utcnow()))
+        session.commit()
+    result = app.test_cli_runner().invoke(args=["reps", "unbounce", "Minister@EZK.example.org"])
+    assert result.exit_code == 0 and "1 contact(s) offered again" in result.output
+    with app.extensions["database"].session_factory() as session:
+        assert session.scalar(select(ContactDetail.bounced_at).where(
+            ContactDetail.value == "minister@ezk.example.org")) is None
