@@ -45,8 +45,8 @@ def make_worker(app: Flask, *, with_queue: bool = True):
 def _sweep_and_enqueue(app: Flask) -> str:
     queue = app.extensions["queue"]
     result = make_worker(app).sweep()
-    for kind, row_id in result.to_enqueue:
-        queue.enqueue(kind, row_id)
+    for kind in ("notice", "letter"):
+        queue.enqueue_many(kind, [row_id for k, row_id in result.to_enqueue if k == kind])
     return (f"re-queued {result.requeued_unsent} unsent, failed {result.failed_unknown} "
             f"unknown, {result.reminders} reminders, enqueued {len(result.to_enqueue)}")
 
@@ -71,6 +71,9 @@ def delivery_worker(once: bool, threads: int, sweep: bool):
     # A TERM from the process manager finishes the letters in hand before stopping.
     consumer = queue.huey.create_consumer(workers=threads, worker_type="thread",
                                           periodic=sweep, check_worker_health=True,
+                                          # The SQLite queue is polled: keep new letters
+                                          # waiting at most a second after a quiet spell.
+                                          max_delay=1.0,
                                           graceful_signal="TERM")
     click.echo(f"worker started: {threads} threads, sweep {'on' if sweep else 'off'}")
     consumer.run()

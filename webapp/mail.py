@@ -55,6 +55,10 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
                 if letter.state in (LetterState.SENT, LetterState.DELIVERED)]
         failed = [letter for letter in submission.letters
                   if letter.state in (LetterState.FAILED, LetterState.BOUNCED)]
+        # No answer from the mail service: these may well have arrived, and were not sent
+        # again so that they cannot arrive twice; the supporter should not resend them blindly.
+        unknown = [letter for letter in failed if letter.last_error == "outcome unknown"]
+        failed = [letter for letter in failed if letter not in unknown]
         directory = app.extensions["directory"].get()
         # Where a letter could not be delivered, the other ways to reach that person.
         other_channels = {
@@ -63,7 +67,8 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
         }
         subject = render_template("mail/receipt_subject.txt", title=title).strip()
         body = render_template("mail/receipt.txt", submission=submission, sent=sent,
-                               failed=failed, other_channels=other_channels, title=title)
+                               failed=failed, unknown=unknown, other_channels=other_channels,
+                               title=title)
     return subject, body
 
 

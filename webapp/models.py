@@ -132,7 +132,10 @@ class Letter(Base):
     __table_args__ = (Index("ix_letter_state_next_attempt", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    # Indexed: the worker counts a submission's unfinished letters after every letter.
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     # A snapshot of the target as it was when the letter was written: the directory may change.
     target_id: Mapped[str] = mapped_column(String(64), index=True)

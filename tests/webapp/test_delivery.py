@@ -148,9 +148,28 @@ def test_with_delivery_events_an_unreported_letter_goes_again(app, client, sendg
     sendgrid.mode = "ok"
     with_events = worker(app)
     with_events.settings = DeliverySettings(events_report_handover=True)
+    # Until the webhook is seen working, silence proves nothing: the letter waits.
+    assert with_events.sweep(now=utcnow() + timedelta(hours=2)).requeued_unsent == 0
+    assert with_events.send_letter(ids[1]) == "sent"
+    with session(app) as db:  # SendGrid reported the later letter
+        db.execute(update(Letter).where(Letter.id == ids[1])
+                   .values(last_event="processed", last_event_at=utcnow()))
+        db.commit()
     assert with_events.sweep(now=utcnow() + timedelta(hours=2)).requeued_unsent == 1
     with_events.run_once()
     assert states(app) == [LetterState.SENT, LetterState.SENT]
+
+
+def test_with_a_silent_webhook_an_unreported_letter_fails_after_a_day(app, client, sendgrid):
+    from webapp.delivery.outbox import DeliverySettings
+
+    ids = confirmed_letters(app, client, sendgrid)
+    sendgrid.mode = "drop"
+    assert worker(app).send_letter(ids[0]) == "unknown"
+    with_events = worker(app)
+    with_events.settings = DeliverySettings(events_report_handover=True)
+    assert with_events.sweep(now=utcnow() + timedelta(hours=25)).failed_unknown == 1
+    assert FakeSendGrid.letter_ids(sendgrid.received_bodies)[str(ids[0])] == 1
 
 
 def test_rate_limit_pauses_everything_until_the_reset(app, client, sendgrid):

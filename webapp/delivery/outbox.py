@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from database import as_utc, utcnow
 
@@ -63,8 +63,8 @@ class DeliverySettings:
     max_attempts: int = 6
     # A letter claimed but never handed over (the worker died first) goes back to the queue.
     claim_timeout: timedelta = timedelta(minutes=2)
-    # A letter handed over with no answer and no delivery event by then is marked failed
-    # rather than sent again: see "When a worker dies" in the README.
+    # A letter handed over with no answer and no delivery event by then is settled by the
+    # sweep: see "When nobody knows whether SendGrid took a letter" in the README.
     unknown_after: timedelta = timedelta(hours=1)
     # A queued letter whose id went on the queue this long ago is put on it again.
     requeue_after: timedelta = timedelta(minutes=5)
@@ -72,6 +72,8 @@ class DeliverySettings:
     # True when SendGrid's event webhook (with "processed" events) is configured: a letter
     # it never reported can then be sent again without risk of a duplicate.
     events_report_handover: bool = False
+    # SendGrid retries events for a day: past that, an unreported letter is settled as failed.
+    events_give_up_after: timedelta = timedelta(hours=24)
 
 
 def move_letters(
@@ -238,7 +240,16 @@ class Worker:
             if not claimed:
                 return "skipped"  # another worker has it
             letter = session.get(Letter, letter_id, populate_existing=True)
-            message = self.build_letter(letter)
+            try:
+                message = self.build_letter(letter)
+            except Exception as error:  # noqa: BLE001  (a letter that cannot be written)
+                log.exception("letter %s cannot be written", letter_id)
+                move_letters(session, Letter.id == letter_id, LetterState.SENDING,
+                             LetterState.FAILED, f"cannot be written: {error}",
+                             last_error=str(error)[:500])
+                session.commit()
+                self._receipt_if_done(session, letter.submission_id)
+                return "failed"
             # Committed before the call: if this process dies now, the sweep knows the mail
             # service may have the letter, and will not send it again.
             session.execute(update(Letter).where(Letter.id == letter_id)
@@ -466,29 +477,38 @@ class Worker:
         settings = self.settings
         result = SweepResult()
         with self.session_factory() as session:
+            never_handed_over = (Letter.handover_started_at.is_(None)
+                                 & (Letter.claimed_at < now - settings.claim_timeout))
+            # A letter that keeps killing its worker must not go round for ever.
+            move_letters(session, never_handed_over & (Letter.attempts >= settings.max_attempts),
+                         LetterState.SENDING, LetterState.FAILED,
+                         "the worker stopped every time it took this letter")
             result.requeued_unsent = len(move_letters(
-                session,
-                (Letter.handover_started_at.is_(None))
-                & (Letter.claimed_at < now - settings.claim_timeout),
-                LetterState.SENDING, LetterState.QUEUED,
+                session, never_handed_over, LetterState.SENDING, LetterState.QUEUED,
                 "the worker stopped before handing it over", next_attempt_at=None,
+                enqueued_at=None,
             ))
             unanswered = (Letter.handover_started_at < now - settings.unknown_after)
+            later = aliased(Letter)
+            # Events are flowing: a letter handed over after this one has been reported.
+            events_since = exists().where(
+                later.handover_started_at > Letter.handover_started_at,
+                later.last_event_at.is_not(None))
             if settings.events_report_handover:
                 # SendGrid reports every message it takes ("processed") within minutes; with
                 # no word about this one in all that time, it never took it.
+                # it never took it, provided the webhook has been working since.
                 result.requeued_unsent += len(move_letters(
-                    session, unanswered, LetterState.SENDING, LetterState.QUEUED,
+                    session, unanswered & events_since, LetterState.SENDING, LetterState.QUEUED,
                     "no answer and no delivery event: the mail service never took it",
-                    next_attempt_at=None, handover_started_at=None,
+                    next_attempt_at=None, handover_started_at=None, enqueued_at=None,
                 ))
-                unknown = []
-            else:
-                unknown = move_letters(
-                    session, unanswered, LetterState.SENDING, LetterState.FAILED,
-                    "no answer from the mail service: not sent again, so it cannot arrive twice",
-                    last_error="outcome unknown",
-                )
+                unanswered = Letter.handover_started_at < now - settings.events_give_up_after
+            unknown = move_letters(
+                session, unanswered, LetterState.SENDING, LetterState.FAILED,
+                "no answer from the mail service: not sent again, so it cannot arrive twice",
+                last_error="outcome unknown",
+            )
             result.failed_unknown = len(unknown)
             # A notice may arrive twice rather than never: it is only our own mail.
             session.execute(

@@ -61,22 +61,31 @@ class TaskQueue:
 
     def enqueue(self, kind: str, row_id: int, delay: float = 0.0) -> None:
         """Put one id on the queue (raises if the queue store is unreachable)."""
+        self.enqueue_many(kind, [row_id], delay)
+
+    def enqueue_many(self, kind: str, row_ids: list[int], delay: float = 0.0) -> None:
+        """Put ids on the queue, then note when, in one UPDATE (raises if the queue is down)."""
         task = self._tasks[kind]
-        if delay > 0:
-            task.schedule((row_id,), delay=delay)
-        else:
-            task(row_id)
-        table = _TABLES[kind]
-        with self.session_factory() as session:
-            session.execute(update(table).where(table.id == row_id).values(enqueued_at=utcnow()))
-            session.commit()
+        queued = []
+        try:
+            for row_id in row_ids:
+                if delay > 0:
+                    task.schedule((row_id,), delay=delay)
+                else:
+                    task(row_id)
+                queued.append(row_id)
+        finally:
+            if queued:
+                table = _TABLES[kind]
+                with self.session_factory() as session:
+                    session.execute(update(table).where(table.id.in_(queued))
+                                    .values(enqueued_at=utcnow()))
+                    session.commit()
 
     def enqueue_after_commit(self, kind: str, row_ids: list[int]) -> None:
         """From a request, after its commit: a queue outage must not fail the request."""
-        for row_id in row_ids:
-            try:
-                self.enqueue(kind, row_id)
-            except Exception as error:  # noqa: BLE001  (the sweep will queue them later)
-                log.warning("queue unavailable, %s %s waits for the sweep: %s", kind, row_id,
-                            error)
-                return
+        try:
+            self.enqueue_many(kind, row_ids)
+        except Exception as error:  # noqa: BLE001  (the sweep will queue them later)
+            log.warning("queue unavailable, %d %s ids wait for the sweep: %s", len(row_ids),
+                        kind, error)
