@@ -27,6 +27,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def insert_or_merge(session, table):
+    """An INSERT of the session's dialect, which has `on_conflict_do_nothing/do_update`."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
 def as_utc(moment: datetime | None) -> datetime | None:
     """A time read back from the database, as aware UTC: SQLite returns it without a zone."""
     if moment is not None and moment.tzinfo is None:

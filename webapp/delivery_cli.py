@@ -43,10 +43,8 @@ def make_worker(app: Flask, *, with_queue: bool = True):
 
 
 def _sweep_and_enqueue(app: Flask) -> str:
-    queue = app.extensions["queue"]
     result = make_worker(app).sweep()
-    for kind in ("notice", "letter"):
-        queue.enqueue_many(kind, [row_id for k, row_id in result.to_enqueue if k == kind])
+    app.extensions["queue"].enqueue_swept(result)
     return (f"re-queued {result.requeued_unsent} unsent, failed {result.failed_unknown} "
             f"unknown, {result.reminders} reminders, enqueued {len(result.to_enqueue)}")
 

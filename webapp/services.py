@@ -15,11 +15,9 @@ from datetime import date
 from flask import current_app
 from jinja2 import TemplateError
 from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from database import utcnow
+from database import insert_or_merge, utcnow
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
 from letters.sharing import SharedLetter, addressed_body, share_letters
 from letters.templates import CampaignContent, load_all_campaigns
@@ -282,8 +280,7 @@ def count_drafts(session: Session, campaign: Campaign, country: str, letters: in
     """Add to the anonymous count of letters opened in supporters' own mail apps."""
     values = {"campaign_id": campaign.id, "day": date.today(), "country": country,
               "letters": letters}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(DraftCount).values(**values)
+    statement = insert_or_merge(session, DraftCount).values(**values)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["campaign_id", "day", "country"],

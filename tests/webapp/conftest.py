@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, text
+from sqlalchemy import text
 
 from database import make_engine
 from tests.conftest import POSTGRES_URL, postgres_available, require_or_skip
@@ -72,8 +72,6 @@ def postgres_migrated(tmp_path_factory) -> str:
 def _clear_outbox_tables(url: str) -> None:
     """Between PostgreSQL tests: empty what the app writes, keep the migrated directory data."""
     engine = make_engine(url)
-    metadata = MetaData()
-    metadata.reflect(engine)
     tables = ["webhook_event", "letter_event", "notice", "letter", "letter_text", "submission",
               "draft_count", "delivery_pause"]
     with engine.begin() as connection:

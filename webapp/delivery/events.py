@@ -16,14 +16,13 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from database import insert_or_merge
 from representatives.tables import ContactDetail
 
-from ..models import Letter, LetterState, Notice, NoticeKind, Submission, WebhookEvent
-from .outbox import ALLOWED_TRANSITIONS, UNFINISHED_LETTER_STATES, move_letters
+from ..models import Letter, LetterState, WebhookEvent
+from .outbox import ALLOWED_TRANSITIONS, add_receipt_if_done, move_letters
 
 log = logging.getLogger(__name__)
 
@@ -234,32 +233,13 @@ def _load_letters(session: Session, ids: set[int]) -> dict[int, tuple[str, str, 
 
 
 def _receipts_if_done(session: Session, submission_ids: set[int]) -> list[int]:
-    """Write the receipt of each submission whose last unfinished letter an event settled.
+    """Receipts for submissions whose last unfinished letter an event settled.
 
     The worker writes it when it settles the last letter itself; when the worker died after
-    handing a letter over, this is the only place that learns the letter went its way. One
-    receipt per submission (a unique key), whoever gets there first.
+    handing a letter over, this is the only place that learns the letter went its way.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    written: list[int] = []
-    for submission_id in sorted(submission_ids):
-        unfinished = session.scalar(
-            select(func.count(Letter.id)).where(
-                Letter.submission_id == submission_id,
-                Letter.state.in_(UNFINISHED_LETTER_STATES),
-            )
-        )
-        if unfinished:
-            continue
-        email = session.scalar(select(Submission.supporter_email)
-                               .where(Submission.id == submission_id))
-        written.extend(session.execute(
-            insert(Notice).values(submission_id=submission_id, kind=NoticeKind.RECEIPT,
-                                  to_address=email)
-            .on_conflict_do_nothing(index_elements=["submission_id", "kind"])
-            .returning(Notice.id)
-        ).scalars())
-    return written
+    written = (add_receipt_if_done(session, i) for i in sorted(submission_ids))
+    return [notice_id for notice_id in written if notice_id is not None]
 
 
 def _record(session: Session, events: list[_Event], now: datetime) -> set[str]:
@@ -271,7 +251,6 @@ def _record(session: Session, events: list[_Event], now: datetime) -> set[str]:
     """
     if not events:
         return set()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     new: set[str] = set()
     for start in range(0, len(events), _CHUNK):
         rows = [
@@ -280,7 +259,7 @@ def _record(session: Session, events: list[_Event], now: datetime) -> set[str]:
             for e in events[start : start + _CHUNK]
         ]
         new.update(session.execute(
-            insert(WebhookEvent).values(rows).on_conflict_do_nothing(
+            insert_or_merge(session, WebhookEvent).values(rows).on_conflict_do_nothing(
                 index_elements=["event_id"]
             ).returning(WebhookEvent.event_id)
         ).scalars())

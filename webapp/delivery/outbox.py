@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from database import as_utc, utcnow
+from database import as_utc, insert_or_merge, utcnow
 
 from ..models import (
     Campaign,
@@ -119,6 +119,31 @@ def queue_submission(session: Session, submission: Submission) -> list[int]:
     if queued and submission.confirmed_at is None:
         submission.confirmed_at = utcnow()
     return queued
+
+
+def add_receipt_if_done(session: Session, submission_id: int) -> int | None:
+    """Queue the supporter's receipt once every letter has gone its way; the new notice's id.
+
+    One receipt per submission (a unique key), whoever settles the last letter first: a
+    worker, or a delivery event for a letter whose worker died.
+    """
+    unfinished = session.scalar(
+        select(func.count(Letter.id)).where(
+            Letter.submission_id == submission_id,
+            Letter.state.in_(UNFINISHED_LETTER_STATES),
+        )
+    )
+    if unfinished:
+        return None
+    email = session.scalar(select(Submission.supporter_email)
+                           .where(Submission.id == submission_id))
+    return session.execute(
+        insert_or_merge(session, Notice)
+        .values(submission_id=submission_id, kind=NoticeKind.RECEIPT, to_address=email,
+                state=NoticeState.QUEUED, attempts=0, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["submission_id", "kind"])
+        .returning(Notice.id)
+    ).scalar()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -338,26 +363,10 @@ class Worker:
         # The letters' states were changed with UPDATE statements: reload, don't trust the
         # objects already in the session.
         session.expire_all()
-        unfinished = session.scalar(
-            select(func.count(Letter.id)).where(
-                Letter.submission_id == submission_id,
-                Letter.state.in_(UNFINISHED_LETTER_STATES),
-            )
-        )
-        if unfinished:
-            return
-        submission = session.get(Submission, submission_id)
-        session.add(Notice(submission_id=submission_id, kind=NoticeKind.RECEIPT,
-                           to_address=submission.supporter_email))
-        try:
-            session.commit()
-        except IntegrityError:
-            # Another worker finished the last letter at the same moment and wrote it first.
-            session.rollback()
-            return
-        notice_id = session.scalar(select(Notice.id).where(
-            Notice.submission_id == submission_id, Notice.kind == NoticeKind.RECEIPT))
-        self._later(session, "notice", notice_id, None)
+        notice_id = add_receipt_if_done(session, submission_id)
+        session.commit()
+        if notice_id is not None:
+            self._later(session, "notice", notice_id, None)
 
     # --- one notice ------------------------------------------------------------------------
 

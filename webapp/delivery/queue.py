@@ -47,9 +47,7 @@ class TaskQueue:
 
         @huey.periodic_task(crontab(minute="*"), name="sweep")
         def sweep():
-            result = self._worker().sweep()
-            for kind, row_id in result.to_enqueue:
-                self.enqueue(kind, row_id)
+            self.enqueue_swept(self._worker().sweep())
 
         self._tasks = {"letter": send_letter, "notice": send_notice}
         self.sweep_task = sweep
@@ -81,6 +79,11 @@ class TaskQueue:
                     session.execute(update(table).where(table.id.in_(queued))
                                     .values(enqueued_at=utcnow()))
                     session.commit()
+
+    def enqueue_swept(self, result) -> None:
+        """Put back on the queue what a sweep found due and not on it."""
+        for kind in ("notice", "letter"):
+            self.enqueue_many(kind, [row_id for k, row_id in result.to_enqueue if k == kind])
 
     def enqueue_after_commit(self, kind: str, row_ids: list[int]) -> None:
         """From a request, after its commit: a queue outage must not fail the request."""

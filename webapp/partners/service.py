@@ -10,11 +10,9 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from database import utcnow
+from database import insert_or_merge, utcnow
 
 from .models import ApiKey, Partner, PartnerConsent, PartnerDraftCount
 
@@ -108,8 +106,7 @@ def count_partner_drafts(session: Session, partner_code: str, campaign_id: int, 
                          letters: int) -> None:
     values = {"partner_code": partner_code, "campaign_id": campaign_id, "day": date.today(),
               "country": country, "letters": letters}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(PartnerDraftCount).values(**values)
+    statement = insert_or_merge(session, PartnerDraftCount).values(**values)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["partner_code", "campaign_id", "day", "country"],
