@@ -233,6 +233,7 @@ def store_submission(
     wants_updates: bool,
     form_key: str,
     drafts: list[DraftLetter],
+    partner_code: str | None = None,
 ) -> int:
     """Store the letters as pending confirmation and the mail asking to confirm.
 
@@ -246,7 +247,8 @@ def store_submission(
         {"public_id": secrets.token_hex(16), "form_key": form_key, "campaign_id": campaign.id,
          "supporter_name": supporter.name, "supporter_email": supporter.email,
          "supporter_town": supporter.town, "country": supporter.country, "postcode": postcode,
-         "language": language, "wants_updates": wants_updates, "created_at": now},
+         "language": language, "wants_updates": wants_updates, "created_at": now,
+         "partner_code": partner_code},
     ).scalar_one()
     text_ids: dict[tuple[str, str, str], int] = {}
     for draft in drafts:

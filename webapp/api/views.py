@@ -418,9 +418,8 @@ def submit(slug: str):
         notice_id = services.store_submission(
             session, campaign=campaign, supporter=supporter, postcode=postcode,
             language=current_language(), wants_updates=wants, form_key=form_key,
-            drafts=sendable,
+            drafts=sendable, partner_code=partner.code,
         )
-        partners.tag_submission(session, notice_id, partner.code)
         if consent and partner.consent_text:
             partners.record_consent(session, partner, campaign_id=campaign.id,
                                     name=supporter.name, email=supporter.email,

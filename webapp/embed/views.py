@@ -51,7 +51,6 @@ class EmbedFlow(Flow):
         self._consent(session, campaign, form)
 
     def stored(self, session, campaign, form, notice_id: int) -> None:
-        partners.tag_submission(session, notice_id, self.partner.code)
         self._consent(session, campaign, form)
 
     def _consent(self, session, campaign, form) -> None:

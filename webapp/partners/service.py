@@ -113,15 +113,3 @@ def count_partner_drafts(session: Session, partner_code: str, campaign_id: int, 
             set_={"letters": PartnerDraftCount.letters + statement.excluded.letters},
         )
     )
-
-
-def tag_submission(session: Session, notice_id: int, partner_code: str) -> None:
-    """Record the partner on a submission just stored (found through its confirmation mail)."""
-    from webapp.models import Notice, Submission
-
-    submission_id = select(Notice.submission_id).where(Notice.id == notice_id).scalar_subquery()
-    session.execute(
-        Submission.__table__.update()
-        .where(Submission.__table__.c.id == submission_id)
-        .values(partner_code=partner_code)
-    )

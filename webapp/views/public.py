@@ -403,6 +403,7 @@ def _send_for_me(campaign, content, form, drafts, flow: Flow = MAIN):
             wants_updates=bool(form.wants_updates.data),
             form_key=form.form_key.data or services.new_form_key(),
             drafts=sendable,
+            partner_code=getattr(flow.partner, "code", None),
         )
         flow.stored(session, campaign, form, notice_id)
         session.commit()
