@@ -139,6 +139,7 @@ class LetterRenderer:
                 given_name=target.given_name or "",
                 family_name=target.family_name or "",
                 honorific=target.honorific or "",
+                gender=target.gender or "",
                 kind=str(target.kind),
                 role=target.role,
                 body=target.body,

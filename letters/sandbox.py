@@ -67,6 +67,7 @@ class TargetView:
     given_name: str
     family_name: str
     honorific: str
+    gender: str  # "female", "male" or "" where the data does not say
     kind: str
     role: str
     body: str

@@ -100,7 +100,7 @@ def validate_template(text: str, *, content: CampaignContent, language: str,
         raise ContentError(f"targets {names} are not addressed by this campaign", None, 2)
     renderer = _renderer(content, template)
     for kind in template.target_kinds:
-        for gender in (None, "female"):
+        for gender in (None, "female", "male"):
             target = sample_target(kind, language=language, gender=gender)
             for supporter in SAMPLE_SUPPORTERS:
                 _render(renderer, content, template, target, supporter, time_limit)
