@@ -10,6 +10,11 @@ from babel.languages import get_official_languages
 EU_MEMBER_STATES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
 )
+# The 24 official languages of the European Union (ISO 639-1): letters to MEPs and EU delegates
+# may be written in any of them.
+EU_OFFICIAL_LANGUAGES = frozenset(
+    "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv".split()
+)
 
 # The language a letter to this country's representatives is written in: the country's main
 # official language. Where several are official we take the one most people use (Belgium: Dutch,
