@@ -70,8 +70,8 @@ def main() -> None:
             "supporter": SupporterView(supporter.name, supporter.town, supporter.own_words,
                                        supporter.country),
             "target": TargetView(target.name, target.given_name, target.family_name, "",
-                                 target.gender or "", str(target.kind), target.role, target.body, "",
-                                 target.country, target),
+                                 target.gender or "", str(target.kind), target.role,
+                                 target.body, "", target.country, target),
             "campaign": CampaignView(content.title("en")), "summit": content.summit,
             "language": "en",
         }

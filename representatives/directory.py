@@ -229,6 +229,10 @@ class Directory:
         """Countries with at least one target (territories matched through another are not)."""
         return self._countries
 
+    def targets(self) -> Iterable[Target]:
+        """Every target, in no particular order."""
+        return self._by_id.values()
+
     def get(self, target_id: str) -> Target | None:
         """The target with this id, or None."""
         return self._by_id.get(target_id)

@@ -59,7 +59,8 @@ class Campaigns:
         self._session_factory: sessionmaker | None = None
         self._lock = threading.Lock()
         self._revision: int | None = None
-        self._checked_at = 0.0
+        # -inf, not 0: time.monotonic() may be smaller than check_seconds on a fresh machine.
+        self._checked_at = float("-inf")
         self.check_seconds = 5.0
 
     def attach(self, session_factory: sessionmaker, revision, load, check_seconds: float = 5.0):
@@ -87,7 +88,7 @@ class Campaigns:
 
     def invalidate(self) -> None:
         """Check the revision on the next use (this process just changed it)."""
-        self._checked_at = 0.0
+        self._checked_at = float("-inf")
 
     @property
     def renderer(self) -> LetterRenderer:
@@ -125,7 +126,7 @@ class DirectoryCache:
         self._lock = threading.Lock()
         self._directory: Directory | None = None
         self._version: str | None = None
-        self._checked_at = 0.0
+        self._checked_at = float("-inf")
 
     def get(self) -> Directory:
         now = time.monotonic()
@@ -142,7 +143,7 @@ class DirectoryCache:
         return self._directory
 
     def invalidate(self) -> None:
-        self._checked_at = 0.0
+        self._checked_at = float("-inf")
 
 
 class OutsideCampaign(MatchError):
@@ -274,7 +275,7 @@ def store_submission(
         insert(Notice.__table__).returning(Notice.__table__.c.id),
         {"submission_id": submission_id, "kind": NoticeKind.CONFIRMATION,
          "to_address": supporter.email, "state": NoticeState.QUEUED, "attempts": 0,
-         "created_at": now},
+         "created_at": now, "enqueued_at": now},  # queued by the view after the commit
     ).scalar_one()
 
 

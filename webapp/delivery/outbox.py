@@ -115,6 +115,8 @@ def queue_submission(session: Session, submission: Submission) -> list[int]:
         LetterState.PENDING_CONFIRMATION,
         LetterState.QUEUED,
         "confirmed by the supporter",
+        # The view puts them on the queue right after the commit (see enqueue_after_commit).
+        enqueued_at=utcnow(),
     )
     if queued and submission.confirmed_at is None:
         submission.confirmed_at = utcnow()
@@ -140,7 +142,8 @@ def add_receipt_if_done(session: Session, submission_id: int) -> int | None:
     return session.execute(
         insert_or_merge(session, Notice)
         .values(submission_id=submission_id, kind=NoticeKind.RECEIPT, to_address=email,
-                state=NoticeState.QUEUED, attempts=0, created_at=utcnow())
+                state=NoticeState.QUEUED, attempts=0, created_at=utcnow(),
+                enqueued_at=utcnow())  # the caller queues it after the commit
         .on_conflict_do_nothing(index_elements=["submission_id", "kind"])
         .returning(Notice.id)
     ).scalar()

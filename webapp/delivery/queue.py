@@ -86,9 +86,31 @@ class TaskQueue:
             self.enqueue_many(kind, [row_id for k, row_id in result.to_enqueue if k == kind])
 
     def enqueue_after_commit(self, kind: str, row_ids: list[int]) -> None:
-        """From a request, after its commit: a queue outage must not fail the request."""
+        """From a request, after the commit that stored the rows with `enqueued_at` set.
+
+        Writing `enqueued_at` in the request's own transaction saves a second commit on the
+        hottest path. Should the queue put fail, it is cleared again, so that the next sweep
+        queues the rows; should the process die in between, the sweep queues them once
+        `requeue_after` has passed. A queue outage never fails the request.
+        """
+        queued = []
         try:
-            self.enqueue_many(kind, row_ids)
+            for row_id in row_ids:
+                self._tasks[kind](row_id)
+                queued.append(row_id)
         except Exception as error:  # noqa: BLE001  (the sweep will queue them later)
-            log.warning("queue unavailable, %d %s ids wait for the sweep: %s", len(row_ids),
+            waiting = [row_id for row_id in row_ids if row_id not in queued]
+            log.warning("queue unavailable, %d %s ids wait for the sweep: %s", len(waiting),
                         kind, error)
+            self._forget_enqueued(kind, waiting)
+
+    def _forget_enqueued(self, kind: str, row_ids: list[int]) -> None:
+        table = _TABLES[kind]
+        try:
+            with self.session_factory() as session:
+                session.execute(update(table).where(table.id.in_(row_ids))
+                                .values(enqueued_at=None))
+                session.commit()
+        except Exception as error:  # noqa: BLE001  (then the sweep finds them after requeue_after)
+            log.warning("could not mark %d %s ids for the next sweep: %s", len(row_ids), kind,
+                        error)

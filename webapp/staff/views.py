@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 
+from babel import Locale, UnknownLocaleError
 from flask import (
     Blueprint,
     abort,
@@ -22,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
+from letters.coverage import MissingTranslation, fallback_letter_counts, missing_translations
 from letters.rendering import Supporter
 from letters.similarity import report
 from letters.templates import CampaignContent, ContentError
@@ -126,12 +128,45 @@ def _content(slug: str) -> CampaignContent:
 def dashboard():
     campaigns = get_session().scalars(select(Campaign).order_by(Campaign.slug)).all()
     contents = services.campaigns().all()
+    missing = {slug: _missing(content) for slug, content in contents.items()}
     return render_template("staff/dashboard.html", campaigns=campaigns, contents=contents,
+                           missing=missing, letter_languages=_letter_languages,
                            form=ActionForm())
 
 
 def _languages() -> tuple[str, ...]:
     return _config().languages
+
+
+def _missing(content: CampaignContent) -> list[MissingTranslation]:
+    return missing_translations(content, services.directory().targets())
+
+
+def _letter_languages(content: CampaignContent | None) -> list[str]:
+    """Languages the campaign has a letter in, then the interface's (which staff may add)."""
+    have = sorted(content.templates) if content else []
+    return have + [lang for lang in _languages() if lang not in have]
+
+
+def _is_language(code: str) -> bool:
+    """An ISO 639 code Babel knows ("mt", "ga", "lb"): the editor accepts any such language."""
+    if not (code.isascii() and code.isalpha() and code.islower() and 2 <= len(code) <= 3):
+        return False
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _english_letters_by_target(campaign: Campaign) -> dict[str, int]:
+    rows = get_session().execute(
+        select(Letter.target_id, func.count())
+        .join(LetterText, Letter.text_id == LetterText.id)
+        .where(Letter.campaign_id == campaign.id, LetterText.language == "en")
+        .group_by(Letter.target_id)
+    )
+    return {target_id: count for target_id, count in rows}
 
 
 def _settings(campaign: Campaign) -> CampaignSettings | None:
@@ -232,9 +267,13 @@ def campaign_edit(slug: str):
             return redirect(url_for("staff.campaign_edit", slug=slug), 303)
     texts = {lang: (content.titles.get(lang, ""), content.intros.get(lang, ""))
              for lang in _languages()}
+    missing = _missing(content)
+    sent_in_english = fallback_letter_counts(missing, _english_letters_by_target(campaign))
     return render_template("staff/campaign.html", form=form, campaign=campaign, content=content,
                            texts=texts, error=None, new=False, action_form=ActionForm(),
-                           kinds=kinds, all_kinds=[k.value for k in TargetKind])
+                           kinds=kinds, all_kinds=[k.value for k in TargetKind],
+                           missing=missing, sent_in_english=sent_in_english,
+                           letter_languages=_letter_languages(content))
 
 
 @bp.post("/campaigns/<slug>/status")
@@ -323,7 +362,7 @@ def _error_text(error: ContentError) -> str:
 def letter_editor(slug: str, language: str):
     campaign = _campaign(slug)
     content = _content(slug)
-    if language not in _languages() and language not in content.templates:
+    if not _is_language(language):
         abort(404)
     form = TemplateForm()
     status = 200
@@ -356,6 +395,7 @@ def letter_editor(slug: str, language: str):
         "staff/editor.html", campaign=campaign, content=content, language=language, form=form,
         letter=letter, error=error, targets=targets, target=target, message=message,
         versions=_versions(campaign, language), published=published,
+        has_letter=language in content.templates,
         variants=count_variants(source), action_form=ActionForm(),
     ), status
 
