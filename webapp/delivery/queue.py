@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, RedisHuey, crontab
+from huey.storage import SqliteStorage
 from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
@@ -24,11 +25,25 @@ log = logging.getLogger(__name__)
 _TABLES = {"letter": Letter, "notice": Notice}
 
 
+class QueueFileStorage(SqliteStorage):
+    """huey's SQLite storage, with the durability the app's own database has.
+
+    huey offers synchronous=FULL (an fsync per put: the slowest part of a submit) or OFF (a
+    power cut may corrupt the file). In WAL mode NORMAL cannot corrupt it; a power cut may lose
+    the last puts, and the sweep puts back whatever the database says is due.
+    """
+
+    def _create_connection(self):
+        conn = super()._create_connection()
+        conn.execute("pragma synchronous=NORMAL")
+        return conn
+
+
 def make_huey(config: Config) -> Huey:
     if config.redis_url:
         return RedisHuey("letters", url=config.redis_url, results=False)
-    return SqliteHuey("letters", filename=str(config.instance_path / "queue.sqlite3"),
-                      results=False)
+    return Huey("letters", storage_class=QueueFileStorage,
+                filename=str(config.instance_path / "queue.sqlite3"), results=False)
 
 
 class TaskQueue:
