@@ -65,6 +65,7 @@ def greeting_for(target: Target, language: str, shared: bool) -> str:
 
 @lru_cache(maxsize=8192)
 def _cached_salutation(target: Target, language: str) -> str:
-    # Targets are frozen, so the cache key changes whenever anything the salutation uses does;
+    # Targets are frozen dataclasses hashed on every field, so the cache key changes whenever
+    # anything the salutation uses does (names, gender, honorific, kind, role, country);
     # a letter to 31 people asks for the same 31 salutations on every submission.
     return salutation(target, language)

@@ -6,6 +6,7 @@ import jinja2
 import pytest
 
 from letters.rendering import LetterRenderer, SecurityError, Supporter, UnknownCampaign
+from letters.salutations import salutation
 from letters.templates import load_campaign_dir
 from representatives.countries import EU_OFFICIAL_LANGUAGES
 from representatives.model import TargetKind
@@ -57,7 +58,9 @@ def test_every_language_and_kind(renderer, supporter, language, kind):
     target = make_target(kind=kind, language=language, gender="female")
     letter = renderer.render(CAMPAIGN, target, supporter)
     assert (letter.language, letter.fell_back) == (language, False)
-    assert "Smith" in letter.body.split("\n", 1)[0]
+    # The letter opens with the language's own salutation (by name or by office).
+    assert letter.body.split("\n", 1)[0] == salutation(target, language)
+    assert salutation(target, language) != salutation(target, "en") or language == "en"
     for fact in ["10^12", "10^25", "GPT-4", "(2023)", "(2024)", "(2025)", "(2026)", "28"]:
         assert fact in letter.body
     paragraphs = letter.body.split("\n\n")

@@ -15,7 +15,9 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     config = app.extensions["app_config"]
-    login_manager.init_app(app)
+    # Staff pages only: app-wide, Flask-Login's context processor would load a user on every
+    # public page, and its session protection would rewrite every visitor's session cookie.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.login_view = "staff.login"
     app.register_blueprint(bp)
     app.jinja_env.globals["Role"] = models.Role

@@ -52,6 +52,12 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(auth.enforce_access)
 
 
+@bp.context_processor
+def _signed_in_user():
+    # Registered here rather than app-wide (see staff/__init__.py).
+    return {"current_user": current_user}
+
+
 def _config():
     return current_app.extensions["app_config"]
 
