@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import Flask, render_template
 from flask_babel import force_locale
 
-from letters.compose import build_letter_message, build_notice_message
+from letters.compose import OutgoingMail, build_letter_message, build_notice_message
 
 from .config import Config
 from .models import Letter, LetterState, Notice, NoticeKind, Submission
@@ -76,7 +75,7 @@ def _domain(config: Config) -> str:
     return config.mail_from_address.rpartition("@")[2] or urlsplit(config.base_url).hostname
 
 
-def letter_message(app: Flask, letter: Letter) -> EmailMessage:
+def letter_message(app: Flask, letter: Letter) -> OutgoingMail:
     """The letter as it goes to the target: from the campaign, on behalf of the supporter."""
     config: Config = app.extensions["app_config"]
     submission = letter.submission
@@ -99,11 +98,10 @@ def letter_message(app: Flask, letter: Letter) -> EmailMessage:
         message_id_domain=_domain(config),
         letter_id=letter.id,
     )
-    message["X-Letter-Id"] = str(letter.id)
     return message
 
 
-def notice_message(app: Flask, notice: Notice) -> EmailMessage:
+def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
     """The confirmation or receipt, written now, so it shows the letters' current states."""
     config: Config = app.extensions["app_config"]
     submission = notice.submission
@@ -123,5 +121,4 @@ def notice_message(app: Flask, notice: Notice) -> EmailMessage:
         message_id_domain=_domain(config),
         notice_id=notice.id,
     )
-    message["X-Notice-Id"] = str(notice.id)
     return message

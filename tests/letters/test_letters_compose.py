@@ -148,7 +148,7 @@ def letter_message(**overrides):
 
 
 def test_letter_message():
-    parsed = message_from_bytes(letter_message().as_bytes(), policy=default)
+    parsed = message_from_bytes(letter_message().as_message().as_bytes(), policy=default)
     sender = parsed["From"].addresses[0]
     assert sender.display_name == "Zoë Lee via A treaty at the next AI summit"
     assert sender.addr_spec == "letters@campaign.example"
@@ -165,7 +165,7 @@ def test_letter_message():
 
 def test_names_with_commas_and_quotes_survive():
     message = letter_message(supporter_name='Lee, "Zoë"', to_name="Smith, Jane")
-    parsed = message_from_bytes(message.as_bytes(), policy=default)
+    parsed = message_from_bytes(message.as_message().as_bytes(), policy=default)
     assert len(parsed["From"].addresses) == 1
     assert parsed["From"].addresses[0].display_name.startswith('Lee, "Zoë" via ')
     assert parsed["To"].addresses[0].display_name == "Smith, Jane"
@@ -211,7 +211,7 @@ def test_notice_message():
         message_id_domain="campaign.example",
         notice_id="confirm-42",
     )
-    parsed = message_from_bytes(message.as_bytes(), policy=default)
+    parsed = message_from_bytes(message.as_message().as_bytes(), policy=default)
     assert parsed["From"].addresses[0].display_name == "A treaty at the next AI summit"
     assert parsed["From"].addresses[0].addr_spec == "letters@campaign.example"
     assert parsed["To"].addresses[0].addr_spec == "zoe@example.net"

@@ -275,77 +275,89 @@ def pending_tasks(app) -> int:
 
 # --- killed before, during and after the call ---------------------------------------------
 
-def _slow_handover(app, database_url):
-    """Make the worker's step from "claimed" to "handing over" take long, so that it can be
-    killed exactly there; return a function that undoes it."""
+def _stall_before_the_call(database_url):
+    """Stop the worker just before its claim is committed, so that it can be killed there;
+    return (a function telling whether it is stopped there, a function that undoes it)."""
     if database_url.startswith("sqlite"):
-        # SQLite: a trigger that keeps the handover UPDATE busy (no sleep in SQLite, and no
-        # WITH in a trigger: count a 10^9-row cross join), with the write lock held and
-        # nothing committed. Killing the process rolls it back.
+        # SQLite: a trigger keeps the claim's UPDATE (which records that the hand-over
+        # begins) busy, with the write lock held and nothing committed: no sleep in SQLite,
+        # and no WITH in a trigger, so it counts a 10^9-row cross join. Killing the process
+        # rolls the claim back.
         path = database_url.removeprefix("sqlite:///")
         with sqlite3.connect(path) as connection:
             connection.executescript("""
                 CREATE TABLE fault_rows (n INTEGER);
                 WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000)
                 INSERT INTO fault_rows SELECT n FROM c;
-                CREATE TRIGGER fault_slow_handover BEFORE UPDATE OF handover_started_at
+                CREATE TRIGGER fault_slow_claim BEFORE UPDATE OF handover_started_at
                 ON letter WHEN NEW.handover_started_at IS NOT NULL BEGIN
                     SELECT count(*) FROM fault_rows a, fault_rows b, fault_rows c;
                 END;
             """)
 
+        def stalled() -> bool:
+            # The worker's claim holds the write lock: nobody else can start writing.
+            probe = sqlite3.connect(path, timeout=0)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.rollback()
+                return False
+            except sqlite3.OperationalError:
+                return True
+            finally:
+                probe.close()
+
         def undo():
             with sqlite3.connect(path, timeout=30) as connection:
-                connection.executescript("DROP TRIGGER fault_slow_handover; "
+                connection.executescript("DROP TRIGGER fault_slow_claim; "
                                          "DROP TABLE fault_rows;")
-        return undo
-    # PostgreSQL: between the claim and the handover the worker reads the submission (to
-    # write the letter); a lock on that table, held by this test, stops it there.
+        return stalled, undo
+    # PostgreSQL: before the claim the worker reads the letter with its submission (to write
+    # the letter); a lock on that table, held by this test, stops it there.
     engine = make_engine(database_url)
     connection = engine.connect()
     connection.execute(text("LOCK TABLE submission IN ACCESS EXCLUSIVE MODE"))
+
+    def stalled() -> bool:
+        with engine.connect() as probe:
+            return bool(probe.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query ILIKE '%submission%' AND pid <> pg_backend_pid()")))
 
     def undo():
         connection.rollback()
         connection.close()
         engine.dispose()
-    return undo
+    return stalled, undo
 
 
-def test_worker_killed_after_claiming_before_the_call(app, database_url, sendgrid, procs):
+def test_worker_killed_before_the_call(app, database_url, sendgrid, procs):
     ids = confirmed_letters(app)
-    undo = _slow_handover(app, database_url)
+    stalled, undo = _stall_before_the_call(database_url)
     try:
-        # One thread: it claims one letter (committed) and is stopped before the handover;
-        # the other letter's id waits on the queue. Kill the worker right there.
+        # One thread: it takes one letter's id off the queue and is stopped before its claim
+        # is committed; the other letter's id waits on the queue. Kill the worker right there.
         worker = procs.worker(threads=1)
-        wait_until(lambda: LetterState.SENDING in states(app, ids).values(), WAIT,
-                   "a letter to be claimed", on_timeout=procs.logs)
+        wait_until(stalled, WAIT, "the worker to be about to claim a letter",
+                   on_timeout=procs.logs)
         worker.kill()
     finally:
         undo()
-    claimed = next(i for i, state in states(app, ids).items() if state == LetterState.SENDING)
-    other = next(i for i in ids if i != claimed)
-    assert states(app, ids) == {claimed: LetterState.SENDING, other: LetterState.QUEUED}
-    assert letters(app, [claimed])[claimed].handover_started_at is None
+    # Nothing was claimed, nothing reached SendGrid: both letters are still queued.
+    assert states(app, ids) == {i: LetterState.QUEUED for i in ids}
+    assert {letter.handover_started_at for letter in letters(app, ids).values()} == {None}
     assert sendgrid.letters_received() == {}
-    # Before claim_timeout nothing is touched; after it, the claimed letter goes back to the
-    # queue: it never reached SendGrid, so sending it again cannot make it arrive twice.
-    assert sweep_later(app, timedelta(seconds=10)).requeued_unsent == 0
-    assert sweep_later(app, settings(app).claim_timeout + timedelta(seconds=1)
-                       ).requeued_unsent == 1
-    assert states(app, ids) == {claimed: LetterState.QUEUED, other: LetterState.QUEUED}
-    # Its id went on the queue when it was confirmed, less than requeue_after ago: a later
-    # sweep puts it back on the queue.
+    # The id the killed worker took off the queue is lost with it; the letters went on the
+    # queue when they were confirmed, and once requeue_after has passed the sweep puts them
+    # back: they never reached SendGrid, so sending them now cannot make them arrive twice.
     result = sweep_later(app, settings(app).requeue_after + timedelta(seconds=1))
-    assert claimed in [row_id for kind, row_id in result.to_enqueue if kind == "letter"]
+    assert set(ids) <= {row_id for kind, row_id in result.to_enqueue if kind == "letter"}
     procs.worker(threads=2)
     wait_for_states(app, procs, ids, LetterState.SENT)
     final = assert_each_letter_once(app, sendgrid, ids)
     assert set(final.values()) == {LetterState.SENT}
     assert sendgrid.letters_received() == {str(i): 1 for i in ids}
-    attempts = {i: letter.attempts for i, letter in letters(app, ids).items()}
-    assert attempts == {claimed: 2, other: 1}
+    assert {letter.attempts for letter in letters(app, ids).values()} == {1}
     wait_until(lambda: receipts_sent(app, sendgrid), WAIT, "the receipt", on_timeout=procs.logs)
 
 

@@ -29,7 +29,6 @@ def letter():
         message_id_domain="campaign.example",
         letter_id=42,
     )
-    message["X-Letter-Id"] = "42"
     return message
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
 
 from database import as_utc, insert_or_merge, utcnow
 
@@ -87,17 +87,19 @@ def move_letters(
     """Move the letters matching `where` from one state to the next; return the ids moved."""
     if to_state not in ALLOWED_TRANSITIONS.get(from_state, set()):
         raise ValueError(f"a letter cannot go from {from_state} to {to_state}")
+    # Core statements on the tables: the ORM's bulk UPDATE machinery costs several times
+    # more, on the path every letter takes twice; objects in the session are not updated.
+    letter = Letter.__table__
     moved = session.execute(
-        update(Letter)
-        .where(where, Letter.state == from_state)
+        update(letter)
+        .where(where, letter.c.state == from_state)
         .values(state=to_state, **values)
-        .returning(Letter.id)
-        .execution_options(synchronize_session=False)
+        .returning(letter.c.id)
     ).scalars().all()
     if moved:
         now = utcnow()
         session.execute(
-            insert(LetterEvent),
+            insert(LetterEvent.__table__),
             [
                 {"letter_id": letter_id, "from_state": from_state, "to_state": to_state,
                  "reason": reason[:200], "at": now}
@@ -244,7 +246,7 @@ class Worker:
         """Claim, hand over and record one letter; return what happened to it."""
         with self.session_factory() as session:
             now = utcnow()
-            letter = session.get(Letter, letter_id)
+            letter = session.get(Letter, letter_id, options=[joinedload(Letter.submission)])
             if letter is None or letter.state != LetterState.QUEUED:
                 return "skipped"
             next_attempt = as_utc(letter.next_attempt_at)
@@ -259,42 +261,62 @@ class Worker:
                     session.commit()
                     self._later(session, "letter", letter_id, held_until)
                 return "deferred"
-            claimed = move_letters(
-                session, Letter.id == letter_id, LetterState.QUEUED, LetterState.SENDING,
-                "claimed by a worker", claimed_at=now, attempts=Letter.attempts + 1,
-                handover_started_at=None,
-            )
-            session.commit()
-            if not claimed:
-                return "skipped"  # another worker has it
-            letter = session.get(Letter, letter_id, populate_existing=True)
+            # Written before the claim, so that the claim can be followed by the call at once.
             try:
                 message = self.build_letter(letter)
             except Exception as error:  # noqa: BLE001  (a letter that cannot be written)
                 log.exception("letter %s cannot be written", letter_id)
-                move_letters(session, Letter.id == letter_id, LetterState.SENDING,
-                             LetterState.FAILED, f"cannot be written: {error}",
-                             last_error=str(error)[:500])
-                session.commit()
-                self._receipt_if_done(session, letter.submission_id)
-                return "failed"
-            # Committed before the call: if this process dies now, the sweep knows the mail
-            # service may have the letter, and will not send it again.
-            session.execute(update(Letter).where(Letter.id == letter_id)
-                            .values(handover_started_at=utcnow()))
+                return self._cannot_be_written(session, letter, now, error)
+            # One commit claims the letter and records that the hand-over begins: from here
+            # on, if this process dies, the mail service may have the letter, and the sweep
+            # will not send it again. Nothing runs between this commit and the call. If two
+            # workers race, the conditional UPDATE lets only one of them have the letter.
+            claimed = move_letters(
+                session, Letter.id == letter_id, LetterState.QUEUED, LetterState.SENDING,
+                "claimed by a worker", claimed_at=now, attempts=Letter.attempts + 1,
+                handover_started_at=now,
+            )
             session.commit()
+            if not claimed:
+                return "skipped"  # another worker has it
             try:
                 provider_id = self.backend.send(message)
             except MailError as error:
-                return self._letter_not_sent(session, letter, error)
-            move_letters(
-                session, Letter.id == letter_id, LetterState.SENDING, LetterState.SENT,
-                "handed to the mail service", sent_at=utcnow(),
-                provider_message_id=(provider_id or "")[:200], last_error=None,
-            )
-            session.commit()
-            self._receipt_if_done(session, letter.submission_id)
-            return "sent"
+                return self._letter_not_sent(session, letter, error, letter.attempts + 1)
+            return self._letter_sent(session, letter, provider_id)
+
+    def _cannot_be_written(self, session: Session, letter: Letter, now: datetime,
+                           error: Exception) -> str:
+        claimed = move_letters(session, Letter.id == letter.id, LetterState.QUEUED,
+                               LetterState.SENDING, "claimed by a worker", claimed_at=now,
+                               attempts=Letter.attempts + 1)
+        if not claimed:
+            session.rollback()
+            return "skipped"
+        move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.FAILED,
+                     f"cannot be written: {error}", last_error=str(error)[:500])
+        session.commit()
+        self._receipt_if_done(session, letter.submission_id)
+        return "failed"
+
+    def _letter_sent(self, session: Session, letter: Letter, provider_id: str) -> str:
+        """Record the hand-over and, in the same transaction, the receipt if it was the last."""
+        move_letters(
+            session, Letter.id == letter.id, LetterState.SENDING, LetterState.SENT,
+            "handed to the mail service", sent_at=utcnow(),
+            provider_message_id=(provider_id or "")[:200], last_error=None,
+        )
+        # Two workers may settle a submission's last two letters at the same moment. The
+        # UPDATE above comes first (on SQLite it takes the write lock, so what follows reads
+        # the latest commits); on PostgreSQL the submission's row lock then makes the second
+        # worker wait for the first one's commit, and count again after it.
+        session.execute(select(Submission.id).where(Submission.id == letter.submission_id)
+                        .with_for_update())
+        notice_id = add_receipt_if_done(session, letter.submission_id)
+        session.commit()
+        if notice_id is not None:
+            self._later(session, "notice", notice_id, None)
+        return "sent"
 
     def _held_until(self, session: Session, letter: Letter, now: datetime):
         """False if the letter may go now; else when to look again (None: when told to)."""
@@ -320,7 +342,9 @@ class Worker:
                 return as_utc(recent[1]) + timedelta(hours=1, seconds=random.uniform(0, 60))
         return False
 
-    def _letter_not_sent(self, session: Session, letter: Letter, error: MailError) -> str:
+    def _letter_not_sent(self, session: Session, letter: Letter, error: MailError,
+                         attempts: int) -> str:
+        """`attempts`: this one included (the claim counted it in the database)."""
         now = utcnow()
         if error.outcome_unknown:
             # SendGrid may have the letter: sending it again could deliver it twice. It stays
@@ -349,13 +373,13 @@ class Worker:
             self.alert(f"Sending is paused: {error}. Fix the API key or account, then run "
                        "`flask delivery resume`.")
             return "retried"
-        if error.permanent or letter.attempts >= self.settings.max_attempts:
+        if error.permanent or attempts >= self.settings.max_attempts:
             move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.FAILED,
                          str(error), **back)
             session.commit()
             self._receipt_if_done(session, letter.submission_id)
             return "failed"
-        retry_at = now + backoff(letter.attempts)
+        retry_at = now + backoff(attempts)
         move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
                      f"retry: {error}", next_attempt_at=retry_at, **back)
         session.commit()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -95,9 +95,15 @@ def _per_email_limit() -> str:
     return _config().ratelimit_per_email
 
 
+# Built once: constructing the SELECT and its cache key on every request cost more than
+# running it. The row is still read on every request, so that a campaign closed or paused by
+# staff stops taking letters at once, in every process.
+_CAMPAIGN_BY_SLUG = select(Campaign).where(Campaign.slug == bindparam("slug"))
+
+
 def _load_campaign(slug: str) -> tuple[Campaign, object]:
     content = services.campaigns().get(slug)
-    campaign = get_session().scalars(select(Campaign).where(Campaign.slug == slug)).first()
+    campaign = get_session().scalars(_CAMPAIGN_BY_SLUG, {"slug": slug}).first()
     if content is None or campaign is None:
         abort(404)
     return campaign, content
