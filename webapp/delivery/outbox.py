@@ -246,7 +246,9 @@ class Worker:
         """Claim, hand over and record one letter; return what happened to it."""
         with self.session_factory() as session:
             now = utcnow()
-            letter = session.get(Letter, letter_id, options=[joinedload(Letter.submission)])
+            # One query for what the checks and the letter need (the text is always joined).
+            letter = session.get(Letter, letter_id, options=[
+                joinedload(Letter.submission).joinedload(Submission.campaign)])
             if letter is None or letter.state != LetterState.QUEUED:
                 return "skipped"
             next_attempt = as_utc(letter.next_attempt_at)
@@ -310,8 +312,9 @@ class Worker:
         # UPDATE above comes first (on SQLite it takes the write lock, so what follows reads
         # the latest commits); on PostgreSQL the submission's row lock then makes the second
         # worker wait for the first one's commit, and count again after it.
-        session.execute(select(Submission.id).where(Submission.id == letter.submission_id)
-                        .with_for_update())
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(Submission.id).where(Submission.id == letter.submission_id)
+                            .with_for_update())
         notice_id = add_receipt_if_done(session, letter.submission_id)
         session.commit()
         if notice_id is not None:
@@ -407,7 +410,7 @@ class Worker:
                     self._later(session, "notice", notice_id, as_utc(pause.until))
                 return "deferred"
             claimed = session.execute(
-                update(Notice)
+                update(Notice.__table__)
                 .where(Notice.id == notice_id, Notice.state == NoticeState.QUEUED,
                        or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now))
                 .values(state=NoticeState.SENDING, claimed_at=now,
@@ -416,7 +419,11 @@ class Worker:
             session.commit()
             if not claimed:
                 return "skipped"
-            notice = session.get(Notice, notice_id, populate_existing=True)
+            # What the mail is written from, in two queries rather than one per relation.
+            submission = joinedload(Notice.submission)
+            notice = session.get(Notice, notice_id, populate_existing=True, options=[
+                submission.joinedload(Submission.campaign),
+                submission.selectinload(Submission.letters)])
             values: dict[str, object]
             outcome = "sent"
             try:
@@ -439,7 +446,7 @@ class Worker:
                                        "last_error": str(error)[:500],
                                        "next_attempt_at": retry_at}, "retried"
             session.execute(
-                update(Notice)
+                update(Notice.__table__)
                 .where(Notice.id == notice_id, Notice.state == NoticeState.SENDING)
                 .values(**values)
             )
