@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from werkzeug.datastructures import LanguageAccept
 
@@ -33,11 +33,35 @@ def current_language() -> str:
     return str(get_locale().language)
 
 
+def language_links() -> list[tuple[str, str, str | None]]:
+    """The language switcher: (code, name, link), the link None for the current language.
+
+    A page that was asked for (GET) links to itself in each language; after a form was sent,
+    the links lead to the home page. Those are the same on every such request, so they are
+    built once per script root rather than with a url_for per language on every page.
+    """
+    current, languages = current_language(), supported_languages()
+    if request.method == "GET":
+        endpoint = request.endpoint or "public.home"
+        args = request.view_args or {}
+        links = {code: url_for(endpoint, **dict(args, lang=code))
+                 for code in languages if code != current}
+    else:
+        cache = current_app.extensions.setdefault("language_home_links", {})
+        links = cache.get(request.script_root)
+        if links is None:
+            links = cache[request.script_root] = {
+                code: url_for("public.home", lang=code) for code in languages
+            }
+    return [(code, language_name(code), None if code == current else links[code])
+            for code in languages]
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
-        language_name=language_name,
+        language_name=language_name, language_links=language_links,
     )
 
 
