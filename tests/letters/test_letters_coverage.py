@@ -1,0 +1,52 @@
+"""Which targets get the English letter because their language has none: what staff are told."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from letters.coverage import fallback_letter_counts, missing_translations
+from representatives.model import TargetKind
+
+from .conftest import CAMPAIGN, make_target
+
+
+def test_every_eu_language_is_covered_by_the_default_campaign(campaigns):
+    targets = [make_target(id=f"t:{language}", language=language, kind=TargetKind.MEP)
+               for language in ("mt", "ga", "et", "bg", "el")]
+    assert missing_translations(campaigns[CAMPAIGN], targets) == []
+
+
+def test_missing_languages_counted_per_language_kind_and_country(campaigns):
+    content = campaigns[CAMPAIGN]
+    targets = [
+        make_target(id="jp:1", language="ja", country="JP", kind=TargetKind.SUMMIT_DELEGATE),
+        make_target(id="jp:2", language="ja", country="JP", kind=TargetKind.MINISTER),
+        make_target(id="no:1", language="nb", country="NO", kind=TargetKind.MP),
+        make_target(id="nl:1", language="nl", country="NL"),
+        make_target(id="gb:1", language="en", country="GB"),
+    ]
+    missing = missing_translations(content, targets)
+    assert [(m.language, m.targets, m.countries, m.kinds) for m in missing] == [
+        ("ja", 2, ("JP",), ("minister", "summit_delegate")),
+        ("nb", 1, ("NO",), ("mp",)),
+    ]
+    counts = fallback_letter_counts(missing, {"jp:1": 3, "jp:2": 1, "gb:1": 7})
+    assert counts == {"ja": 4, "nb": 0}
+
+
+def test_only_targets_in_the_campaign_scope_count(campaigns):
+    content = replace(campaigns[CAMPAIGN], countries=("NL",),
+                      target_kinds=(TargetKind.MP,))
+    targets = [make_target(id="jp:1", language="ja", country="JP"),
+               make_target(id="nl:1", language="fy", country="NL", kind=TargetKind.MEP)]
+    assert missing_translations(content, targets) == []
+
+
+def test_a_template_that_leaves_out_a_kind_falls_back_for_that_kind(campaigns):
+    content = campaigns[CAMPAIGN]
+    dutch = replace(content.templates["nl"], target_kinds=(TargetKind.MP,))
+    content = replace(content, templates={**content.templates, "nl": dutch})
+    targets = [make_target(id="nl:mp", language="nl", country="NL", kind=TargetKind.MP),
+               make_target(id="nl:mep", language="nl", country="NL", kind=TargetKind.MEP)]
+    [missing] = missing_translations(content, targets)
+    assert (missing.language, missing.target_ids) == ("nl", frozenset({"nl:mep"}))
