@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/delivery.py [--letters 10000] [--workers 2] [--threads 2]
                                        [--paced-letters 2000] [--rate 200] [--redis]
-                                       [--latency 0.1] [--index-submission-id]
+                                       [--latency 0.1] [--postgres [URL]]
 
 What runs: `--workers` real `flask delivery worker --threads N` processes (as the Procfile
 starts them) against a temporary SQLite database and huey's SQLite queue in a temporary
 instance folder (with `--redis`: the Redis queue, database 14 of `--redis-url`, flushed before
-and after; the database stays SQLite). Mail goes through the real `sendgrid` client to the
+and after; with `--postgres`: a temporary PostgreSQL database, created on that server and
+dropped afterwards). Mail goes through the real `sendgrid` client to the
 tests' local SendGrid (tests/webapp/fake_sendgrid.py), in this process, on 127.0.0.1.
 
 The letters are written straight into the tables with SQLAlchemy Core (submissions of
@@ -106,18 +107,19 @@ def parse_args():
     parser.add_argument("--redis", action="store_true", help="Redis queue instead of SQLite")
     parser.add_argument("--redis-url", default=os.environ.get(
         "BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"))
-    parser.add_argument("--index-submission-id", action="store_true",
-                        help="what-if: add an index on letter.submission_id to the temporary "
-                             "database (the schema has none; the receipt check scans)")
+    parser.add_argument("--postgres", metavar="URL", nargs="?", const=os.environ.get(
+        "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+                        help="PostgreSQL instead of SQLite: a temporary database is created "
+                             "on this URL's server and dropped afterwards")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per phase")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args()
 
 
-def make_app(tmp: Path, sendgrid_url: str, redis_url: str | None):
+def make_app(tmp: Path, sendgrid_url: str, redis_url: str | None, database_url: str | None):
     config = Config(
         secret_key=SECRET,
-        database_url=f"sqlite:///{tmp / 'app.sqlite3'}",
+        database_url=database_url or f"sqlite:///{tmp / 'app.sqlite3'}",
         instance_path=tmp / "instance",
         redis_url=redis_url,
         mail_backend="sendgrid",
@@ -284,25 +286,33 @@ def main() -> int:
 
         redis_url = args.redis_url
         redis.Redis.from_url(redis_url).flushdb()
+    database_url = None
+    if args.postgres:
+        # A database of its own, so that nothing of the tests' (or another run's) is touched.
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        name = f"bench_delivery_{os.getpid()}"
+        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        database_url = make_url(args.postgres).set(database=name).render_as_string(
+            hide_password=False)
     tmpdir = tempfile.TemporaryDirectory(prefix="bench-delivery-")
     tmp = Path(tmpdir.name)
     sendgrid = FakeSendGrid().start()
     if args.latency:
         sendgrid.mode, sendgrid.slow_seconds = "slow", args.latency
-    procs = None
+    procs = app = None
     print(f"delivery benchmark: {args.workers} workers x {args.threads} threads, queue "
-          f"{'Redis ' + redis_url if redis_url else 'huey SQLite'}, database SQLite, "
+          f"{'Redis ' + redis_url if redis_url else 'huey SQLite'}, database "
+          f"{'PostgreSQL' if database_url else 'SQLite'}, "
           f"SendGrid answers in {args.latency:.2f} s, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load average "
           f"{os.getloadavg()[0]:.1f}")
     try:
-        app = make_app(tmp, sendgrid.url, redis_url)
+        app = make_app(tmp, sendgrid.url, redis_url, database_url)
         config = app.extensions["app_config"]
-        if args.index_submission_id:
-            with app.extensions["database"].engine.begin() as connection:
-                connection.exec_driver_sql(
-                    "CREATE INDEX bench_ix_letter_submission_id ON letter (submission_id)")
-            print("what-if: with an index on letter.submission_id")
         procs = Processes(tmp, flask_env(
             instance_path=config.instance_path, database_url=config.database_url,
             sendgrid_url=sendgrid.url, redis_url=redis_url, timeout_seconds=10.0,
@@ -368,6 +378,12 @@ def main() -> int:
                 process.stop(timeout=15)
             procs.close()
         sendgrid.stop()
+        if database_url:
+            if app is not None:
+                app.extensions["database"].dispose()
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
         if redis_url:
             import redis
 
