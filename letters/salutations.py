@@ -475,49 +475,44 @@ def _polish(p: _Parts) -> str:
     return f"Szanowna {female} / Szanowny {male},"
 
 
+def _office_title_or_name(p: _Parts, opening: tuple[str, str], courtesy: tuple[str, str],
+                          offices: dict[str, tuple[str, str]]) -> str:
+    """One pattern for Croatian and Slovene, each (female, male): office holders by office,
+    others by abbreviated title ("dr. Horvat") or courtesy word and undeclined family name;
+    without a gender both forms, separated by a slash."""
+    if p.gender and p.office in offices:
+        return f"{p.pick(*opening)} {p.pick(*offices[p.office])},"
+    both_openings = " / ".join(opening)
+    if p.title and p.family:
+        return f"{p.pick(*opening) if p.gender else both_openings} {p.title}. {p.family},"
+    if p.gender and p.family:
+        return f"{p.pick(*opening)} {p.pick(*courtesy)} {p.family},"
+    both = f"{opening[0]} {courtesy[0]} / {opening[1]} {courtesy[1]}"
+    if p.family or p.full:
+        return f"{both} {p.family or p.full},"
+    return f"{both},"
+
+
 def _croatian(p: _Parts) -> str:
     # Office holders by office in the vocative ("Poštovana gospođo ministrice,", "Poštovani
     # gospodine zastupniče," for members of the Sabor and of the European Parliament); others
-    # with "gospođo"/"gospodine" and the family name, which in salutations is left undeclined,
-    # or with the abbreviated title ("Poštovana dr. Horvat,"). Without a gender both openings
-    # precede the name.
-    offices = {
+    # with "gospođo"/"gospodine" and the family name, which in salutations is left undeclined.
+    return _office_title_or_name(p, ("Poštovana", "Poštovani"), ("gospođo", "gospodine"), {
         "minister": ("gospođo ministrice", "gospodine ministre"),
         "mp": ("gospođo zastupnice", "gospodine zastupniče"),
         "mep": ("gospođo zastupnice", "gospodine zastupniče"),
-    }
-    opening = {"female": "Poštovana", "male": "Poštovani"}
-    if p.gender and p.office in offices:
-        return f"{opening[p.gender]} {p.pick(*offices[p.office])},"
-    if p.title and p.family:
-        return f"{opening.get(p.gender, 'Poštovana / Poštovani')} {p.title}. {p.family},"
-    if p.gender and p.family:
-        return f"{opening[p.gender]} {p.pick('gospođo', 'gospodine')} {p.family},"
-    if p.family or p.full:
-        return f"Poštovana gospođo / Poštovani gospodine {p.family or p.full},"
-    return "Poštovana gospođo / Poštovani gospodine,"
+    })
 
 
 def _slovene(p: _Parts) -> str:
     # Slovene addresses in the nominative ("Spoštovani gospod Novak,"), so names need no
-    # declension. Ministers and members of parliament (national or European) by office
-    # ("Spoštovana gospa ministrica,", "Spoštovani gospod poslanec,"), academic titles in their
-    # abbreviated form ("Spoštovana dr. Novak,"). The text after the comma continues in lower case.
-    offices = {
+    # declension; ministers and members of parliament (national or European) by office. The
+    # text after the comma continues in lower case.
+    return _office_title_or_name(p, ("Spoštovana", "Spoštovani"), ("gospa", "gospod"), {
         "minister": ("gospa ministrica", "gospod minister"),
         "mp": ("gospa poslanka", "gospod poslanec"),
         "mep": ("gospa poslanka", "gospod poslanec"),
-    }
-    opening = {"female": "Spoštovana", "male": "Spoštovani"}
-    if p.gender and p.office in offices:
-        return f"{opening[p.gender]} {p.pick(*offices[p.office])},"
-    if p.title and p.family:
-        return f"{opening.get(p.gender, 'Spoštovana / Spoštovani')} {p.title}. {p.family},"
-    if p.gender and p.family:
-        return f"{opening[p.gender]} {p.pick('gospa', 'gospod')} {p.family},"
-    if p.family or p.full:
-        return f"Spoštovana gospa / Spoštovani gospod {p.family or p.full},"
-    return "Spoštovana gospa / Spoštovani gospod,"
+    })
 
 
 def _lithuanian(p: _Parts) -> str:

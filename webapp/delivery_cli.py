@@ -36,6 +36,7 @@ def make_worker(app: Flask, *, with_queue: bool = True):
         build_letter=lambda letter: letter_message(app, letter),
         build_notice=lambda notice: notice_message(app, notice),
         enqueue=app.extensions["queue"].enqueue if with_queue else None,
+        enqueue_written=app.extensions["queue"].enqueue_after_commit if with_queue else None,
         housekeeping=lambda session: purge(
             session, retention_days=config.retention_days,
             confirm_max_age_seconds=config.confirm_max_age_seconds),

@@ -1,11 +1,11 @@
-"""The web tests' app (SQLite and PostgreSQL), with a partner and its API key."""
+"""The embed tests' app and partner (SQLite and PostgreSQL), and that partner's API key."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.embed.support import add_partner, clear_partners
-from tests.webapp.conftest import (  # noqa: F401  (fixtures)
+from tests.embed.conftest import (  # noqa: F401  (fixtures)
+    api_key,
     app,
     client,
     database_url,
@@ -16,11 +16,5 @@ from tests.webapp.conftest import (  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def api_key(app):  # noqa: F811  (the imported fixture)
-    clear_partners(app)
-    return add_partner(app)
-
-
-@pytest.fixture
-def auth(api_key):
+def auth(api_key):  # noqa: F811  (the imported fixture)
     return {"Authorization": f"Bearer {api_key}"}

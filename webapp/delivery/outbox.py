@@ -129,8 +129,15 @@ def add_receipt_if_done(session: Session, submission_id: int) -> int | None:
     """Queue the supporter's receipt once every letter has gone its way; the new notice's id.
 
     One receipt per submission (a unique key), whoever settles the last letter first: a
-    worker, or a delivery event for a letter whose worker died.
+    worker, or a delivery event for a letter whose worker died. Call it in the transaction
+    that changed the letters' states, after the change: when two transactions settle a
+    submission's last two letters at once, the second must count after the first commits.
+    SQLite runs one writer at a time, so its UPDATE already waited for the other's commit;
+    on PostgreSQL the submission's row lock makes the second wait, then count again.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Submission.id).where(Submission.id == submission_id)
+                        .with_for_update())
     unfinished = session.scalar(
         select(func.count(Letter.id)).where(
             Letter.submission_id == submission_id,
@@ -226,6 +233,7 @@ class Worker:
         build_notice: Callable[[Notice], object],
         settings: DeliverySettings = DeliverySettings(),
         enqueue: Enqueue | None = None,
+        enqueue_written: Callable[[str, list[int]], None] | None = None,
         housekeeping: Callable[[Session], object] | None = None,
         alert: Callable[[str], None] | None = None,
         batch_size: int = 200,
@@ -236,6 +244,9 @@ class Worker:
         self.build_notice = build_notice
         self.settings = settings
         self.enqueue = enqueue
+        # For rows this worker has just committed with `enqueued_at` set (receipts): onto the
+        # queue without recording that a second time.
+        self.enqueue_written = enqueue_written
         self.housekeeping = housekeeping
         self.alert = alert or (lambda message: log.critical("%s", message))
         self.batch_size = batch_size
@@ -297,8 +308,7 @@ class Worker:
             return "skipped"
         move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.FAILED,
                      f"cannot be written: {error}", last_error=str(error)[:500])
-        session.commit()
-        self._receipt_if_done(session, letter.submission_id)
+        self._settle(session, letter.submission_id)
         return "failed"
 
     def _letter_sent(self, session: Session, letter: Letter, provider_id: str) -> str:
@@ -308,17 +318,7 @@ class Worker:
             "handed to the mail service", sent_at=utcnow(),
             provider_message_id=(provider_id or "")[:200], last_error=None,
         )
-        # Two workers may settle a submission's last two letters at the same moment. The
-        # UPDATE above comes first (on SQLite it takes the write lock, so what follows reads
-        # the latest commits); on PostgreSQL the submission's row lock then makes the second
-        # worker wait for the first one's commit, and count again after it.
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(select(Submission.id).where(Submission.id == letter.submission_id)
-                            .with_for_update())
-        notice_id = add_receipt_if_done(session, letter.submission_id)
-        session.commit()
-        if notice_id is not None:
-            self._later(session, "notice", notice_id, None)
+        self._settle(session, letter.submission_id)
         return "sent"
 
     def _held_until(self, session: Session, letter: Letter, now: datetime):
@@ -379,8 +379,7 @@ class Worker:
         if error.permanent or attempts >= self.settings.max_attempts:
             move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.FAILED,
                          str(error), **back)
-            session.commit()
-            self._receipt_if_done(session, letter.submission_id)
+            self._settle(session, letter.submission_id)
             return "failed"
         retry_at = now + backoff(attempts)
         move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
@@ -389,14 +388,12 @@ class Worker:
         self._later(session, "letter", letter.id, retry_at)
         return "retried"
 
-    def _receipt_if_done(self, session: Session, submission_id: int) -> None:
-        # The letters' states were changed with UPDATE statements: reload, don't trust the
-        # objects already in the session.
-        session.expire_all()
+    def _settle(self, session: Session, submission_id: int) -> None:
+        """Commit a letter's new state, with the supporter's receipt if it was the last one."""
         notice_id = add_receipt_if_done(session, submission_id)
         session.commit()
-        if notice_id is not None:
-            self._later(session, "notice", notice_id, None)
+        if notice_id is not None and self.enqueue_written is not None:
+            self.enqueue_written("notice", [notice_id])
 
     # --- one notice ------------------------------------------------------------------------
 
@@ -566,7 +563,7 @@ class Worker:
             session.commit()
             for submission_id in set(session.scalars(
                 select(Letter.submission_id).where(Letter.id.in_(unknown)))):
-                self._receipt_if_done(session, submission_id)
+                self._settle(session, submission_id)
             stale = now - settings.requeue_after
             for model, state, kind in ((Notice, NoticeState.QUEUED, "notice"),
                                        (Letter, LetterState.QUEUED, "letter")):

@@ -76,24 +76,31 @@ class TaskQueue:
         """Put one id on the queue (raises if the queue store is unreachable)."""
         self.enqueue_many(kind, [row_id], delay)
 
+    def _put(self, kind: str, row_ids: list[int], delay: float, queued: list[int]) -> None:
+        """Put ids on the queue one by one, adding each to `queued` once it is there."""
+        task = self._tasks[kind]
+        for row_id in row_ids:
+            if delay > 0:
+                task.schedule((row_id,), delay=delay)
+            else:
+                task(row_id)
+            queued.append(row_id)
+
+    def _set_enqueued_at(self, kind: str, row_ids: list[int], value) -> None:
+        table = _TABLES[kind]
+        with self.session_factory() as session:
+            session.execute(update(table).where(table.id.in_(row_ids))
+                            .values(enqueued_at=value))
+            session.commit()
+
     def enqueue_many(self, kind: str, row_ids: list[int], delay: float = 0.0) -> None:
         """Put ids on the queue, then note when, in one UPDATE (raises if the queue is down)."""
-        task = self._tasks[kind]
-        queued = []
+        queued: list[int] = []
         try:
-            for row_id in row_ids:
-                if delay > 0:
-                    task.schedule((row_id,), delay=delay)
-                else:
-                    task(row_id)
-                queued.append(row_id)
+            self._put(kind, row_ids, delay, queued)
         finally:
             if queued:
-                table = _TABLES[kind]
-                with self.session_factory() as session:
-                    session.execute(update(table).where(table.id.in_(queued))
-                                    .values(enqueued_at=utcnow()))
-                    session.commit()
+                self._set_enqueued_at(kind, queued, utcnow())
 
     def enqueue_swept(self, result) -> None:
         """Put back on the queue what a sweep found due and not on it."""
@@ -101,31 +108,22 @@ class TaskQueue:
             self.enqueue_many(kind, [row_id for k, row_id in result.to_enqueue if k == kind])
 
     def enqueue_after_commit(self, kind: str, row_ids: list[int]) -> None:
-        """From a request, after the commit that stored the rows with `enqueued_at` set.
+        """After the commit that stored the rows with `enqueued_at` set (a request, a receipt).
 
-        Writing `enqueued_at` in the request's own transaction saves a second commit on the
+        Writing `enqueued_at` in the rows' own transaction saves a second commit on the
         hottest path. Should the queue put fail, it is cleared again, so that the next sweep
         queues the rows; should the process die in between, the sweep queues them once
-        `requeue_after` has passed. A queue outage never fails the request.
+        `requeue_after` has passed. A queue outage never fails the caller.
         """
-        queued = []
+        queued: list[int] = []
         try:
-            for row_id in row_ids:
-                self._tasks[kind](row_id)
-                queued.append(row_id)
+            self._put(kind, row_ids, 0.0, queued)
         except Exception as error:  # noqa: BLE001  (the sweep will queue them later)
-            waiting = [row_id for row_id in row_ids if row_id not in queued]
+            waiting = row_ids[len(queued):]
             log.warning("queue unavailable, %d %s ids wait for the sweep: %s", len(waiting),
                         kind, error)
-            self._forget_enqueued(kind, waiting)
-
-    def _forget_enqueued(self, kind: str, row_ids: list[int]) -> None:
-        table = _TABLES[kind]
-        try:
-            with self.session_factory() as session:
-                session.execute(update(table).where(table.id.in_(row_ids))
-                                .values(enqueued_at=None))
-                session.commit()
-        except Exception as error:  # noqa: BLE001  (then the sweep finds them after requeue_after)
-            log.warning("could not mark %d %s ids for the next sweep: %s", len(row_ids), kind,
-                        error)
+            try:
+                self._set_enqueued_at(kind, waiting, None)
+            except Exception as error:  # noqa: BLE001  (the sweep finds them after requeue_after)
+                log.warning("could not mark %d %s ids for the next sweep: %s", len(waiting),
+                            kind, error)

@@ -274,7 +274,8 @@ def campaign_edit(slug: str):
     texts = {lang: (content.titles.get(lang, ""), content.intros.get(lang, ""))
              for lang in _languages()}
     missing = _missing(content)
-    sent_in_english = fallback_letter_counts(missing, _english_letters_by_target(campaign))
+    sent_in_english = fallback_letter_counts(
+        missing, _english_letters_by_target(campaign) if missing else {})
     return render_template("staff/campaign.html", form=form, campaign=campaign, content=content,
                            texts=texts, error=None, new=False, action_form=ActionForm(),
                            kinds=kinds, all_kinds=[k.value for k in TargetKind],
