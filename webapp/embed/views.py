@@ -182,7 +182,7 @@ def _check_token(slug: str):
         return None
     campaign, content = public._load_campaign(slug)
     flow = _flow(partner, slug)
-    form = public._supporter_form(request.form, flow)
+    form = public._supporter_form(request.form)
     return public.render_campaign_page(
         campaign, content, form, status=400, flow=flow,
         error=_("This form had expired or was sent twice. Please check it and send it again."),

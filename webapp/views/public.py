@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -58,7 +58,8 @@ class Flow:
     url_args: Mapping[str, str] = field(default_factory=dict)
     # Extra hidden fields in every form (an embed's own signed token).
     hidden: Mapping[str, str] = field(default_factory=dict)
-    # Our own pages use the session's CSRF token; an embed cannot count on its cookie.
+    # Our own pages carry the session's CSRF token, which CSRFProtect checks before any view
+    # runs (the forms do not check it again); an embed cannot count on its cookie.
     csrf: bool = True
     partner: object | None = None
     # The supporter ticked the partner's consent box (embeds only).
@@ -97,31 +98,34 @@ def _per_email_limit() -> str:
 
 # Built once: constructing the SELECT and its cache key on every request cost more than
 # running it. The row is still read on every request, so that a campaign closed or paused by
-# staff stops taking letters at once, in every process.
-_CAMPAIGN_BY_SLUG = select(Campaign).where(Campaign.slug == bindparam("slug"))
+# staff stops taking letters at once, in every process. A plain row, not an ORM object: the
+# public pages only read it, and the ORM's loading machinery cost more than the query.
+_CAMPAIGN = Campaign.__table__
+_CAMPAIGN_BY_SLUG = select(_CAMPAIGN).where(_CAMPAIGN.c.slug == bindparam("slug"))
 
 
-def _load_campaign(slug: str) -> tuple[Campaign, object]:
+def _load_campaign(slug: str) -> tuple[Row, object]:
+    """The campaign's row (its columns as attributes, read-only) and its content."""
     content = services.campaigns().get(slug)
-    campaign = get_session().scalars(_CAMPAIGN_BY_SLUG, {"slug": slug}).first()
+    campaign = get_session().execute(_CAMPAIGN_BY_SLUG, {"slug": slug}).first()
     if content is None or campaign is None:
         abort(404)
     return campaign, content
 
 
-def _supporter_form(formdata=None, flow: Flow = MAIN) -> SupporterForm:
-    form = SupporterForm(formdata=formdata, meta={"csrf": flow.csrf})
+def _supporter_form(formdata=None) -> SupporterForm:
+    form = SupporterForm(formdata=formdata, meta={"csrf": False})
     form.country.choices = [("", "")] + list(country_choices(current_language()))
     return form
 
 
-def _letters_form(formdata=None, flow: Flow = MAIN) -> LettersForm:
-    form = LettersForm(formdata=formdata, meta={"csrf": flow.csrf})
+def _letters_form(formdata=None) -> LettersForm:
+    form = LettersForm(formdata=formdata, meta={"csrf": False})
     form.country.choices = country_choices(current_language())
     return form
 
 
-def _closed_message(campaign: Campaign, content=None) -> str | None:
+def _closed_message(campaign: Campaign | Row, content=None) -> str | None:
     if content is not None and services.campaign_ended(content):
         return _("This campaign ended on %(day)s and no longer takes letters. Thank you for "
                  "your support.", day=format_date(content.deadline, format="long"))
@@ -161,7 +165,7 @@ def campaign_page(slug: str):
 def show_campaign(flow: Flow, slug: str, country: str | None = None):
     """Step one: the campaign's text and the supporter form."""
     campaign, content = _load_campaign(slug)
-    form = _supporter_form(flow=flow)
+    form = _supporter_form()
     form.country.data = country or guess_country(
         request.headers, request.accept_languages, _config().trusted_country_header
     )
@@ -219,7 +223,7 @@ def find_targets(slug: str):
 def targets_step(flow: Flow, slug: str):
     """Step one sent: match the supporter and show step two, the targets and the letters."""
     campaign, content = _load_campaign(slug)
-    form = _supporter_form(request.form, flow)
+    form = _supporter_form(request.form)
     if _closed_message(campaign, content):
         return render_campaign_page(campaign, content, form, status=409, flow=flow)
     if form.website.data:
@@ -229,7 +233,7 @@ def targets_step(flow: Flow, slug: str):
     match = _match(form, content)
     if match is None:
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
-    letters_form = _letters_form(MultiDict(_carry_supporter(form)), flow)
+    letters_form = _letters_form(MultiDict(_carry_supporter(form)))
     letters_form.form_key.data = services.new_form_key()
     for letter in services.shared_letters(content, match, _supporter(form)):
         ids = [recipient.target.id for recipient in letter.recipients]
@@ -309,9 +313,9 @@ def letters_step(flow: Flow, slug: str):
     """Step two sent: open the letters in the supporter's mail app, or store them to send."""
     campaign, content = _load_campaign(slug)
     if _closed_message(campaign, content):
-        return render_campaign_page(campaign, content, _supporter_form(request.form, flow),
+        return render_campaign_page(campaign, content, _supporter_form(request.form),
                                     status=409, flow=flow)
-    form = _letters_form(request.form, flow)
+    form = _letters_form(request.form)
     if form.website.data:
         # A bot: behave as if all went well and store nothing.
         return render_template("check_inbox.html", flow=flow, campaign=campaign,
@@ -320,7 +324,7 @@ def letters_step(flow: Flow, slug: str):
     match = None if _supporter_errors(form) else _match(form, content)
     if match is None:
         # The details carried from step one no longer hold: show step one with the messages.
-        supporter_form = _supporter_form(request.form, flow)
+        supporter_form = _supporter_form(request.form)
         if supporter_form.validate():
             _match(supporter_form, content)
         return render_campaign_page(campaign, content, supporter_form, status=422, flow=flow)
