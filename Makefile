@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-export FLASK_APP := webapp
 
 .PHONY: install run test bench translations extract-messages chromium lint
 

@@ -41,7 +41,6 @@ def flask_env(
         if name in os.environ
     }
     env.update(
-        FLASK_APP="webapp",
         PYTHONUNBUFFERED="1",
         INSTANCE_PATH=str(instance_path),
         DATABASE_URL=database_url,
