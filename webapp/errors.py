@@ -32,6 +32,9 @@ def _rerender_form(message: str, status: int):
             return None
         form = public._supporter_form(request.form)
         return public.render_campaign_page(campaign, content, form, error=message, status=status)
+    if request.method == "POST" and request.endpoint == "public.confirm":
+        return public.render_confirm_page(request.view_args["token"], error=message,
+                                          status=status)
     return None
 
 

@@ -162,4 +162,7 @@ class LettersForm(SupporterFields, FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
+    class Meta:
+        csrf = False  # checked once, by CSRFProtect, as for every public form
+
     confirm = SubmitField(_l("Yes, send my letters"))

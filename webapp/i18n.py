@@ -74,6 +74,17 @@ def language_name(code: str) -> str:
         return code
 
 
+def is_language(code: str) -> bool:
+    """An ISO 639 code Babel knows ("mt", "ga", "lb"), written as in our URLs and files."""
+    if not (code.isascii() and code.isalpha() and code.islower() and 2 <= len(code) <= 3):
+        return False
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
 def _sort_key(name: str) -> str:
     # Sort "Österreich" with the O's, as people expect, without needing ICU.
     decomposed = unicodedata.normalize("NFKD", name)

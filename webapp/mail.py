@@ -86,7 +86,7 @@ def letter_message(app: Flask, letter: Letter) -> OutgoingMail:
         # Test mode: the letter goes to staff, saying whom it would have gone to.
         to_address = campaign.test_recipient
         subject = f"[TEST for {letter.target_name} <{letter.to_address}>] {subject}"[:250]
-    message = build_letter_message(
+    return build_letter_message(
         campaign_title=_title(content, letter.language),
         from_address=config.mail_from_address,
         supporter_name=submission.supporter_name,
@@ -98,7 +98,6 @@ def letter_message(app: Flask, letter: Letter) -> OutgoingMail:
         message_id_domain=_domain(config),
         letter_id=letter.id,
     )
-    return message
 
 
 def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
@@ -111,7 +110,7 @@ def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
     else:
         subject, body = confirmation_text(app, submission,
                                           reminder=notice.kind == NoticeKind.REMINDER)
-    message = build_notice_message(
+    return build_notice_message(
         campaign_title=_title(content, submission.language),
         from_address=config.mail_from_address,
         to_address=notice.to_address,
@@ -121,4 +120,3 @@ def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
         message_id_domain=_domain(config),
         notice_id=notice.id,
     )
-    return message

@@ -153,6 +153,25 @@ def test_tampered_confirmation_link(client, token):
         assert "not valid" in text(response)
 
 
+def test_confirming_without_the_csrf_token_shows_the_button_again(app, client):
+    fields = letters_form(step_one(client))
+    step_two(client, fields)
+    with app.extensions["database"].session_factory() as session:
+        public_id = session.scalar(select(Submission.public_id))
+    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    response = client.post(link, data={})
+    page = text(response)
+    assert response.status_code == 400
+    assert "expired or was sent twice" in page
+    assert "Yes, send my letters" in page
+    with app.extensions["database"].session_factory() as session:
+        assert set(session.scalars(select(Letter.state))) == {"pending_confirmation"}
+    # The page shown again carries a fresh token, and confirming from it works.
+    assert client.post(link, data={"csrf_token": csrf_token(page)}).status_code == 303
+    with app.extensions["database"].session_factory() as session:
+        assert "pending_confirmation" not in set(session.scalars(select(Letter.state)))
+
+
 def test_expired_confirmation_link(app, client, monkeypatch):
     fields = letters_form(step_one(client))
     step_two(client, fields)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 
-from babel import Locale, UnknownLocaleError
 from flask import (
     Blueprint,
     abort,
@@ -34,6 +33,7 @@ from representatives.model import MatchError, Target, TargetKind, UnknownCountry
 from .. import services
 from ..db import get_session
 from ..extensions import limiter
+from ..i18n import is_language
 from ..models import Campaign, CampaignStatus, Letter, LetterText
 from . import auth
 from .content import bump_revision
@@ -152,17 +152,6 @@ def _letter_languages(content: CampaignContent | None) -> list[str]:
     """Languages the campaign has a letter in, then the interface's (which staff may add)."""
     have = sorted(content.templates) if content else []
     return have + [lang for lang in _languages() if lang not in have]
-
-
-def _is_language(code: str) -> bool:
-    """An ISO 639 code Babel knows ("mt", "ga", "lb"): the editor accepts any such language."""
-    if not (code.isascii() and code.isalpha() and code.islower() and 2 <= len(code) <= 3):
-        return False
-    try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
 
 
 def _english_letters_by_target(campaign: Campaign) -> dict[str, int]:
@@ -369,7 +358,7 @@ def _error_text(error: ContentError) -> str:
 def letter_editor(slug: str, language: str):
     campaign = _campaign(slug)
     content = _content(slug)
-    if not _is_language(language):
+    if not is_language(language):
         abort(404)
     form = TemplateForm()
     status = 200

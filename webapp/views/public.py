@@ -442,28 +442,29 @@ def _submission_from_token(token: str) -> tuple[Submission | None, str | None]:
 
 @bp.get("/confirm/<token>")
 def confirm_page(token: str):
+    return render_confirm_page(token)
+
+
+def render_confirm_page(token: str, error: str | None = None, status: int = 200):
+    """The letters and a button that confirms them (also shown again when the POST failed)."""
     submission, problem = _submission_from_token(token)
     if problem:
         return render_template("message.html", title=_("Cannot confirm"), message=problem), 410
     content = services.campaigns().get(submission.campaign.slug)
     return render_template("confirm.html", submission=submission, content=content,
-                           form=ConfirmForm(), token=token,
+                           form=ConfirmForm(), token=token, error=error,
                            texts=distinct_texts(submission.letters),
-                           already=submission.confirmed_at is not None)
+                           already=submission.confirmed_at is not None), status
 
 
 @bp.post("/confirm/<token>")
 @limiter.limit(_per_client_limit, methods=["POST"])
 def confirm(token: str):
+    # CSRFProtect has checked the form's token before this runs (errors.py shows the page
+    # again when it fails).
     submission, problem = _submission_from_token(token)
     if problem:
         return render_template("message.html", title=_("Cannot confirm"), message=problem), 410
-    content = services.campaigns().get(submission.campaign.slug)
-    form = ConfirmForm()
-    if not form.validate():
-        return render_template("confirm.html", submission=submission, content=content,
-                               form=form, token=token, already=False,
-                               texts=distinct_texts(submission.letters)), 422
     if submission.campaign.status == CampaignStatus.CLOSED:
         return render_template("message.html", title=_("Campaign closed"),
                                message=_closed_message(submission.campaign)), 409
