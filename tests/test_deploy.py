@@ -23,7 +23,7 @@ def _procfile_flask_commands() -> dict[str, list[str]]:
         name, _, command = line.partition(":")
         words = shlex.split(command)
         if words and words[0] == "flask":
-            # The variable parts (${WORKER_THREADS:-4}) do not matter to --help.
+            # The variable parts (${WORKER_THREADS:-16}) do not matter to --help.
             commands[name] = [w for w in words[1:] if not w.startswith(("-", "$"))]
     return commands
 

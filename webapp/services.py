@@ -75,7 +75,12 @@ class Campaigns:
         now = time.monotonic()
         if now - self._checked_at < self.check_seconds:
             return
-        with self._lock:
+        # While one thread checks, the others go on with the content they have rather than
+        # wait: each waiting thread would hold its own database connection, while the one
+        # checking needs another, which could leave none for it (see Database.fit_pool).
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             if now - self._checked_at < self.check_seconds:
                 return
             with self._session_factory() as session:
@@ -85,6 +90,8 @@ class Campaigns:
                     self._renderer = LetterRenderer(merged)
                     self._merged, self._revision = merged, revision
             self._checked_at = now
+        finally:
+            self._lock.release()
 
     def invalidate(self) -> None:
         """Check the revision on the next use (this process just changed it)."""
@@ -132,7 +139,10 @@ class DirectoryCache:
         now = time.monotonic()
         if self._directory is not None and now - self._checked_at < self.check_seconds:
             return self._directory
-        with self._lock:
+        # As in Campaigns: once there is a directory, threads do not queue behind the check.
+        if not self._lock.acquire(blocking=self._directory is None):
+            return self._directory
+        try:
             if self._directory is None or now - self._checked_at >= self.check_seconds:
                 with self.session_factory() as session:
                     version = directory_version(session)
@@ -140,6 +150,8 @@ class DirectoryCache:
                         self._directory = load_directory(session)
                         self._version = version
                 self._checked_at = now
+        finally:
+            self._lock.release()
         return self._directory
 
     def invalidate(self) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from database import as_utc, utcnow
 from webapp import create_app
@@ -90,6 +91,37 @@ def test_400_and_413_fail_at_once_and_the_supporter_gets_the_text(app, client, s
     text = receipt["content"][0]["value"]
     assert "We could not deliver these letters" in text
     assert receipt["personalizations"][0]["to"][0]["email"] == "jane@example.org"
+
+
+def test_a_letter_that_cannot_be_written_fails_and_goes_back_to_the_supporter(
+        app, client, sendgrid):
+    ids = confirmed_letters(app, client, sendgrid)
+    broken = worker(app)
+    broken.build_letter = lambda letter: "".join([None])  # a TypeError, as a bad letter gives
+    assert broken.send_letter(ids[0]) == "failed"
+    assert states(app)[0] == LetterState.FAILED
+    with session(app) as db:
+        reasons = db.scalars(select(LetterEvent.reason).where(LetterEvent.letter_id == ids[0])
+                             .order_by(LetterEvent.id)).all()
+    assert reasons[-1].startswith("cannot be written")
+    assert not sendgrid.received
+
+
+def test_a_database_fault_while_writing_a_letter_leaves_it_queued(app, client, sendgrid):
+    # Not the letter's fault (here: no connection free in the pool): it must not be failed
+    # and handed back to the supporter; it waits, and the sweep puts it on the queue again.
+    ids = confirmed_letters(app, client, sendgrid)
+    starved = worker(app)
+
+    def no_connection(letter):
+        raise SQLAlchemyTimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+    starved.build_letter = no_connection
+    with pytest.raises(SQLAlchemyTimeoutError):
+        starved.send_letter(ids[0])
+    assert states(app) == [LetterState.QUEUED, LetterState.QUEUED]
+    assert not sendgrid.received
+    assert worker(app).send_letter(ids[0]) == "sent"
 
 
 def test_server_errors_retry_with_backoff_then_fail(app, client, sendgrid):

@@ -626,3 +626,15 @@ def test_two_worker_processes_claim_one_letter_at_the_same_moment(
     wait_for_states(app, procs, ids, TERMINAL)
     assert_each_letter_once(app, sendgrid, ids)
     assert set(states(app, ids).values()) == {LetterState.SENT}
+
+
+def test_a_worker_with_more_threads_than_a_default_pool_sends_a_backlog(app, sendgrid, procs):
+    # The Procfile's worker runs 16 threads, more than SQLAlchemy's default pool serves at
+    # once (5 kept, 10 more): the worker widens its pool (Database.fit_pool) and the caches
+    # do not make threads wait while one reloads (tests/webapp/test_worker_threads.py).
+    ids = confirmed_letters(app, supporters=20)
+    procs.worker(threads=16)
+    wait_for_states(app, procs, ids, TERMINAL)
+    assert_each_letter_once(app, sendgrid, ids)
+    assert set(states(app, ids).values()) == {LetterState.SENT}
+    assert UNHANDLED not in procs.logs()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, func, insert, or_, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
 
 from database import as_utc, insert_or_merge, utcnow
@@ -278,6 +278,9 @@ class Worker:
             # Written before the claim, so that the claim can be followed by the call at once.
             try:
                 message = self.build_letter(letter)
+            except SQLAlchemyError:
+                # The database, not the letter: it stays queued and the sweep puts it back.
+                raise
             except Exception as error:  # noqa: BLE001  (a letter that cannot be written)
                 log.exception("letter %s cannot be written", letter_id)
                 return self._cannot_be_written(session, letter, now, error)
@@ -350,6 +353,7 @@ class Worker:
                          attempts: int) -> str:
         """`attempts`: this one included (the claim counted it in the database)."""
         now = utcnow()
+        log.warning("letter %s not sent (attempt %d): %s", letter.id, attempts, error)
         if error.outcome_unknown:
             # SendGrid may have the letter: sending it again could deliver it twice. It stays
             # in "sending" until a delivery event or the sweep settles it.
