@@ -113,7 +113,18 @@ class SupporterFields:
     website = StringField(_l("Leave this field empty"))
 
 
-class SupporterForm(SupporterFields, FlaskForm):
+class PublicForm(FlaskForm):
+    """A form of the supporter's way, on our pages, in an embed or through the API.
+
+    The form does not check a CSRF token itself: CSRFProtect checks every POST to our own
+    pages once, before the view runs; embeds carry their own signed token, and the API a key.
+    """
+
+    class Meta:
+        csrf = False
+
+
+class SupporterForm(SupporterFields, PublicForm):
     pass
 
 
@@ -152,7 +163,7 @@ class LetterGroupFields(Form):
     )
 
 
-class LettersForm(SupporterFields, FlaskForm):
+class LettersForm(SupporterFields, PublicForm):
     """Step two: the supporter's details again (re-checked), the letters, and the choice."""
 
     form_key = HiddenField()
@@ -161,8 +172,5 @@ class LettersForm(SupporterFields, FlaskForm):
     draft = SubmitField(_l("Open in my mail app"))
 
 
-class ConfirmForm(FlaskForm):
-    class Meta:
-        csrf = False  # checked once, by CSRFProtect, as for every public form
-
+class ConfirmForm(PublicForm):
     confirm = SubmitField(_l("Yes, send my letters"))

@@ -41,6 +41,37 @@ from .models import (
 log = logging.getLogger(__name__)
 
 
+class Recheck:
+    """At most one check every `seconds`, by one thread at a time.
+
+    While one thread checks, the others go on with what they have rather than wait: each
+    waiting worker thread would hold its own database connection while the checking one needs
+    another, which could leave none for it (see Database.fit_pool). Only a caller with nothing
+    to go on (`wait=True`) waits for the check.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        # -inf, not 0: time.monotonic() may be smaller than `seconds` on a fresh machine.
+        self._checked_at = float("-inf")
+
+    def run_if_due(self, check, wait: bool = False) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < self.seconds or not self._lock.acquire(blocking=wait):
+            return
+        try:
+            if now - self._checked_at >= self.seconds:  # not done meanwhile by another thread
+                check()
+                self._checked_at = now
+        finally:
+            self._lock.release()
+
+    def invalidate(self) -> None:
+        """Check on the next use."""
+        self._checked_at = float("-inf")
+
+
 class Campaigns:
     """Campaign texts and templates, loaded and compiled once per version.
 
@@ -57,45 +88,30 @@ class Campaigns:
         # The files' letters, for when a published version fails on unusual input.
         self.file_renderer = self._renderer
         self._session_factory: sessionmaker | None = None
-        self._lock = threading.Lock()
         self._revision: int | None = None
-        # -inf, not 0: time.monotonic() may be smaller than check_seconds on a fresh machine.
-        self._checked_at = float("-inf")
-        self.check_seconds = 5.0
+        self._recheck = Recheck(5.0)
 
     def attach(self, session_factory: sessionmaker, revision, load, check_seconds: float = 5.0):
         """Read staff edits: `revision(session)` a counter, `load(session, files)` the content."""
         self._session_factory = session_factory
         self._read_revision, self._load = revision, load
-        self.check_seconds = check_seconds
+        self._recheck.seconds = check_seconds
 
     def _refresh(self) -> None:
-        if self._session_factory is None:
-            return
-        now = time.monotonic()
-        if now - self._checked_at < self.check_seconds:
-            return
-        # While one thread checks, the others go on with the content they have rather than
-        # wait: each waiting thread would hold its own database connection, while the one
-        # checking needs another, which could leave none for it (see Database.fit_pool).
-        if not self._lock.acquire(blocking=False):
-            return
-        try:
-            if now - self._checked_at < self.check_seconds:
-                return
-            with self._session_factory() as session:
-                revision = self._read_revision(session)
-                if revision is not None and revision != self._revision:
-                    merged = self._load(session, self.content)
-                    self._renderer = LetterRenderer(merged)
-                    self._merged, self._revision = merged, revision
-            self._checked_at = now
-        finally:
-            self._lock.release()
+        if self._session_factory is not None:
+            self._recheck.run_if_due(self._reload)
+
+    def _reload(self) -> None:
+        with self._session_factory() as session:
+            revision = self._read_revision(session)
+            if revision is not None and revision != self._revision:
+                merged = self._load(session, self.content)
+                self._renderer = LetterRenderer(merged)
+                self._merged, self._revision = merged, revision
 
     def invalidate(self) -> None:
         """Check the revision on the next use (this process just changed it)."""
-        self._checked_at = float("-inf")
+        self._recheck.invalidate()
 
     @property
     def renderer(self) -> LetterRenderer:
@@ -129,33 +145,24 @@ class DirectoryCache:
 
     def __init__(self, session_factory: sessionmaker, check_seconds: float = 30.0):
         self.session_factory = session_factory
-        self.check_seconds = check_seconds
-        self._lock = threading.Lock()
         self._directory: Directory | None = None
         self._version: str | None = None
-        self._checked_at = float("-inf")
+        self._recheck = Recheck(check_seconds)
 
     def get(self) -> Directory:
-        now = time.monotonic()
-        if self._directory is not None and now - self._checked_at < self.check_seconds:
-            return self._directory
-        # As in Campaigns: once there is a directory, threads do not queue behind the check.
-        if not self._lock.acquire(blocking=self._directory is None):
-            return self._directory
-        try:
-            if self._directory is None or now - self._checked_at >= self.check_seconds:
-                with self.session_factory() as session:
-                    version = directory_version(session)
-                    if version != self._version or self._directory is None:
-                        self._directory = load_directory(session)
-                        self._version = version
-                self._checked_at = now
-        finally:
-            self._lock.release()
+        # With no directory yet there is nothing to serve: wait for the thread loading it.
+        self._recheck.run_if_due(self._reload, wait=self._directory is None)
         return self._directory
 
+    def _reload(self) -> None:
+        with self.session_factory() as session:
+            version = directory_version(session)
+            if version != self._version or self._directory is None:
+                self._directory = load_directory(session)
+                self._version = version
+
     def invalidate(self) -> None:
-        self._checked_at = float("-inf")
+        self._recheck.invalidate()
 
 
 class OutsideCampaign(MatchError):

@@ -10,6 +10,7 @@ import time
 from sqlalchemy import text
 
 from webapp.db import Database
+from webapp.services import DirectoryCache
 
 SLUG = "treaty-at-next-summit"
 
@@ -50,7 +51,7 @@ def test_campaigns_due_for_a_check_are_served_while_another_thread_reloads(app):
     campaigns = app.extensions["campaigns"]
     before = campaigns.get(SLUG)
     campaigns.invalidate()  # the next use checks the database
-    let_go = _held_elsewhere(campaigns._lock)
+    let_go = _held_elsewhere(campaigns._recheck._lock)
     try:
         # Waiting would hold this thread's connection while the reloading one needs another.
         assert _returns_within(2, lambda: campaigns.get(SLUG)) is before
@@ -63,7 +64,7 @@ def test_the_directory_due_for_a_check_is_served_while_another_thread_reloads(ap
     cache = app.extensions["directory"]
     before = cache.get()
     cache.invalidate()
-    let_go = _held_elsewhere(cache._lock)
+    let_go = _held_elsewhere(cache._recheck._lock)
     try:
         assert _returns_within(2, cache.get) is before
     finally:
@@ -72,9 +73,8 @@ def test_the_directory_due_for_a_check_is_served_while_another_thread_reloads(ap
 
 def test_the_first_directory_is_waited_for(app):
     # With nothing loaded yet there is nothing to serve: a thread waits for the one loading.
-    cache = app.extensions["directory"]
-    cache._directory = None
-    let_go = _held_elsewhere(cache._lock)
+    cache = DirectoryCache(app.extensions["database"].session_factory)
+    let_go = _held_elsewhere(cache._recheck._lock)
     waiting = threading.Thread(target=cache.get, daemon=True)
     waiting.start()
     time.sleep(0.3)

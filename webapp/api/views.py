@@ -212,7 +212,7 @@ def _supporter(data: dict) -> tuple[Supporter, str, bool]:
     wants = raw.get("wants_updates", False)
     if not isinstance(wants, bool):
         errors["supporter.wants_updates"] = ["Must be true or false."]
-    form = SupporterForm(formdata=MultiDict(values), meta={"csrf": False})
+    form = SupporterForm(formdata=MultiDict(values))
     form.country.choices = []
     form.validate()
     for name, messages in form.errors.items():

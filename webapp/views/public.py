@@ -114,13 +114,13 @@ def _load_campaign(slug: str) -> tuple[Row, object]:
 
 
 def _supporter_form(formdata=None) -> SupporterForm:
-    form = SupporterForm(formdata=formdata, meta={"csrf": False})
+    form = SupporterForm(formdata=formdata)
     form.country.choices = [("", "")] + list(country_choices(current_language()))
     return form
 
 
 def _letters_form(formdata=None) -> LettersForm:
-    form = LettersForm(formdata=formdata, meta={"csrf": False})
+    form = LettersForm(formdata=formdata)
     form.country.choices = country_choices(current_language())
     return form
 
