@@ -19,7 +19,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .embed.tokens import EmbedTokens
     from .extensions import csrf, limiter
     from .partners.cli import partners_cli
-    from .tokens import ConfirmationTokens
+    from .tokens import ConfirmationTokens, DetailsSeal
     from .views import public, webhooks
 
     config = config or config_from_env()
@@ -59,6 +59,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["queue"] = TaskQueue(make_huey(config), database.session_factory)
     app.extensions["tokens"] = ConfirmationTokens(config.secret_key,
                                                   config.confirm_max_age_seconds)
+    app.extensions["details_seal"] = DetailsSeal(config.secret_key, config.wtf_csrf_time_limit)
     app.extensions["embed_tokens"] = EmbedTokens(config.secret_key,
                                                  config.embed_token_max_age_seconds)
 

@@ -163,10 +163,17 @@ class LetterGroupFields(Form):
     )
 
 
-class LettersForm(SupporterFields, PublicForm):
-    """Step two: the supporter's details again (re-checked), the letters, and the choice."""
+class LettersForm(PublicForm):
+    """Step two: the letters and the choice.
+
+    The supporter's details come along in hidden fields with a seal (webapp.tokens.DetailsSeal)
+    and are read by the view: checked again with SupporterForm only when the seal does not hold.
+    """
 
     form_key = HiddenField()
+    seal = HiddenField()
+    # The honeypot again, for bots that post this form directly.
+    website = StringField(_l("Leave this field empty"))
     groups = FieldList(FormField(LetterGroupFields), min_entries=0, max_entries=40)
     send = SubmitField(_l("Send it for me"))
     draft = SubmitField(_l("Open in my mail app"))

@@ -45,18 +45,18 @@ COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 class EmbedFlow(Flow):
     """The supporter's way for one partner: the partner goes on every letter and count."""
 
-    def drafted(self, session, campaign, form, drafts) -> None:
+    def drafted(self, session, campaign, details, drafts) -> None:
         partners.count_partner_drafts(session, self.partner.code, campaign.id,
-                                      form.country.data.upper(), len(drafts))
-        self._consent(session, campaign, form)
+                                      details.country, len(drafts))
+        self._consent(session, campaign, details)
 
-    def stored(self, session, campaign, form, notice_id: int) -> None:
-        self._consent(session, campaign, form)
+    def stored(self, session, campaign, details, notice_id: int) -> None:
+        self._consent(session, campaign, details)
 
-    def _consent(self, session, campaign, form) -> None:
+    def _consent(self, session, campaign, details) -> None:
         if self.consent and self.partner.consent_text:
             partners.record_consent(session, self.partner, campaign_id=campaign.id,
-                                    name=form.name.data, email=form.email.data,
+                                    name=details.name, email=details.email,
                                     language=current_language())
 
 

@@ -10,7 +10,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.datastructures import MultiDict
 
 from letters.compose import (
     blank_compose_links,
@@ -68,10 +67,10 @@ class Flow:
     def url(self, endpoint: str, **values) -> str:
         return url_for(f"{self.blueprint}.{endpoint}", **{**self.url_args, **values})
 
-    def drafted(self, session, campaign, form, drafts) -> None:
+    def drafted(self, session, campaign, details, drafts) -> None:
         """Called before the commit when letters open in the supporter's mail app."""
 
-    def stored(self, session, campaign, form, notice_id: int) -> None:
+    def stored(self, session, campaign, details, notice_id: int) -> None:
         """Called before the commit when letters are stored for sending."""
 
 
@@ -120,9 +119,7 @@ def _supporter_form(formdata=None) -> SupporterForm:
 
 
 def _letters_form(formdata=None) -> LettersForm:
-    form = LettersForm(formdata=formdata)
-    form.country.choices = country_choices(current_language())
-    return form
+    return LettersForm(formdata=formdata)
 
 
 def _closed_message(campaign: Campaign | Row, content=None) -> str | None:
@@ -207,11 +204,80 @@ def _match_message(code: str, form) -> str:
     return _("We could not match this address.")
 
 
-def _supporter(form) -> Supporter:
-    return Supporter(
-        name=form.name.data, email=form.email.data, town=form.town.data or "",
-        own_words=form.own_words.data or "", country=form.country.data.upper(),
-    )
+SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
+
+
+@dataclass(frozen=True)
+class SupporterDetails:
+    """Who is writing, as step one checked it; step two carries it in hidden fields."""
+
+    name: str
+    email: str
+    town: str
+    country: str  # ISO alpha-2, upper case
+    postcode: str
+    own_words: str
+    wants_updates: bool
+
+    @classmethod
+    def from_form(cls, form: SupporterForm) -> SupporterDetails:
+        """From a validated supporter form."""
+        return cls(name=form.name.data, email=form.email.data, town=form.town.data or "",
+                   country=(form.country.data or "").upper(), postcode=form.postcode.data or "",
+                   own_words=_normalise_newlines(form.own_words.data or ""),
+                   wants_updates=bool(form.wants_updates.data))
+
+    @classmethod
+    def carried_in(cls, formdata) -> SupporterDetails:
+        """As step two's hidden fields bring them back: unchecked until the seal holds.
+
+        Browsers send a line break in a field as CRLF; the seal was made on LF.
+        """
+        return cls(**{name: _normalise_newlines(formdata.get(name, ""))
+                      for name in SUPPORTER_FIELDS},
+                   wants_updates=bool(formdata.get("wants_updates")))
+
+    def hidden_fields(self) -> dict[str, str]:
+        fields = {name: getattr(self, name) for name in SUPPORTER_FIELDS}
+        if self.wants_updates:
+            fields["wants_updates"] = "y"
+        return fields
+
+    def sealed_values(self) -> tuple[str, ...]:
+        return (*(getattr(self, name) for name in SUPPORTER_FIELDS),
+                "y" if self.wants_updates else "")
+
+    def supporter(self) -> Supporter:
+        return Supporter(name=self.name, email=self.email, town=self.town,
+                         own_words=self.own_words, country=self.country)
+
+
+def _seal():
+    return current_app.extensions["details_seal"]
+
+
+def _checked_details(formdata) -> tuple[SupporterDetails | None, SupporterForm | None]:
+    """Step two's supporter details, and the form that checked them again if one did.
+
+    Unchanged since step one (the seal holds), they are taken as they are: step one checked
+    them. Otherwise they are checked like new input; None when they do not pass.
+    """
+    carried = SupporterDetails.carried_in(formdata)
+    if _seal().holds(carried.sealed_values(), formdata.get("seal", "")):
+        return carried, None
+    form = _supporter_form(formdata)
+    if not form.validate():
+        return None, form
+    return SupporterDetails.from_form(form), form
+
+
+def _match_details(details: SupporterDetails, content) -> Match | None:
+    """The targets for checked details; None if they match no one (step one shows why)."""
+    try:
+        match = services.match_for_campaign(content, details.country, details.postcode or None)
+    except MatchError:
+        return None
+    return match if match.targets else None
 
 
 @bp.post("/c/<slug>")
@@ -233,9 +299,11 @@ def targets_step(flow: Flow, slug: str):
     match = _match(form, content)
     if match is None:
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
-    letters_form = _letters_form(MultiDict(_carry_supporter(form)))
+    details = SupporterDetails.from_form(form)
+    letters_form = _letters_form()
     letters_form.form_key.data = services.new_form_key()
-    for letter in services.shared_letters(content, match, _supporter(form)):
+    letters_form.seal.data = _seal().make(details.sealed_values())
+    for letter in services.shared_letters(content, match, details.supporter()):
         ids = [recipient.target.id for recipient in letter.recipients]
         letters_form.groups.append_entry({
             "language": letter.language,
@@ -246,17 +314,7 @@ def targets_step(flow: Flow, slug: str):
             "subject": letter.subject,
             "body": letter.body,
         })
-    return render_letters_page(campaign, content, letters_form, match, flow=flow)
-
-
-SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
-
-
-def _carry_supporter(form) -> dict:
-    carried = {name: getattr(form, name).data or "" for name in SUPPORTER_FIELDS}
-    if form.wants_updates.data:
-        carried["wants_updates"] = "y"
-    return carried
+    return render_letters_page(campaign, content, letters_form, match, details, flow=flow)
 
 
 @dataclass(frozen=True)
@@ -280,8 +338,8 @@ def _recipients(entry, by_id: dict[str, MatchedTarget]) -> list[Recipient] | Non
     ]
 
 
-def render_letters_page(campaign, content, form, match: Match, error=None, status=200,
-                        flow: Flow = MAIN):
+def render_letters_page(campaign, content, form, match: Match, details: SupporterDetails,
+                        error=None, status=200, flow: Flow = MAIN):
     by_id = {m.target.id: m for m in match.targets}
     sections: dict[GroupKind, list] = {group.kind: [] for group in match.groups}
     for entry in form.groups:
@@ -294,6 +352,7 @@ def render_letters_page(campaign, content, form, match: Match, error=None, statu
         campaign=campaign,
         content=content,
         form=form,
+        details=details,
         match=match,
         sections=[(kind, letters) for kind, letters in sections.items() if letters],
         can_send_for=services.can_send_for,
@@ -319,18 +378,21 @@ def letters_step(flow: Flow, slug: str):
     if form.website.data:
         # A bot: behave as if all went well and store nothing.
         return render_template("check_inbox.html", flow=flow, campaign=campaign,
-                               content=content, email=form.email.data, others=[], sent=0)
+                               content=content, email=request.form.get("email", ""),
+                               others=[], sent=0)
     form.validate()
-    match = None if _supporter_errors(form) else _match(form, content)
+    details, supporter_form = _checked_details(request.form)
+    match = None if details is None else _match_details(details, content)
     if match is None:
         # The details carried from step one no longer hold: show step one with the messages.
-        supporter_form = _supporter_form(request.form)
+        supporter_form = supporter_form or _supporter_form(request.form)
         if supporter_form.validate():
             _match(supporter_form, content)
         return render_campaign_page(campaign, content, supporter_form, status=422, flow=flow)
     if any(entry.errors for entry in form.groups if entry.form.targets.data):
         # Only letters that go to someone must be valid; an unticked one may be anything.
-        return render_letters_page(campaign, content, form, match, status=422, flow=flow)
+        return render_letters_page(campaign, content, form, match, details, status=422,
+                                   flow=flow)
 
     by_id = {m.target.id: m for m in match.targets}
     drafts: list[services.DraftLetter] = []
@@ -340,7 +402,7 @@ def letters_step(flow: Flow, slug: str):
             r.matched.target.id for r in recipients
         }:
             return render_letters_page(
-                campaign, content, form, match, status=422, flow=flow,
+                campaign, content, form, match, details, status=422, flow=flow,
                 error=_("The list of representatives has changed. Please check your letters "
                         "again."),
             )
@@ -352,25 +414,22 @@ def letters_step(flow: Flow, slug: str):
             for r in recipients if r.selected
         ]
     if not drafts:
-        return render_letters_page(campaign, content, form, match, status=422, flow=flow,
+        return render_letters_page(campaign, content, form, match, details, status=422,
+                                   flow=flow,
                                    error=_("Please choose at least one person to write to."))
     if form.send.data and campaign.allow_send:
-        return _send_for_me(campaign, content, form, drafts, flow)
-    return _open_in_mail_app(campaign, content, form, drafts, flow)
+        return _send_for_me(campaign, content, form, details, drafts, flow)
+    return _open_in_mail_app(campaign, content, details, drafts, flow)
 
 
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _supporter_errors(form) -> bool:
-    return any(getattr(form, name).errors for name in SUPPORTER_FIELDS + ("form_key",))
-
-
-def _open_in_mail_app(campaign, content, form, drafts, flow: Flow = MAIN):
+def _open_in_mail_app(campaign, content, details: SupporterDetails, drafts, flow: Flow = MAIN):
     session = get_session()
-    services.count_drafts(session, campaign, form.country.data.upper(), len(drafts))
-    flow.drafted(session, campaign, form, drafts)
+    services.count_drafts(session, campaign, details.country, len(drafts))
+    flow.drafted(session, campaign, details, drafts)
     session.commit()
     return render_template(
         "draft.html", flow=flow, campaign=campaign, content=content,
@@ -397,25 +456,25 @@ def _draft_links(draft: services.DraftLetter) -> dict:
     return item
 
 
-def _send_for_me(campaign, content, form, drafts, flow: Flow = MAIN):
+def _send_for_me(campaign, content, form, details: SupporterDetails, drafts, flow: Flow = MAIN):
     session = get_session()
     sendable = [d for d in drafts if services.can_send_for(d.target)]
     others = [_draft_links(d) for d in drafts if not services.can_send_for(d.target)]
     if not sendable:
-        return _open_in_mail_app(campaign, content, form, drafts, flow)
+        return _open_in_mail_app(campaign, content, details, drafts, flow)
     try:
         notice_id = services.store_submission(
             session,
             campaign=campaign,
-            supporter=_supporter(form),
-            postcode=form.postcode.data or "",
+            supporter=details.supporter(),
+            postcode=details.postcode,
             language=current_language(),
-            wants_updates=bool(form.wants_updates.data),
+            wants_updates=details.wants_updates,
             form_key=form.form_key.data or services.new_form_key(),
             drafts=sendable,
             partner_code=getattr(flow.partner, "code", None),
         )
-        flow.stored(session, campaign, form, notice_id)
+        flow.stored(session, campaign, details, notice_id)
         session.commit()
         current_app.extensions["queue"].enqueue_after_commit("notice", [notice_id])
     except IntegrityError:
@@ -423,7 +482,7 @@ def _send_for_me(campaign, content, form, drafts, flow: Flow = MAIN):
         # same page without storing anything twice.
         session.rollback()
     return render_template("check_inbox.html", flow=flow, campaign=campaign, content=content,
-                           email=form.email.data, others=others, sent=len(sendable))
+                           email=details.email, others=others, sent=len(sendable))
 
 
 def _submission_from_token(token: str) -> tuple[Submission | None, str | None]:
