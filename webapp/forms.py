@@ -128,9 +128,24 @@ class SupporterForm(SupporterFields, PublicForm):
     pass
 
 
-class LanguageCode:
+def pack_recipients(language: str, greet: bool, target_ids) -> str:
+    """A shared letter's language, whether each recipient's salutation opens it, and every
+    recipient offered, in one hidden field: "en:1:mep:197490,mep:124831".
+
+    One field rather than three: on the hottest form of the app each field costs as much to
+    build and check as a database row costs to write.
+    """
+    return f"{language}:{'1' if greet else ''}:{','.join(target_ids)}"
+
+
+def unpack_recipients(value: str | None) -> tuple[str, bool, list[str]]:
+    language, greet, ids = ((value or "").split(":", 2) + ["", ""])[:3]
+    return language, greet == "1", [i for i in ids.split(",") if i]
+
+
+class RecipientsLanguage:
     def __call__(self, form, field):
-        if not re.fullmatch(r"[a-z]{2,3}", field.data or ""):
+        if not re.fullmatch(r"[a-z]{2,3}", unpack_recipients(field.data)[0]):
             raise ValidationError(_l("This letter's language is not valid."))
 
 
@@ -140,9 +155,7 @@ class LetterGroupFields(Form):
     The recipients are named by target id; their addresses never come from the form.
     """
 
-    language = HiddenField(validators=[LanguageCode()])
-    greet = HiddenField()  # "1" when each recipient's salutation opens the letter
-    members = HiddenField()  # every recipient offered, comma-separated
+    recipients = HiddenField(validators=[RecipientsLanguage()])  # see pack_recipients
     targets = SelectMultipleField(validate_choice=False)  # the ones still ticked
     subject = StringField(
         _l("Subject"),

@@ -91,11 +91,21 @@ def test_no_target_chosen(app, client):
 def test_target_outside_the_match_is_refused(app, client):
     fields = letters_form(step_one(client))
     target = next(k for k, _ in fields if k.endswith("-targets"))
-    members = next(k for k, _ in fields if k.endswith("-members"))
-    for changes in ({target: "t:gb-minister"}, {members: "t:gb-minister", target: "t:gb-minister"}):
+    recipients = next(k for k, _ in fields if k.endswith("-recipients"))
+    for changes in ({target: "t:gb-minister"},
+                    {recipients: "en:1:t:gb-minister", target: "t:gb-minister"}):
         response = step_two(client, fields, changes=changes)
         assert response.status_code == 422
         assert "has changed" in text(response)
+    assert stored(app) == (0, 0)
+
+
+def test_tampered_letter_language_is_refused(app, client):
+    fields = letters_form(step_one(client))
+    recipients, value = next((k, v) for k, v in fields if k.endswith("-recipients"))
+    response = step_two(client, fields, changes={recipients: "x1" + value[2:]})
+    assert response.status_code == 422
+    assert "This letter's language is not valid." in text(response)
     assert stored(app) == (0, 0)
 
 

@@ -34,7 +34,13 @@ from .. import services
 from ..db import get_session
 from ..delivery.outbox import queue_submission
 from ..extensions import email_rate_key, has_no_email, limiter
-from ..forms import ConfirmForm, LettersForm, SupporterForm
+from ..forms import (
+    ConfirmForm,
+    LettersForm,
+    SupporterForm,
+    pack_recipients,
+    unpack_recipients,
+)
 from ..i18n import country_choices, country_name, current_language, guess_country
 from ..mail import distinct_texts
 from ..models import Campaign, CampaignStatus, LetterState, Submission
@@ -306,9 +312,8 @@ def targets_step(flow: Flow, slug: str):
     for letter in services.shared_letters(content, match, details.supporter()):
         ids = [recipient.target.id for recipient in letter.recipients]
         letters_form.groups.append_entry({
-            "language": letter.language,
-            "greet": "1" if letter.recipients[0].salutation else "",
-            "members": ",".join(ids),
+            "recipients": pack_recipients(letter.language,
+                                          bool(letter.recipients[0].salutation), ids),
             # Someone we have no way to reach is listed, but not ticked.
             "targets": [r.target.id for r in letter.recipients if r.target.channels],
             "subject": letter.subject,
@@ -326,13 +331,12 @@ class Recipient:
 
 def _recipients(entry, by_id: dict[str, MatchedTarget]) -> list[Recipient] | None:
     """The people one shared letter is offered to, or None if the list no longer matches."""
-    ids = [i for i in (entry.members.data or "").split(",") if i]
+    language, shared, ids = unpack_recipients(entry.recipients.data)
     if not ids or any(i not in by_id for i in ids):
         return None
     selected = set(entry.targets.data or ())
-    shared = entry.greet.data == "1"
     return [
-        Recipient(by_id[i], greeting_for(by_id[i].target, entry.language.data or "en", shared),
+        Recipient(by_id[i], greeting_for(by_id[i].target, language or "en", shared),
                   i in selected)
         for i in ids
     ]
@@ -407,10 +411,10 @@ def letters_step(flow: Flow, slug: str):
                         "again."),
             )
         text = _normalise_newlines(entry.form.body.data or "")
+        language = unpack_recipients(entry.form.recipients.data)[0]
         drafts += [
             services.DraftLetter(target=r.matched.target, subject=entry.form.subject.data,
-                                 text=text, salutation=r.salutation,
-                                 language=entry.form.language.data)
+                                 text=text, salutation=r.salutation, language=language)
             for r in recipients if r.selected
         ]
     if not drafts:
