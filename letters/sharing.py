@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from representatives.model import Target
 
@@ -60,12 +59,22 @@ def addressed_body(greeting: str, text: str) -> str:
 
 def greeting_for(target: Target, language: str, shared: bool) -> str:
     """The salutation to put before a shared text (none if the text had none)."""
-    return _cached_salutation(target, language) if shared else ""
+    if not shared:
+        return ""
+    # A letter to 31 people asks for the same 31 salutations on every submission. Keyed by
+    # id and language, and kept only for the same target object or an equal one: the
+    # directory builds new objects when its data changes, and an equal target (same names,
+    # gender, honorific, kind, role...) has the same salutation. Hashing the whole frozen
+    # target for an lru_cache key cost more than the look-up saved.
+    key = (target.id, language)
+    cached = _SALUTATIONS.get(key)
+    if cached is not None and (cached[0] is target or cached[0] == target):
+        return cached[1]
+    if len(_SALUTATIONS) >= _SALUTATIONS_KEPT:
+        _SALUTATIONS.clear()
+    greeting = _SALUTATIONS[key] = (target, salutation(target, language))
+    return greeting[1]
 
 
-@lru_cache(maxsize=8192)
-def _cached_salutation(target: Target, language: str) -> str:
-    # Targets are frozen dataclasses hashed on every field, so the cache key changes whenever
-    # anything the salutation uses does (names, gender, honorific, kind, role, country);
-    # a letter to 31 people asks for the same 31 salutations on every submission.
-    return salutation(target, language)
+_SALUTATIONS: dict[tuple[str, str], tuple[Target, str]] = {}
+_SALUTATIONS_KEPT = 8192

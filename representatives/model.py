@@ -65,7 +65,11 @@ class Target:
     party: str | None = None
 
     def channel(self, kind: ChannelKind) -> Channel | None:
-        return next((c for c in self.channels if c.kind == kind), None)
+        # A plain loop: asked several times for each of a submission's letters.
+        for channel in self.channels:
+            if channel.kind == kind:
+                return channel
+        return None
 
     @property
     def email(self) -> str | None:

@@ -784,7 +784,7 @@ def test_czech_woman_by_name_man_without():
 
 
 def test_the_cached_greeting_follows_kind_and_role():
-    # letters.sharing caches salutations by the (frozen) Target, so every field is in the key.
+    # letters.sharing caches salutations by target id, served only for an equal target.
     mp = morgan("fr", TargetKind.MP, "female")
     minister = morgan("fr", TargetKind.MINISTER, "female")
     senator = morgan("fr", TargetKind.MP, "female", role="Sénatrice")
@@ -840,3 +840,16 @@ def test_every_mep_is_greeted_in_their_countrys_language(shared_data):
             assert text != salutation(target, "en"), (target.name, text)
     # Every member state's language is covered (Irish MEPs are written to in English).
     assert seen == EU_OFFICIAL_LANGUAGES - {"ga"}
+
+
+def test_shared_greeting_follows_a_target_whose_data_changed():
+    # Same id, as after a directory reload that corrected the data: the cached salutation of
+    # the old object must not be served for the new one.
+    before = make_target(id="fr:1", country="FR", language="fr", gender="female",
+                         given_name="Anne", family_name="Martin", name="Anne Martin")
+    after = make_target(id="fr:1", country="FR", language="fr", gender="male",
+                        given_name="Alain", family_name="Martin", name="Alain Martin")
+    assert greeting_for(before, "fr", True) == "Madame la Députée,"
+    assert greeting_for(after, "fr", True) == "Monsieur le Député,"
+    assert greeting_for(before, "fr", True) == "Madame la Députée,"
+    assert greeting_for(before, "fr", False) == ""

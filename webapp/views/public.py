@@ -462,8 +462,12 @@ def _draft_links(draft: services.DraftLetter) -> dict:
 
 def _send_for_me(campaign, content, form, details: SupporterDetails, drafts, flow: Flow = MAIN):
     session = get_session()
-    sendable = [d for d in drafts if services.can_send_for(d.target)]
-    others = [_draft_links(d) for d in drafts if not services.can_send_for(d.target)]
+    sendable, others = [], []
+    for draft in drafts:
+        if services.can_send_for(draft.target):
+            sendable.append(draft)
+        else:
+            others.append(_draft_links(draft))
     if not sendable:
         return _open_in_mail_app(campaign, content, details, drafts, flow)
     try:
