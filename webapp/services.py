@@ -14,10 +14,10 @@ from datetime import date
 
 from flask import current_app
 from jinja2 import TemplateError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from database import insert_or_merge, utcnow
+from database import DriverInsert, insert_or_merge, utcnow
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
 from letters.sharing import SharedLetter, addressed_body, share_letters
 from letters.templates import CampaignContent, load_all_campaigns
@@ -243,15 +243,21 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-# The INSERTs of store_submission, built once: constructing a statement and computing its
-# cache key (SQLAlchemy memoizes it on the statement object) cost more than running it.
-# One INSERT per distinct text rather than one "insertmanyvalues" batch: with the one to three
-# texts of a submission, rewriting the batched statement on each call costs more CPU than the
-# round trips it saves.
-_INSERT_SUBMISSION = insert(Submission.__table__).returning(Submission.__table__.c.id)
-_INSERT_TEXT = insert(LetterText.__table__).returning(LetterText.__table__.c.id)
-_INSERT_LETTERS = insert(Letter.__table__)
-_INSERT_NOTICE = insert(Notice.__table__).returning(Notice.__table__.c.id)
+# The INSERTs of store_submission, compiled once (see DriverInsert). One INSERT per distinct
+# text rather than one "insertmanyvalues" batch: with the one to three texts of a submission,
+# rewriting the batched statement on each call costs more CPU than the round trips it saves.
+_INSERT_SUBMISSION = DriverInsert(Submission.__table__, (
+    "public_id", "form_key", "campaign_id", "supporter_name", "supporter_email",
+    "supporter_town", "country", "postcode", "language", "wants_updates", "created_at",
+    "partner_code"), returning="id")
+_INSERT_TEXT = DriverInsert(LetterText.__table__,
+                            ("submission_id", "subject", "body", "language"), returning="id")
+_INSERT_LETTERS = DriverInsert(Letter.__table__, (
+    "submission_id", "campaign_id", "target_id", "target_name", "to_address", "salutation",
+    "text_id", "state", "attempts", "created_at"))
+_INSERT_NOTICE = DriverInsert(Notice.__table__, (
+    "submission_id", "kind", "to_address", "state", "attempts", "created_at", "enqueued_at"),
+    returning="id")
 
 
 def store_submission(
@@ -273,8 +279,8 @@ def store_submission(
     """
     connection = session.connection()
     now = utcnow()
-    submission_id = connection.execute(
-        _INSERT_SUBMISSION,
+    submission_id = _INSERT_SUBMISSION.one(
+        connection,
         {"public_id": secrets.token_hex(16), "form_key": form_key, "campaign_id": campaign.id,
          "supporter_name": supporter.name, "supporter_email": supporter.email,
          "supporter_town": supporter.town, "country": supporter.country, "postcode": postcode,
@@ -285,13 +291,13 @@ def store_submission(
     for draft in drafts:
         key = (draft.subject, draft.text, draft.language)
         if key not in text_ids:
-            text_ids[key] = connection.execute(
-                _INSERT_TEXT,
+            text_ids[key] = _INSERT_TEXT.one(
+                connection,
                 {"submission_id": submission_id, "subject": draft.subject, "body": draft.text,
                  "language": draft.language},
             ).scalar_one()
-    connection.execute(
-        _INSERT_LETTERS,
+    _INSERT_LETTERS.many(
+        connection,
         [
             {"submission_id": submission_id, "campaign_id": campaign.id,
              "target_id": draft.target.id, "target_name": draft.target.name,
@@ -301,8 +307,8 @@ def store_submission(
             for draft in drafts
         ],
     )
-    return connection.execute(
-        _INSERT_NOTICE,
+    return _INSERT_NOTICE.one(
+        connection,
         {"submission_id": submission_id, "kind": NoticeKind.CONFIRMATION,
          "to_address": supporter.email, "state": NoticeState.QUEUED, "attempts": 0,
          "created_at": now, "enqueued_at": now},  # queued by the view after the commit

@@ -112,7 +112,8 @@ _CAMPAIGN_BY_SLUG = select(_CAMPAIGN).where(_CAMPAIGN.c.slug == bindparam("slug"
 def _load_campaign(slug: str) -> tuple[Row, object]:
     """The campaign's row (its columns as attributes, read-only) and its content."""
     content = services.campaigns().get(slug)
-    campaign = get_session().execute(_CAMPAIGN_BY_SLUG, {"slug": slug}).first()
+    # On the session's connection: a Core statement needs none of the ORM's execution steps.
+    campaign = get_session().connection().execute(_CAMPAIGN_BY_SLUG, {"slug": slug}).first()
     if content is None or campaign is None:
         abort(404)
     return campaign, content

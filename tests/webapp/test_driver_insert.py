@@ -1,0 +1,55 @@
+"""DriverInsert stores what a Core INSERT stores, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, select
+
+from database import DriverInsert, make_engine
+from webapp.models import Campaign, Submission
+
+COLUMNS = ("public_id", "form_key", "campaign_id", "supporter_name", "supporter_email",
+           "supporter_town", "country", "postcode", "language", "wants_updates", "created_at",
+           "partner_code")
+
+
+def _values(n: int, campaign_id: int) -> dict:
+    return {"public_id": f"p{n}", "form_key": f"k{n}", "campaign_id": campaign_id,
+            "supporter_name": "Zoë O'Brien", "supporter_email": "zoe@example.org",
+            "supporter_town": "Zürich", "country": "CH", "postcode": "8001", "language": "de",
+            "wants_updates": True, "created_at": datetime(2026, 12, 1, 9, 30, 15, 123456, UTC),
+            "partner_code": None}
+
+
+def test_rows_read_back_as_a_core_insert_writes_them(database_url):
+    engine = make_engine(database_url)
+    table = Submission.__table__
+    with engine.begin() as connection:
+        campaign_id = connection.execute(select(Campaign.id)).scalars().first()
+        new_id = DriverInsert(table, COLUMNS, returning="id").one(
+            connection, _values(1, campaign_id)).scalar_one()
+        core_id = connection.execute(insert(table).returning(table.c.id),
+                                     _values(2, campaign_id)).scalar_one()
+        DriverInsert(table, COLUMNS).many(connection, [_values(3, campaign_id),
+                                                       _values(4, campaign_id)])
+        rows = {row.public_id: row for row in connection.execute(
+            select(table).where(table.c.public_id.in_(["p1", "p2", "p3", "p4"])))}
+        connection.rollback()
+    engine.dispose()
+    assert new_id != core_id and len(rows) == 4
+    compared = [c for c in COLUMNS if c not in ("public_id", "form_key")]
+    for key in ("p1", "p3", "p4"):
+        assert [getattr(rows[key], c) for c in compared] == \
+            [getattr(rows["p2"], c) for c in compared]
+    assert rows["p1"].wants_updates is True and rows["p1"].supporter_town == "Zürich"
+
+
+def test_a_column_left_to_its_default_is_refused(database_url):
+    engine = make_engine(database_url)
+    statement = DriverInsert(Submission.__table__,
+                             [c for c in COLUMNS if c != "supporter_town"])
+    with engine.begin() as connection, pytest.raises(ValueError, match="supporter_town"):
+        statement.one(connection, _values(5, 1))
+    engine.dispose()
