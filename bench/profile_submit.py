@@ -5,8 +5,8 @@
 
 Sets up the same temporary database as bench/submit_path.py (migrations, campaigns, default
 directory and the MEPs), does step one once as a supporter from --country, then profiles N
-POSTs of the letters form with `send=x`, each with a fresh form_key and e-mail, as the
-benchmark does. NL (the default) is the benchmark's worst case: 31 letters to the Dutch MEPs;
+POSTs of the letters form with `send=x`, each with a fresh form_key (the supporter's details
+as step one sealed them), as the benchmark does. NL (the default) is the benchmark's worst case: 31 letters to the Dutch MEPs;
 GB is its typical case: the UK government contacts, 4 targets of whom 3 have an e-mail
 address, so 3 letters per POST.
 """
