@@ -6,9 +6,9 @@
 Sets up the same temporary database as bench/submit_path.py (migrations, campaigns, default
 directory and the MEPs), does step one once as a supporter from --country, then profiles N
 POSTs of the letters form with `send=x`, each with a fresh form_key (the supporter's details
-as step one sealed them), as the benchmark does. NL (the default) is the benchmark's worst case: 31 letters to the Dutch MEPs;
-GB is its typical case: the UK government contacts, 4 targets of whom 3 have an e-mail
-address, so 3 letters per POST.
+as step one sealed them), as the benchmark does. NL (the default) is the benchmark's worst
+case: 31 letters to the Dutch MEPs; GB is its typical case: the UK government contacts, 4
+targets of whom 3 have an e-mail address, so 3 letters per POST.
 """
 
 from __future__ import annotations

@@ -36,6 +36,10 @@ detail would be: webapp.tokens.DetailsSeal); each client has its own address. On
 is timed. Minimal app, per client: GET the token once, then POST the form again and again;
 each POST validates and inserts one row.
 
+With `--baseline REF` the real app also runs at that git commit (a worktree, its own database),
+in the same alternating rounds, and the run ends with both side by side: on a shared machine
+two runs minutes apart differ more than most changes do.
+
 This is a benchmark: it prints figures and PASS/FAIL against the goals, it is not a test.
 """
 
@@ -89,7 +93,7 @@ from tests.webapp.pages import csrf_token, form_fields  # noqa: E402  (the tests
 # --------------------------------------------------------------------------- setup
 
 
-def real_env(tmp: Path) -> dict[str, str]:
+def real_env(tmp: Path, root: Path = ROOT) -> dict[str, str]:
     instance = tmp / "instance"
     env = dict(os.environ)
     env.update(
@@ -100,7 +104,7 @@ def real_env(tmp: Path) -> dict[str, str]:
         MAIL_OUTBOX_DIR=str(tmp / "outbox"),
         MAIL_BACKEND="file",
         FLASK_APP="webapp",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
     )
     env.pop("APP_ENV", None)
     env.pop("REDIS_URL", None)
@@ -110,7 +114,7 @@ def real_env(tmp: Path) -> dict[str, str]:
 def flask(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "webapp", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=env["PYTHONPATH"], env=env, capture_output=True, text=True, timeout=600,
     )
     if result.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
@@ -121,14 +125,34 @@ def importer_formats(env: dict[str, str]) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c",
          "from representatives.importers import IMPORTERS; print(' '.join(IMPORTERS))"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=env["PYTHONPATH"], env=env, capture_output=True, text=True, timeout=120,
     )
     return result.stdout.split() if result.returncode == 0 else []
 
 
-def setup_real(tmp: Path, meps_format: str, log=print) -> dict[str, str]:
+def baseline_checkout(ref: str, tmp: Path) -> Path:
+    """The project at `ref` (a commit, tag or branch), checked out beside this one.
+
+    A git worktree, with this checkout's compiled translations (they are built, not committed).
+    """
+    path = tmp / "baseline"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(path),
+                    ref], check=True, capture_output=True, text=True, timeout=120)
+    for compiled in (ROOT / "webapp" / "translations").glob("*/LC_MESSAGES/*.mo"):
+        target = path / compiled.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(compiled, target)
+    return path
+
+
+def remove_checkout(path: Path) -> None:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
+                   capture_output=True, timeout=120)
+
+
+def setup_real(tmp: Path, meps_format: str, log=print, root: Path = ROOT) -> dict[str, str]:
     """Migrate, sync the campaigns and import the directory into a fresh SQLite file."""
-    env = real_env(tmp)
+    env = real_env(tmp, root)
     Path(env["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     log("  " + flask(env, "db", "upgrade").splitlines()[-1])
     log("  " + flask(env, "campaigns", "sync"))
@@ -555,6 +579,22 @@ def report(minimal: Result, reals: list[tuple[Scenario, Result, int, int]],
     return verdicts
 
 
+def compare_with_baseline(results: dict[str, Result], args) -> None:
+    minimal = results["minimal"].rps
+    print()
+    print(f"this checkout against the baseline ({args.baseline}), in the same rounds:")
+    for sc in REAL_SCENARIOS:
+        old, new = results[f"baseline-{sc.key}"], results[f"real-{sc.key}"]
+        if not (old.latencies and new.latencies and minimal):
+            continue
+        print(f"  {sc.kind} ({sc.country}): requests/s {old.rps:.1f} -> {new.rps:.1f} "
+              f"({new.rps / old.rps - 1:+.0%}); ratio to minimal {old.rps / minimal:.2f} -> "
+              f"{new.rps / minimal:.2f}; p95 {old.percentile(95):.1f} -> "
+              f"{new.percentile(95):.1f} ms; server CPU "
+              f"{1000 * old.server_cpu / len(old.latencies):.2f} -> "
+              f"{1000 * new.server_cpu / len(new.latencies):.2f} ms/req")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0,
@@ -571,11 +611,16 @@ def main(argv=None) -> int:
     parser.add_argument("--meps-format", default="ep-meps-csv",
                         help="importer format name for the MEPs CSV")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also run the real app at this git commit, branch or tag, in the "
+                             "same rounds, to compare a change with the code before it on the "
+                             "same machine at the same time")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-submit-"))
     servers: list[Server] = []
     run_id = secrets.token_hex(3)
+    baseline_root: Path | None = None
     try:
         print(f"submit path benchmark: {os.cpu_count()} CPUs, Python "
               f"{platform.python_version()}, gunicorn --workers {args.workers} (sync) per app, "
@@ -587,7 +632,13 @@ def main(argv=None) -> int:
                                       BENCH, args.workers, tmp, "/"))
         servers.append(start_gunicorn("real", "webapp:create_app()", env, ROOT, args.workers,
                                       tmp, f"/c/{SLUG}"))
-        minimal_server, real_server = servers
+        minimal_server, real_server = servers[:2]
+        if args.baseline:
+            print(f"setting up the baseline, the real app at {args.baseline}:")
+            baseline_root = baseline_checkout(args.baseline, tmp)
+            baseline_env = setup_real(tmp / "baseline-run", args.meps_format, root=baseline_root)
+            servers.append(start_gunicorn("baseline", "webapp:create_app()", baseline_env,
+                                          baseline_root, args.workers, tmp, f"/c/{SLUG}"))
         print(f"servers: minimal on 127.0.0.1:{minimal_server.port}, "
               f"real on 127.0.0.1:{real_server.port} (shared by both real scenarios)")
         print("load: one asyncio process in this script, the same client code, connection "
@@ -600,6 +651,10 @@ def main(argv=None) -> int:
             apps[f"real-{sc.key}"] = (
                 real_server,
                 lambda port, i, run, sc=sc: RealClient(port, i, run, sc))
+        if args.baseline:
+            for sc in REAL_SCENARIOS:
+                apps[f"baseline-{sc.key}"] = (
+                    servers[2], lambda port, i, run, sc=sc: RealClient(port, i, run, sc))
         results = {name: Result(name) for name in apps}
         pools, budgets = {}, {name: [args.max_requests] for name in apps}
         for name, (server, make_client) in apps.items():
@@ -641,6 +696,8 @@ def main(argv=None) -> int:
         reals = [(sc, results[f"real-{sc.key}"], targets[sc.key], letters[sc.key])
                  for sc in REAL_SCENARIOS]
         verdicts = report(results["minimal"], reals, args)
+        if args.baseline:
+            compare_with_baseline(results, args)
 
         print()
         print("stored rows (warm-up included):")
@@ -682,6 +739,8 @@ def main(argv=None) -> int:
             if text:
                 print(f"--- {server_log.name} (last lines)\n" + "\n".join(
                     text.splitlines()[-15:]))
+        if baseline_root is not None:
+            remove_checkout(baseline_root)
         if args.keep:
             print(f"kept {tmp}")
         else:
