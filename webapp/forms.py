@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from letters.rendering import Supporter
 
 # Any C0/C1 control character; CR and LF in a name or subject could forge mail headers.
 _SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -111,6 +114,59 @@ class SupporterFields:
     wants_updates = BooleanField(_l("Keep me informed about this campaign"), default=False)
     # A field people never see; bots fill it in.
     website = StringField(_l("Leave this field empty"))
+
+
+def normalise_newlines(text: str) -> str:
+    """LF only: browsers send a line break in a field as CRLF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
+
+
+@dataclass(frozen=True)
+class SupporterDetails:
+    """Who is writing, as step one checked it; step two carries it in hidden fields."""
+
+    name: str
+    email: str
+    town: str
+    country: str  # ISO alpha-2, upper case
+    postcode: str
+    own_words: str
+    wants_updates: bool
+
+    @classmethod
+    def from_form(cls, form: SupporterForm) -> SupporterDetails:
+        """From a validated supporter form."""
+        return cls(name=form.name.data, email=form.email.data, town=form.town.data or "",
+                   country=(form.country.data or "").upper(), postcode=form.postcode.data or "",
+                   own_words=normalise_newlines(form.own_words.data or ""),
+                   wants_updates=bool(form.wants_updates.data))
+
+    @classmethod
+    def carried_in(cls, formdata) -> SupporterDetails:
+        """As step two's hidden fields bring them back: unchecked until the seal holds.
+
+        Browsers send a line break in a field as CRLF; the seal was made on LF.
+        """
+        return cls(**{name: normalise_newlines(formdata.get(name, ""))
+                      for name in SUPPORTER_FIELDS},
+                   wants_updates=bool(formdata.get("wants_updates")))
+
+    def hidden_fields(self) -> dict[str, str]:
+        fields = {name: getattr(self, name) for name in SUPPORTER_FIELDS}
+        if self.wants_updates:
+            fields["wants_updates"] = "y"
+        return fields
+
+    def sealed_values(self) -> tuple[str, ...]:
+        return (*(getattr(self, name) for name in SUPPORTER_FIELDS),
+                "y" if self.wants_updates else "")
+
+    def supporter(self) -> Supporter:
+        return Supporter(name=self.name, email=self.email, town=self.town,
+                         own_words=self.own_words, country=self.country)
 
 
 class PublicForm(FlaskForm):

@@ -19,7 +19,6 @@ from letters.compose import (
     mailto_url,
     outlook_compose_url,
 )
-from letters.rendering import Supporter
 from letters.sharing import greeting_for
 from representatives.model import (
     ChannelKind,
@@ -37,7 +36,9 @@ from ..extensions import email_rate_key, has_no_email, limiter
 from ..forms import (
     ConfirmForm,
     LettersForm,
+    SupporterDetails,
     SupporterForm,
+    normalise_newlines,
     pack_recipients,
     unpack_recipients,
 )
@@ -211,54 +212,6 @@ def _match_message(code: str, form) -> str:
     return _("We could not match this address.")
 
 
-SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
-
-
-@dataclass(frozen=True)
-class SupporterDetails:
-    """Who is writing, as step one checked it; step two carries it in hidden fields."""
-
-    name: str
-    email: str
-    town: str
-    country: str  # ISO alpha-2, upper case
-    postcode: str
-    own_words: str
-    wants_updates: bool
-
-    @classmethod
-    def from_form(cls, form: SupporterForm) -> SupporterDetails:
-        """From a validated supporter form."""
-        return cls(name=form.name.data, email=form.email.data, town=form.town.data or "",
-                   country=(form.country.data or "").upper(), postcode=form.postcode.data or "",
-                   own_words=_normalise_newlines(form.own_words.data or ""),
-                   wants_updates=bool(form.wants_updates.data))
-
-    @classmethod
-    def carried_in(cls, formdata) -> SupporterDetails:
-        """As step two's hidden fields bring them back: unchecked until the seal holds.
-
-        Browsers send a line break in a field as CRLF; the seal was made on LF.
-        """
-        return cls(**{name: _normalise_newlines(formdata.get(name, ""))
-                      for name in SUPPORTER_FIELDS},
-                   wants_updates=bool(formdata.get("wants_updates")))
-
-    def hidden_fields(self) -> dict[str, str]:
-        fields = {name: getattr(self, name) for name in SUPPORTER_FIELDS}
-        if self.wants_updates:
-            fields["wants_updates"] = "y"
-        return fields
-
-    def sealed_values(self) -> tuple[str, ...]:
-        return (*(getattr(self, name) for name in SUPPORTER_FIELDS),
-                "y" if self.wants_updates else "")
-
-    def supporter(self) -> Supporter:
-        return Supporter(name=self.name, email=self.email, town=self.town,
-                         own_words=self.own_words, country=self.country)
-
-
 def _seal():
     return current_app.extensions["details_seal"]
 
@@ -411,7 +364,7 @@ def letters_step(flow: Flow, slug: str):
                 error=_("The list of representatives has changed. Please check your letters "
                         "again."),
             )
-        text = _normalise_newlines(entry.form.body.data or "")
+        text = normalise_newlines(entry.form.body.data or "")
         language = unpack_recipients(entry.form.recipients.data)[0]
         drafts += [
             services.DraftLetter(target=r.matched.target, subject=entry.form.subject.data,
@@ -425,10 +378,6 @@ def letters_step(flow: Flow, slug: str):
     if form.send.data and campaign.allow_send:
         return _send_for_me(campaign, content, form, details, drafts, flow)
     return _open_in_mail_app(campaign, content, details, drafts, flow)
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _open_in_mail_app(campaign, content, details: SupporterDetails, drafts, flow: Flow = MAIN):
