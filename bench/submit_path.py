@@ -637,8 +637,9 @@ def main(argv=None) -> int:
             print(f"setting up the baseline, the real app at {args.baseline}:")
             baseline_root = baseline_checkout(args.baseline, tmp)
             baseline_env = setup_real(tmp / "baseline-run", args.meps_format, root=baseline_root)
-            servers.append(start_gunicorn("baseline", "webapp:create_app()", baseline_env,
-                                          baseline_root, args.workers, tmp, f"/c/{SLUG}"))
+            baseline_server = start_gunicorn("baseline", "webapp:create_app()", baseline_env,
+                                             baseline_root, args.workers, tmp, f"/c/{SLUG}")
+            servers.append(baseline_server)
         print(f"servers: minimal on 127.0.0.1:{minimal_server.port}, "
               f"real on 127.0.0.1:{real_server.port} (shared by both real scenarios)")
         print("load: one asyncio process in this script, the same client code, connection "
@@ -654,7 +655,7 @@ def main(argv=None) -> int:
         if args.baseline:
             for sc in REAL_SCENARIOS:
                 apps[f"baseline-{sc.key}"] = (
-                    servers[2], lambda port, i, run, sc=sc: RealClient(port, i, run, sc))
+                    baseline_server, lambda port, i, run, sc=sc: RealClient(port, i, run, sc))
         results = {name: Result(name) for name in apps}
         pools, budgets = {}, {name: [args.max_requests] for name in apps}
         for name, (server, make_client) in apps.items():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import MetaData, Table, create_engine, event, insert
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
@@ -78,52 +79,55 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+class _PreparedInsert(NamedTuple):
+    sql: str
+    positional: bool
+    # (column, the dialect's bind processor or None), in the order the SQL binds them
+    processors: tuple[tuple[str, Callable | None], ...]
+
+    def parameters(self, values: Mapping):
+        converted = ((name, values[name] if process is None else process(values[name]))
+                     for name, process in self.processors)
+        return tuple(value for _, value in converted) if self.positional else dict(converted)
+
+
 class DriverInsert:
-    """An INSERT compiled once per dialect, then run on the driver with `exec_driver_sql`.
+    """An INSERT compiled once per dialect and set of columns, run with `exec_driver_sql`.
 
     For the app's hottest write (a submission and its letters): running a Core statement
     (compiled-cache look-up, an execution context, parameter processing, result set-up) cost
     SQLAlchemy twice what SQLite took to run it. The SQL and the type conversions still come
     from SQLAlchemy: the statement's compiled form, and each column's bind processor for the
-    dialect. Every column is given a value, so that no column default is left to the execution
-    context that this skips; the statement refuses a call that leaves one out.
+    dialect. A column left out would be given its default by the execution context this skips,
+    so a call that leaves out a column with a default is refused.
     """
 
-    def __init__(self, table: Table, columns: Sequence[str], returning: str | None = None):
-        self.table, self.columns, self.returning = table, tuple(columns), returning
-        self._prepared: dict[str, tuple] = {}
+    def __init__(self, table: Table, returning: str | None = None):
+        self.table, self.returning = table, returning
+        self._prepared: dict[tuple[str, tuple[str, ...]], _PreparedInsert] = {}
 
-    def _for(self, dialect: Dialect) -> tuple:
-        prepared = self._prepared.get(dialect.name)
+    def _for(self, dialect: Dialect, columns: tuple[str, ...]) -> _PreparedInsert:
+        prepared = self._prepared.get((dialect.name, columns))
         if prepared is None:
             statement = insert(self.table)
             if self.returning:
                 statement = statement.returning(self.table.c[self.returning])
-            compiled = statement.compile(dialect=dialect, column_keys=list(self.columns))
+            compiled = statement.compile(dialect=dialect, column_keys=list(columns))
             names = list(compiled.positiontup) if compiled.positional else list(compiled.params)
-            if sorted(names) != sorted(self.columns):
-                raise ValueError(f"{self.table.name}: the INSERT binds {names}, "
-                                 f"not the columns given {list(self.columns)}")
-            processors = [(name, self.table.c[name].type.dialect_impl(dialect)
-                           .bind_processor(dialect)) for name in names]
-            prepared = self._prepared[dialect.name] = (compiled.string, compiled.positional,
-                                                       processors)
+            if sorted(names) != sorted(columns):
+                raise ValueError(f"{self.table.name}: the INSERT binds {sorted(names)}; give "
+                                 f"every column with a default, not only {sorted(columns)}")
+            prepared = self._prepared[dialect.name, columns] = _PreparedInsert(
+                compiled.string, compiled.positional,
+                tuple((name, self.table.c[name].type.dialect_impl(dialect)
+                       .bind_processor(dialect)) for name in names))
         return prepared
 
-    @staticmethod
-    def _parameters(prepared: tuple, values: Mapping):
-        _sql, positional, processors = prepared
-        if positional:
-            return tuple(values[name] if process is None else process(values[name])
-                         for name, process in processors)
-        return {name: values[name] if process is None else process(values[name])
-                for name, process in processors}
-
     def one(self, connection: Connection, values: Mapping) -> CursorResult:
-        prepared = self._for(connection.dialect)
-        return connection.exec_driver_sql(prepared[0], self._parameters(prepared, values))
+        prepared = self._for(connection.dialect, tuple(values))
+        return connection.exec_driver_sql(prepared.sql, prepared.parameters(values))
 
-    def many(self, connection: Connection, rows: Iterable[Mapping]) -> None:
-        prepared = self._for(connection.dialect)
-        connection.exec_driver_sql(prepared[0],
-                                   [self._parameters(prepared, row) for row in rows])
+    def many(self, connection: Connection, rows: Sequence[Mapping]) -> None:
+        """Rows with the same columns, in one executemany."""
+        prepared = self._for(connection.dialect, tuple(rows[0]))
+        connection.exec_driver_sql(prepared.sql, [prepared.parameters(row) for row in rows])

@@ -155,14 +155,13 @@ class SupporterDetails:
                    wants_updates=bool(formdata.get("wants_updates")))
 
     def hidden_fields(self) -> dict[str, str]:
+        """Step two's hidden fields; what the seal covers."""
         fields = {name: getattr(self, name) for name in SUPPORTER_FIELDS}
-        if self.wants_updates:
-            fields["wants_updates"] = "y"
+        fields["wants_updates"] = "y" if self.wants_updates else ""
         return fields
 
     def sealed_values(self) -> tuple[str, ...]:
-        return (*(getattr(self, name) for name in SUPPORTER_FIELDS),
-                "y" if self.wants_updates else "")
+        return tuple(self.hidden_fields().values())
 
     def supporter(self) -> Supporter:
         return Supporter(name=self.name, email=self.email, town=self.town,

@@ -246,18 +246,10 @@ def new_form_key() -> str:
 # The INSERTs of store_submission, compiled once (see DriverInsert). One INSERT per distinct
 # text rather than one "insertmanyvalues" batch: with the one to three texts of a submission,
 # rewriting the batched statement on each call costs more CPU than the round trips it saves.
-_INSERT_SUBMISSION = DriverInsert(Submission.__table__, (
-    "public_id", "form_key", "campaign_id", "supporter_name", "supporter_email",
-    "supporter_town", "country", "postcode", "language", "wants_updates", "created_at",
-    "partner_code"), returning="id")
-_INSERT_TEXT = DriverInsert(LetterText.__table__,
-                            ("submission_id", "subject", "body", "language"), returning="id")
-_INSERT_LETTERS = DriverInsert(Letter.__table__, (
-    "submission_id", "campaign_id", "target_id", "target_name", "to_address", "salutation",
-    "text_id", "state", "attempts", "created_at"))
-_INSERT_NOTICE = DriverInsert(Notice.__table__, (
-    "submission_id", "kind", "to_address", "state", "attempts", "created_at", "enqueued_at"),
-    returning="id")
+_INSERT_SUBMISSION = DriverInsert(Submission.__table__, returning="id")
+_INSERT_TEXT = DriverInsert(LetterText.__table__, returning="id")
+_INSERT_LETTERS = DriverInsert(Letter.__table__)
+_INSERT_NOTICE = DriverInsert(Notice.__table__, returning="id")
 
 
 def store_submission(

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import webapp.forms
+from representatives.model import Match
 from webapp.models import Submission
 from webapp.tokens import DetailsSeal
 
@@ -75,3 +76,23 @@ def test_an_expired_seal_means_a_second_check_not_a_refusal(app, client, monkeyp
     _refuse_email_checks(monkeypatch)
     with pytest.raises(AssertionError, match="checked the details again"):
         step_two(client, fields)
+
+
+def test_changed_details_that_match_no_one_show_step_one_with_the_reason(app, client):
+    fields = letters_form(step_one(client))
+    response = step_two(client, fields, changes={"country": "FR"})
+    assert response.status_code == 422
+    assert "We have no representatives for this country yet" in text(response)
+
+
+def test_sealed_details_that_no_longer_match_show_step_one_with_the_reason(app, client,
+                                                                         monkeypatch):
+    fields = letters_form(step_one(client))
+    # The directory changed between the two steps: nobody represents the supporter now.
+    monkeypatch.setattr("webapp.services.match_for_campaign",
+                        lambda content, country, postcode=None: Match(country, groups=()))
+    response = step_two(client, fields)
+    assert response.status_code == 422
+    page = text(response)
+    assert "We have no representatives for this country yet" in page
+    assert 'value="Jane Doe"' in page

@@ -28,11 +28,11 @@ def test_rows_read_back_as_a_core_insert_writes_them(database_url):
     table = Submission.__table__
     with engine.begin() as connection:
         campaign_id = connection.execute(select(Campaign.id)).scalars().first()
-        new_id = DriverInsert(table, COLUMNS, returning="id").one(
+        new_id = DriverInsert(table, returning="id").one(
             connection, _values(1, campaign_id)).scalar_one()
         core_id = connection.execute(insert(table).returning(table.c.id),
                                      _values(2, campaign_id)).scalar_one()
-        DriverInsert(table, COLUMNS).many(connection, [_values(3, campaign_id),
+        DriverInsert(table).many(connection, [_values(3, campaign_id),
                                                        _values(4, campaign_id)])
         rows = {row.public_id: row for row in connection.execute(
             select(table).where(table.c.public_id.in_(["p1", "p2", "p3", "p4"])))}
@@ -48,8 +48,8 @@ def test_rows_read_back_as_a_core_insert_writes_them(database_url):
 
 def test_a_column_left_to_its_default_is_refused(database_url):
     engine = make_engine(database_url)
-    statement = DriverInsert(Submission.__table__,
-                             [c for c in COLUMNS if c != "supporter_town"])
+    values = _values(5, 1)
+    del values["supporter_town"]
     with engine.begin() as connection, pytest.raises(ValueError, match="supporter_town"):
-        statement.one(connection, _values(5, 1))
+        DriverInsert(Submission.__table__).one(connection, values)
     engine.dispose()

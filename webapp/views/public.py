@@ -283,15 +283,17 @@ class Recipient:
     selected: bool
 
 
-def _recipients(entry, by_id: dict[str, MatchedTarget]) -> list[Recipient] | None:
-    """The people one shared letter is offered to, or None if the list no longer matches."""
+def _recipients(entry, by_id: dict[str, MatchedTarget]
+                ) -> tuple[str, list[Recipient]] | tuple[None, None]:
+    """One shared letter's language and the people it is offered to; (None, None) if the list
+    no longer matches."""
     language, shared, ids = unpack_recipients(entry.recipients.data)
     if not ids or any(i not in by_id for i in ids):
-        return None
+        return None, None
     selected = set(entry.targets.data or ())
-    return [
-        Recipient(by_id[i], greeting_for(by_id[i].target, language or "en", shared),
-                  i in selected)
+    language = language or "en"
+    return language, [
+        Recipient(by_id[i], greeting_for(by_id[i].target, language, shared), i in selected)
         for i in ids
     ]
 
@@ -301,7 +303,7 @@ def render_letters_page(campaign, content, form, match: Match, details: Supporte
     by_id = {m.target.id: m for m in match.targets}
     sections: dict[GroupKind, list] = {group.kind: [] for group in match.groups}
     for entry in form.groups:
-        recipients = _recipients(entry.form, by_id)
+        _language, recipients = _recipients(entry.form, by_id)
         if recipients:
             sections[recipients[0].matched.target.group].append((entry.form, recipients))
     return render_template(
@@ -342,9 +344,12 @@ def letters_step(flow: Flow, slug: str):
     details, supporter_form = _checked_details(request.form)
     match = None if details is None else _match_details(details, content)
     if match is None:
-        # The details carried from step one no longer hold: show step one with the messages.
-        supporter_form = supporter_form or _supporter_form(request.form)
-        if supporter_form.validate():
+        # The details carried from step one no longer hold: show step one with the messages
+        # (the form's own if it checked them and refused, else why they match no one).
+        if supporter_form is None:
+            supporter_form = _supporter_form(request.form)
+            supporter_form.validate()
+        if details is not None:
             _match(supporter_form, content)
         return render_campaign_page(campaign, content, supporter_form, status=422, flow=flow)
     if any(entry.errors for entry in form.groups if entry.form.targets.data):
@@ -355,7 +360,7 @@ def letters_step(flow: Flow, slug: str):
     by_id = {m.target.id: m for m in match.targets}
     drafts: list[services.DraftLetter] = []
     for entry in form.groups:
-        recipients = _recipients(entry.form, by_id)
+        language, recipients = _recipients(entry.form, by_id)
         if recipients is None or not set(entry.form.targets.data or ()) <= {
             r.matched.target.id for r in recipients
         }:
@@ -365,7 +370,6 @@ def letters_step(flow: Flow, slug: str):
                         "again."),
             )
         text = normalise_newlines(entry.form.body.data or "")
-        language = unpack_recipients(entry.form.recipients.data)[0]
         drafts += [
             services.DraftLetter(target=r.matched.target, subject=entry.form.subject.data,
                                  text=text, salutation=r.salutation, language=language)
