@@ -86,9 +86,11 @@ class _PreparedInsert(NamedTuple):
     processors: tuple[tuple[str, Callable | None], ...]
 
     def parameters(self, values: Mapping):
-        converted = ((name, values[name] if process is None else process(values[name]))
-                     for name, process in self.processors)
-        return tuple(value for _, value in converted) if self.positional else dict(converted)
+        if self.positional:
+            return tuple(values[name] if process is None else process(values[name])
+                         for name, process in self.processors)
+        return {name: values[name] if process is None else process(values[name])
+                for name, process in self.processors}
 
 
 class DriverInsert:
