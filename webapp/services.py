@@ -278,7 +278,7 @@ def store_submission(
          "supporter_town": supporter.town, "country": supporter.country, "postcode": postcode,
          "language": language, "wants_updates": wants_updates, "created_at": now,
          "partner_code": partner_code},
-    ).scalar_one()
+    )
     text_ids: dict[tuple[str, str, str], int] = {}
     for draft in drafts:
         key = (draft.subject, draft.text, draft.language)
@@ -287,7 +287,7 @@ def store_submission(
                 connection,
                 {"submission_id": submission_id, "subject": draft.subject, "body": draft.text,
                  "language": draft.language},
-            ).scalar_one()
+            )
     _INSERT_LETTERS.many(
         connection,
         [
@@ -304,7 +304,7 @@ def store_submission(
         {"submission_id": submission_id, "kind": NoticeKind.CONFIRMATION,
          "to_address": supporter.email, "state": NoticeState.QUEUED, "attempts": 0,
          "created_at": now, "enqueued_at": now},  # queued by the view after the commit
-    ).scalar_one()
+    )
 
 
 def count_drafts(session: Session, campaign: Campaign, country: str, letters: int) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from database import DriverInsert, make_engine
 from webapp.models import Campaign, Submission
@@ -28,8 +29,7 @@ def test_rows_read_back_as_a_core_insert_writes_them(database_url):
     table = Submission.__table__
     with engine.begin() as connection:
         campaign_id = connection.execute(select(Campaign.id)).scalars().first()
-        new_id = DriverInsert(table, returning="id").one(
-            connection, _values(1, campaign_id)).scalar_one()
+        new_id = DriverInsert(table, returning="id").one(connection, _values(1, campaign_id))
         core_id = connection.execute(insert(table).returning(table.c.id),
                                      _values(2, campaign_id)).scalar_one()
         DriverInsert(table).many(connection, [_values(3, campaign_id),
@@ -52,4 +52,21 @@ def test_a_column_left_to_its_default_is_refused(database_url):
     del values["supporter_town"]
     with engine.begin() as connection, pytest.raises(ValueError, match="supporter_town"):
         DriverInsert(Submission.__table__).one(connection, values)
+    engine.dispose()
+
+
+def test_a_driver_error_comes_out_as_sqlalchemys(database_url):
+    """The view tells a double submit by sqlalchemy.exc.IntegrityError (a form key taken)."""
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        campaign_id = connection.execute(select(Campaign.id)).scalars().first()
+        insert_submission = DriverInsert(Submission.__table__, returning="id")
+        insert_submission.one(connection, _values(6, campaign_id))
+        again = dict(_values(7, campaign_id), form_key="k6")
+        with pytest.raises(IntegrityError) as raised:
+            insert_submission.one(connection, again)
+        assert raised.value.orig is not None
+        connection.rollback()
+        assert connection.execute(select(Submission.id).where(
+            Submission.public_id.in_(["p6", "p7"]))).all() == []
     engine.dispose()
