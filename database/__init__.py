@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import MetaData, Table, create_engine, event, insert
+from sqlalchemy import MetaData, Select, Table, create_engine, event, insert
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
@@ -80,10 +81,30 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-class _PreparedInsert(NamedTuple):
+def _run_on_cursor(connection: Connection, sql: str, parameters, many: bool = False) -> tuple:
+    """Run SQL on the connection's own DBAPI cursor, inside its transaction; the first row
+    returned, or () when none is. A driver error comes out as SQLAlchemy's, as from
+    `Connection.execute` (an IntegrityError as `sqlalchemy.exc.IntegrityError`)."""
+    cursor = connection.connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+            return ()
+        cursor.execute(sql, parameters)
+        row = cursor.fetchone() if cursor.description else None
+        return () if row is None else row
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(sql, parameters, error, connection.dialect.loaded_dbapi.Error,
+                                  dialect=connection.dialect) from error
+    finally:
+        cursor.close()
+
+
+class _PreparedSQL(NamedTuple):
     sql: str
     positional: bool
-    # (column, the dialect's bind processor or None), in the order the SQL binds them
+    # (column or parameter, the dialect's bind processor or None), in the order the SQL
+    # binds them
     processors: tuple[tuple[str, Callable | None], ...]
 
     def parameters(self, values: Mapping):
@@ -101,18 +122,17 @@ class DriverInsert:
     (compiled-cache look-up, an execution context, parameter processing, result set-up) cost
     SQLAlchemy twice what SQLite took to run it, and `exec_driver_sql` still half of it. The
     SQL and the type conversions still come from SQLAlchemy: the statement's compiled form,
-    and each column's bind processor for the dialect. It runs on the connection's own DBAPI
-    connection, so inside the caller's transaction, and a driver error comes out as
-    SQLAlchemy's (an IntegrityError is `sqlalchemy.exc.IntegrityError`). A column left out
+    and each column's bind processor for the dialect; it runs inside the caller's transaction
+    (see _run_on_cursor). A column left out
     would be given its default by the execution context this skips, so a call that leaves
     out a column with a default is refused.
     """
 
     def __init__(self, table: Table, returning: str | None = None):
         self.table, self.returning = table, returning
-        self._prepared: dict[tuple[str, tuple[str, ...]], _PreparedInsert] = {}
+        self._prepared: dict[tuple[str, tuple[str, ...]], _PreparedSQL] = {}
 
-    def _for(self, dialect: Dialect, columns: tuple[str, ...]) -> _PreparedInsert:
+    def _for(self, dialect: Dialect, columns: tuple[str, ...]) -> _PreparedSQL:
         prepared = self._prepared.get((dialect.name, columns))
         if prepared is None:
             statement = insert(self.table)
@@ -123,37 +143,66 @@ class DriverInsert:
             if sorted(names) != sorted(columns):
                 raise ValueError(f"{self.table.name}: the INSERT binds {sorted(names)}; give "
                                  f"every column with a default, not only {sorted(columns)}")
-            prepared = self._prepared[dialect.name, columns] = _PreparedInsert(
+            prepared = self._prepared[dialect.name, columns] = _PreparedSQL(
                 compiled.string, compiled.positional,
                 tuple((name, self.table.c[name].type.dialect_impl(dialect)
                        .bind_processor(dialect)) for name in names))
         return prepared
 
-    @staticmethod
-    def _run(connection: Connection, sql: str, parameters, many: bool = False):
-        """Run on the DBAPI cursor; the first column of the first row returned, if any."""
-        cursor = connection.connection.cursor()
-        try:
-            if many:
-                cursor.executemany(sql, parameters)
-                return None
-            cursor.execute(sql, parameters)
-            row = cursor.fetchone() if cursor.description else None
-            return None if row is None else row[0]
-        except connection.dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(sql, parameters, error,
-                                      connection.dialect.loaded_dbapi.Error,
-                                      dialect=connection.dialect) from error
-        finally:
-            cursor.close()
-
     def one(self, connection: Connection, values: Mapping):
         """Insert one row; the `returning` column's value (None without one)."""
         prepared = self._for(connection.dialect, tuple(values))
-        return self._run(connection, prepared.sql, prepared.parameters(values))
+        returned = _run_on_cursor(connection, prepared.sql, prepared.parameters(values))
+        return returned[0] if returned else None
 
     def many(self, connection: Connection, rows: Sequence[Mapping]) -> None:
         """Rows with the same columns, in one executemany."""
         prepared = self._for(connection.dialect, tuple(rows[0]))
-        self._run(connection, prepared.sql, [prepared.parameters(row) for row in rows],
-                  many=True)
+        _run_on_cursor(connection, prepared.sql, [prepared.parameters(row) for row in rows],
+                       many=True)
+
+
+class _PreparedSelect(NamedTuple):
+    query: _PreparedSQL  # the SQL and its parameters' conversions
+    row: type  # a named tuple of the selected columns
+    results: tuple[Callable | None, ...]  # each column's result processor, or None
+
+
+class DriverSelect:
+    """A SELECT compiled once per dialect, run on the DBAPI cursor: for a read on every request.
+
+    As with DriverInsert, the SQL and the conversions of parameters and results (each type's
+    processors for the dialect) come from SQLAlchemy; only its execution steps, which cost
+    more than SQLite took to find the row, are skipped. Every parameter is a named
+    `bindparam`, given on each call. The row comes back as a named tuple of the selected
+    columns, read-only.
+    """
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+        self._prepared: dict[str, _PreparedSelect] = {}
+
+    def _for(self, dialect: Dialect) -> _PreparedSelect:
+        prepared = self._prepared.get(dialect.name)
+        if prepared is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = list(compiled.positiontup) if compiled.positional else list(compiled.params)
+            columns = list(self.statement.selected_columns)
+            prepared = self._prepared[dialect.name] = _PreparedSelect(
+                _PreparedSQL(compiled.string, compiled.positional, tuple(
+                    (name, compiled.binds[name].type.dialect_impl(dialect)
+                     .bind_processor(dialect)) for name in names)),
+                namedtuple("Row", [column.key for column in columns]),
+                tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+                      for column in columns))
+        return prepared
+
+    def first(self, connection: Connection, values: Mapping):
+        """The first row, or None."""
+        prepared = self._for(connection.dialect)
+        raw = _run_on_cursor(connection, prepared.query.sql,
+                             prepared.query.parameters(values))
+        if not raw:
+            return None
+        return prepared.row._make(value if process is None else process(value)
+                                  for value, process in zip(raw, prepared.results, strict=True))

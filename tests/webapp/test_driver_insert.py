@@ -1,14 +1,15 @@
-"""DriverInsert stores what a Core INSERT stores, on SQLite and PostgreSQL."""
+"""DriverInsert stores what a Core INSERT stores, and DriverSelect reads what a Core SELECT
+reads, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from database import DriverInsert, make_engine
+from database import DriverInsert, DriverSelect, make_engine
 from webapp.models import Campaign, Submission
 
 COLUMNS = ("public_id", "form_key", "campaign_id", "supporter_name", "supporter_email",
@@ -70,3 +71,19 @@ def test_a_driver_error_comes_out_as_sqlalchemys(database_url):
         assert connection.execute(select(Submission.id).where(
             Submission.public_id.in_(["p6", "p7"]))).all() == []
     engine.dispose()
+
+
+def test_a_row_reads_back_as_a_core_select_reads_it(database_url):
+    engine = make_engine(database_url)
+    table = Campaign.__table__
+    statement = select(table).where(table.c.slug == bindparam("slug"))
+    by_slug = DriverSelect(statement)
+    with engine.connect() as connection:
+        slug = connection.execute(select(table.c.slug)).scalars().first()
+        core = connection.execute(statement, {"slug": slug}).first()
+        row = by_slug.first(connection, {"slug": slug})
+        missing = by_slug.first(connection, {"slug": "no-such-campaign"})
+    engine.dispose()
+    assert row._asdict() == core._asdict()
+    assert row.allow_send is True and isinstance(row.created_at, datetime)
+    assert missing is None

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from database import DriverSelect
 from letters.compose import (
     blank_compose_links,
     gmail_compose_url,
@@ -102,19 +103,19 @@ def _per_email_limit() -> str:
     return _config().ratelimit_per_email
 
 
-# Built once: constructing the SELECT and its cache key on every request cost more than
-# running it. The row is still read on every request, so that a campaign closed or paused by
-# staff stops taking letters at once, in every process. A plain row, not an ORM object: the
-# public pages only read it, and the ORM's loading machinery cost more than the query.
+# Compiled once (see DriverSelect): constructing and running the SELECT through SQLAlchemy cost
+# more than SQLite took to find the row. The row is still read on every request, so that a
+# campaign closed or paused by staff stops taking letters at once, in every process. The
+# public pages only read it: a named tuple of its columns, not an ORM object.
 _CAMPAIGN = Campaign.__table__
-_CAMPAIGN_BY_SLUG = select(_CAMPAIGN).where(_CAMPAIGN.c.slug == bindparam("slug"))
+_CAMPAIGN_BY_SLUG = DriverSelect(
+    select(_CAMPAIGN).where(_CAMPAIGN.c.slug == bindparam("slug")))
 
 
-def _load_campaign(slug: str) -> tuple[Row, object]:
+def _load_campaign(slug: str) -> tuple[tuple, object]:
     """The campaign's row (its columns as attributes, read-only) and its content."""
     content = services.campaigns().get(slug)
-    # On the session's connection: a Core statement needs none of the ORM's execution steps.
-    campaign = get_session().connection().execute(_CAMPAIGN_BY_SLUG, {"slug": slug}).first()
+    campaign = _CAMPAIGN_BY_SLUG.first(get_session().connection(), {"slug": slug})
     if content is None or campaign is None:
         abort(404)
     return campaign, content
@@ -130,7 +131,7 @@ def _letters_form(formdata=None) -> LettersForm:
     return LettersForm(formdata=formdata)
 
 
-def _closed_message(campaign: Campaign | Row, content=None) -> str | None:
+def _closed_message(campaign, content=None) -> str | None:
     if content is not None and services.campaign_ended(content):
         return _("This campaign ended on %(day)s and no longer takes letters. Thank you for "
                  "your support.", day=format_date(content.deadline, format="long"))
