@@ -266,7 +266,7 @@ def targets_step(flow: Flow, slug: str):
     letters_form.seal.data = _seal().make(details.sealed_values())
     for letter in services.shared_letters(content, match, details.supporter()):
         ids = [recipient.target.id for recipient in letter.recipients]
-        letters_form.groups.append_entry({
+        letters_form.add_group({
             "recipients": pack_recipients(letter.language,
                                           bool(letter.recipients[0].salutation), ids),
             # Someone we have no way to reach is listed, but not ticked.
@@ -284,14 +284,14 @@ class Recipient:
     selected: bool
 
 
-def _recipients(entry, by_id: dict[str, MatchedTarget]
+def _recipients(group, by_id: dict[str, MatchedTarget]
                 ) -> tuple[str, list[Recipient]] | tuple[None, None]:
     """One shared letter's language and the people it is offered to; (None, None) if the list
     no longer matches."""
-    language, shared, ids = unpack_recipients(entry.recipients.data)
+    language, shared, ids = unpack_recipients(group.recipients.data)
     if not ids or any(i not in by_id for i in ids):
         return None, None
-    selected = set(entry.targets.data or ())
+    selected = set(group.targets.data or ())
     language = language or "en"
     return language, [
         Recipient(by_id[i], greeting_for(by_id[i].target, language, shared), i in selected)
@@ -303,10 +303,10 @@ def render_letters_page(campaign, content, form, match: Match, details: Supporte
                         error=None, status=200, flow: Flow = MAIN):
     by_id = {m.target.id: m for m in match.targets}
     sections: dict[GroupKind, list] = {group.kind: [] for group in match.groups}
-    for entry in form.groups:
-        _language, recipients = _recipients(entry.form, by_id)
+    for group in form.groups:
+        _language, recipients = _recipients(group, by_id)
         if recipients:
-            sections[recipients[0].matched.target.group].append((entry.form, recipients))
+            sections[recipients[0].matched.target.group].append((group, recipients))
     return render_template(
         "letters.html",
         flow=flow,
@@ -353,16 +353,16 @@ def letters_step(flow: Flow, slug: str):
         if details is not None:
             _match(supporter_form, content)
         return render_campaign_page(campaign, content, supporter_form, status=422, flow=flow)
-    if any(entry.errors for entry in form.groups if entry.form.targets.data):
+    if any(group.errors for group in form.groups if group.targets.data):
         # Only letters that go to someone must be valid; an unticked one may be anything.
         return render_letters_page(campaign, content, form, match, details, status=422,
                                    flow=flow)
 
     by_id = {m.target.id: m for m in match.targets}
     drafts: list[services.DraftLetter] = []
-    for entry in form.groups:
-        language, recipients = _recipients(entry.form, by_id)
-        if recipients is None or not set(entry.form.targets.data or ()) <= {
+    for group in form.groups:
+        language, recipients = _recipients(group, by_id)
+        if recipients is None or not set(group.targets.data or ()) <= {
             r.matched.target.id for r in recipients
         }:
             return render_letters_page(
@@ -370,9 +370,9 @@ def letters_step(flow: Flow, slug: str):
                 error=_("The list of representatives has changed. Please check your letters "
                         "again."),
             )
-        text = normalise_newlines(entry.form.body.data or "")
+        text = normalise_newlines(group.body.data or "")
         drafts += [
-            services.DraftLetter(target=r.matched.target, subject=entry.form.subject.data,
+            services.DraftLetter(target=r.matched.target, subject=group.subject.data,
                                  text=text, salutation=r.salutation, language=language)
             for r in recipients if r.selected
         ]
