@@ -123,9 +123,8 @@ class DriverInsert:
     SQLAlchemy twice what SQLite took to run it, and `exec_driver_sql` still half of it. The
     SQL and the type conversions still come from SQLAlchemy: the statement's compiled form,
     and each column's bind processor for the dialect; it runs inside the caller's transaction
-    (see _run_on_cursor). A column left out
-    would be given its default by the execution context this skips, so a call that leaves
-    out a column with a default is refused.
+    (see _run_on_cursor). A column left out would be given its default by the execution
+    context this skips, so a call that leaves out a column with a default is refused.
     """
 
     def __init__(self, table: Table, returning: str | None = None):

@@ -269,6 +269,7 @@ class LettersForm(PublicForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        # Every group, not up to the first that fails: each shows its own messages.
         return all([group.validate() for group in self.groups]) and valid
 
 

@@ -127,10 +127,6 @@ def _supporter_form(formdata=None) -> SupporterForm:
     return form
 
 
-def _letters_form(formdata=None) -> LettersForm:
-    return LettersForm(formdata=formdata)
-
-
 def _closed_message(campaign, content=None) -> str | None:
     if content is not None and services.campaign_ended(content):
         return _("This campaign ended on %(day)s and no longer takes letters. Thank you for "
@@ -261,7 +257,7 @@ def targets_step(flow: Flow, slug: str):
     if match is None:
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
     details = SupporterDetails.from_form(form)
-    letters_form = _letters_form()
+    letters_form = LettersForm()
     letters_form.form_key.data = services.new_form_key()
     letters_form.seal.data = _seal().make(details.sealed_values())
     for letter in services.shared_letters(content, match, details.supporter()):
@@ -335,7 +331,7 @@ def letters_step(flow: Flow, slug: str):
     if _closed_message(campaign, content):
         return render_campaign_page(campaign, content, _supporter_form(request.form),
                                     status=409, flow=flow)
-    form = _letters_form(request.form)
+    form = LettersForm(request.form)
     if form.website.data:
         # A bot: behave as if all went well and store nothing.
         return render_template("check_inbox.html", flow=flow, campaign=campaign,
