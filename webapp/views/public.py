@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -273,8 +274,7 @@ def targets_step(flow: Flow, slug: str):
     return render_letters_page(campaign, content, letters_form, match, details, flow=flow)
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(NamedTuple):  # one per person offered a letter: cheaper than a dataclass
     matched: MatchedTarget
     salutation: str
     selected: bool
