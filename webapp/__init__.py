@@ -18,6 +18,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
     from .extensions import csrf, limiter
+    from .formdata import AppRequest
     from .partners.cli import partners_cli
     from .tokens import ConfirmationTokens, DetailsSeal
     from .views import public, webhooks
@@ -25,6 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or config_from_env()
     config.instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(config.instance_path))
+    app.request_class = AppRequest  # forms parsed faster (see webapp.formdata)
     app.config.update(
         SECRET_KEY=config.secret_key,
         TESTING=config.testing,
