@@ -124,7 +124,7 @@ class _PreparedRows(NamedTuple):
     sql: str
     positional: bool
     order: tuple[str, ...]  # the columns in the order each row binds them
-    row_values: Callable[[Mapping], tuple]  # a row's values in that order
+    row_values: Callable[[Sequence], tuple]  # a row's values (the columns given) in that order
 
 
 class DriverInsert:
@@ -168,33 +168,36 @@ class DriverInsert:
         returned = _run_on_cursor(connection, prepared.sql, prepared.parameters(values))
         return returned[0] if returned else None
 
-    def many(self, connection: Connection, rows: Sequence[Mapping],
+    def many(self, connection: Connection, columns: Sequence[str], rows: Sequence[Sequence],
              same: Mapping | None = None) -> None:
-        """Rows with the same columns, as multi-row INSERTs (`INSERT ... VALUES (..), (..)`).
+        """Rows of values for `columns`, as multi-row INSERTs (`INSERT ... VALUES (..), (..)`).
 
         `same` holds the values every row shares, converted once rather than for each row
         (SQLite's conversion of a datetime costs more than a short row's INSERT). One
         statement for many rows rather than an executemany: SQLite ran the statement's set-up
         and checks again for each row, a quarter of its time for a submission's 31 letters.
+        Rows are tuples rather than dicts for the same reason: they are laid out in the
+        statement's order with one call each.
         """
         same = same or {}
         dialect = connection.dialect
-        columns = tuple(rows[0]) + tuple(same)
-        processors = self._processors(dialect, columns)
-        fixed = {name: value if processors[name] is None else processors[name](value)
-                 for name, value in same.items()}
-        converted = [(name, processors[name]) for name in rows[0]
+        names = tuple(columns) + tuple(same)
+        processors = self._processors(dialect, names)
+        fixed = tuple(value if processors[name] is None else processors[name](value)
+                      for name, value in same.items())
+        converted = [(index, processors[name]) for index, name in enumerate(columns)
                      if processors[name] is not None]
-        per_statement = max(1, _MAX_PARAMETERS // len(columns))
+        per_statement = max(1, _MAX_PARAMETERS // len(names))
         for start in range(0, len(rows), per_statement):
             chunk = rows[start:start + per_statement]
-            prepared = self._for_rows(dialect, columns, len(chunk))
+            prepared = self._for_rows(dialect, names, len(chunk))
             values = []
             for row in chunk:
-                row = {**row, **fixed}
-                for name, process in converted:
-                    row[name] = process(row[name])
-                values.append(prepared.row_values(row))
+                if converted:
+                    row = list(row)
+                    for index, process in converted:
+                        row[index] = process(row[index])
+                values.append(prepared.row_values((*row, *fixed)))
             if prepared.positional:
                 parameters = list(chain.from_iterable(values))
             else:
@@ -232,9 +235,10 @@ class DriverInsert:
             if compiled.positional and names != [f"{name}__{index}" for index in range(count)
                                                  for name in order]:
                 raise ValueError(f"{self.table.name}: unexpected order of parameters {names}")
+            positions = [columns.index(name) for name in order]
             prepared = self._prepared_rows[key] = _PreparedRows(
-                compiled.string, compiled.positional, order, itemgetter(*order)
-                if len(order) > 1 else (lambda row, name=order[0]: (row[name],)))
+                compiled.string, compiled.positional, order, itemgetter(*positions)
+                if len(positions) > 1 else (lambda row, at=positions[0]: (row[at],)))
         return prepared
 
 

@@ -253,11 +253,14 @@ class LettersForm(PublicForm):
     seal = HiddenField()
     # The honeypot again, for bots that post this form directly.
     website = StringField(_l("Leave this field empty"))
-    send = SubmitField(_l("Send it for me"))
-    draft = SubmitField(_l("Open in my mail app"))
+    # The two buttons ("send", "draft") are plain buttons in the template, not SubmitFields:
+    # which one was pressed is all there is to read, and on this form each field costs as
+    # much to build as a letter's row costs to store.
 
     def __init__(self, formdata=None, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
+        # "Send it for me" pressed (else "Open in my mail app", the choice that stores nothing)
+        self.send_for_me = bool(formdata and formdata.get("send"))
         self.groups: list[LetterGroupFields] = [
             LetterGroupFields(formdata, prefix=f"groups-{index}-")
             for index in (_group_indices(formdata) if formdata is not None else ())

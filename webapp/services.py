@@ -292,10 +292,10 @@ def store_submission(
             )
     _INSERT_LETTERS.many(
         connection,
+        ("target_id", "target_name", "to_address", "salutation", "text_id"),
         [
-            {"target_id": draft.target.id, "target_name": draft.target.name,
-             "to_address": draft.target.email, "salutation": draft.salutation,
-             "text_id": text_ids[draft.subject, draft.text, draft.language]}
+            (draft.target.id, draft.target.name, draft.target.email, draft.salutation,
+             text_ids[draft.subject, draft.text, draft.language])
             for draft in drafts
         ],
         same={"submission_id": submission_id, "campaign_id": campaign.id,

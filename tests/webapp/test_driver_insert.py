@@ -34,13 +34,12 @@ def test_rows_read_back_as_a_core_insert_writes_them(database_url):
         new_id = DriverInsert(table, returning="id").one(connection, _values(1, campaign_id))
         core_id = connection.execute(insert(table).returning(table.c.id),
                                      _values(2, campaign_id)).scalar_one()
-        DriverInsert(table).many(connection, [_values(3, campaign_id),
-                                                       _values(4, campaign_id)])
+        DriverInsert(table).many(connection, COLUMNS,
+                                 [tuple(_values(n, campaign_id).values()) for n in (3, 4)])
         shared = {k: v for k, v in _values(0, campaign_id).items()
                   if k not in ("public_id", "form_key")}
-        DriverInsert(table).many(connection, [{"public_id": "p5", "form_key": "k5"},
-                                              {"public_id": "p6", "form_key": "k6"}],
-                                 same=shared)
+        DriverInsert(table).many(connection, ("form_key", "public_id"),
+                                 [("k5", "p5"), ("k6", "p6")], same=shared)
         rows = {row.public_id: row for row in connection.execute(
             select(table).where(table.c.public_id.in_(["p1", "p2", "p3", "p4", "p5", "p6"])))}
         connection.rollback()
@@ -60,7 +59,8 @@ def test_more_rows_than_one_statement_takes_go_in_several(database_url, monkeypa
     table = Submission.__table__
     with engine.begin() as connection:
         campaign_id = connection.execute(select(Campaign.id)).scalars().first()
-        DriverInsert(table).many(connection, [_values(100 + n, campaign_id) for n in range(7)])
+        DriverInsert(table).many(connection, COLUMNS, [tuple(_values(100 + n, campaign_id).values())
+                                                       for n in range(7)])
         stored = connection.execute(select(table.c.public_id).where(
             table.c.public_id.like("p1__"))).scalars().all()
         connection.rollback()
@@ -76,7 +76,8 @@ def test_a_column_left_to_its_default_is_refused(database_url):
         with pytest.raises(ValueError, match="supporter_town"):
             DriverInsert(Submission.__table__).one(connection, values)
         with pytest.raises(ValueError, match="supporter_town"):
-            DriverInsert(Submission.__table__).many(connection, [values])
+            DriverInsert(Submission.__table__).many(connection, tuple(values),
+                                                    [tuple(values.values())])
     engine.dispose()
 
 

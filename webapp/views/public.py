@@ -376,7 +376,7 @@ def letters_step(flow: Flow, slug: str):
         return render_letters_page(campaign, content, form, match, details, status=422,
                                    flow=flow,
                                    error=_("Please choose at least one person to write to."))
-    if form.send.data and campaign.allow_send:
+    if form.send_for_me and campaign.allow_send:
         return _send_for_me(campaign, content, form, details, drafts, flow)
     return _open_in_mail_app(campaign, content, details, drafts, flow)
 
