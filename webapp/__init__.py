@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -13,7 +11,7 @@ from .partners import models as _partner_models  # noqa: F401  (its tables join 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app from one frozen config (read from the environment when not given)."""
-    from . import api, cli, db, embed, errors, i18n, services, staff
+    from . import api, cli, db, embed, errors, i18n, services, staff, templating
     from .delivery.backends import make_backend
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
@@ -65,7 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["embed_tokens"] = EmbedTokens(config.secret_key,
                                                  config.embed_token_max_age_seconds)
 
-    app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode("ascii")
+    templating.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(webhooks.bp)
     csrf.exempt(webhooks.bp)  # signed by SendGrid instead
@@ -93,3 +91,4 @@ def create_app(config: Config | None = None) -> Flask:
         return response
 
     return app
+

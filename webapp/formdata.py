@@ -28,18 +28,20 @@ class FastFormDataParser(FormDataParser):
         # As Werkzeug does: a body that is not UTF-8 raises ValueError, which gives an empty
         # form (the views then say what is missing).
         body.decode()
-        if not _ENCODED_NAME.search(b"&" + body):
+        if b"%3d" not in body.lower() or not _ENCODED_EQUALS_IN_A_NAME.search(b"&" + body):
             pairs = parse_query_string(body, "&")
-            # A pair whose escapes are not UTF-8 ("a=%C3") comes back whole as a name.
-            if not any("=" in name for name, _value in pairs):
+            # What it gets wrong shows in the names: a pair without "=" comes back undecoded
+            # ("%"), a pair whose escapes are not UTF-8 ("a=%C3") comes back whole ("=").
+            if not any("%" in name or "=" in name for name, _value in pairs):
                 return stream, self.cls(pairs), self.cls()
         return super()._parse_urlencoded(io.BytesIO(body), mimetype, content_length, options)
 
 
-# A name (what follows an "&" up to the next "=" or "&") with an escape or a "+" (a space) in
-# it. Searched for in the body with an "&" before it: a pattern that starts with a literal is
-# searched for quickly, an anchor such as (?:^|&) made it slower than parsing the body.
-_ENCODED_NAME = re.compile(rb"&[^&=]*[%+]")
+# A name (what follows an "&" up to the next "=" or "&") with an encoded "=" in it. Searched
+# for only in a body with an encoded "=" somewhere, and with an "&" put before it: a pattern
+# that starts with a literal is searched for quickly, one that starts with (?:^|&) was slower
+# than parsing the body.
+_ENCODED_EQUALS_IN_A_NAME = re.compile(rb"&[^&=]*%3[dD]")
 
 
 class AppRequest(Request):

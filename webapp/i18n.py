@@ -18,15 +18,22 @@ def supported_languages() -> tuple[str, ...]:
     return current_app.extensions["app_config"].languages
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The language from ?lang= when it is one we have, else the browser's preference."""
     languages = supported_languages()
     # Only the URL: reading the form here would parse (and size-check) the body for every
     # request, even the error page for a body that is too large.
     asked = request.args.get("lang")
-    if asked in languages:
-        return asked
-    return request.accept_languages.best_match(languages) or languages[0]
+    if asked not in languages:
+        asked = request.accept_languages.best_match(languages) or languages[0]
+    return _locale(asked)
+
+
+@lru_cache(maxsize=64)
+def _locale(code: str) -> Locale:
+    # Flask-Babel parses what the selector returns, unless it is a Locale already: parsed
+    # once per language rather than on every request.
+    return Locale.parse(code)
 
 
 def current_language() -> str:
