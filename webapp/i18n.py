@@ -9,6 +9,8 @@ import pycountry
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, has_app_context, request, url_for
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 
 from .extensions import babel
@@ -92,10 +94,22 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # _() itself, as Jinja's new-style gettext does it (escaped, then formatted) but in one
+    # call rather than two, and without formatting a string that has no "%" in it: the page
+    # after a submit spent a twentieth of its time in those two steps.
+    app.jinja_env.globals["gettext"] = _template_gettext
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
         language_name=language_name, language_links=language_links,
     )
+
+
+@pass_context
+def _template_gettext(context, string: str, **variables) -> str:
+    translated = catalogue().ugettext(string)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables if variables or "%" in translated else translated
 
 
 @lru_cache(maxsize=64)

@@ -28,3 +28,28 @@ def test_template_strings_follow_the_locale_in_force(app):
 def test_outside_a_request_the_app_context_language_is_used(app):
     with app.app_context(), force_locale("nl"):
         assert render_template_string(HEADING) not in ("", "Please check your inbox")
+
+
+def test_template_gettext_gives_what_jinjas_new_style_gettext_gives(app):
+    """_() in templates is our own one-step version of Jinja's new-style gettext."""
+    from jinja2.ext import _make_new_gettext
+
+    templates = ['{{ _("Subject") }}', '{{ _("100%% sure") }}', '{{ _("a %(x)s b", x=1) }}',
+                 '{{ _("We have sent an e-mail to %(email)s with your letters and a link. Your '
+                 'letters go out only when you follow that link and confirm. The link is valid '
+                 'for 7 days.", email="<b>&amp;") }}']
+    ours = app.jinja_env.globals["gettext"]
+    jinjas = _make_new_gettext(lambda s: catalogue().ugettext(s))
+    for language in ("en", "nl"):
+        with app.test_request_context(f"/?lang={language}"):
+            for template in templates:
+                got = render_template_string(template)
+                app.jinja_env.globals["gettext"] = jinjas
+                try:
+                    expected = render_template_string(template)
+                finally:
+                    app.jinja_env.globals["gettext"] = ours
+                assert got == expected
+    with app.test_request_context("/?lang=nl"):
+        assert render_template_string(templates[0]) == "Onderwerp"
+        assert "&lt;b&gt;&amp;amp;" in render_template_string(templates[3])
