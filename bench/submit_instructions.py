@@ -38,6 +38,7 @@ from urllib.parse import urlencode
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from submit_path import GOAL_RATIO, REAL_SCENARIOS, ROOT, SLUG, TOWNS, Scenario, setup_real  # noqa: E402
+
 from tests.webapp.pages import csrf_token, form_fields  # noqa: E402
 
 # The benchmark's scenarios, and the most letters a supporter gets.
