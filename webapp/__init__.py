@@ -16,7 +16,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
     from .extensions import csrf, limiter
-    from .formdata import AppRequest
+    from .formdata import AppRequest, SessionCookies
     from .partners.cli import partners_cli
     from .tokens import ConfirmationTokens, DetailsSeal
     from .views import public, webhooks
@@ -25,6 +25,7 @@ def create_app(config: Config | None = None) -> Flask:
     config.instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(config.instance_path))
     app.request_class = AppRequest  # forms parsed faster (see webapp.formdata)
+    app.session_interface = SessionCookies()
     app.config.update(
         SECRET_KEY=config.secret_key,
         TESTING=config.testing,
