@@ -143,7 +143,6 @@ class DriverInsert:
         self.table, self.returning = table, returning
         self._prepared: dict[tuple[str, tuple[str, ...]], _PreparedSQL] = {}
         self._prepared_rows: dict[tuple[str, tuple[str, ...], int], _PreparedRows] = {}
-        self._column_processors: dict[tuple[str, tuple[str, ...]], dict] = {}
 
     def _for(self, dialect: Dialect, columns: tuple[str, ...]) -> _PreparedSQL:
         prepared = self._prepared.get((dialect.name, columns))
@@ -182,7 +181,8 @@ class DriverInsert:
         same = same or {}
         dialect = connection.dialect
         names = tuple(columns) + tuple(same)
-        processors = self._processors(dialect, names)
+        # The one-row INSERT's conversions (and its refusal of a column left to its default).
+        processors = dict(self._for(dialect, names).processors)
         fixed = tuple(value if processors[name] is None else processors[name](value)
                       for name, value in same.items())
         converted = [(index, processors[name]) for index, name in enumerate(columns)
@@ -206,15 +206,6 @@ class DriverInsert:
                               for name, value in zip(prepared.order, row, strict=True)}
             _run_on_cursor(connection, prepared.sql, parameters)
 
-    def _processors(self, dialect: Dialect, columns: tuple[str, ...]) -> dict:
-        key = (dialect.name, columns)
-        processors = self._column_processors.get(key)
-        if processors is None:
-            processors = self._column_processors[key] = {
-                name: self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                for name in columns}
-        return processors
-
     def _for_rows(self, dialect: Dialect, columns: tuple[str, ...], count: int) -> _PreparedRows:
         key = (dialect.name, columns, count)
         prepared = self._prepared_rows.get(key)
@@ -227,10 +218,6 @@ class DriverInsert:
                 for index in range(count)])
             compiled = statement.compile(dialect=dialect)
             names = list(compiled.positiontup) if compiled.positional else list(compiled.params)
-            wanted = {f"{name}__{index}" for name in columns for index in range(count)}
-            if set(names) != wanted:
-                raise ValueError(f"{self.table.name}: the INSERT binds {sorted(names)}; give "
-                                 f"every column with a default, not only {sorted(columns)}")
             order = tuple(name.rsplit("__", 1)[0] for name in names[:len(columns)])
             if compiled.positional and names != [f"{name}__{index}" for index in range(count)
                                                  for name in order]:

@@ -15,8 +15,8 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.backends import make_backend
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
-    from .extensions import csrf, limiter
-    from .formdata import AppRequest, SessionCookies
+    from .extensions import SessionCookies, csrf, limiter
+    from .formdata import AppRequest
     from .partners.cli import partners_cli
     from .tokens import ConfirmationTokens, DetailsSeal
     from .views import public, webhooks
@@ -92,4 +92,3 @@ def create_app(config: Config | None = None) -> Flask:
         return response
 
     return app
-

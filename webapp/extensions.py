@@ -3,6 +3,7 @@
 import hashlib
 
 from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_wtf import CSRFProtect
@@ -33,3 +34,18 @@ def has_no_email() -> bool:
 
 
 limiter = Limiter(key_func=client_rate_key)
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its serializer built once per set of keys.
+
+    Flask builds a new itsdangerous serializer for every request, and building one serializes
+    a test value to learn its kind: a third of the cost of reading the cookie.
+    """
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = getattr(self, "_serializer", None)
+        if cached is None or cached[0] != keys:
+            cached = self._serializer = (keys, super().get_signing_serializer(app))
+        return cached[1]

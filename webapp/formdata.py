@@ -1,4 +1,4 @@
-"""What every request reads: its form body (fast-query-parsers) and its session cookie."""
+"""Form bodies split and decoded by fast-query-parsers rather than urllib's parse_qsl."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 
 from fast_query_parsers import parse_query_string
 from flask import Request
-from flask.sessions import SecureCookieSessionInterface
 from werkzeug.formparser import FormDataParser
 
 
@@ -48,17 +47,3 @@ _ENCODED_EQUALS_IN_A_NAME = re.compile(rb"&[^&=]*%3[dD]")
 class AppRequest(Request):
     form_data_parser_class = FastFormDataParser
 
-
-class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed session cookie, its serializer built once per set of keys.
-
-    Flask builds a new itsdangerous serializer for every request, and building one serializes
-    a test value to learn its kind: a third of the cost of reading the cookie.
-    """
-
-    def get_signing_serializer(self, app):
-        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        cached = getattr(self, "_serializer", None)
-        if cached is None or cached[0] != keys:
-            cached = self._serializer = (keys, super().get_signing_serializer(app))
-        return cached[1]

@@ -94,9 +94,10 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    # _() itself, as Jinja's new-style gettext does it (escaped, then formatted) but in one
-    # call rather than two, and without formatting a string that has no "%" in it: the page
-    # after a submit spent a twentieth of its time in those two steps.
+    # _() itself replaces the gettext installed above: as Jinja's new-style gettext does it
+    # (escaped, then formatted) but in one call rather than two, and without formatting a
+    # string that has no "%" in it: the page after a submit spent a twentieth of its time in
+    # those two steps.
     app.jinja_env.globals["gettext"] = _template_gettext
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
