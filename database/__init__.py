@@ -14,6 +14,8 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
+from .sqlite_writers import TurnTakingConnection
+
 # Stable constraint names, so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,7 +54,9 @@ def as_utc(moment: datetime | None) -> datetime | None:
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; SQLite gets the pragmas that make it safe for several processes."""
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        # Writers of several processes queue at a lock file, not in SQLite's sleeps.
+        kwargs["connect_args"] = {"timeout": 30, "factory": TurnTakingConnection,
+                                  **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
