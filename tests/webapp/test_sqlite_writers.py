@@ -195,3 +195,19 @@ def test_the_apps_engine_takes_turns(db_path):
         assert not lock_is_free(db_path)
     assert lock_is_free(db_path)
     engine.dispose()
+
+
+def test_the_embedded_queue_takes_turns_too(tmp_path):
+    from webapp import create_app
+
+    from .conftest import make_config
+
+    app = create_app(make_config(tmp_path, f"sqlite:///{tmp_path / 'app.sqlite3'}"))
+    queue = app.extensions["queue"]
+    queue.enqueue_after_commit("notice", [1])
+    storage = queue.huey.storage
+    assert isinstance(storage.conn, TurnTakingConnection)
+    assert not storage.conn.holds_turn and queue.huey.pending_count() == 1
+    assert lock_is_free(storage.filename)  # taken for the put, given back at its commit
+    assert os.path.exists(lock_file_for(storage.filename))
+    app.extensions["database"].dispose()

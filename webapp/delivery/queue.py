@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from database import utcnow
+from database.sqlite_writers import TurnTakingConnection
 
 from ..config import Config
 from ..models import Letter, Notice
@@ -42,8 +43,11 @@ class QueueFileStorage(SqliteStorage):
 def make_huey(config: Config) -> Huey:
     if config.redis_url:
         return RedisHuey("letters", url=config.redis_url, results=False)
+    # The web processes' puts and the workers' takes queue at a lock file, as the app's own
+    # database's writers do (database.sqlite_writers), rather than in SQLite's sleeps.
     return Huey("letters", storage_class=QueueFileStorage,
-                filename=str(config.instance_path / "queue.sqlite3"), results=False)
+                filename=str(config.instance_path / "queue.sqlite3"), results=False,
+                factory=TurnTakingConnection)
 
 
 class TaskQueue:
