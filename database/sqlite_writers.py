@@ -91,6 +91,13 @@ class TurnTakingConnection(sqlite3.Connection):
         finally:
             self.end_turn_if_done()
 
+    def __exit__(self, *exc_info):
+        # `with connection:` commits or rolls back in C, past the methods above.
+        try:
+            return super().__exit__(*exc_info)
+        finally:
+            self.end_turn_if_done()
+
     def close(self):
         try:
             super().close()

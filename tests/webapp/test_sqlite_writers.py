@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sqlite3
@@ -54,9 +55,18 @@ def test_a_write_holds_the_lock_file_until_its_transaction_ends(db_path):
     connection.close()
 
 
-@pytest.mark.parametrize("end", ["rollback", "close", "drop"])
+@pytest.mark.parametrize("end", ["rollback", "close", "drop", "with", "with-error"])
 def test_every_end_of_a_transaction_gives_the_turn_back(db_path, end):
     connection = connect(db_path)
+    if end.startswith("with"):  # `with connection:` commits or rolls back on its own
+        with pytest.raises(ValueError) if end == "with-error" else contextlib.nullcontext():
+            with connection:
+                connection.execute("INSERT INTO t VALUES (1)")
+                assert connection.holds_turn
+                if end == "with-error":
+                    raise ValueError
+        assert lock_is_free(db_path)
+        return
     connection.cursor().executemany("INSERT INTO t VALUES (?)", [(1,), (2,)])
     assert connection.holds_turn
     if end == "drop":  # a connection lost without close() must not keep the others waiting
