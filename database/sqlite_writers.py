@@ -10,8 +10,9 @@ Here a connection first takes an exclusive `flock` on a file beside the database
 file>-writers"), before the first statement of a transaction that may write, and lets go when
 the transaction ends. A writer waiting there tries again after 20 µs, then ever less often
 (the backoff below), and is at most 1 ms late whatever the wait. The writers meet here, and
-rarely in SQLite's lock, so its sleeps are seldom needed: in the same benchmark runs, the
-submit path served 3-12% more requests per second than without (GB and NL supporters).
+rarely in SQLite's lock, so its sleeps are seldom needed: in most benchmark runs the submit
+path served 3-12% more requests per second than without, in the same run (the machine's
+noise is about 3%).
 
 SQLite's own locking still guards the data: a writer that does not take part (the sqlite3
 shell, another program) is waited for as before. For the same reason the wait here is bounded
@@ -33,8 +34,10 @@ import time
 # DELETE, DDL, SAVEPOINT, a WITH that might write) takes one until its transaction ends.
 _READS = ("SELECT", "PRAGMA", "EXPLAIN")
 
-# (lock file, thread id) of every turn this process holds.
+# (lock file, thread id) of every turn this process holds. A forked child holds none (its
+# inherited lock is its parent's), and its main thread may have its parent's thread id.
 _turns_held: set[tuple[str, int]] = set()
+os.register_at_fork(after_in_child=_turns_held.clear)
 
 _FIRST_PAUSE = 20e-6
 _LONGEST_PAUSE = 1e-3

@@ -14,7 +14,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from database import make_engine
+from database import make_engine, sqlite_writers
 from database.sqlite_writers import TurnTakingConnection, lock_file_for
 
 
@@ -221,3 +221,32 @@ def test_the_embedded_queue_takes_turns_too(tmp_path):
     assert lock_is_free(storage.filename)  # taken for the put, given back at its commit
     assert os.path.exists(lock_file_for(storage.filename))
     app.extensions["database"].dispose()
+
+
+def test_a_forked_child_takes_its_own_turn(db_path):
+    """The parent's turn is not the child's: the child waits for it like any other writer."""
+    parent = connect(db_path)
+    parent.execute("INSERT INTO t VALUES (1)")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a new connection must wait for the parent's commit
+        try:
+            child = connect(db_path, timeout=0.2)
+            try:
+                child.execute("INSERT INTO t VALUES (2)")
+                outcome = b"wrote"
+            except sqlite3.OperationalError:
+                outcome = b"waited"
+            # Its main thread has the parent's thread id: the parent's turn must not count as
+            # its own, or it would skip the lock file.
+            inherited = len(sqlite_writers._turns_held)
+            os.write(write, outcome + b" %d" % inherited)
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    parent.rollback()
+    parent.close()
+    assert answer == b"waited 0"  # SQLite refused after the wait; no turn of the parent's
