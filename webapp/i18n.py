@@ -99,6 +99,9 @@ def init_app(app: Flask) -> None:
     # string that has no "%" in it: the page after a submit spent a twentieth of its time in
     # those two steps.
     app.jinja_env.globals["gettext"] = _template_gettext
+    # And _() is that function too, rather than the i18n extension's alias that looks up
+    # "gettext" and calls it through the template context on every use.
+    app.jinja_env.globals["_"] = _template_gettext
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
         language_name=language_name, language_links=language_links,
