@@ -41,7 +41,7 @@ def page_chrome() -> PageChrome:
 
     The answer to a form (a POST) has the same chrome on every request in one language (its
     language links lead to the home page): rendered once per language and script root and
-    then reused. That was two fifths of the check-your-inbox page after a submit, the
+    then reused. That was a third of the check-your-inbox page after a submit, the
     busiest page: a dozen template calls and escapes for markup that never changes. A page
     asked for with GET links to itself in each language, so its switcher is rendered each
     time. While templates reload (debug), nothing is kept.
