@@ -18,7 +18,6 @@ from flask import (
     abort,
     current_app,
     g,
-    has_request_context,
     render_template,
     request,
 )
@@ -145,9 +144,9 @@ def _common(partner) -> dict:
             "nonce": g.embed_nonce, "partner": partner}
 
 
-@bp.app_context_processor
+@bp.context_processor  # the embed's own requests only: not a call more on every other page
 def _embed_context():
-    if not has_request_context() or request.blueprint != "embed" or "embed_partner" not in g:
+    if "embed_partner" not in g:
         return {}
     return {"embed": _common(g.embed_partner)}
 
