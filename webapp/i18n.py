@@ -46,23 +46,16 @@ def language_links() -> list[tuple[str, str, str | None]]:
     """The language switcher: (code, name, link), the link None for the current language.
 
     A page that was asked for (GET) links to itself in each language; after a form was sent,
-    the links lead to the home page. Those are the same on every such request, so they are
-    built once per script root rather than with a url_for per language on every page.
+    the links lead to the home page (webapp.templating.page_chrome keeps those).
     """
     current, languages = current_language(), supported_languages()
     if request.method == "GET":
         endpoint = request.endpoint or "public.home"
-        args = request.view_args or {}
-        links = {code: url_for(endpoint, **dict(args, lang=code))
-                 for code in languages if code != current}
+        args = dict(request.view_args or {})
     else:
-        cache = current_app.extensions.setdefault("language_home_links", {})
-        links = cache.get(request.script_root)
-        if links is None:
-            links = cache[request.script_root] = {
-                code: url_for("public.home", lang=code) for code in languages
-            }
-    return [(code, language_name(code), None if code == current else links[code])
+        endpoint, args = "public.home", {}
+    return [(code, language_name(code),
+             None if code == current else url_for(endpoint, **dict(args, lang=code)))
             for code in languages]
 
 
@@ -104,7 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["_"] = _template_gettext
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
-        language_name=language_name, language_links=language_links,
+        language_name=language_name,
     )
 
 

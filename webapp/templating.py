@@ -39,25 +39,32 @@ class PageChrome(NamedTuple):
 def page_chrome() -> PageChrome:
     """The page's language, head links and language switcher, for base.html.
 
-    The answer to a form (a POST) has the same chrome on every request in one language (its
-    language links lead to the home page): rendered once per language and script root and
-    then reused. That was a third of the check-your-inbox page after a submit, the
-    busiest page: a dozen template calls and escapes for markup that never changes. A page
-    asked for with GET links to itself in each language, so its switcher is rendered each
-    time. While templates reload (debug), nothing is kept.
+    Rendered once and kept: the head links per script root, and the switcher of an answer to
+    a form (a POST), whose links lead to the home page, per language and script root. That
+    switcher was a third of the check-your-inbox page after a submit, the busiest page: a
+    dozen template calls and escapes for markup that never changes. A page asked for with
+    GET links to itself in each language, so its switcher is rendered each time. While
+    templates reload (debug), nothing is kept.
     """
-    language = current_language()
-    environment = current_app.jinja_env
-    key = (language, request.script_root, request.method == "GET")
+    language, root = current_language(), request.script_root
+    head = _kept(("head", root), "_page_head.html")
+    if request.method == "GET":
+        nav = _rendered("_language_nav.html", links=language_links())
+    else:
+        nav = _kept(("nav", root, language), "_language_nav.html", links=language_links)
+    return PageChrome(language, head, nav)
+
+
+def _rendered(template: str, **context) -> Markup:
+    return Markup(current_app.jinja_env.get_template(template).render(**context))
+
+
+def _kept(key: tuple, template: str, **makers) -> Markup:
+    """A partial template rendered once per key; `makers` give its context when it is."""
     kept = current_app.extensions.setdefault("page_chrome", {})
-    chrome = None if key[2] else kept.get(key)
-    if chrome is None:
-        chrome = PageChrome(
-            language,
-            Markup(environment.get_template("_page_head.html").render()),
-            Markup(environment.get_template("_language_nav.html").render(
-                links=language_links())),
-        )
-        if not key[2] and not environment.auto_reload:
-            kept[key] = chrome
-    return chrome
+    markup = kept.get(key)
+    if markup is None:
+        markup = _rendered(template, **{name: make() for name, make in makers.items()})
+        if not current_app.jinja_env.auto_reload:
+            kept[key] = markup
+    return markup

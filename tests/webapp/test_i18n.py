@@ -64,19 +64,25 @@ def test_page_chrome_is_kept_per_language_for_answers_to_forms(app):
     """An answer to a POST reuses its language's chrome; a GET page still links to itself."""
     from webapp.templating import page_chrome
 
-    pages = {}
+    navs = {}
     for language in ("en", "nl", "en"):
         with app.test_request_context(f"/c/x/letters?lang={language}", method="POST"):
             chrome = page_chrome()
             assert chrome.language == language
-            assert page_chrome() is chrome  # kept, not rendered again
-            pages.setdefault(language, chrome)
-            assert pages[language] is chrome
-    assert '<strong>English</strong>' in pages["en"].nav
-    assert 'href="/?lang=nl"' in pages["en"].nav
-    assert 'aria-label="Taal"' in pages["nl"].nav
-    assert '<strong>Nederlands</strong>' in pages["nl"].nav
-    assert 'href="/static/app.css' in pages["en"].head
+            assert navs.setdefault(language, chrome.nav) is chrome.nav  # kept, not rendered
+            assert page_chrome().head is chrome.head
+    assert '<strong>English</strong>' in navs["en"]
+    assert 'href="/?lang=nl"' in navs["en"]
+    assert 'aria-label="Taal"' in navs["nl"]
+    assert '<strong>Nederlands</strong>' in navs["nl"]
+    assert 'href="/static/app.css' in chrome.head
+
+    app.jinja_env.auto_reload = True  # templates being edited: nothing is kept
+    try:
+        with app.test_request_context("/c/x/letters?lang=fr", method="POST"):
+            assert page_chrome().nav is not page_chrome().nav
+    finally:
+        app.jinja_env.auto_reload = False
 
     with app.test_client() as client:
         page = client.get("/c/treaty-at-next-summit?lang=nl").get_data(as_text=True)
