@@ -11,11 +11,12 @@ and after; with `--postgres`: a temporary PostgreSQL database, created on that s
 dropped afterwards). Mail goes through the real `sendgrid` client to the
 tests' local SendGrid (tests/webapp/fake_sendgrid.py), in this process, on 127.0.0.1.
 
-The letters are written straight into the tables with SQLAlchemy Core (submissions of
-`--per-submission` letters each, sharing one text, in `pending_confirmation`), which is not
-what is measured. They are then confirmed the way the confirm view does it: the outbox's own
-`queue_submission` (move_letters to `queued`, `confirmed_at`), one commit per batch, and the
-ids put on the queue after the commit with the queue's `enqueue_after_commit`.
+The letters are written straight into the table with SQLAlchemy (submissions of
+`--per-submission` letters each, sharing one text, waiting for confirmation in their
+submission's row), which is not what is measured. They are then confirmed the way the confirm
+view does it: the outbox's own `queue_submission` (the letters written as `queued` rows,
+`confirmed_at`), one commit per batch, and the ids put on the queue after the commit with the
+queue's `enqueue_after_commit`.
 Each letter's confirmation time is its submission's `confirmed_at`; its hand-over time is
 `sent_at` (written when SendGrid answered 202). The workers also send each submission's
 receipt, as they would in production.
@@ -76,10 +77,10 @@ from webapp.models import (  # noqa: E402
     Campaign,
     Letter,
     LetterState,
-    LetterText,
     Notice,
     NoticeState,
     Submission,
+    pack_pending,
 )
 
 SLUG = "treaty-at-next-summit"
@@ -143,39 +144,29 @@ def make_app(tmp: Path, sendgrid_url: str, redis_url: str | None, database_url: 
 
 
 def write_letters(app, letters: int, per_submission: int, tag: str) -> list[int]:
-    """Submissions with their letters, pending confirmation, straight into the tables."""
+    """Submissions with their letters pending confirmation, straight into the table."""
     factory = app.extensions["database"].session_factory
     with factory() as session:
         campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == SLUG))
-        first_submission = (session.scalar(select(func.max(Submission.id))) or 0) + 1
-        first_text = (session.scalar(select(func.max(LetterText.id))) or 0) + 1
-        first_letter = (session.scalar(select(func.max(Letter.id))) or 0) + 1
         count = -(-letters // per_submission)
         now = utcnow()
-        submissions, texts, rows = [], [], []
+        submissions = []
         for n in range(count):
-            submission_id, text_id = first_submission + n, first_text + n
+            pending = pack_pending(
+                [("Please support a treaty pausing frontier AI", BODY, "en")],
+                [(f"bench:{k}", f"Representative {k}", f"rep{k}@parliament.example",
+                  f"Dear Representative {k},", 0)
+                 for k in range(min(per_submission, letters - n * per_submission))])
             submissions.append(dict(
-                id=submission_id, public_id=secrets.token_hex(16),
+                public_id=secrets.token_hex(16),
                 form_key=secrets.token_hex(16), campaign_id=campaign_id,
                 supporter_name=f"Supporter {tag}{n}", supporter_email=f"{tag}{n}@example.org",
                 supporter_town="Utrecht", country="NL", postcode="", language="en",
-                wants_updates=False, created_at=now))
-            texts.append(dict(id=text_id, submission_id=submission_id,
-                              subject="Please support a treaty pausing frontier AI",
-                              body=BODY, language="en"))
-            for k in range(min(per_submission, letters - n * per_submission)):
-                rows.append(dict(
-                    id=first_letter + len(rows), submission_id=submission_id,
-                    campaign_id=campaign_id, target_id=f"bench:{k}",
-                    target_name=f"Representative {k}", to_address=f"rep{k}@parliament.example",
-                    text_id=text_id, salutation=f"Dear Representative {k},",
-                    state=LetterState.PENDING_CONFIRMATION, attempts=0, created_at=now))
-        session.execute(insert(Submission), submissions)
-        session.execute(insert(LetterText), texts)
-        session.execute(insert(Letter), rows)
+                wants_updates=False, created_at=now, pending_letters=pending))
+        ids = session.execute(insert(Submission).returning(Submission.id), submissions)
+        ids = ids.scalars().all()
         session.commit()
-    return [s["id"] for s in submissions]
+    return list(ids)
 
 
 def confirm(app, submission_ids: list[int]) -> int:

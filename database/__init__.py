@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from itertools import chain
-from operator import itemgetter
 from typing import NamedTuple
 
-from sqlalchemy import MetaData, Select, Table, bindparam, create_engine, event, insert
+from sqlalchemy import MetaData, Select, Table, create_engine, event, insert
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
@@ -118,23 +116,10 @@ class _PreparedSQL(NamedTuple):
                 for name, process in self.processors}
 
 
-# Parameters in one statement: SQLite before 3.32 allowed no more than 999.
-_MAX_PARAMETERS = 999
-
-
-class _PreparedRows(NamedTuple):
-    """A multi-row INSERT: its SQL and how to lay out each row's values for it."""
-
-    sql: str
-    positional: bool
-    order: tuple[str, ...]  # the columns in the order each row binds them
-    row_values: Callable[[Sequence], tuple]  # a row's values (the columns given) in that order
-
-
 class DriverInsert:
     """An INSERT compiled once per dialect and set of columns, run on the DBAPI cursor.
 
-    For the app's hottest write (a submission and its letters): running a Core statement
+    For the app's hottest write (a submission and its confirmation mail): running a Core statement
     (compiled-cache look-up, an execution context, parameter processing, result set-up) cost
     SQLAlchemy twice what SQLite took to run it, and `exec_driver_sql` still half of it. The
     SQL and the type conversions still come from SQLAlchemy: the statement's compiled form,
@@ -146,7 +131,6 @@ class DriverInsert:
     def __init__(self, table: Table, returning: str | None = None):
         self.table, self.returning = table, returning
         self._prepared: dict[tuple[str, tuple[str, ...]], _PreparedSQL] = {}
-        self._prepared_rows: dict[tuple[str, tuple[str, ...], int], _PreparedRows] = {}
 
     def _for(self, dialect: Dialect, columns: tuple[str, ...]) -> _PreparedSQL:
         prepared = self._prepared.get((dialect.name, columns))
@@ -170,67 +154,6 @@ class DriverInsert:
         prepared = self._for(connection.dialect, tuple(values))
         returned = _run_on_cursor(connection, prepared.sql, prepared.parameters(values))
         return returned[0] if returned else None
-
-    def many(self, connection: Connection, columns: Sequence[str], rows: Sequence[Sequence],
-             same: Mapping | None = None) -> None:
-        """Rows of values for `columns`, as multi-row INSERTs (`INSERT ... VALUES (..), (..)`).
-
-        `same` holds the values every row shares, converted once rather than for each row
-        (SQLite's conversion of a datetime costs more than a short row's INSERT). One
-        statement for many rows rather than an executemany: SQLite ran the statement's set-up
-        and checks again for each row, a quarter of its time for a submission's 31 letters.
-        Rows are tuples rather than dicts for the same reason: they are laid out in the
-        statement's order with one call each.
-        """
-        same = same or {}
-        dialect = connection.dialect
-        names = tuple(columns) + tuple(same)
-        # The one-row INSERT's conversions (and its refusal of a column left to its default).
-        processors = dict(self._for(dialect, names).processors)
-        fixed = tuple(value if processors[name] is None else processors[name](value)
-                      for name, value in same.items())
-        converted = [(index, processors[name]) for index, name in enumerate(columns)
-                     if processors[name] is not None]
-        per_statement = max(1, _MAX_PARAMETERS // len(names))
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            prepared = self._for_rows(dialect, names, len(chunk))
-            values = []
-            for row in chunk:
-                if converted:
-                    row = list(row)
-                    for index, process in converted:
-                        row[index] = process(row[index])
-                values.append(prepared.row_values((*row, *fixed)))
-            if prepared.positional:
-                parameters = list(chain.from_iterable(values))
-            else:
-                parameters = {f"{name}__{index}": value
-                              for index, row in enumerate(values)
-                              for name, value in zip(prepared.order, row, strict=True)}
-            _run_on_cursor(connection, prepared.sql, parameters)
-
-    def _for_rows(self, dialect: Dialect, columns: tuple[str, ...], count: int) -> _PreparedRows:
-        key = (dialect.name, columns, count)
-        prepared = self._prepared_rows.get(key)
-        if prepared is None:
-            # Each row's parameters named "<column>__<row>", so that the order SQLAlchemy
-            # binds them in (the table's order of columns, row after row) can be read back.
-            statement = insert(self.table).values([
-                {name: bindparam(f"{name}__{index}", type_=self.table.c[name].type)
-                 for name in columns}
-                for index in range(count)])
-            compiled = statement.compile(dialect=dialect)
-            names = list(compiled.positiontup) if compiled.positional else list(compiled.params)
-            order = tuple(name.rsplit("__", 1)[0] for name in names[:len(columns)])
-            if compiled.positional and names != [f"{name}__{index}" for index in range(count)
-                                                 for name in order]:
-                raise ValueError(f"{self.table.name}: unexpected order of parameters {names}")
-            positions = [columns.index(name) for name in order]
-            prepared = self._prepared_rows[key] = _PreparedRows(
-                compiled.string, compiled.positional, order, itemgetter(*positions)
-                if len(positions) > 1 else (lambda row, at=positions[0]: (row[at],)))
-        return prepared
 
 
 class _PreparedSelect(NamedTuple):

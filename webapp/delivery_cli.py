@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 from database import as_utc, utcnow
 
 from .db import get_database
-from .models import Campaign, DeliveryPause, Letter, LetterState
+from .models import Campaign, DeliveryPause, Letter, LetterState, Submission
 
 delivery_cli = AppGroup("delivery", help="Sending letters.")
 
@@ -106,10 +106,14 @@ def delivery_status():
     now = utcnow()
     with get_database().session_factory() as session:
         rows = session.execute(select(Letter.state, func.count()).group_by(Letter.state)).all()
+        # Letters waiting for confirmation are not rows in `letter` yet (see queue_submission).
+        unconfirmed = session.scalar(select(func.count()).select_from(Submission).where(
+            Submission.pending_letters.is_not(None)))
         oldest = session.scalar(select(func.min(Letter.created_at))
                                 .where(Letter.state == LetterState.QUEUED))
         pauses = session.scalars(select(DeliveryPause)).all()
         stopped = session.scalars(select(Campaign.slug).where(Campaign.sending_paused)).all()
+    click.echo(f"{'unconfirmed submissions':22} {unconfirmed}")
     for state, count in sorted(rows):
         click.echo(f"{state:22} {count}")
     if oldest is not None:

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from letters.compose import OutgoingMail, build_letter_message, build_notice_message
 
 from .config import Config
-from .models import Letter, LetterState, Notice, NoticeKind, Submission
+from .models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
 
 
 def _title(content, language: str) -> str:
@@ -31,14 +31,17 @@ def confirmation_text(app: Flask, submission: Submission, reminder: bool = False
         body = render_template(
             "mail/confirmation.txt", submission=submission, link=link, title=title,
             reminder=reminder,
-            texts=distinct_texts(submission.letters),
+            texts=distinct_texts(submission.pending() or submission.letters),
             days=config.confirm_max_age_seconds // 86400,
         )
     return subject, body
 
 
-def distinct_texts(letters: list[Letter]) -> list[tuple[list[Letter], Letter]]:
-    """Letters grouped by their shared text, to show each text once with its recipients."""
+def distinct_texts(letters: list[Letter] | list[PendingLetter]) -> list[tuple[list, object]]:
+    """Letters grouped by their shared text, to show each text once with its recipients.
+
+    Letters written (rows in `letter`) or still waiting for confirmation (in the submission).
+    """
     groups: dict[int, list[Letter]] = {}
     for letter in letters:
         groups.setdefault(letter.text_id, []).append(letter)

@@ -5,8 +5,10 @@ No Flask here either: the worker and the commands use these with a plain session
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -33,6 +35,8 @@ class CampaignStatus(StrEnum):
 
 
 class LetterState(StrEnum):
+    # Not a state of a row in `letter`: letters waiting for confirmation live in their
+    # submission's row (Submission.pending_letters); their history starts from it.
     PENDING_CONFIRMATION = "pending_confirmation"
     QUEUED = "queued"
     SENDING = "sending"
@@ -80,6 +84,45 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PendingLetter(NamedTuple):
+    """A letter waiting for the supporter's confirmation, kept in its submission's row.
+
+    Its row in `letter` is written when the supporter confirms (outbox.queue_submission): a
+    submission is stored as one row however many letters it holds (a Dutch supporter writes
+    to 31 MEPs), and letters never confirmed never enter the outbox.
+    """
+
+    target_id: str
+    target_name: str
+    to_address: str
+    salutation: str
+    text_id: int  # its text's place among the submission's pending texts (see distinct_texts)
+    subject: str
+    text: str
+    language: str
+
+    @property
+    def body(self) -> str:
+        return addressed_body(self.salutation, self.text)
+
+
+def pack_pending(texts: list[tuple[str, str, str]],
+                 letters: list[tuple[str, str, str, str, int]]) -> str:
+    """Submission.pending_letters: texts as (subject, body, language), letters as (target id,
+    name, address, salutation, the index of their text)."""
+    return json.dumps({"texts": texts, "letters": letters}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def unpack_pending(packed: str | None) -> list[PendingLetter]:
+    if not packed:
+        return []
+    data = json.loads(packed)
+    texts = data["texts"]
+    return [PendingLetter(target_id, name, address, salutation, index, *texts[index])
+            for target_id, name, address, salutation, index in data["letters"]]
+
+
 class Submission(Base):
     """One supporter's "send it for me": who they are and the letters waiting for confirmation."""
 
@@ -106,6 +149,9 @@ class Submission(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the letters' texts and the supporter's details were erased (see delivery/retention).
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The letters until the supporter confirms them (pack_pending); NULL once they are
+    # confirmed (they are rows in `letter` then), cancelled or erased.
+    pending_letters: Mapped[str | None] = mapped_column(Text)
 
     # Partial: most letters come through our own site and need no entry here.
     __table_args__ = (
@@ -119,6 +165,10 @@ class Submission(Base):
         back_populates="submission", order_by="Letter.id", cascade="all, delete-orphan"
     )
     texts: Mapped[list[LetterText]] = relationship(cascade="all, delete-orphan")
+
+    def pending(self) -> list[PendingLetter]:
+        """The letters waiting for confirmation; none once confirmed, cancelled or erased."""
+        return unpack_pending(self.pending_letters)
 
 
 class LetterText(Base):
@@ -164,7 +214,7 @@ class Letter(Base):
                                          index=True)
     # The recipient's own first line; empty when the text carries its own.
     salutation: Mapped[str] = mapped_column(String(200), default="")
-    state: Mapped[str] = mapped_column(String(24), default=LetterState.PENDING_CONFIRMATION)
+    state: Mapped[str] = mapped_column(String(24), default=LetterState.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When its id was last handed to the task queue (the sweep re-queues what got lost).

@@ -30,13 +30,11 @@ from .models import (
     Campaign,
     CampaignStatus,
     DraftCount,
-    Letter,
-    LetterState,
-    LetterText,
     Notice,
     NoticeKind,
     NoticeState,
     Submission,
+    pack_pending,
 )
 
 log = logging.getLogger(__name__)
@@ -246,12 +244,20 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-# The INSERTs of store_submission, compiled once (see DriverInsert). One INSERT per distinct
-# text (a submission has one to three) and one multi-row INSERT for all its letters.
+# The INSERTs of store_submission, compiled once (see DriverInsert).
 _INSERT_SUBMISSION = DriverInsert(Submission.__table__, returning="id")
-_INSERT_TEXT = DriverInsert(LetterText.__table__, returning="id")
-_INSERT_LETTERS = DriverInsert(Letter.__table__)
 _INSERT_NOTICE = DriverInsert(Notice.__table__, returning="id")
+
+
+def pending_letters(drafts: list[DraftLetter]) -> str:
+    """The letters as their submission keeps them until confirmed: each text once."""
+    texts: dict[tuple[str, str, str], int] = {}
+    letters = []
+    for draft in drafts:
+        index = texts.setdefault((draft.subject, draft.text, draft.language), len(texts))
+        target = draft.target
+        letters.append((target.id, target.name, target.email, draft.salutation, index))
+    return pack_pending(list(texts), letters)
 
 
 def store_submission(
@@ -268,8 +274,10 @@ def store_submission(
 ) -> int:
     """Store the letters as pending confirmation and the mail asking to confirm.
 
-    The view commits. Core INSERTs rather than ORM objects: this is the hottest write of the
-    app, and one submission can hold letters to dozens of people. Returns the mail's id.
+    Two rows, however many letters: the submission, holding its letters until the supporter
+    confirms them (Submission.pending_letters), and the confirmation mail. Core INSERTs
+    rather than ORM objects: this is the hottest write of the app. The view commits.
+    Returns the mail's id.
     """
     connection = session.connection()
     now = utcnow()
@@ -279,27 +287,7 @@ def store_submission(
          "supporter_name": supporter.name, "supporter_email": supporter.email,
          "supporter_town": supporter.town, "country": supporter.country, "postcode": postcode,
          "language": language, "wants_updates": wants_updates, "created_at": now,
-         "partner_code": partner_code},
-    )
-    text_ids: dict[tuple[str, str, str], int] = {}
-    for draft in drafts:
-        key = (draft.subject, draft.text, draft.language)
-        if key not in text_ids:
-            text_ids[key] = _INSERT_TEXT.one(
-                connection,
-                {"submission_id": submission_id, "subject": draft.subject, "body": draft.text,
-                 "language": draft.language},
-            )
-    _INSERT_LETTERS.many(
-        connection,
-        ("target_id", "target_name", "to_address", "salutation", "text_id"),
-        [
-            (draft.target.id, draft.target.name, draft.target.email, draft.salutation,
-             text_ids[draft.subject, draft.text, draft.language])
-            for draft in drafts
-        ],
-        same={"submission_id": submission_id, "campaign_id": campaign.id,
-              "state": LetterState.PENDING_CONFIRMATION, "attempts": 0, "created_at": now},
+         "partner_code": partner_code, "pending_letters": pending_letters(drafts)},
     )
     return _INSERT_NOTICE.one(
         connection,

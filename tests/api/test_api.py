@@ -183,7 +183,9 @@ def test_submit_then_confirm_as_the_web_form(app, client, auth, outbox):
     with app.extensions["database"].session_factory() as session:
         submission = session.scalars(select(Submission)).one()
         assert submission.partner_code == PARTNER
-        assert set(session.scalars(select(Letter.state))) == {LetterState.PENDING_CONFIRMATION}
+        assert session.scalars(select(Letter)).all() == []  # waiting for confirmation
+        assert {letter.target_id for letter in submission.pending()} == {
+            "t:nl-minister", "t:nl-mep"}
         [consent] = session.scalars(select(PartnerConsent)).all()
         assert consent.consent_text == CONSENT
 
@@ -208,7 +210,7 @@ def test_submit_own_letters_once_per_idempotency_key(app, client, auth):
     second = client.post(f"/api/v1/campaigns/{SLUG}/submissions", headers=auth, json=payload)
     assert second.status_code == 200 and second.get_json()["duplicate"] is True
     with app.extensions["database"].session_factory() as session:
-        [letter] = session.scalars(select(Letter)).all()
+        [letter] = session.scalars(select(Submission)).one().pending()
         assert letter.subject == "Een verdrag"
         assert letter.body == "Geachte minister,\n\nEen verdrag graag.\n\nJane"
         assert session.scalars(select(PartnerConsent)).all() == []

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.webapp.flow import SLUG, supporter
-from webapp.models import Letter
+from webapp.models import Submission
 
 ANNA = "t:nl-minister"
 PIETER = "t:nl-mep"
@@ -87,7 +87,7 @@ def test_unticked_target_is_folded_away_and_not_sent(page, live_app):
     expect(page.get_by_role("heading", name="Please check your inbox")).to_be_visible()
 
     with live_app.session() as session:
-        letters = session.scalars(select(Letter)).all()
+        letters = session.scalars(select(Submission)).one().pending()
         assert [(letter.target_id, letter.target_name) for letter in letters] == [
             (ANNA, "Anna de Vries")
         ]

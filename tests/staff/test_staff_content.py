@@ -182,9 +182,10 @@ def test_staff_are_told_which_languages_fall_back_to_english(staff_app, editor, 
     response = step_one(client, **supporter(country="JP", town="Tokyo"))
     assert response.status_code == 200
     assert "I am writing to ask for your help" in response.get_data(as_text=True)
-    from tests.webapp.flow import letters_form, step_two
+    from tests.webapp.flow import confirm_latest, letters_form, step_two
 
     assert step_two(client, letters_form(response), "send").status_code in (200, 303)
+    assert confirm_latest(staff_app, client).status_code == 303  # counted once confirmed
     row = editor.get(campaign_url).get_data(as_text=True).split('data-language="ja"')[1]
     assert "<td>1</td>" in row.split("</tr>")[0]
 

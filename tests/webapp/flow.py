@@ -63,3 +63,17 @@ def run_worker(app):
 
     with app.app_context():
         return make_worker(app, with_queue=False).run_once()
+
+
+def confirm_latest(app, client):
+    """Follow the newest submission's confirmation link and press its button, as the
+    supporter does; return the POST's response."""
+    from sqlalchemy import select
+
+    from webapp.models import Submission
+
+    with app.extensions["database"].session_factory() as session:
+        public_id = session.scalar(select(Submission.public_id).order_by(Submission.id.desc()))
+    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    page = client.get(link).get_data(as_text=True)
+    return client.post(link, data={"csrf_token": csrf_token(page)})

@@ -175,11 +175,13 @@ def test_confirming_without_the_csrf_token_shows_the_button_again(app, client):
     assert "expired or was sent twice" in page
     assert "Yes, send my letters" in page
     with app.extensions["database"].session_factory() as session:
-        assert set(session.scalars(select(Letter.state))) == {"pending_confirmation"}
+        assert session.scalars(select(Letter)).all() == []  # still waiting for confirmation
+        assert session.scalar(select(Submission.confirmed_at)) is None
     # The page shown again carries a fresh token, and confirming from it works.
     assert client.post(link, data={"csrf_token": csrf_token(page)}).status_code == 303
     with app.extensions["database"].session_factory() as session:
-        assert "pending_confirmation" not in set(session.scalars(select(Letter.state)))
+        assert set(session.scalars(select(Letter.state))) == {"queued"}
+        assert session.scalar(select(Submission.pending_letters)) is None
 
 
 def test_expired_confirmation_link(app, client, monkeypatch):

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-import database
 from database import DriverInsert, DriverSelect, make_engine
 from webapp.models import Campaign, Submission
 
@@ -34,38 +33,14 @@ def test_rows_read_back_as_a_core_insert_writes_them(database_url):
         new_id = DriverInsert(table, returning="id").one(connection, _values(1, campaign_id))
         core_id = connection.execute(insert(table).returning(table.c.id),
                                      _values(2, campaign_id)).scalar_one()
-        DriverInsert(table).many(connection, COLUMNS,
-                                 [tuple(_values(n, campaign_id).values()) for n in (3, 4)])
-        shared = {k: v for k, v in _values(0, campaign_id).items()
-                  if k not in ("public_id", "form_key")}
-        DriverInsert(table).many(connection, ("form_key", "public_id"),
-                                 [("k5", "p5"), ("k6", "p6")], same=shared)
         rows = {row.public_id: row for row in connection.execute(
-            select(table).where(table.c.public_id.in_(["p1", "p2", "p3", "p4", "p5", "p6"])))}
+            select(table).where(table.c.public_id.in_(["p1", "p2"])))}
         connection.rollback()
     engine.dispose()
-    assert new_id != core_id and len(rows) == 6
+    assert new_id != core_id and len(rows) == 2
     compared = [c for c in COLUMNS if c not in ("public_id", "form_key")]
-    for key in ("p1", "p3", "p4", "p5", "p6"):
-        assert [getattr(rows[key], c) for c in compared] == \
-            [getattr(rows["p2"], c) for c in compared]
+    assert [getattr(rows["p1"], c) for c in compared] == [getattr(rows["p2"], c) for c in compared]
     assert rows["p1"].wants_updates is True and rows["p1"].supporter_town == "Zürich"
-
-
-def test_more_rows_than_one_statement_takes_go_in_several(database_url, monkeypatch):
-    """Each multi-row INSERT stays under the drivers' limit on parameters."""
-    monkeypatch.setattr(database, "_MAX_PARAMETERS", 3 * len(COLUMNS))
-    engine = make_engine(database_url)
-    table = Submission.__table__
-    with engine.begin() as connection:
-        campaign_id = connection.execute(select(Campaign.id)).scalars().first()
-        DriverInsert(table).many(connection, COLUMNS, [tuple(_values(100 + n, campaign_id).values())
-                                                       for n in range(7)])
-        stored = connection.execute(select(table.c.public_id).where(
-            table.c.public_id.like("p1__"))).scalars().all()
-        connection.rollback()
-    engine.dispose()
-    assert sorted(stored) == [f"p{100 + n}" for n in range(7)]
 
 
 def test_a_column_left_to_its_default_is_refused(database_url):
@@ -75,9 +50,6 @@ def test_a_column_left_to_its_default_is_refused(database_url):
     with engine.begin() as connection:
         with pytest.raises(ValueError, match="supporter_town"):
             DriverInsert(Submission.__table__).one(connection, values)
-        with pytest.raises(ValueError, match="supporter_town"):
-            DriverInsert(Submission.__table__).many(connection, tuple(values),
-                                                    [tuple(values.values())])
     engine.dispose()
 
 

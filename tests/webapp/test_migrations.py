@@ -17,3 +17,87 @@ def test_models_match_migrations(database_url):
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_letters_waiting_for_confirmation_move_into_their_submission_and_back(
+        database_url, tmp_path):
+    """Migration 0006 moves pending letters from `letter` into their submission's row; its
+    downgrade writes them back. A confirmed submission's letters stay where they are."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from tests.webapp.conftest import make_config
+    from webapp import create_app
+    from webapp.cli import alembic_config
+    from webapp.models import Submission
+
+    app = create_app(make_config(tmp_path, database_url))
+    engine = app.extensions["database"].engine
+
+    def rows(sql):
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+
+    with app.app_context():
+        try:
+            command.downgrade(alembic_config(), "0005")
+            with engine.begin() as connection:
+                campaign_id = connection.execute(text("SELECT id FROM campaign")).scalar()
+                for number, confirmed in ((1, None), (2, "2026-12-01 10:00:00")):
+                    connection.execute(text(
+                        "INSERT INTO submission (id, public_id, form_key, campaign_id, "
+                        "supporter_name, supporter_email, supporter_town, country, postcode, "
+                        "language, wants_updates, created_at, confirmed_at) VALUES (:n, :p, :k, "
+                        ":c, 'Jane', 'jane@example.org', '', 'NL', '', 'nl', false, "
+                        "'2026-12-01 09:00:00', :confirmed)"),
+                        {"n": number, "p": f"p{number}", "k": f"k{number}", "c": campaign_id,
+                         "confirmed": confirmed})
+                connection.execute(text(
+                    "INSERT INTO letter_text (id, submission_id, subject, body, language) VALUES "
+                    "(1, 1, 'To MEPs', 'Verdrag nu.', 'nl'), (2, 1, 'To the minister', "
+                    "'Een verdrag.', 'nl'), (3, 2, 'Sent', 'Already confirmed.', 'en')"))
+                connection.execute(text(
+                    "INSERT INTO letter (id, submission_id, campaign_id, target_id, target_name, "
+                    "to_address, text_id, salutation, state, attempts, created_at) VALUES "
+                    "(1, 1, :c, 'mep:1', 'Anna', 'a@ep.example', 1, 'Geachte mevrouw,', "
+                    "'pending_confirmation', 0, '2026-12-01 09:00:00'), "
+                    "(2, 1, :c, 'mep:2', 'Piet', 'p@ep.example', 1, 'Geachte heer,', "
+                    "'pending_confirmation', 0, '2026-12-01 09:00:00'), "
+                    "(3, 1, :c, 'min:1', 'Els', 'e@min.example', 2, '', "
+                    "'pending_confirmation', 0, '2026-12-01 09:00:00'), "
+                    "(4, 2, :c, 'mep:1', 'Anna', 'a@ep.example', 3, 'Dear Ms,', "
+                    "'queued', 0, '2026-12-01 09:00:00')"), {"c": campaign_id})
+
+            command.upgrade(alembic_config(), "heads")
+            assert rows("SELECT id, state FROM letter") == [(4, "queued")]
+            assert rows("SELECT id FROM letter_text") == [(3,)]
+            with app.extensions["database"].session_factory() as session:
+                waiting, confirmed = session.get(Submission, 1), session.get(Submission, 2)
+                assert confirmed.pending_letters is None
+                assert [(p.target_id, p.target_name, p.to_address, p.subject, p.body)
+                        for p in waiting.pending()] == [
+                    ("mep:1", "Anna", "a@ep.example", "To MEPs", "Geachte mevrouw,\n\nVerdrag nu."),
+                    ("mep:2", "Piet", "p@ep.example", "To MEPs", "Geachte heer,\n\nVerdrag nu."),
+                    ("min:1", "Els", "e@min.example", "To the minister", "Een verdrag."),
+                ]
+                assert waiting.pending()[0].text_id == waiting.pending()[1].text_id
+
+            command.downgrade(alembic_config(), "0005")
+            back = rows("SELECT l.target_id, l.salutation, l.state, t.subject, t.body "
+                        "FROM letter l JOIN letter_text t ON t.id = l.text_id "
+                        "WHERE l.submission_id = 1 ORDER BY l.id")
+            assert back == [
+                ("mep:1", "Geachte mevrouw,", "pending_confirmation", "To MEPs", "Verdrag nu."),
+                ("mep:2", "Geachte heer,", "pending_confirmation", "To MEPs", "Verdrag nu."),
+                ("min:1", "", "pending_confirmation", "To the minister", "Een verdrag."),
+            ]
+            assert rows("SELECT COUNT(DISTINCT text_id) FROM letter WHERE submission_id = 1") \
+                == [(2,)]
+            # SQLite rebuilt the submission table: its other letters are still there.
+            assert rows("SELECT id FROM letter WHERE submission_id = 2") == [(4,)]
+        finally:
+            with engine.begin() as connection:
+                for table in ("letter_event", "letter", "letter_text", "notice", "submission"):
+                    connection.execute(text(f"DELETE FROM {table}"))
+            command.upgrade(alembic_config(), "heads")
+    app.extensions["database"].dispose()

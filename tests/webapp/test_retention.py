@@ -28,8 +28,44 @@ def test_unconfirmed_letters_are_cancelled_when_the_link_expires(app, client):
     step_two(client, letters_form(step_one(client)))
     assert _purge(app, 6).cancelled == 0
     assert _purge(app, 8).cancelled == 2
+    assert _purge(app, 9).cancelled == 0  # once
     with app.extensions["database"].session_factory() as session:
-        assert set(session.scalars(select(Letter.state))) == {LetterState.CANCELLED}
+        submission = session.scalar(select(Submission))
+        # Their texts are gone at once; they never became letters to send.
+        assert submission.pending_letters is None and submission.confirmed_at is None
+        assert session.scalars(select(Letter)).all() == []
+        assert submission.supporter_email == "jane@example.org"  # until the retention ends
+    retention = app.extensions["app_config"].retention_days
+    assert _purge(app, retention + 1).erased_submissions == 1
+    with app.extensions["database"].session_factory() as session:
+        submission = session.scalar(select(Submission))
+        assert submission.supporter_email == "" and submission.erased_at is not None
+
+
+def test_a_cancelled_submission_cannot_be_confirmed(app, client):
+    step_two(client, letters_form(step_one(client)))
+    with app.extensions["database"].session_factory() as session:
+        public_id = session.scalar(select(Submission.public_id))
+    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    page = client.get(link).get_data(as_text=True)
+    _purge(app, 8)
+    response = client.post(link, data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 410
+    assert "no longer stored" in response.get_data(as_text=True)
+    with app.extensions["database"].session_factory() as session:
+        assert session.scalars(select(Letter)).all() == []
+
+
+def test_unconfirmed_letters_are_not_erased_before_their_link_expires(app, client):
+    step_two(client, letters_form(step_one(client)))
+    config = app.extensions["app_config"]
+    with app.extensions["database"].session_factory() as session:
+        result = purge(session, retention_days=1,
+                       confirm_max_age_seconds=config.confirm_max_age_seconds,
+                       now=utcnow() + timedelta(days=3))
+        session.commit()
+        assert result.erased_submissions == 0 and result.cancelled == 0
+        assert len(session.scalar(select(Submission)).pending()) == 2
 
 
 def test_sent_letters_are_erased_after_retention(app, client):

@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 
 from webapp.models import DraftCount, Letter, LetterEvent, LetterState, Notice, Submission
 
-from .flow import SLUG, letters_form, read_outbox, run_worker, step_one, step_two
+from .flow import (
+    SLUG,
+    confirm_latest,
+    letters_form,
+    read_outbox,
+    run_worker,
+    step_one,
+    step_two,
+)
 from .pages import csrf_token, text
 
 
@@ -96,8 +104,11 @@ def _share_one_text(app, client):
     fields = letters_form(response)
     assert len([k for k, _ in fields if k.endswith("-body")]) == 2
     step_two(client, fields, action="send")
+    assert confirm_latest(app, client).status_code == 303
     with app.extensions["database"].session_factory() as session:
-        bodies = {letter.target_id: letter.body for letter in session.scalars(select(Letter))}
+        letters = {letter.target_id: letter for letter in session.scalars(select(Letter))}
+        bodies = {target_id: letter.body for target_id, letter in letters.items()}
+        assert letters["t:nl-mep"].text_id == letters["t:nl-mep2"].text_id  # stored once
     assert bodies["t:nl-mep"].startswith("Geachte heer Jansen,\n\n")
     assert bodies["t:nl-mep2"].startswith("Geachte mevrouw Bakker,\n\n")
     assert bodies["t:nl-mep"].split("\n\n", 1)[1] == bodies["t:nl-mep2"].split("\n\n", 1)[1]
@@ -145,7 +156,7 @@ def test_send_confirm_deliver_and_receipt(app, client, outbox):
     response = step_two(client, fields, action="send")
     assert response.status_code == 200
     assert "Please check your inbox" in text(response)
-    assert count(app, Letter) == 2
+    assert count(app, Submission) == 1 and count(app, Letter) == 0  # written when confirmed
 
     run_worker(app)
     [confirmation] = read_outbox(outbox)
@@ -160,7 +171,11 @@ def test_send_confirm_deliver_and_receipt(app, client, outbox):
     run_worker(app)
     assert len(read_outbox(outbox)) == 1
     with app.extensions["database"].session_factory() as session:
-        assert set(session.scalars(select(Letter.state))) == {LetterState.PENDING_CONFIRMATION}
+        # Until confirmed, the letters wait in their submission's row, not in the outbox.
+        assert session.scalars(select(Letter)).all() == []
+        [submission] = session.scalars(select(Submission)).all()
+        assert sorted(letter.target_name for letter in submission.pending()) == [
+            "Anna de Vries", "Pieter JANSEN"]
 
     confirmed = client.post(link, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
     assert confirmed.status_code == 303
@@ -198,8 +213,9 @@ def test_double_submit_stores_once(app, client):
     first = step_two(client, fields, action="send")
     second = step_two(client, fields, action="send")
     assert first.status_code == second.status_code == 200
-    assert count(app, Submission) == 1 and count(app, Letter) == 2
-    assert count(app, Notice) == 1
+    assert count(app, Submission) == 1 and count(app, Notice) == 1
+    with app.extensions["database"].session_factory() as session:
+        assert len(session.scalars(select(Submission)).one().pending()) == 2
 
 
 def test_edited_subject_and_body_are_sent_and_unticked_target_is_not(app, client):
@@ -212,7 +228,7 @@ def test_edited_subject_and_body_are_sent_and_unticked_target_is_not(app, client
     response = step_two(client, fields, action="send", changes=changes)
     assert response.status_code == 200, text(response)
     with app.extensions["database"].session_factory() as session:
-        [letter] = session.scalars(select(Letter)).all()
+        [letter] = session.scalars(select(Submission)).one().pending()
         assert letter.subject == "My own subject"
         assert letter.body == "Geachte mevrouw De Vries,\n\nMy own words."
 
@@ -240,7 +256,9 @@ def test_send_mixes_email_and_contact_form_targets(app, client):
     assert "Please check your inbox" in page
     assert "https://senator.example.org/contact" in page  # to send themselves
     with app.extensions["database"].session_factory() as session:
-        assert session.scalars(select(Letter.to_address)).all() == ["diaz@house.example.org"]
+        [submission] = session.scalars(select(Submission)).all()
+        assert [letter.to_address for letter in submission.pending()] == [
+            "diaz@house.example.org"]
 
 
 def test_too_long_for_mailto_offers_copy_and_blank_compose(client):

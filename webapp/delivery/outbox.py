@@ -27,6 +27,7 @@ from ..models import (
     Letter,
     LetterEvent,
     LetterState,
+    LetterText,
     Notice,
     NoticeKind,
     NoticeState,
@@ -36,8 +37,8 @@ from .backends import MailBackend, MailError
 
 log = logging.getLogger(__name__)
 
+# A letter waiting for confirmation has no row yet (see queue_submission).
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    LetterState.PENDING_CONFIRMATION: {LetterState.QUEUED, LetterState.CANCELLED},
     LetterState.QUEUED: {LetterState.SENDING, LetterState.HELD, LetterState.CANCELLED},
     LetterState.HELD: {LetterState.QUEUED, LetterState.CANCELLED},
     # SENDING -> SENT/DELIVERED/BOUNCED also by a delivery event, for a letter whose worker died
@@ -48,7 +49,6 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     LetterState.FAILED: {LetterState.QUEUED},  # only by staff: `flask delivery retry --failed`
 }
 UNFINISHED_LETTER_STATES = (
-    LetterState.PENDING_CONFIRMATION,
     LetterState.QUEUED,
     LetterState.SENDING,
     LetterState.HELD,
@@ -111,19 +111,47 @@ def move_letters(
 
 
 def queue_submission(session: Session, submission: Submission) -> list[int]:
-    """Confirm a submission: its pending letters are queued, once, however often this runs."""
-    queued = move_letters(
-        session,
-        Letter.submission_id == submission.id,
-        LetterState.PENDING_CONFIRMATION,
-        LetterState.QUEUED,
-        "confirmed by the supporter",
-        # The view puts them on the queue right after the commit (see enqueue_after_commit).
-        enqueued_at=utcnow(),
+    """Confirm a submission: its pending letters become queued rows in `letter`, once, however
+    often this runs (or in how many processes at once); returns the new letters' ids."""
+    pending = submission.pending()
+    now = utcnow()
+    # Whoever clears the pending letters writes them; a second confirmation finds none.
+    # On PostgreSQL a concurrent one waits for this row's lock, then finds it taken.
+    claimed = session.execute(
+        update(Submission.__table__)
+        .where(Submission.id == submission.id, Submission.pending_letters.is_not(None))
+        .values(pending_letters=None, confirmed_at=func.coalesce(Submission.confirmed_at, now))
+    ).rowcount
+    if not claimed or not pending:
+        return []
+    text_ids: dict[int, int] = {}
+    for letter in pending:
+        if letter.text_id not in text_ids:
+            text_ids[letter.text_id] = session.execute(
+                insert(LetterText.__table__).returning(LetterText.__table__.c.id),
+                {"submission_id": submission.id, "subject": letter.subject,
+                 "body": letter.text, "language": letter.language},
+            ).scalar_one()
+    table = Letter.__table__
+    queued = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [{"submission_id": submission.id, "campaign_id": submission.campaign_id,
+          "target_id": letter.target_id, "target_name": letter.target_name,
+          "to_address": letter.to_address, "salutation": letter.salutation,
+          "text_id": text_ids[letter.text_id], "state": LetterState.QUEUED, "attempts": 0,
+          # Written when the supporter wrote them; put on the task queue by the view right
+          # after the commit (see enqueue_after_commit).
+          "created_at": submission.created_at, "enqueued_at": now}
+         for letter in pending],
+    ).scalars().all()
+    session.execute(
+        insert(LetterEvent.__table__),
+        [{"letter_id": letter_id, "from_state": LetterState.PENDING_CONFIRMATION,
+          "to_state": LetterState.QUEUED, "reason": "confirmed by the supporter", "at": now}
+         for letter_id in queued],
     )
-    if queued and submission.confirmed_at is None:
-        submission.confirmed_at = utcnow()
-    return queued
+    session.expire(submission)
+    return list(queued)
 
 
 def add_receipt_if_done(session: Session, submission_id: int) -> int | None:
@@ -586,13 +614,11 @@ class Worker:
         """One reminder for supporters who have not confirmed after a day."""
         has_reminder = exists().where(Notice.submission_id == Submission.id,
                                       Notice.kind == NoticeKind.REMINDER)
-        pending = exists().where(Letter.submission_id == Submission.id,
-                                 Letter.state == LetterState.PENDING_CONFIRMATION)
         due = session.execute(
             select(Submission.id, Submission.supporter_email).where(
                 Submission.confirmed_at.is_(None),
                 Submission.created_at < now - self.settings.reminder_after,
-                pending, ~has_reminder,
+                Submission.pending_letters.is_not(None), ~has_reminder,
             )
         ).all()
         for submission_id, email in due:

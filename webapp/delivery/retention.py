@@ -1,6 +1,6 @@
 """Keeping the least for the shortest time: a letter reveals a political opinion.
 
-Unconfirmed letters are cancelled when their link expires; once every letter of a submission
+Unconfirmed letters are dropped when their link expires; once every letter of a submission
 has gone its way and the retention period has passed, the texts and the supporter's details
 are erased. What stays is what the counts need: which campaign, which target, which state, when.
 """
@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from database import utcnow
 
-from ..models import Letter, LetterState, LetterText, Notice, Submission
-from .outbox import UNFINISHED_LETTER_STATES, move_letters
+from ..models import Letter, LetterText, Notice, Submission, unpack_pending
+from .outbox import UNFINISHED_LETTER_STATES
 
 ERASED = ""
 
@@ -32,26 +32,36 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
     """Cancel expired unconfirmed letters and erase what is past its retention (flushes only)."""
     now = now or utcnow()
     result = PurgeResult()
-    expired = select(Submission.id).where(
-        Submission.confirmed_at.is_(None),
-        Submission.created_at < now - timedelta(seconds=confirm_max_age_seconds),
-    )
-    result.cancelled = len(move_letters(
-        session, Letter.submission_id.in_(expired), LetterState.PENDING_CONFIRMATION,
-        LetterState.CANCELLED, "not confirmed before the link expired",
-    ))
+    # Unconfirmed letters never became rows in `letter`: cancelling them erases their texts
+    # from the submission at once.
+    expired = session.execute(
+        select(Submission.id, Submission.pending_letters).where(
+            Submission.confirmed_at.is_(None),
+            Submission.pending_letters.is_not(None),
+            Submission.created_at < now - timedelta(seconds=confirm_max_age_seconds),
+        )
+    ).all()
+    if expired:
+        session.execute(
+            update(Submission).where(Submission.id.in_([row.id for row in expired]))
+            .values(pending_letters=None)
+        )
+        result.cancelled = sum(len(unpack_pending(row.pending_letters)) for row in expired)
 
     unfinished = exists().where(
         Letter.submission_id == Submission.id, Letter.state.in_(UNFINISHED_LETTER_STATES)
     )
-    last_activity = (
+    last_letter = (
         select(func.max(func.coalesce(Letter.sent_at, Letter.created_at)))
         .where(Letter.submission_id == Submission.id)
         .scalar_subquery()
     )
+    # A submission never confirmed has no letters: its own time counts.
+    last_activity = func.coalesce(last_letter, Submission.created_at)
     due = list(session.scalars(
         select(Submission.id).where(
             Submission.erased_at.is_(None),
+            Submission.pending_letters.is_(None),
             ~unfinished,
             last_activity < now - timedelta(days=retention_days),
         )

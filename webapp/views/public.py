@@ -46,7 +46,7 @@ from ..forms import (
 )
 from ..i18n import country_choices, country_name, current_language, guess_country
 from ..mail import distinct_texts
-from ..models import Campaign, CampaignStatus, LetterState, Submission
+from ..models import Campaign, CampaignStatus, Submission
 from ..tokens import TokenProblem
 
 bp = Blueprint("public", __name__)
@@ -453,7 +453,8 @@ def _submission_from_token(token: str) -> tuple[Submission | None, str | None]:
         return None, _("This link is not valid. Please use the link exactly as it is in the "
                        "e-mail.")
     submission = get_session().query(Submission).filter_by(public_id=public_id).one_or_none()
-    if submission is None:
+    if submission is None or (submission.confirmed_at is None
+                              and submission.pending_letters is None):
         return None, _("These letters are no longer stored. You are welcome to write again.")
     return submission, None
 
@@ -471,7 +472,7 @@ def render_confirm_page(token: str, error: str | None = None, status: int = 200)
     content = services.campaigns().get(submission.campaign.slug)
     return render_template("confirm.html", submission=submission, content=content,
                            form=ConfirmForm(), token=token, error=error,
-                           texts=distinct_texts(submission.letters),
+                           texts=distinct_texts(submission.pending() or submission.letters),
                            already=submission.confirmed_at is not None), status
 
 
@@ -498,6 +499,4 @@ def confirmed(token: str):
     submission, problem = _submission_from_token(token)
     if problem:
         return render_template("message.html", title=_("Cannot confirm"), message=problem), 410
-    pending = [letter for letter in submission.letters
-               if letter.state == LetterState.PENDING_CONFIRMATION]
-    return render_template("confirmed.html", submission=submission, pending=pending)
+    return render_template("confirmed.html", submission=submission)
