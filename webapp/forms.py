@@ -11,9 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Form,
-    HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -196,20 +194,20 @@ def unpack_recipients(value: str | None) -> tuple[str, bool, list[str]]:
     return language, greet == "1", [i for i in ids.split(",") if i]
 
 
-class RecipientsLanguage:
-    def __call__(self, form, field):
-        if not re.fullmatch(r"[a-z]{2,3}", unpack_recipients(field.data)[0]):
-            raise ValidationError(_l("This letter's language is not valid."))
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 class LetterGroupFields(Form):
     """One letter text shared by several recipients, each greeted by their own salutation.
 
-    The recipients are named by target id; their addresses never come from the form.
+    WTForms fields for what the supporter edits: the subject and the text. Beside them the page
+    carries who the letter goes to, read straight from the form data: `recipients`, one hidden
+    input (see pack_recipients), and `targets`, the ids of the ticked checkboxes. They only
+    name target ids, which the view checks against the supporter's match (their addresses
+    never come from the form); as WTForms fields they doubled the cost of building this, the
+    app's busiest form.
     """
 
-    recipients = HiddenField(validators=[RecipientsLanguage()])  # see pack_recipients
-    targets = SelectMultipleField(validate_choice=False)  # the ones still ticked
     subject = StringField(
         _l("Subject"),
         filters=[_strip],
@@ -228,6 +226,29 @@ class LetterGroupFields(Form):
         ],
     )
 
+    def __init__(self, formdata=None, prefix: str = "", data: dict | None = None):
+        super().__init__(formdata, prefix=prefix, data=data)
+        self.recipients_name, self.targets_name = f"{prefix}recipients", f"{prefix}targets"
+        if formdata is not None:
+            self.recipients: str = formdata.get(self.recipients_name, "")
+            self.targets: list[str] = formdata.getlist(self.targets_name)
+        else:
+            self.recipients = (data or {}).get("recipients", "")
+            self.targets = list((data or {}).get("targets", ()))
+        self.recipients_errors: list[str] = []
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not _LANGUAGE_CODE.fullmatch(unpack_recipients(self.recipients)[0]):
+            self.recipients_errors = [_l("This letter's language is not valid.")]
+        return valid and not self.recipients_errors
+
+    @property
+    def errors(self) -> dict:
+        errors = super().errors
+        return {**errors, "recipients": self.recipients_errors} if self.recipients_errors \
+            else errors
+
 
 MAX_LETTER_GROUPS = 40
 
@@ -238,42 +259,40 @@ def _group_indices(formdata) -> list[int]:
     return sorted(int(index) for index in found if index.isdigit())[:MAX_LETTER_GROUPS]
 
 
-class LettersForm(PublicForm):
-    """Step two: the letters and the choice.
+class LettersForm:
+    """Step two: the letters, and the choice.
 
     Each shared letter is a LetterGroupFields form of its own, its fields named
-    "groups-<n>-<field>". They are built directly rather than as a FieldList of FormFields:
-    on the app's busiest form those two layers cost as much as the fields in them.
+    "groups-<n>-<field>"; they are built directly rather than as a FieldList of FormFields:
+    on the app's busiest form those two layers cost as much as the fields in them. CSRFProtect
+    has checked the token before the view runs (see PublicForm).
 
-    The supporter's details come along in hidden fields with a seal (webapp.tokens.DetailsSeal)
-    and are read by the view: checked again with SupporterForm only when the seal does not hold.
+    What the page only carries back is read as it comes, not as fields: the form's one-time
+    key, the seal over the supporter's details (which come along in hidden fields and are
+    read by the view: checked again with SupporterForm only when the seal does not hold,
+    webapp.tokens.DetailsSeal), the honeypot, and which of the two buttons was pressed.
     """
 
-    form_key = HiddenField()
-    seal = HiddenField()
-    # The honeypot again, for bots that post this form directly.
-    website = StringField(_l("Leave this field empty"))
-    # The two buttons ("send", "draft") are plain buttons in the template, not SubmitFields:
-    # which one was pressed is all there is to read, and on this form each field costs as
-    # much to build as a letter's row costs to store.
-
-    def __init__(self, formdata=None, **kwargs):
-        super().__init__(formdata=formdata, **kwargs)
+    def __init__(self, formdata=None):
+        formdata = formdata if formdata is not None else {}
+        self.form_key: str = formdata.get("form_key", "")
+        self.seal: str = formdata.get("seal", "")
+        # The honeypot again, for bots that post this form directly.
+        self.website: str = formdata.get("website", "")
         # "Send it for me" pressed (else "Open in my mail app", the choice that stores nothing)
-        self.send_for_me = bool(formdata and formdata.get("send"))
+        self.send_for_me = bool(formdata.get("send"))
         self.groups: list[LetterGroupFields] = [
             LetterGroupFields(formdata, prefix=f"groups-{index}-")
-            for index in (_group_indices(formdata) if formdata is not None else ())
+            for index in _group_indices(formdata)
         ]
 
     def add_group(self, data: dict) -> None:
         """One more shared letter, filled in with `data` (step one)."""
         self.groups.append(LetterGroupFields(prefix=f"groups-{len(self.groups)}-", data=data))
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
+    def validate(self) -> bool:
         # Every group, not up to the first that fails: each shows its own messages.
-        return all([group.validate() for group in self.groups]) and valid
+        return all([group.validate() for group in self.groups])
 
 
 class ConfirmForm(PublicForm):

@@ -18,7 +18,8 @@ def test_groups_are_read_in_order_of_their_numbers(app):
     with app.test_request_context():
         form = LettersForm(data)
         assert [g.subject.data for g in form.groups] == ["two", "ten"]
-        assert form.groups[1].targets.name == "groups-10-targets"
+        assert form.groups[1].targets_name == "groups-10-targets"
+        assert form.groups[1].targets == ["gb:1"]
         assert form.validate()
 
 
@@ -43,3 +44,13 @@ def test_step_one_adds_groups_with_their_texts(app):
         form.add_group({"recipients": "nl::nl:2", "targets": [], "subject": "T", "body": "C"})
         assert [g.subject.name for g in form.groups] == ["groups-0-subject", "groups-1-subject"]
         assert form.groups[1].body.data == "C"
+
+
+def test_a_letter_language_that_is_no_language_code_fails_the_letter(app):
+    bad = [(k, "e n:1:gb:1" if k.endswith("recipients") else v) for k, v in _group(1)]
+    with app.test_request_context():
+        form = LettersForm(MultiDict(_group(0) + bad))
+        assert not form.validate()
+        assert not form.groups[0].errors
+        assert list(form.groups[1].errors) == ["recipients"]
+        assert form.groups[1].recipients == "e n:1:gb:1"  # kept as sent

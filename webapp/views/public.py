@@ -259,8 +259,8 @@ def targets_step(flow: Flow, slug: str):
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
     details = SupporterDetails.from_form(form)
     letters_form = LettersForm()
-    letters_form.form_key.data = services.new_form_key()
-    letters_form.seal.data = _seal().make(details.sealed_values())
+    letters_form.form_key = services.new_form_key()
+    letters_form.seal = _seal().make(details.sealed_values())
     for letter in services.shared_letters(content, match, details.supporter()):
         ids = [recipient.target.id for recipient in letter.recipients]
         letters_form.add_group({
@@ -284,10 +284,10 @@ def _recipients(group, by_id: dict[str, MatchedTarget]
                 ) -> tuple[str, list[Recipient]] | tuple[None, None]:
     """One shared letter's language and the people it is offered to; (None, None) if the list
     no longer matches."""
-    language, shared, ids = unpack_recipients(group.recipients.data)
+    language, shared, ids = unpack_recipients(group.recipients)
     if not ids or any(i not in by_id for i in ids):
         return None, None
-    selected = set(group.targets.data or ())
+    selected = set(group.targets)
     language = language or "en"
     return language, [
         Recipient(by_id[i], greeting_for(by_id[i].target, language, shared), i in selected)
@@ -332,7 +332,7 @@ def letters_step(flow: Flow, slug: str):
         return render_campaign_page(campaign, content, _supporter_form(request.form),
                                     status=409, flow=flow)
     form = LettersForm(request.form)
-    if form.website.data:
+    if form.website:
         # A bot: behave as if all went well and store nothing.
         return render_template("check_inbox.html", flow=flow, campaign=campaign,
                                content=content, email=request.form.get("email", ""),
@@ -349,7 +349,7 @@ def letters_step(flow: Flow, slug: str):
         if details is not None:
             _match(supporter_form, content)
         return render_campaign_page(campaign, content, supporter_form, status=422, flow=flow)
-    if any(group.errors for group in form.groups if group.targets.data):
+    if any(group.errors for group in form.groups if group.targets):
         # Only letters that go to someone must be valid; an unticked one may be anything.
         return render_letters_page(campaign, content, form, match, details, status=422,
                                    flow=flow)
@@ -358,7 +358,7 @@ def letters_step(flow: Flow, slug: str):
     drafts: list[services.DraftLetter] = []
     for group in form.groups:
         language, recipients = _recipients(group, by_id)
-        if recipients is None or not set(group.targets.data or ()) <= {
+        if recipients is None or not set(group.targets) <= {
             r.matched.target.id for r in recipients
         }:
             return render_letters_page(
@@ -429,7 +429,7 @@ def _send_for_me(campaign, content, form, details: SupporterDetails, drafts, flo
             postcode=details.postcode,
             language=current_language(),
             wants_updates=details.wants_updates,
-            form_key=form.form_key.data or services.new_form_key(),
+            form_key=form.form_key or services.new_form_key(),
             drafts=sendable,
             partner_code=getattr(flow.partner, "code", None),
         )
