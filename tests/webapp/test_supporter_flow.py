@@ -299,3 +299,36 @@ def test_country_without_data_says_so(app, client):
 def test_zip_plus_four_is_understood(client):
     page = text(step_one(client, country="US", postcode="94110-1234"))
     assert "Robin Diaz" in page and "Casey Kim" not in page
+
+
+def test_two_confirmations_at_once_write_the_letters_once(app, client):
+    """Two processes confirming the same submission at the same moment (a double click
+    reaching two web workers): one writes the letters, the other finds none to write."""
+    import threading
+
+    from webapp.delivery.outbox import queue_submission
+
+    step_two(client, letters_form(step_one(client)), action="send")
+    factory = app.extensions["database"].session_factory
+    with factory() as session:
+        submission_id = session.scalar(select(Submission.id))
+    start, results = threading.Barrier(2), []
+
+    def confirm():
+        with factory() as session:
+            submission = session.get(Submission, submission_id)
+            submission.pending()  # both have read the pending letters before either writes
+            start.wait()
+            results.append(queue_submission(session, submission))
+            session.commit()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(len(ids) for ids in results) == [0, 2]
+    assert count(app, Letter) == 2
+    with factory() as session:
+        submission = session.get(Submission, submission_id)
+        assert submission.pending_letters is None and submission.confirmed_at is not None
