@@ -153,10 +153,10 @@ def write_letters(app, letters: int, per_submission: int, tag: str) -> list[int]
         submissions = []
         for n in range(count):
             pending = pack_pending(
-                [("Please support a treaty pausing frontier AI", BODY, "en")],
-                [(f"bench:{k}", f"Representative {k}", f"rep{k}@parliament.example",
-                  f"Dear Representative {k},", 0)
-                 for k in range(min(per_submission, letters - n * per_submission))])
+                (f"bench:{k}", f"Representative {k}", f"rep{k}@parliament.example",
+                 f"Dear Representative {k},", "Please support a treaty pausing frontier AI",
+                 BODY, "en")
+                for k in range(min(per_submission, letters - n * per_submission)))
             submissions.append(dict(
                 public_id=secrets.token_hex(16),
                 form_key=secrets.token_hex(16), campaign_id=campaign_id,

@@ -239,8 +239,9 @@ class LetterGroupFields(Form):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if not _LANGUAGE_CODE.fullmatch(unpack_recipients(self.recipients)[0]):
-            self.recipients_errors = [_l("This letter's language is not valid.")]
+        language = unpack_recipients(self.recipients)[0]
+        self.recipients_errors = [] if _LANGUAGE_CODE.fullmatch(language) else [
+            _l("This letter's language is not valid.")]
         return valid and not self.recipients_errors
 
     @property

@@ -31,7 +31,7 @@ def confirmation_text(app: Flask, submission: Submission, reminder: bool = False
         body = render_template(
             "mail/confirmation.txt", submission=submission, link=link, title=title,
             reminder=reminder,
-            texts=distinct_texts(submission.pending() or submission.letters),
+            texts=distinct_texts(submission.letters_as_written()),
             days=config.confirm_max_age_seconds // 86400,
         )
     return subject, body

@@ -6,6 +6,7 @@ No Flask here either: the worker and the commands use these with a plain session
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple
@@ -106,11 +107,16 @@ class PendingLetter(NamedTuple):
         return addressed_body(self.salutation, self.text)
 
 
-def pack_pending(texts: list[tuple[str, str, str]],
-                 letters: list[tuple[str, str, str, str, int]]) -> str:
-    """Submission.pending_letters: texts as (subject, body, language), letters as (target id,
-    name, address, salutation, the index of their text)."""
-    return json.dumps({"texts": texts, "letters": letters}, ensure_ascii=False,
+def pack_pending(letters: Iterable[tuple[str, str, str, str, str, str, str]]) -> str:
+    """Submission.pending_letters for letters given as (target id, name, address, salutation,
+    subject, text, language): each text once, each letter with the index of its text."""
+    texts: dict[tuple[str, str, str], int] = {}
+    packed = [
+        (target_id, name, address, salutation,
+         texts.setdefault((subject, text, language), len(texts)))
+        for target_id, name, address, salutation, subject, text, language in letters
+    ]
+    return json.dumps({"texts": list(texts), "letters": packed}, ensure_ascii=False,
                       separators=(",", ":"))
 
 
@@ -169,6 +175,10 @@ class Submission(Base):
     def pending(self) -> list[PendingLetter]:
         """The letters waiting for confirmation; none once confirmed, cancelled or erased."""
         return unpack_pending(self.pending_letters)
+
+    def letters_as_written(self) -> list[PendingLetter] | list[Letter]:
+        """Its letters to show the supporter: waiting for confirmation, or written since."""
+        return self.pending() or self.letters
 
 
 class LetterText(Base):

@@ -249,17 +249,6 @@ _INSERT_SUBMISSION = DriverInsert(Submission.__table__, returning="id")
 _INSERT_NOTICE = DriverInsert(Notice.__table__, returning="id")
 
 
-def pending_letters(drafts: list[DraftLetter]) -> str:
-    """The letters as their submission keeps them until confirmed: each text once."""
-    texts: dict[tuple[str, str, str], int] = {}
-    letters = []
-    for draft in drafts:
-        index = texts.setdefault((draft.subject, draft.text, draft.language), len(texts))
-        target = draft.target
-        letters.append((target.id, target.name, target.email, draft.salutation, index))
-    return pack_pending(list(texts), letters)
-
-
 def store_submission(
     session: Session,
     *,
@@ -287,7 +276,10 @@ def store_submission(
          "supporter_name": supporter.name, "supporter_email": supporter.email,
          "supporter_town": supporter.town, "country": supporter.country, "postcode": postcode,
          "language": language, "wants_updates": wants_updates, "created_at": now,
-         "partner_code": partner_code, "pending_letters": pending_letters(drafts)},
+         "partner_code": partner_code,
+         "pending_letters": pack_pending(
+             (d.target.id, d.target.name, d.target.email, d.salutation, d.subject, d.text,
+              d.language) for d in drafts)},
     )
     return _INSERT_NOTICE.one(
         connection,

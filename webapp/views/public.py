@@ -472,7 +472,7 @@ def render_confirm_page(token: str, error: str | None = None, status: int = 200)
     content = services.campaigns().get(submission.campaign.slug)
     return render_template("confirm.html", submission=submission, content=content,
                            form=ConfirmForm(), token=token, error=error,
-                           texts=distinct_texts(submission.pending() or submission.letters),
+                           texts=distinct_texts(submission.letters_as_written()),
                            already=submission.confirmed_at is not None), status
 
 
