@@ -16,7 +16,7 @@ The letters are written straight into the table with SQLAlchemy (submissions of
 submission's row), which is not what is measured. They are then confirmed the way the confirm
 view does it: the outbox's own `queue_submission` (the letters written as `queued` rows,
 `confirmed_at`), one commit per batch, and the ids put on the queue after the commit with the
-queue's `enqueue_after_commit`.
+session's after-commit hook (`enqueue_after_commit`).
 Each letter's confirmation time is its submission's `confirmed_at`; its hand-over time is
 `sent_at` (written when SendGrid answered 202). The workers also send each submission's
 receipt, as they would in production.
@@ -71,7 +71,9 @@ from database import as_utc, utcnow  # noqa: E402
 from tests.webapp.fake_sendgrid import FakeSendGrid  # noqa: E402  (the tests' local SendGrid)
 from tests.webapp.processes import Processes, flask_env, wait_until  # noqa: E402
 from webapp import create_app  # noqa: E402
+from webapp.app_state import app_state  # noqa: E402
 from webapp.config import Config  # noqa: E402
+from webapp.delivery.after_commit import enqueue_after_commit  # noqa: E402
 from webapp.delivery.outbox import queue_submission  # noqa: E402
 from webapp.models import (  # noqa: E402
     Campaign,
@@ -79,8 +81,9 @@ from webapp.models import (  # noqa: E402
     LetterState,
     Notice,
     NoticeState,
+    PendingLetter,
+    PendingLetters,
     Submission,
-    pack_pending,
 )
 
 SLUG = "treaty-at-next-summit"
@@ -145,17 +148,17 @@ def make_app(tmp: Path, sendgrid_url: str, redis_url: str | None, database_url: 
 
 def write_letters(app, letters: int, per_submission: int, tag: str) -> list[int]:
     """Submissions with their letters pending confirmation, straight into the table."""
-    factory = app.extensions["database"].session_factory
+    factory = app_state(app).database.session_factory
     with factory() as session:
         campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == SLUG))
         count = -(-letters // per_submission)
         now = utcnow()
         submissions = []
         for n in range(count):
-            pending = pack_pending(
-                (f"bench:{k}", f"Representative {k}", f"rep{k}@parliament.example",
-                 f"Dear Representative {k},", "Please support a treaty pausing frontier AI",
-                 BODY, "en")
+            pending = PendingLetters.pack(
+                PendingLetter(f"bench:{k}", f"Representative {k}", f"rep{k}@parliament.example",
+                              f"Dear Representative {k},",
+                              "Please support a treaty pausing frontier AI", BODY, "en")
                 for k in range(min(per_submission, letters - n * per_submission)))
             submissions.append(dict(
                 public_id=secrets.token_hex(16),
@@ -171,14 +174,13 @@ def write_letters(app, letters: int, per_submission: int, tag: str) -> list[int]
 
 def confirm(app, submission_ids: list[int]) -> int:
     """Confirm as the view does: queue_submission, commit, then enqueue after the commit."""
-    factory = app.extensions["database"].session_factory
-    queue = app.extensions["queue"]
+    factory = app_state(app).database.session_factory
     with factory() as session:
         queued = []
         for submission_id in submission_ids:
             queued += queue_submission(session, session.get(Submission, submission_id))
+        enqueue_after_commit(session, "letter", queued)
         session.commit()
-    queue.enqueue_after_commit("letter", queued)
     return len(queued)
 
 
@@ -206,7 +208,7 @@ def confirm_paced(app, submission_ids, per_submission: int, rate: float) -> floa
 
 
 def wait_done(app, submission_ids, timeout: float) -> bool:
-    factory = app.extensions["database"].session_factory
+    factory = app_state(app).database.session_factory
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with factory() as session:
@@ -220,7 +222,7 @@ def wait_done(app, submission_ids, timeout: float) -> bool:
 
 def wait_notices(app, timeout: float) -> int:
     """Wait for the receipts the workers write after the last letters; return those left."""
-    factory = app.extensions["database"].session_factory
+    factory = app_state(app).database.session_factory
     deadline = time.monotonic() + timeout
     while True:
         with factory() as session:
@@ -240,7 +242,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure(app, submission_ids, since=None) -> dict:
     """States, hand-overs per second from `since` (or the first confirmation), and delays."""
-    factory = app.extensions["database"].session_factory
+    factory = app_state(app).database.session_factory
     with factory() as session:
         rows = session.execute(
             select(Letter.id, Letter.state, Letter.sent_at, Submission.confirmed_at)
@@ -313,7 +315,7 @@ def main() -> int:
           f"{os.getloadavg()[0]:.1f}")
     try:
         app = make_app(tmp, sendgrid.url, redis_url, database_url)
-        config = app.extensions["app_config"]
+        config = app_state(app).config
         procs = Processes(tmp, flask_env(
             instance_path=config.instance_path, database_url=config.database_url,
             sendgrid_url=sendgrid.url, redis_url=redis_url, timeout_seconds=10.0,
@@ -383,7 +385,7 @@ def main() -> int:
         sendgrid.stop()
         if database_url:
             if app is not None:
-                app.extensions["database"].dispose()
+                app_state(app).database.dispose()
             with admin.connect() as connection:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.dispose()

@@ -28,6 +28,7 @@ from tests.embed.support import add_partner  # noqa: E402
 from tests.webapp.conftest import make_config, migrate  # noqa: E402
 from tests.webapp.data import load_test_directory  # noqa: E402
 from webapp import create_app  # noqa: E402
+from webapp.app_state import app_state  # noqa: E402
 
 SLUG = "treaty-at-next-summit"
 LOADER_GOAL = 2048
@@ -94,7 +95,7 @@ def main() -> int:
         browser.close()
     host_server.shutdown()
     app_server.shutdown()
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
     origins = {urlsplit(app_url).netloc, urlsplit(host_url).netloc}
     third_party = [url for url, *_ in measured

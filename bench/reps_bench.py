@@ -65,19 +65,26 @@ def rss_kib():
 
 database_url, instance = sys.argv[1], Path(sys.argv[2])
 before = rss_kib()
+from webapp.app_state import app_state
 from webapp import create_app
 from webapp.config import Config
 app = create_app(Config(secret_key="bench", database_url=database_url, instance_path=instance,
                         mail_outbox_dir=instance / "outbox", ratelimit_enabled=False))
 after_app = rss_kib()
 started = time.perf_counter()
-directory = app.extensions["directory"].get()
+directory = app_state(app).directory.get()
 seconds = time.perf_counter() - started
 after_directory = rss_kib()
-app.extensions["database"].dispose()
+app_state(app).database.dispose()
 print(json.dumps({"before": before, "after_app": after_app, "after_directory": after_directory,
                   "load_seconds": seconds, "targets": len(directory._by_id)}))
 """
+
+
+def app_state(app):
+    from webapp.app_state import app_state as state
+
+    return state(app)
 
 
 def make_app(database_url: str, instance: Path):
@@ -218,14 +225,14 @@ def main() -> int:
         database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
         app = make_app(database_url, folder / "instance")
         migrate(app)
-        factory = make_session_factory(app.extensions["database"].engine)
+        factory = make_session_factory(app_state(app).database.engine)
         backends = [("SQLite", factory)]
         drop = None
         if args.postgres:
             pg_url, drop = postgres_database()
             pg_app = make_app(pg_url, folder / "pg-instance")
             migrate(pg_app)
-            backends.append(("PostgreSQL", make_session_factory(pg_app.extensions["database"]
+            backends.append(("PostgreSQL", make_session_factory(app_state(pg_app).database
                                                                 .engine)))  # fmt: skip
         try:
             for label, session_factory in backends:
@@ -238,7 +245,7 @@ def main() -> int:
                     lines.append(row(f"  again, same file ({changed})", f"{again:.2f} s"))
         finally:
             if args.postgres:
-                pg_app.extensions["database"].dispose()
+                app_state(pg_app).database.dispose()
                 drop()
 
         directory, load_median, load_best = time_load_directory(factory)
@@ -254,7 +261,7 @@ def main() -> int:
         if empty:
             lines.append(row("  lookups that found nobody", f"{empty:,}"))
 
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
         probe = memory(database_url, folder / "instance")
         lines.append(row("web process RSS before create_app", f"{probe['before'] / 1024:.1f} MiB"))
         lines.append(row("  after create_app",

@@ -16,6 +16,8 @@ from email.policy import SMTP
 from email.utils import formatdate
 from urllib.parse import quote
 
+from .text import normalise_newlines
+
 # Browsers and mail apps cut or refuse longer mailto: URLs (old Internet Explorer and Outlook
 # stop near 2,000 characters); above this, offer copy/paste or the .eml file instead.
 MAILTO_SAFE_LENGTH = 2000
@@ -33,7 +35,7 @@ def _q(value: str) -> str:
 
 def _crlf(text: str) -> str:
     # RFC 6068 wants line breaks in a body as CRLF (%0D%0A).
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    return normalise_newlines(text).replace("\n", "\r\n")
 
 
 def _recipients(to: list[str]) -> str:

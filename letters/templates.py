@@ -27,6 +27,7 @@ from jinja2 import meta, nodes
 from representatives.model import TargetKind
 
 from .sandbox import DEFAULT_LANGUAGE, make_environment
+from .text import normalise_newlines
 
 DEFAULT_ROOT = Path(__file__).parent / "campaigns"
 
@@ -155,7 +156,7 @@ def parse_template(
     path=None,
 ) -> LetterTemplate:
     """Parse a template file's text (header, `---`, body) into a checked LetterTemplate."""
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = normalise_newlines(text).split("\n")
     header: dict[str, tuple[str, int]] = {}
     separator = None
     for number, raw in enumerate(lines, start=1):

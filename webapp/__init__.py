@@ -11,27 +11,24 @@ from .partners import models as _partner_models  # noqa: F401  (its tables join 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app from one frozen config (read from the environment when not given)."""
-    from . import api, cli, db, embed, errors, i18n, services, staff, templating
+    from . import api, campaigns, cli, db, directory, embed, errors, i18n, staff, templating
+    from .app_state import EXTENSION_KEY, AppState
+    from .delivery import after_commit, webhooks
     from .delivery.backends import make_backend
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
-    from .extensions import SessionCookies, csrf, limiter
-    from .formdata import AppRequest
-    from .partners.cli import partners_cli
-    from .tokens import ConfirmationTokens, DetailsSeal
-    from .views import public, webhooks
+    from .extensions import csrf, limiter
+    from .supporters import views as supporters
+    from .supporters.tokens import ConfirmationTokens, DetailsSeal
 
     config = config or config_from_env()
     config.instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(config.instance_path))
-    app.request_class = AppRequest  # forms parsed faster (see webapp.formdata)
-    app.session_interface = SessionCookies()
     app.config.update(
         SECRET_KEY=config.secret_key,
         TESTING=config.testing,
         WTF_CSRF_TIME_LIMIT=config.wtf_csrf_time_limit,
-        # Every validator carries its own (Flask-Babel) message; WTForms' catalogue would only
-        # be loaded and parsed again on every request.
+        # Every validator carries its own (Flask-Babel) message.
         WTF_I18N_ENABLED=False,
         RATELIMIT_ENABLED=config.ratelimit_enabled,
         RATELIMIT_STORAGE_URI=config.ratelimit_storage_uri,
@@ -42,30 +39,37 @@ def create_app(config: Config | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.production,
-        MAX_CONTENT_LENGTH=512 * 1024,
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        # Werkzeug's own limits on a form body: no form of ours has more than a few hundred
+        # fields (96 letters to MEPs, each a handful), nor more text than MAX_CONTENT_LENGTH.
+        MAX_FORM_PARTS=config.max_form_parts,
+        MAX_FORM_MEMORY_SIZE=config.max_content_length,
     )
-    app.extensions["app_config"] = config
     if config.trusted_proxies:
         # Rate limits per client need the real client address, not the proxy's.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=config.trusted_proxies)
 
     database = db.init_app(app, config.database_url)
+    queue = TaskQueue(make_huey(config), database.session_factory)
+    after_commit.install(database.session_factory, queue.put_committed)
+    app.extensions[EXTENSION_KEY] = AppState(
+        config=config,
+        database=database,
+        campaigns=campaigns.Campaigns(),
+        directory=directory.DirectoryCache(database.session_factory),
+        mail_backend=make_backend(config),
+        queue=queue,
+        confirmation_tokens=ConfirmationTokens(config.secret_key,
+                                               config.confirm_max_age_seconds),
+        details_seal=DetailsSeal(config.secret_key, config.wtf_csrf_time_limit),
+        embed_tokens=EmbedTokens(config.secret_key, config.embed_token_max_age_seconds),
+    )
     i18n.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    app.extensions["campaigns"] = services.Campaigns()
-    app.extensions["directory"] = services.DirectoryCache(database.session_factory)
-    app.extensions["mail_backend"] = make_backend(config)
-    app.extensions["queue"] = TaskQueue(make_huey(config), database.session_factory)
-    app.extensions["tokens"] = ConfirmationTokens(config.secret_key,
-                                                  config.confirm_max_age_seconds)
-    app.extensions["details_seal"] = DetailsSeal(config.secret_key, config.wtf_csrf_time_limit)
-    app.extensions["embed_tokens"] = EmbedTokens(config.secret_key,
-                                                 config.embed_token_max_age_seconds)
-
     templating.init_app(app)
-    app.register_blueprint(public.bp)
+    app.register_blueprint(supporters.bp)
     app.register_blueprint(webhooks.bp)
     csrf.exempt(webhooks.bp)  # signed by SendGrid instead
     app.register_blueprint(embed.bp)
@@ -76,7 +80,6 @@ def create_app(config: Config | None = None) -> Flask:
     csrf.exempt(api.bp)  # no cookies at all: a bearer key per partner
     errors.init_app(app)
     api.init_app(app)  # after errors: /api/ addresses answer in JSON, the rest with pages
-    app.cli.add_command(partners_cli)
     cli.init_app(app)
     staff.init_app(app)
 

@@ -1,17 +1,22 @@
-"""Commands: `flask db ...`, `flask setup`, `flask campaigns ...`."""
+"""The app's own commands (`flask db ...`, `flask setup`); each feature adds its own group
+from its `cli.py`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
+from .campaigns.cli import campaigns_cli, campaigns_sync
 from .db import get_database
+from .delivery.cli import delivery_cli
+from .directory.cli import reps_cli, run_import_command
+from .partners.cli import partners_cli
+from .staff.cli import staff_cli
 
 db_cli = AppGroup("db", help="Database migrations.")
-campaigns_cli = AppGroup("campaigns", help="Campaigns.")
 
 
 def alembic_config():
@@ -42,32 +47,17 @@ def db_revision(message: str):
     command.revision(alembic_config(), message=message, autogenerate=True)
 
 
-@campaigns_cli.command("sync")
-def campaigns_sync():
-    """Create a database row for each campaign folder in letters/campaigns."""
-    from .services import sync_campaigns
-
-    with get_database().session_factory() as session:
-        added = sync_campaigns(session, current_app.extensions["campaigns"])
-        session.commit()
-    click.echo(f"campaigns added: {', '.join(added) or 'none'}")
-
-
 @click.command("setup")
 def setup():
     """Migrate, load the campaigns and the project's default data: ready to serve."""
     ctx = click.get_current_context()
     ctx.invoke(db_upgrade)
     ctx.invoke(campaigns_sync)
-    from .reps_cli import run_import_command
 
     run_import_command("default", None, dry_run=False, partial=False)
 
 
 def init_app(app: Flask) -> None:
-    from .delivery_cli import delivery_cli
-    from .reps_cli import reps_cli
-
-    for group in (db_cli, reps_cli, delivery_cli, campaigns_cli):
+    for group in (db_cli, reps_cli, delivery_cli, campaigns_cli, partners_cli, staff_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup)

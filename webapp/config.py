@@ -56,6 +56,9 @@ class Config:
     ratelimit_per_client: str = "30 per minute;300 per day"
     ratelimit_per_email: str = "5 per hour;20 per day"
     wtf_csrf_time_limit: int = 6 * 3600
+    # A request body's size, and a multipart form's parts (Werkzeug's own limits).
+    max_content_length: int = 512 * 1024
+    max_form_parts: int = 1000
     # Staff sessions end after this long without a request, and this long after signing in.
     staff_session_idle_minutes: int = 30
     staff_session_max_hours: int = 12

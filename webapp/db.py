@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from database import make_engine, make_session_factory
+
+from .app_state import app_state
 
 
 class Database:
@@ -19,10 +21,9 @@ class Database:
         """Keep `connections` open for reuse: a threaded worker needs one per thread, and more.
 
         SQLAlchemy's default pool keeps 5 and lets 10 more be opened and closed again after
-        each use, then makes a 16th thread wait. With 16 threads, letters waited for a
-        connection or paid for a new one (bench/delivery.py on PostgreSQL, 2 workers x 16
-        threads: 65 letters/s and some letters failed; 213/s with this and the caches' fix).
-        Call it before the first connection; the session factory follows the new engine.
+        each use, then makes a 16th thread wait: with 16 threads, letters waited for a
+        connection or paid for a new one. Call it before the first connection; the session
+        factory (and its hooks) follows the new engine.
         """
         if not isinstance(self.engine.pool, QueuePool) or self.engine.pool.size() >= connections:
             return
@@ -36,7 +37,6 @@ class Database:
 
 def init_app(app: Flask, database_url: str) -> Database:
     database = Database(database_url)
-    app.extensions["database"] = database
 
     @app.teardown_appcontext
     def _close_session(_exc):
@@ -49,7 +49,7 @@ def init_app(app: Flask, database_url: str) -> Database:
 
 
 def get_database() -> Database:
-    return current_app.extensions["database"]
+    return app_state().database
 
 
 def get_session() -> Session:

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
 
 from .extensions import limiter
 
@@ -20,21 +19,22 @@ log = logging.getLogger(__name__)
 
 def _rerender_form(message: str, status: int):
     """Show the form the visitor just sent again, with what they typed and `message` on top."""
-    from .views import public
+    from .db import get_session
+    from .supporters import operations, views
+    from .supporters.forms import SupporterForm
 
-    slug = (request.view_args or {}).get("slug")
-    if request.method == "POST" and slug and request.endpoint in {
-        "public.find_targets", "public.submit_letters",
-    }:
-        try:
-            campaign, content = public._load_campaign(slug)
-        except HTTPException:
+    view_args = request.view_args or {}
+    if request.method != "POST":
+        return None
+    if view_args.get("slug") and request.endpoint in {"public.find_targets",
+                                                      "public.submit_letters"}:
+        loaded = operations.load_campaign(get_session(), view_args["slug"])
+        if loaded is None:
             return None
-        form = public._supporter_form(request.form)
-        return public.render_campaign_page(campaign, content, form, error=message, status=status)
-    if request.method == "POST" and request.endpoint == "public.confirm":
-        return public.render_confirm_page(request.view_args["token"], error=message,
+        return views.render_campaign_page(*loaded, SupporterForm(request.form), error=message,
                                           status=status)
+    if request.endpoint == "public.confirm":
+        return views.render_confirm_page(view_args["token"], error=message, status=status)
     return None
 
 

@@ -7,17 +7,16 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from flask import Flask, current_app, g, has_app_context, request, url_for
-from flask_babel import get_locale, get_translations
-from jinja2 import pass_context
-from markupsafe import Markup
+from flask import Flask, request, url_for
+from flask_babel import get_locale
 from werkzeug.datastructures import LanguageAccept
 
+from .app_state import app_state
 from .extensions import babel
 
 
 def supported_languages() -> tuple[str, ...]:
-    return current_app.extensions["app_config"].languages
+    return app_state().config.languages
 
 
 def select_locale() -> Locale:
@@ -33,8 +32,7 @@ def select_locale() -> Locale:
 
 @lru_cache(maxsize=64)
 def _locale(code: str) -> Locale:
-    # Flask-Babel parses what the selector returns, unless it is a Locale already: parsed
-    # once per language rather than on every request.
+    # Flask-Babel parses what the selector returns, unless it is a Locale already.
     return Locale.parse(code)
 
 
@@ -46,7 +44,7 @@ def language_links() -> list[tuple[str, str, str | None]]:
     """The language switcher: (code, name, link), the link None for the current language.
 
     A page that was asked for (GET) links to itself in each language; after a form was sent,
-    the links lead to the home page (webapp.templating.page_chrome keeps those).
+    the links lead to the home page.
     """
     current, languages = current_language(), supported_languages()
     if request.method == "GET":
@@ -59,54 +57,12 @@ def language_links() -> list[tuple[str, str, str | None]]:
             for code in languages]
 
 
-def catalogue():
-    """Flask-Babel's translations for the current locale, looked up once per locale.
-
-    Each `_()` in a template asked Flask-Babel for them again (~6 µs: its context, the domain,
-    the locale and the locale's identifier, then its cache), a twentieth of step two's page.
-    They are remembered with the locale object they are for: force_locale, which renders
-    mails in the supporter's language, puts another Locale object in place and the old one
-    back after, so what is remembered is used only while its own locale is current.
-    """
-    if not has_app_context():
-        return get_translations()
-    locale = get_locale()
-    remembered = g.get("_catalogue")
-    if remembered is None or remembered[0] is not locale:
-        remembered = g._catalogue = (locale, get_translations())
-    return remembered[1]
-
-
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    # The same callables Flask-Babel installs, on the remembered catalogue.
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: catalogue().ugettext(s),
-        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
-        pgettext=lambda c, s: catalogue().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
-    # _() itself replaces the gettext installed above: as Jinja's new-style gettext does it
-    # (escaped, then formatted) but in one call rather than two, and without formatting a
-    # string that has no "%" in it: the page after a submit spent a twentieth of its time in
-    # those two steps.
-    app.jinja_env.globals["gettext"] = _template_gettext
-    # And _() is that function too, rather than the i18n extension's alias that looks up
-    # "gettext" and calls it through the template context on every use.
-    app.jinja_env.globals["_"] = _template_gettext
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
-        language_name=language_name,
+        language_name=language_name, language_links=language_links,
     )
-
-
-@pass_context
-def _template_gettext(context, string: str, **variables) -> str:
-    translated = catalogue().ugettext(string)
-    if context.eval_ctx.autoescape:
-        translated = Markup(translated)
-    return translated % variables if variables or "%" in translated else translated
 
 
 @lru_cache(maxsize=64)

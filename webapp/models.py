@@ -5,13 +5,13 @@ No Flask here either: the worker and the commands use these with a plain session
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import Base, utcnow
 from letters.sharing import addressed_body
+from representatives.model import Target
 
 
 class CampaignStatus(StrEnum):
@@ -36,9 +37,8 @@ class CampaignStatus(StrEnum):
 
 
 class LetterState(StrEnum):
-    # Not a state of a row in `letter`: letters waiting for confirmation live in their
-    # submission's row (Submission.pending_letters); their history starts from it.
-    PENDING_CONFIRMATION = "pending_confirmation"
+    # Letters waiting for confirmation are not rows yet: they live in their submission's
+    # row (Submission.pending_letters, PendingLetters).
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
@@ -89,44 +89,79 @@ class PendingLetter(NamedTuple):
     """A letter waiting for the supporter's confirmation, kept in its submission's row.
 
     Its row in `letter` is written when the supporter confirms (outbox.queue_submission): a
-    submission is stored as one row however many letters it holds (a Dutch supporter writes
-    to 31 MEPs), and letters never confirmed never enter the outbox.
+    submission is stored as one row however many letters it holds, and letters never
+    confirmed never enter the outbox.
     """
 
     target_id: str
     target_name: str
     to_address: str
     salutation: str
-    text_id: int  # its text's place among the submission's pending texts (see distinct_texts)
     subject: str
-    text: str
+    text: str  # the words after the salutation
     language: str
+    text_id: int = 0  # its text's place among the submission's texts (set by unpack)
 
     @property
     def body(self) -> str:
         return addressed_body(self.salutation, self.text)
 
 
-def pack_pending(letters: Iterable[tuple[str, str, str, str, str, str, str]]) -> str:
-    """Submission.pending_letters for letters given as (target id, name, address, salutation,
-    subject, text, language): each text once, each letter with the index of its text."""
-    texts: dict[tuple[str, str, str], int] = {}
-    packed = [
-        (target_id, name, address, salutation,
-         texts.setdefault((subject, text, language), len(texts)))
-        for target_id, name, address, salutation, subject, text, language in letters
-    ]
-    return json.dumps({"texts": list(texts), "letters": packed}, ensure_ascii=False,
-                      separators=(",", ":"))
+class PendingLetters:
+    """Submission.pending_letters: the letters waiting for confirmation, as versioned JSON.
+
+    {"version": 1, "texts": [{"subject", "text", "language"}, ...],
+     "letters": [{"target_id", "target_name", "to_address", "salutation", "text"}, ...]}:
+    each text once (31 letters to MEPs share a few texts), each letter naming its text by
+    its place in "texts". The one place that writes and reads that shape, migrations included.
+    """
+
+    VERSION = 1
+    # Where a confirmed letter's history starts; not a state of a row in `letter`.
+    STATE = "pending_confirmation"
+
+    @classmethod
+    def pack(cls, letters: Iterable[PendingLetter | _Draft]) -> dict:
+        texts: dict[tuple[str, str, str], int] = {}
+        packed = []
+        for letter in letters:
+            target_id, name, address = _recipient_of(letter)
+            index = texts.setdefault((letter.subject, letter.text, letter.language), len(texts))
+            packed.append({"target_id": target_id, "target_name": name, "to_address": address,
+                           "salutation": letter.salutation, "text": index})
+        return {"version": cls.VERSION,
+                "texts": [{"subject": subject, "text": text, "language": language}
+                          for subject, text, language in texts],
+                "letters": packed}
+
+    @classmethod
+    def unpack(cls, value: dict | None) -> list[PendingLetter]:
+        if not value:
+            return []
+        if value.get("version") != cls.VERSION:
+            raise ValueError(f"pending letters of version {value.get('version')!r}")
+        texts = value["texts"]
+        return [PendingLetter(letter["target_id"], letter["target_name"], letter["to_address"],
+                              letter["salutation"], texts[letter["text"]]["subject"],
+                              texts[letter["text"]]["text"], texts[letter["text"]]["language"],
+                              letter["text"])
+                for letter in value["letters"]]
 
 
-def unpack_pending(packed: str | None) -> list[PendingLetter]:
-    if not packed:
-        return []
-    data = json.loads(packed)
-    texts = data["texts"]
-    return [PendingLetter(target_id, name, address, salutation, index, *texts[index])
-            for target_id, name, address, salutation, index in data["letters"]]
+class _Draft(Protocol):
+    """A letter as the supporter left it (supporters.operations.DraftLetter)."""
+
+    target: Target
+    subject: str
+    text: str
+    salutation: str
+    language: str
+
+
+def _recipient_of(letter: PendingLetter | _Draft) -> tuple[str, str, str]:
+    if isinstance(letter, PendingLetter):
+        return letter.target_id, letter.target_name, letter.to_address
+    return letter.target.id, letter.target.name, letter.target.email or ""
 
 
 class Submission(Base):
@@ -155,9 +190,9 @@ class Submission(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the letters' texts and the supporter's details were erased (see delivery/retention).
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The letters until the supporter confirms them (pack_pending); NULL once they are
+    # The letters until the supporter confirms them (PendingLetters); NULL once they are
     # confirmed (they are rows in `letter` then), cancelled or erased.
-    pending_letters: Mapped[str | None] = mapped_column(Text)
+    pending_letters: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     # Partial: most letters come through our own site and need no entry here.
     __table_args__ = (
@@ -174,7 +209,7 @@ class Submission(Base):
 
     def pending(self) -> list[PendingLetter]:
         """The letters waiting for confirmation; none once confirmed, cancelled or erased."""
-        return unpack_pending(self.pending_letters)
+        return PendingLetters.unpack(self.pending_letters)
 
     def letters_as_written(self) -> list[PendingLetter] | list[Letter]:
         """Its letters to show the supporter: waiting for confirmation, or written since."""

@@ -13,6 +13,7 @@ from tests.webapp.flow import SLUG, read_outbox, run_worker
 from tests.webapp.pages import csrf_token
 from webapp import create_app
 from webapp.api.errors import ERROR_CODES
+from webapp.app_state import app_state
 from webapp.models import Campaign, CampaignStatus, Letter, LetterState, Submission
 from webapp.partners import service
 from webapp.partners.models import PartnerConsent
@@ -55,7 +56,7 @@ def test_bad_keys_are_refused(client, api_key, headers, code):
 def test_revoked_key_and_inactive_partner(app, client, api_key):
     auth = {"Authorization": f"Bearer {api_key}"}
     assert client.get("/api/v1/campaigns", headers=auth).status_code == 200
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert service.revoke_key(session, api_key[:12])
         session.commit()
     response = client.get("/api/v1/campaigns", headers=auth)
@@ -65,7 +66,7 @@ def test_revoked_key_and_inactive_partner(app, client, api_key):
 def test_keys_are_stored_hashed(app, api_key):
     from webapp.partners.models import ApiKey
 
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         [row] = session.scalars(select(ApiKey)).all()
     assert api_key not in (row.key_hash, row.prefix) and row.key_hash == service.hash_key(api_key)
 
@@ -180,7 +181,7 @@ def test_submit_then_confirm_as_the_web_form(app, client, auth, outbox):
     body = response.get_json()
     assert body["status"] == "pending_confirmation"
     assert {letter["target_id"] for letter in body["letters"]} == {"t:nl-minister", "t:nl-mep"}
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         submission = session.scalars(select(Submission)).one()
         assert submission.partner_code == PARTNER
         assert session.scalars(select(Letter)).all() == []  # waiting for confirmation
@@ -197,7 +198,7 @@ def test_submit_then_confirm_as_the_web_form(app, client, auth, outbox):
                             data={"csrf_token": csrf_token(page.get_data(as_text=True))})
     assert confirmed.status_code == 303
     run_worker(app)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert set(session.scalars(select(Letter.state))) == {LetterState.SENT}
 
 
@@ -209,7 +210,7 @@ def test_submit_own_letters_once_per_idempotency_key(app, client, auth):
     assert first.status_code == 202, first.get_json()
     second = client.post(f"/api/v1/campaigns/{SLUG}/submissions", headers=auth, json=payload)
     assert second.status_code == 200 and second.get_json()["duplicate"] is True
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         [letter] = session.scalars(select(Submission)).one().pending()
         assert letter.subject == "Een verdrag"
         assert letter.body == "Geachte minister,\n\nEen verdrag graag.\n\nJane"
@@ -236,7 +237,7 @@ def test_submit_errors(app, client, auth, letters, code, field):
     assert error_code(response) == code
     if field:
         assert field in response.get_json()["error"]["fields"]
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalars(select(Submission)).all() == []
 
 
@@ -258,7 +259,7 @@ def test_nothing_to_send_and_closed_campaign(app, client, auth):
     response = client.post(f"/api/v1/campaigns/{SLUG}/submissions", headers=auth,
                            json={"supporter": us, "letters": [{"target_id": "t:us-senator"}]})
     assert response.status_code == 422 and error_code(response) == "nothing_to_send"
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         session.scalars(select(Campaign)).one().status = CampaignStatus.CLOSED
         session.commit()
     response = client.post(f"/api/v1/campaigns/{SLUG}/submissions", headers=auth,
@@ -298,4 +299,4 @@ def test_limits_per_key(tmp_path, database_url):
         other = client.get("/api/v1/campaigns", headers={"Authorization": f"Bearer {second}"})
         assert other.status_code == 200  # each key has its own limit
     finally:
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()

@@ -14,6 +14,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.conftest import require_or_skip
 from tests.webapp.conftest import make_config, sqlite_template  # noqa: F401  (a fixture)
+from webapp.app_state import app_state
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,7 +44,7 @@ class LiveApp:
     base_url: str
 
     def session(self):
-        return self.app.extensions["database"].session_factory()
+        return app_state(self.app).database.session_factory()
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def live_app(sqlite_template, tmp_path) -> Iterator[LiveApp]:  # noqa: F811
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
 
 
 @pytest.fixture(scope="session")

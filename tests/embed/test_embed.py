@@ -12,6 +12,7 @@ from tests.webapp.conftest import make_config
 from tests.webapp.flow import SLUG, read_outbox, run_worker, supporter
 from tests.webapp.pages import form_fields, text
 from webapp import create_app
+from webapp.app_state import app_state
 from webapp.models import DraftCount, Submission
 from webapp.partners.models import PartnerConsent, PartnerDraftCount
 
@@ -117,7 +118,7 @@ def test_draft_without_cookies_counts_for_the_partner(app, partner):
     page = text(drafted)
     assert 'data-letters-done="drafted" data-letters="2"' in page
     assert "Set-Cookie" not in drafted.headers
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalar(select(DraftCount.letters)) == 2  # the campaign's total
         row = session.scalars(select(PartnerDraftCount)).one()
         assert (row.partner_code, row.country, row.letters) == (PARTNER, "NL", 2)
@@ -131,7 +132,7 @@ def test_send_without_cookies_records_partner_and_consent(app, partner, outbox):
     sent = embed_step_two(client, response, "send")
     assert sent.status_code == 200, text(sent)
     assert 'data-letters-done="sent" data-letters="2"' in text(sent)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         submission = session.scalars(select(Submission)).one()
         assert submission.partner_code == PARTNER
         assert len(submission.pending()) == 2
@@ -149,7 +150,7 @@ def test_no_consent_unless_ticked(app, partner):
     response = embed_step_one(client)
     assert 'name="partner_consent"' not in text(response)
     embed_step_two(client, response, "send")
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalars(select(PartnerConsent)).all() == []
         assert session.scalars(select(Submission)).one().partner_code == PARTNER
 
@@ -192,7 +193,7 @@ def test_expired_token_is_refused(tmp_path, database_url):
         response = embed_step_one(cookieless(app))
         assert response.status_code == 400
     finally:
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
 
 
 def test_builder_lists_partners_and_campaigns(client, partner):

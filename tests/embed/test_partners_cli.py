@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from webapp.app_state import app_state
 from webapp.partners import service
 from webapp.partners.models import ApiKey, Partner
 
@@ -23,7 +24,7 @@ def test_create_partner_key_list_and_revoke(app):
     assert key.exit_code == 0, key.output
     secret = key.output.strip()
     assert secret.startswith("tl_") and len(secret) > 40
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         partner = session.scalars(select(Partner)).one()
         assert partner.origins == ["https://climate.example", "http://localhost:8000"]
         row = session.scalars(select(ApiKey)).one()
@@ -36,7 +37,7 @@ def test_create_partner_key_list_and_revoke(app):
 
     revoked = runner.invoke(args=["partners", "revoke-key", secret[:12]])
     assert revoked.exit_code == 0, revoked.output
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert service.partner_for_key(session, secret) is None
 
     origins = runner.invoke(args=["partners", "origins", "climate-now", "https://new.example"])

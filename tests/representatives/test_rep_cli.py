@@ -11,6 +11,7 @@ import pytest
 
 from tests.webapp.conftest import make_config, migrate
 from webapp import create_app
+from webapp.app_state import app_state
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EP_CSV = str(FIXTURES / "everypolitician-ie-dail.csv")
@@ -23,7 +24,7 @@ def migrated(tmp_path_factory) -> Path:
     path = base / "template.sqlite3"
     app = create_app(make_config(base, f"sqlite:///{path}"))
     migrate(app)
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
     return path
 
 
@@ -37,7 +38,7 @@ def new_app(tmp_path, migrated, name="app.sqlite3"):
 def app(tmp_path, migrated):
     app = new_app(tmp_path, migrated)
     yield app
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 @pytest.fixture
@@ -197,7 +198,7 @@ def test_export_to_stdout_and_file_then_import_elsewhere(flask, tmp_path, migrat
         again = other.test_cli_runner().invoke(args=["reps", "export", "ie-copy"])
         assert json.loads(again.output)["persons"] == document["persons"]
     finally:
-        other.extensions["database"].dispose()
+        app_state(other).database.dispose()
 
 
 def test_export_of_an_unknown_key(flask):

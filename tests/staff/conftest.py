@@ -15,6 +15,7 @@ from tests.webapp.conftest import (  # noqa: F401  (fixtures)
     sqlite_template,
 )
 from tests.webapp.pages import csrf_token
+from webapp.app_state import app_state
 from webapp.models import Campaign
 from webapp.staff.auth import hash_password, new_session_token
 from webapp.staff.models import (
@@ -39,7 +40,7 @@ def password_hash() -> str:
 
 
 def reset_staff_tables(flask_app, password_hash: str) -> None:
-    with flask_app.extensions["database"].session_factory() as session:
+    with app_state(flask_app).database.session_factory() as session:
         for table in (PublishedTemplate, TemplateVersion, CampaignText, CampaignSettings,
                       AuditEntry, ContentRevision, StaffUser):
             session.execute(delete(table))
@@ -52,7 +53,7 @@ def reset_staff_tables(flask_app, password_hash: str) -> None:
 def restore_campaigns(flask_app) -> None:
     """Undo what staff tests change in shared tables (the PostgreSQL database is shared)."""
     files = set(load_all_campaigns())
-    with flask_app.extensions["database"].session_factory() as session:
+    with app_state(flask_app).database.session_factory() as session:
         session.execute(delete(Campaign).where(Campaign.slug.not_in(files)))
         session.execute(update(Campaign).values(status="open", allow_send=True,
                                                 allow_draft=True))

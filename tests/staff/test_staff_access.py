@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.webapp.conftest import make_config
 from webapp import create_app
+from webapp.app_state import app_state
 from webapp.staff.auth import ADMIN_ENDPOINTS, PUBLIC_ENDPOINTS, READ_ONLY_POSTS
 from webapp.staff.models import AuditEntry, StaffUser
 
@@ -68,7 +69,7 @@ def test_changing_routes_are_refused_to_viewers(staff_app, viewer):
     with staff_app.app_context():
         from webapp.models import Campaign
 
-        session = staff_app.extensions["database"].session_factory()
+        session = app_state(staff_app).database.session_factory()
         assert session.scalars(select(Campaign.status).where(Campaign.slug == SLUG)).one() == (
             "open")
         session.close()
@@ -131,7 +132,7 @@ def test_sessions_expire_after_the_maximum(staff_app, editor):
 
 
 def test_disabling_an_account_ends_its_sessions(staff_app, admin, editor):
-    with staff_app.extensions["database"].session_factory() as session:
+    with app_state(staff_app).database.session_factory() as session:
         user_id = session.scalars(select(StaffUser.id).where(
             StaffUser.email == USERS["editor"])).one()
     response = admin.post(f"/staff/users/{user_id}", data={
@@ -152,7 +153,7 @@ def test_login_is_rate_limited(tmp_path, database_url, password_hash):
         # Even the right password waits now.
         assert login(client, "editor").status_code == 429
     finally:
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
 
 
 def test_admin_creates_an_account_and_it_is_audited(staff_app, admin):
@@ -168,7 +169,7 @@ def test_admin_creates_an_account_and_it_is_audited(staff_app, admin):
 def test_audit_log_records_who_what_when(staff_app, editor):
     editor.post(f"/staff/campaigns/{SLUG}/status",
                 data={"csrf_token": token(editor), "status": "paused"})
-    with staff_app.extensions["database"].session_factory() as session:
+    with app_state(staff_app).database.session_factory() as session:
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "campaign.status")).one()
     assert entry.actor == USERS["editor"]
@@ -207,6 +208,6 @@ def test_short_passwords_are_refused_by_the_command(staff_app):
 
 
 def test_passwords_are_argon2_hashes(staff_app):
-    with staff_app.extensions["database"].session_factory() as session:
+    with app_state(staff_app).database.session_factory() as session:
         hashes = session.scalars(select(StaffUser.password_hash)).all()
     assert hashes and all(re.match(r"^\$argon2id\$", h) for h in hashes)

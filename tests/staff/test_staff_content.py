@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.webapp.flow import step_one, supporter
 from tests.webapp.pages import csrf_token
+from webapp.app_state import app_state
 from webapp.models import Campaign
 from webapp.staff.models import PublishedTemplate, TemplateVersion
 
@@ -28,7 +29,7 @@ def editor_form(client, source, action, url=EDITOR_URL, **extra):
 
 
 def versions(app):
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         return session.scalars(select(TemplateVersion).order_by(TemplateVersion.number)).all()
 
 
@@ -94,19 +95,19 @@ def test_versions_compare_and_roll_back(staff_app, editor, client):
                            data={"csrf_token": token(editor, f"{NL_URL}/versions")})
     assert response.status_code == 303
     assert "Please put the treaty first." in step_one(client).get_data(as_text=True)
-    with staff_app.extensions["database"].session_factory() as session:
+    with app_state(staff_app).database.session_factory() as session:
         published = session.scalars(select(PublishedTemplate)).one()
         assert published.version.number == 1
 
 
 def test_other_processes_see_a_publication_after_the_check_interval(staff_app, editor):
-    other = staff_app.extensions["campaigns"]
+    other = app_state(staff_app).campaigns
     # Another process's cache: same class, fresh state, checking every few seconds.
-    from webapp.services import Campaigns
+    from webapp.campaigns import Campaigns
     from webapp.staff.content import content_revision, load_overrides
 
     fresh = Campaigns()
-    fresh.attach(staff_app.extensions["database"].session_factory, content_revision,
+    fresh.attach(app_state(staff_app).database.session_factory, content_revision,
                  lambda s, files: load_overrides(s, files, SLUG), check_seconds=3600)
     fresh.renderer  # noqa: B018  (first check)
     editor_form(editor, GOOD, "publish")
@@ -145,7 +146,7 @@ def test_channels_are_stored(staff_app, editor):
     url = f"/staff/campaigns/{SLUG}"
     editor.post(url, data={"csrf_token": token(editor, url), "slug": SLUG,
                            "title_en": "T", "target_kinds": ["mp"], "allow_draft": "y"})
-    with staff_app.extensions["database"].session_factory() as session:
+    with app_state(staff_app).database.session_factory() as session:
         campaign = session.scalars(select(Campaign).where(Campaign.slug == SLUG)).one()
         assert (campaign.allow_send, campaign.allow_draft) == (False, True)
 

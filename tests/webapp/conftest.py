@@ -11,6 +11,7 @@ from sqlalchemy import text
 from database import make_engine
 from tests.conftest import POSTGRES_URL, postgres_available, require_or_skip
 from webapp import create_app
+from webapp.app_state import app_state
 from webapp.config import Config
 
 from .data import load_test_directory
@@ -49,7 +50,7 @@ def sqlite_template(tmp_path_factory) -> Path:
     app = create_app(make_config(base, f"sqlite:///{path}"))
     migrate(app)
     load_test_directory(app)
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
     return path
 
 
@@ -65,7 +66,7 @@ def postgres_migrated(tmp_path_factory) -> str:
     app = create_app(make_config(base, POSTGRES_URL))
     migrate(app)
     load_test_directory(app)
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
     return POSTGRES_URL
 
 
@@ -98,7 +99,7 @@ def database_url(request, tmp_path) -> str:
 def app(database_url, tmp_path):
     app = create_app(make_config(tmp_path, database_url))
     yield app
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 @pytest.fixture
@@ -108,4 +109,4 @@ def client(app):
 
 @pytest.fixture
 def outbox(app) -> Path:
-    return app.extensions["app_config"].mail_outbox_dir
+    return app_state(app).config.mail_outbox_dir

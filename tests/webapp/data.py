@@ -12,6 +12,7 @@ from representatives.tables import (
     Person,
     PostcodeArea,
 )
+from webapp.app_state import app_state
 
 SOURCE = "webapp-tests"
 VERIFIED = date(2026, 1, 1)
@@ -91,7 +92,7 @@ def rows():
 
 def load_test_directory(app) -> None:
     """Insert the made-up directory into the app's database."""
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         for row in rows():
             session.add(row)
             session.flush()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
 
+from webapp.app_state import app_state
+
 from .pages import csrf_token, form_fields
 
 SLUG = "treaty-at-next-summit"
@@ -59,7 +61,7 @@ def read_outbox(directory: Path) -> list:
 
 def run_worker(app):
     """Send what is due now in this process, as `flask delivery worker --once` does."""
-    from webapp.delivery_cli import make_worker
+    from webapp.delivery.worker import make_worker
 
     with app.app_context():
         return make_worker(app, with_queue=False).run_once()
@@ -72,8 +74,8 @@ def confirm_latest(app, client):
 
     from webapp.models import Submission
 
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         public_id = session.scalar(select(Submission.public_id).order_by(Submission.id.desc()))
-    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    link = f"/confirm/{app_state(app).confirmation_tokens.make(public_id)}"
     page = client.get(link).get_data(as_text=True)
     return client.post(link, data={"csrf_token": csrf_token(page)})

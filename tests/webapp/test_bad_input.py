@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from webapp.app_state import app_state
 from webapp.models import Campaign, CampaignStatus, Letter, Submission
 
 from .flow import SLUG, letters_form, step_one, step_two
@@ -12,7 +13,7 @@ from .pages import csrf_token, text
 
 
 def stored(app) -> tuple[int, int]:
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         return (session.scalar(select(func.count()).select_from(Submission)),
                 session.scalar(select(func.count()).select_from(Letter)))
 
@@ -132,7 +133,7 @@ def test_missing_csrf_token_rerenders_form(tmp_path, database_url):
     assert "expired or was sent twice" in page
     assert 'value="Jane Doe"' in page and 'value="jane@example.org"' in page
     assert stored(app) == (0, 0)
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 def test_honeypot_stores_nothing(app, client):
@@ -144,7 +145,7 @@ def test_honeypot_stores_nothing(app, client):
 
 def test_closed_campaign_says_so_and_takes_nothing(app, client):
     fields = letters_form(step_one(client))
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         session.execute(Campaign.__table__.update().values(status=CampaignStatus.CLOSED))
         session.commit()
     assert "has closed" in text(client.get(f"/c/{SLUG}"))
@@ -166,20 +167,20 @@ def test_tampered_confirmation_link(client, token):
 def test_confirming_without_the_csrf_token_shows_the_button_again(app, client):
     fields = letters_form(step_one(client))
     step_two(client, fields)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         public_id = session.scalar(select(Submission.public_id))
-    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    link = f"/confirm/{app_state(app).confirmation_tokens.make(public_id)}"
     response = client.post(link, data={})
     page = text(response)
     assert response.status_code == 400
     assert "expired or was sent twice" in page
     assert "Yes, send my letters" in page
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalars(select(Letter)).all() == []  # still waiting for confirmation
         assert session.scalar(select(Submission.confirmed_at)) is None
     # The page shown again carries a fresh token, and confirming from it works.
     assert client.post(link, data={"csrf_token": csrf_token(page)}).status_code == 303
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert set(session.scalars(select(Letter.state))) == {"queued"}
         assert session.scalar(select(Submission.pending_letters)) is None
 
@@ -187,9 +188,9 @@ def test_confirming_without_the_csrf_token_shows_the_button_again(app, client):
 def test_expired_confirmation_link(app, client, monkeypatch):
     fields = letters_form(step_one(client))
     step_two(client, fields)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         public_id = session.scalar(select(Submission.public_id))
-    tokens = app.extensions["tokens"]
+    tokens = app_state(app).confirmation_tokens
     token = tokens.make(public_id)
     monkeypatch.setattr(tokens, "max_age_seconds", -1)
     response = client.get(f"/confirm/{token}")
@@ -207,4 +208,4 @@ def test_database_gone_gives_a_clear_page_not_a_500(tmp_path):
     response = app.test_client().get(f"/c/{SLUG}")
     assert response.status_code == 503
     assert "Please try again in a moment" in text(response)
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()

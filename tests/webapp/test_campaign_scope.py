@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, select
 
+from webapp.app_state import app_state
 from webapp.models import Campaign, Submission
 from webapp.staff.content import bump_revision
 from webapp.staff.models import CampaignSettings
@@ -18,17 +19,17 @@ from .pages import text
 @pytest.fixture
 def configure(app):
     def set_(**values):
-        with app.extensions["database"].session_factory() as session:
+        with app_state(app).database.session_factory() as session:
             campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == SLUG))
             session.execute(delete(CampaignSettings))
             session.add(CampaignSettings(campaign_id=campaign_id, **values))
             bump_revision(session)
             session.commit()
-        app.extensions["campaigns"].invalidate()
+        app_state(app).campaigns.invalidate()
 
     yield set_
     # The PostgreSQL database is shared between tests.
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         session.execute(delete(CampaignSettings))
         bump_revision(session)
         session.commit()
@@ -54,5 +55,5 @@ def test_after_the_deadline_no_letters(app, client, configure):
     assert "no longer takes letters" in text(client.get(f"/c/{SLUG}"))
     response = step_two(client, fields)
     assert response.status_code == 409
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalars(select(Submission)).all() == []

@@ -12,7 +12,8 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from database import as_utc, utcnow
 from webapp import create_app
-from webapp.delivery_cli import make_worker
+from webapp.app_state import app_state
+from webapp.delivery.worker import make_worker
 from webapp.models import Campaign, DeliveryPause, Letter, LetterEvent, LetterState, Notice
 
 from .conftest import make_config
@@ -34,11 +35,11 @@ def app(database_url, tmp_path, sendgrid):
                                  sendgrid_api_key="SG.test", sendgrid_api_host=sendgrid.url,
                                  sendgrid_timeout_seconds=0.5))
     yield app
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 def session(app):
-    return app.extensions["database"].session_factory()
+    return app_state(app).database.session_factory()
 
 
 def worker(app):
@@ -54,7 +55,7 @@ def confirmed_letters(app, client, sendgrid) -> list[int]:
         from webapp.models import Submission
 
         public_id = db.scalar(select(Submission.public_id).order_by(Submission.id.desc()))
-    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    link = f"/confirm/{app_state(app).confirmation_tokens.make(public_id)}"
     page = client.get(link).get_data(as_text=True)
     assert client.post(link, data={"csrf_token": csrf_token(page)}).status_code == 303
     sendgrid.received.clear()
@@ -150,7 +151,7 @@ def test_unreachable_service_is_retried(database_url, tmp_path, client):
     client = app.test_client()
     step_two(client, letters_form(step_one(client)), action="send")
     assert worker(app).run_once().retried == 1  # the confirmation mail
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 @pytest.mark.parametrize("answer", ["slow", "drop"])

@@ -8,10 +8,11 @@ import time
 import pytest
 from sqlalchemy import select
 
-import webapp.forms
-from representatives.model import Match
+import webapp.supporters.forms
+from webapp.app_state import app_state
 from webapp.models import Submission
-from webapp.tokens import DetailsSeal
+from webapp.supporters.operations import NoTargets
+from webapp.supporters.tokens import DetailsSeal
 
 from .flow import letters_form, step_one, step_two
 from .pages import text
@@ -42,7 +43,7 @@ def _refuse_email_checks(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("step two checked the details again")
 
-    monkeypatch.setattr(webapp.forms, "validate_email", refuse)
+    monkeypatch.setattr(webapp.supporters.forms, "validate_email", refuse)
 
 
 def test_sealed_details_are_not_checked_again(app, client, monkeypatch):
@@ -59,7 +60,7 @@ def test_changed_details_are_checked_again_and_used(app, client, monkeypatch):
     fields = letters_form(step_one(client))
     response = step_two(client, fields, changes={"email": "  Other@Example.org "})
     assert response.status_code == 200
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalars(select(Submission.supporter_email)).all() == ["Other@example.org"]
     _refuse_email_checks(monkeypatch)
     with pytest.raises(AssertionError, match="checked the details again"):
@@ -69,7 +70,7 @@ def test_changed_details_are_checked_again_and_used(app, client, monkeypatch):
 def test_an_expired_seal_means_a_second_check_not_a_refusal(app, client, monkeypatch):
     fields = letters_form(step_one(client))
     # Older than any seal may be (the page's CSRF token, which lives as long, is still good).
-    monkeypatch.setattr(app.extensions["details_seal"], "max_age_seconds", -1)
+    monkeypatch.setattr(app_state(app).details_seal, "max_age_seconds", -1)
     response = step_two(client, fields)
     assert response.status_code == 200
     assert "Please check your inbox" in text(response)
@@ -89,8 +90,10 @@ def test_sealed_details_that_no_longer_match_show_step_one_with_the_reason(app, 
                                                                          monkeypatch):
     fields = letters_form(step_one(client))
     # The directory changed between the two steps: nobody represents the supporter now.
-    monkeypatch.setattr("webapp.services.match_for_campaign",
-                        lambda content, country, postcode=None: Match(country, groups=()))
+    def nobody(content, country, postcode=None):
+        raise NoTargets(country)
+
+    monkeypatch.setattr("webapp.supporters.operations.match_supporter", nobody)
     response = step_two(client, fields)
     assert response.status_code == 422
     page = text(response)

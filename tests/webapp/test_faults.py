@@ -32,9 +32,18 @@ from sqlalchemy import select, text, update
 from database import make_engine, utcnow
 from tests.conftest import REDIS_URL, require_or_skip
 from webapp import create_app
+from webapp.app_state import app_state
 from webapp.delivery.outbox import SweepResult
-from webapp.delivery_cli import make_worker
-from webapp.models import Letter, LetterEvent, LetterState, Notice, NoticeKind, Submission
+from webapp.delivery.worker import make_worker
+from webapp.models import (
+    Letter,
+    LetterEvent,
+    LetterState,
+    Notice,
+    NoticeKind,
+    PendingLetters,
+    Submission,
+)
 
 from .conftest import make_config
 from .fake_sendgrid import FakeSendGrid, _Handler
@@ -132,12 +141,12 @@ def _app(tmp_path, database_url, sendgrid, redis_url):
 def app(database_url, tmp_path, sendgrid, queue_url):
     app = _app(tmp_path, database_url, sendgrid, queue_url)
     yield app
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 @pytest.fixture
 def procs(app, tmp_path, sendgrid, queue_url, database_url):
-    config = app.extensions["app_config"]
+    config = app_state(app).config
     processes = Processes(tmp_path, flask_env(
         instance_path=config.instance_path, database_url=database_url,
         sendgrid_url=sendgrid.url, redis_url=queue_url, timeout_seconds=10.0))
@@ -150,7 +159,7 @@ def procs(app, tmp_path, sendgrid, queue_url, database_url):
 # --- helpers -------------------------------------------------------------------------------
 
 def db(app):
-    return app.extensions["database"].session_factory()
+    return app_state(app).database.session_factory()
 
 
 _supporters = itertools.count(1)
@@ -187,7 +196,7 @@ def confirm(app, public_ids: list[str]) -> list[int]:
     """Each supporter presses the button in their confirmation mail; return their letter ids."""
     for public_id in public_ids:
         client = app.test_client()
-        link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+        link = f"/confirm/{app_state(app).confirmation_tokens.make(public_id)}"
         page = client.get(link).get_data(as_text=True)
         assert client.post(link, data={"csrf_token": csrf_token(page)}).status_code == 303
     with db(app) as session:
@@ -222,7 +231,7 @@ def sweep_later(app, later: timedelta) -> SweepResult:
     with app.app_context():
         result = make_worker(app).sweep(now=utcnow() + later)
     for kind, row_id in result.to_enqueue:
-        app.extensions["queue"].enqueue(kind, row_id)
+        app_state(app).queue.enqueue(kind, row_id)
     return result
 
 
@@ -243,7 +252,7 @@ def assert_each_letter_once(app, sendgrid, ids) -> dict[int, str]:
     for letter_id, state in final.items():
         assert state in TERMINAL, f"letter {letter_id} ended {state}"
         chain = [e for e in events if e.letter_id == letter_id]
-        assert chain[0].from_state == LetterState.PENDING_CONFIRMATION
+        assert chain[0].from_state == PendingLetters.STATE
         for before, after in zip(chain, chain[1:], strict=False):
             assert after.from_state == before.to_state, f"letter {letter_id}: broken chain"
         assert chain[-1].to_state == state
@@ -270,7 +279,7 @@ def unsent_notices(app) -> list[int]:
 
 
 def pending_tasks(app) -> int:
-    return app.extensions["queue"].huey.pending_count()
+    return app_state(app).queue.huey.pending_count()
 
 
 # --- killed before, during and after the call ---------------------------------------------
@@ -444,7 +453,7 @@ def test_queue_unreachable_while_confirming_letters_wait_in_the_database(
     try:
         ids = confirm(web, write_letters(web, supporters=2))  # both pages answer 303
     finally:
-        web.extensions["database"].dispose()
+        app_state(web).database.dispose()
     waiting = letters(app, ids)
     assert len(ids) == 4
     assert {letter.state for letter in waiting.values()} == {LetterState.QUEUED}
@@ -557,7 +566,7 @@ def test_two_workers_claiming_the_same_letters_send_each_once(app, sendgrid, pro
     ids = confirmed_letters(app, supporters=4)
     # Every id on the queue three times in a row (as a sweep and a staff retry racing with
     # the confirmation would put it), so that both processes take the same id together.
-    queue = app.extensions["queue"]
+    queue = app_state(app).queue
     queue.huey.flush()
     for letter_id in ids:
         for _ in range(3):
@@ -600,7 +609,7 @@ def _hold_writes(database_url):
 def test_two_worker_processes_claim_one_letter_at_the_same_moment(
         app, database_url, sendgrid, procs):
     ids = confirmed_letters(app)
-    queue = app.extensions["queue"]
+    queue = app_state(app).queue
     queue.huey.flush()
     queue.enqueue("letter", ids[0])
     queue.enqueue("letter", ids[0])

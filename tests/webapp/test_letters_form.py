@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from webapp.forms import MAX_LETTER_GROUPS, LettersForm
+from webapp.supporters.forms import MAX_LETTER_GROUPS, LettersForm
 
 
 def _group(n: int, subject: str = "A treaty", body: str = "Dear all") -> list[tuple[str, str]]:

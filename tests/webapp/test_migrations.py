@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 import representatives.tables  # noqa: F401  (registers its tables)
 import webapp.models  # noqa: F401
 from database import Base, make_engine
+from webapp.app_state import app_state
 
 
 def test_models_match_migrations(database_url):
@@ -32,7 +33,7 @@ def test_letters_waiting_for_confirmation_move_into_their_submission_and_back(
     from webapp.models import Submission
 
     app = create_app(make_config(tmp_path, database_url))
-    engine = app.extensions["database"].engine
+    engine = app_state(app).database.engine
 
     def rows(sql):
         with engine.connect() as connection:
@@ -71,7 +72,7 @@ def test_letters_waiting_for_confirmation_move_into_their_submission_and_back(
             command.upgrade(alembic_config(), "heads")
             assert rows("SELECT id, state FROM letter") == [(4, "queued")]
             assert rows("SELECT id FROM letter_text") == [(3,)]
-            with app.extensions["database"].session_factory() as session:
+            with app_state(app).database.session_factory() as session:
                 waiting, confirmed = session.get(Submission, 1), session.get(Submission, 2)
                 assert confirmed.pending_letters is None
                 assert [(p.target_id, p.target_name, p.to_address, p.subject, p.body)
@@ -100,4 +101,4 @@ def test_letters_waiting_for_confirmation_move_into_their_submission_and_back(
                 for table in ("letter_event", "letter", "letter_text", "notice", "submission"):
                     connection.execute(text(f"DELETE FROM {table}"))
             command.upgrade(alembic_config(), "heads")
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()

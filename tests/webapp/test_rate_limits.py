@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from webapp import create_app
+from webapp.app_state import app_state
 
 from .conftest import make_config
 from .flow import letters_form, step_one, step_two
@@ -18,7 +19,7 @@ def limited_app(tmp_path, database_url):
         ratelimit_per_client="100 per minute", ratelimit_per_email="2 per hour",
     ))
     yield app
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 def test_per_email_limit_tells_when_to_try_again(limited_app):
@@ -45,7 +46,7 @@ def test_per_client_limit(tmp_path, database_url):
     response = step_one(client)
     assert response.status_code == 429
     assert "minute" in text(response)
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 def test_limits_are_shared_through_redis(tmp_path, database_url):
@@ -75,4 +76,4 @@ def test_limits_are_shared_through_redis(tmp_path, database_url):
     keys = redis.Redis.from_url(REDIS_URL).keys(f"*{key}*")
     assert keys, "the limit was not counted in Redis"
     for app in (first, second):
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()

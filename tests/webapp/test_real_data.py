@@ -8,6 +8,7 @@ import pytest
 from click.testing import Result
 
 from webapp import create_app
+from webapp.app_state import app_state
 
 from .conftest import make_config, migrate
 from .flow import letters_form, step_one, step_two
@@ -30,7 +31,7 @@ def real_app(tmp_path_factory, shared_data):
         result: Result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
     yield app
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 def test_dutch_supporter_gets_every_dutch_mep_with_a_dutch_letter(real_app, shared_data):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from database import utcnow
+from webapp.app_state import app_state
 from webapp.delivery.retention import purge
 from webapp.models import Letter, LetterState, Notice, Submission
 
@@ -15,8 +16,8 @@ from .pages import csrf_token
 
 
 def _purge(app, days_later: float):
-    config = app.extensions["app_config"]
-    with app.extensions["database"].session_factory() as session:
+    config = app_state(app).config
+    with app_state(app).database.session_factory() as session:
         result = purge(session, retention_days=config.retention_days,
                        confirm_max_age_seconds=config.confirm_max_age_seconds,
                        now=utcnow() + timedelta(days=days_later))
@@ -29,37 +30,37 @@ def test_unconfirmed_letters_are_cancelled_when_the_link_expires(app, client):
     assert _purge(app, 6).cancelled == 0
     assert _purge(app, 8).cancelled == 2
     assert _purge(app, 9).cancelled == 0  # once
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         submission = session.scalar(select(Submission))
         # Their texts are gone at once; they never became letters to send.
         assert submission.pending_letters is None and submission.confirmed_at is None
         assert session.scalars(select(Letter)).all() == []
         assert submission.supporter_email == "jane@example.org"  # until the retention ends
-    retention = app.extensions["app_config"].retention_days
+    retention = app_state(app).config.retention_days
     assert _purge(app, retention + 1).erased_submissions == 1
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         submission = session.scalar(select(Submission))
         assert submission.supporter_email == "" and submission.erased_at is not None
 
 
 def test_a_cancelled_submission_cannot_be_confirmed(app, client):
     step_two(client, letters_form(step_one(client)))
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         public_id = session.scalar(select(Submission.public_id))
-    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    link = f"/confirm/{app_state(app).confirmation_tokens.make(public_id)}"
     page = client.get(link).get_data(as_text=True)
     _purge(app, 8)
     response = client.post(link, data={"csrf_token": csrf_token(page)})
     assert response.status_code == 410
     assert "no longer stored" in response.get_data(as_text=True)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalars(select(Letter)).all() == []
 
 
 def test_unconfirmed_letters_are_not_erased_before_their_link_expires(app, client):
     step_two(client, letters_form(step_one(client)))
-    config = app.extensions["app_config"]
-    with app.extensions["database"].session_factory() as session:
+    config = app_state(app).config
+    with app_state(app).database.session_factory() as session:
         result = purge(session, retention_days=1,
                        confirm_max_age_seconds=config.confirm_max_age_seconds,
                        now=utcnow() + timedelta(days=3))
@@ -71,19 +72,19 @@ def test_unconfirmed_letters_are_not_erased_before_their_link_expires(app, clien
 def test_sent_letters_are_erased_after_retention(app, client):
     step_two(client, letters_form(step_one(client)))
     run_worker(app)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         public_id = session.scalar(select(Submission.public_id))
-    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    link = f"/confirm/{app_state(app).confirmation_tokens.make(public_id)}"
     page = client.get(link).get_data(as_text=True)
     client.post(link, data={"csrf_token": csrf_token(page)})
     run_worker(app)
     run_worker(app)
 
-    retention = app.extensions["app_config"].retention_days
+    retention = app_state(app).config.retention_days
     assert _purge(app, retention - 1).erased_submissions == 0
     assert _purge(app, retention + 1).erased_submissions == 1
     assert _purge(app, retention + 2).erased_submissions == 0  # once is enough
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         submission = session.scalar(select(Submission))
         assert submission.supporter_email == "" and submission.supporter_name == ""
         assert submission.erased_at is not None

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import func, select
 
+from webapp.app_state import app_state
 from webapp.models import DraftCount, Letter, LetterEvent, LetterState, Notice, Submission
 
 from .flow import (
@@ -25,7 +26,7 @@ from .pages import csrf_token, text
 
 
 def count(app, model) -> int:
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
@@ -78,7 +79,7 @@ def test_many_recipients_of_one_kind_share_one_text(app, client):
 
     from .data import _contact, _membership, _person
 
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         session.add(_person("t:nl-mep2", "Sara Bakker", "Sara", "Bakker", gender="female"))
         session.flush()
         session.add_all([
@@ -87,12 +88,12 @@ def test_many_recipients_of_one_kind_share_one_text(app, client):
             _contact("t:nl-mep2", "email", "sara.bakker@ep.example.org"),
         ])
         session.commit()
-    app.extensions["directory"].invalidate()
+    app_state(app).directory.invalidate()
     try:
         _share_one_text(app, client)
     finally:
         # The PostgreSQL database is shared by the tests: leave it as it was.
-        with app.extensions["database"].session_factory() as session:
+        with app_state(app).database.session_factory() as session:
             for model in (ContactDetail, Membership, Person):
                 column = model.id if model is Person else model.person_id
                 session.execute(model.__table__.delete().where(column == "t:nl-mep2"))
@@ -105,7 +106,7 @@ def _share_one_text(app, client):
     assert len([k for k, _ in fields if k.endswith("-body")]) == 2
     step_two(client, fields, action="send")
     assert confirm_latest(app, client).status_code == 303
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         letters = {letter.target_id: letter for letter in session.scalars(select(Letter))}
         bodies = {target_id: letter.body for target_id, letter in letters.items()}
         assert letters["t:nl-mep"].text_id == letters["t:nl-mep2"].text_id  # stored once
@@ -135,7 +136,7 @@ def test_open_in_mail_app_links_and_nothing_stored(app, client):
     assert message["To"].addresses[0].addr_spec in addresses
     assert "Jane Doe" in message.get_content()
     assert count(app, Submission) == 0 and count(app, Letter) == 0
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalar(select(DraftCount.letters)) == 2
 
 
@@ -170,7 +171,7 @@ def test_send_confirm_deliver_and_receipt(app, client, outbox):
     assert page.status_code == 200 and "Yes, send my letters" in text(page)
     run_worker(app)
     assert len(read_outbox(outbox)) == 1
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         # Until confirmed, the letters wait in their submission's row, not in the outbox.
         assert session.scalars(select(Letter)).all() == []
         [submission] = session.scalars(select(Submission)).all()
@@ -202,7 +203,7 @@ def test_send_confirm_deliver_and_receipt(app, client, outbox):
     assert again.status_code == 303
     run_worker(app)
     assert len(read_outbox(outbox)) == 4
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert set(session.scalars(select(Letter.state))) == {LetterState.SENT}
         events = session.scalars(select(LetterEvent.to_state)).all()
         assert events.count(LetterState.SENT) == 2
@@ -214,7 +215,7 @@ def test_double_submit_stores_once(app, client):
     second = step_two(client, fields, action="send")
     assert first.status_code == second.status_code == 200
     assert count(app, Submission) == 1 and count(app, Notice) == 1
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert len(session.scalars(select(Submission)).one().pending()) == 2
 
 
@@ -227,7 +228,7 @@ def test_edited_subject_and_body_are_sent_and_unticked_target_is_not(app, client
     changes[other] = None  # unticked
     response = step_two(client, fields, action="send", changes=changes)
     assert response.status_code == 200, text(response)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         [letter] = session.scalars(select(Submission)).one().pending()
         assert letter.subject == "My own subject"
         assert letter.body == "Geachte mevrouw De Vries,\n\nMy own words."
@@ -255,7 +256,7 @@ def test_send_mixes_email_and_contact_form_targets(app, client):
     page = text(step_two(client, fields, action="send"))
     assert "Please check your inbox" in page
     assert "https://senator.example.org/contact" in page  # to send themselves
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         [submission] = session.scalars(select(Submission)).all()
         assert [letter.to_address for letter in submission.pending()] == [
             "diaz@house.example.org"]
@@ -286,7 +287,7 @@ def test_country_from_trusted_header_only_when_configured(tmp_path, database_url
     page = text(untrusting.test_client().get(f"/c/{SLUG}", headers=headers))
     assert "<option selected" not in page
     for app in (trusting, untrusting):
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
 
 
 def test_country_without_data_says_so(app, client):
@@ -309,7 +310,7 @@ def test_two_confirmations_at_once_write_the_letters_once(app, client):
     from webapp.delivery.outbox import queue_submission
 
     step_two(client, letters_form(step_one(client)), action="send")
-    factory = app.extensions["database"].session_factory
+    factory = app_state(app).database.session_factory
     with factory() as session:
         submission_id = session.scalar(select(Submission.id))
     start, results = threading.Barrier(2), []

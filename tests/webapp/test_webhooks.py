@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from database import utcnow
 from representatives.tables import ContactDetail
 from webapp import create_app
+from webapp.app_state import app_state
 from webapp.delivery.outbox import move_letters, queue_submission
 from webapp.models import (
     Letter,
@@ -65,16 +66,16 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
 def app(database_url, tmp_path, signing_key):
     app = create_app(make_config(tmp_path, database_url,
                                  sendgrid_webhook_public_key=_public_key_text(signing_key)))
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         clean = set(session.scalars(select(ContactDetail.id)
                                     .where(ContactDetail.bounced_at.is_(None))))
     yield app
     # The PostgreSQL database is shared by the tests: unmark what a test marked.
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         session.execute(update(ContactDetail).where(ContactDetail.id.in_(clean))
                         .values(bounced_at=None))
         session.commit()
-    app.extensions["database"].dispose()
+    app_state(app).database.dispose()
 
 
 def sign(private_key, body: bytes, timestamp: str) -> str:
@@ -122,15 +123,15 @@ def send_letters(app, client, email="jane@example.org") -> dict[str, int]:
     """A supporter sends and confirms; the worker sends. Returns letter ids by address."""
     step_two(client, letters_form(step_one(client, email=email)), action="send")
     run_worker(app)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         public_id = session.scalars(
             select(Submission.public_id).where(Submission.supporter_email == email)
         ).one()
-    link = f"/confirm/{app.extensions['tokens'].make(public_id)}"
+    link = f"/confirm/{app_state(app).confirmation_tokens.make(public_id)}"
     page = client.get(link).get_data(as_text=True)
     assert client.post(link, data={"csrf_token": csrf_token(page)}).status_code == 303
     run_worker(app)
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         letters = session.scalars(
             select(Letter).join(Submission).where(Submission.supporter_email == email)
         ).all()
@@ -139,24 +140,24 @@ def send_letters(app, client, email="jane@example.org") -> dict[str, int]:
 
 
 def letter(app, letter_id: int) -> Letter:
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         return session.get(Letter, letter_id)
 
 
 def transitions(app, letter_id: int) -> list[tuple[str, str]]:
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         return [(e.from_state, e.to_state) for e in session.scalars(
             select(LetterEvent).where(LetterEvent.letter_id == letter_id)
             .order_by(LetterEvent.id))]
 
 
 def recorded_events(app) -> int:
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         return session.scalar(select(func.count()).select_from(WebhookEvent))
 
 
 def bounced_contacts(app) -> set[str]:
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         return set(session.scalars(select(ContactDetail.value)
                                    .where(ContactDetail.bounced_at.is_not(None))))
 
@@ -198,11 +199,11 @@ def test_hard_bounce_marks_the_address_and_the_directory_drops_it(app, client, s
 
     # The directory no longer offers the address: the MEP is still listed, but a new
     # supporter's letters only go to the minister.
-    mep = app.extensions["directory"].get().get("t:nl-mep")
+    mep = app_state(app).directory.get().get("t:nl-mep")
     assert mep is not None and mep.email is None
     with app.test_client() as other:
         step_two(other, letters_form(step_one(other, email="sam@example.org")), action="send")
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         pending = session.scalars(
             select(Submission).where(Submission.supporter_email == "sam@example.org")
         ).one().pending()
@@ -269,7 +270,7 @@ def _claimed_and_handed_over(app, client) -> dict[str, int]:
     """Letters a worker claimed and handed to SendGrid, then died before recording it."""
     step_two(client, letters_form(step_one(client)), action="send")
     run_worker(app)  # the confirmation mail
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         submission = session.scalar(select(Submission))
         queue_submission(session, submission)
         move_letters(session, Letter.submission_id == submission.id, LetterState.QUEUED,
@@ -296,7 +297,7 @@ def test_event_for_a_letter_whose_worker_died_after_handover(app, client, signin
     response = post(client, signing_key, [event("processed", ids[MINISTER], email=MINISTER)])
     assert response.json["receipts"] == 1
     assert letter(app, ids[MINISTER]).state == LetterState.SENT
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalars(select(Notice.kind).where(Notice.state == NoticeState.QUEUED)
                                ).all() == [NoticeKind.RECEIPT]
     run_worker(app)
@@ -425,7 +426,7 @@ def test_events_without_a_letter_of_ours_are_recorded_and_ignored(app, client, s
     assert response.json["unmapped"] == 8 and response.json["invalid"] == 1
     assert response.json["applied"] == 0
     assert recorded_events(app) == 8
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert set(session.scalars(select(WebhookEvent.letter_id))) == {None}
     assert {letter(app, i).state for i in ids.values()} == {LetterState.SENT}
     assert bounced_contacts(app) == set()
@@ -474,7 +475,7 @@ def test_unsigned_events_are_refused_when_no_key_is_configured(database_url, tmp
         assert "SENDGRID_WEBHOOK_PUBLIC_KEY" in caplog.text
         assert recorded_events(app) == 0
     finally:
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
 
 
 def test_unusable_key_is_a_503_not_a_500(database_url, tmp_path, signing_key):
@@ -484,7 +485,7 @@ def test_unusable_key_is_a_503_not_a_500(database_url, tmp_path, signing_key):
         response = post(app.test_client(), signing_key, [event("delivered", 1)])
         assert response.status_code == 503
     finally:
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
 
 
 def test_key_in_pem_form_is_accepted_too(database_url, tmp_path, signing_key):
@@ -496,7 +497,7 @@ def test_key_in_pem_form_is_accepted_too(database_url, tmp_path, signing_key):
     try:
         assert post(app.test_client(), signing_key, [event("open")]).status_code == 200
     finally:
-        app.extensions["database"].dispose()
+        app_state(app).database.dispose()
 
 
 def test_a_full_size_batch_is_accepted(app, client, signing_key):
@@ -515,7 +516,7 @@ def test_second_delivery_waits_for_the_first_and_skips_what_it_stored(app, clien
 
     ids = send_letters(app, client)
     batch = [event("delivered", ids[MEP]), bounce(ids[MINISTER], email=MINISTER)]
-    factory = app.extensions["database"].session_factory
+    factory = app_state(app).database.session_factory
     second = {}
 
     def deliver_again():
@@ -541,12 +542,12 @@ def test_staff_can_offer_a_bounced_address_again(app):
 
     from representatives.tables import ContactDetail
 
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         session.execute(update(ContactDetail).where(
             ContactDetail.value == "minister@ezk.example.org").values(bounced_at=utcnow()))
         session.commit()
     result = app.test_cli_runner().invoke(args=["reps", "unbounce", "Minister@EZK.example.org"])
     assert result.exit_code == 0 and "1 contact(s) offered again" in result.output
-    with app.extensions["database"].session_factory() as session:
+    with app_state(app).database.session_factory() as session:
         assert session.scalar(select(ContactDetail.bounced_at).where(
             ContactDetail.value == "minister@ezk.example.org")) is None

@@ -9,8 +9,9 @@ import time
 
 from sqlalchemy import text
 
+from webapp.app_state import app_state
 from webapp.db import Database
-from webapp.services import DirectoryCache
+from webapp.directory import DirectoryCache
 
 SLUG = "treaty-at-next-summit"
 
@@ -48,7 +49,7 @@ def _returns_within(seconds: float, call):
 
 
 def test_campaigns_due_for_a_check_are_served_while_another_thread_reloads(app):
-    campaigns = app.extensions["campaigns"]
+    campaigns = app_state(app).campaigns
     before = campaigns.get(SLUG)
     campaigns.invalidate()  # the next use checks the database
     let_go = _held_elsewhere(campaigns._recheck._lock)
@@ -61,7 +62,7 @@ def test_campaigns_due_for_a_check_are_served_while_another_thread_reloads(app):
 
 
 def test_the_directory_due_for_a_check_is_served_while_another_thread_reloads(app):
-    cache = app.extensions["directory"]
+    cache = app_state(app).directory
     before = cache.get()
     cache.invalidate()
     let_go = _held_elsewhere(cache._recheck._lock)
@@ -73,7 +74,7 @@ def test_the_directory_due_for_a_check_is_served_while_another_thread_reloads(ap
 
 def test_the_first_directory_is_waited_for(app):
     # With nothing loaded yet there is nothing to serve: a thread waits for the one loading.
-    cache = DirectoryCache(app.extensions["database"].session_factory)
+    cache = DirectoryCache(app_state(app).database.session_factory)
     let_go = _held_elsewhere(cache._recheck._lock)
     waiting = threading.Thread(target=cache.get, daemon=True)
     waiting.start()

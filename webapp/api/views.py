@@ -13,22 +13,26 @@ import logging
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from letters.rendering import Supporter
 from letters.sharing import addressed_body, share_letters
-from representatives.model import Match, MatchError, UnknownCountry
+from letters.templates import CampaignContent
+from letters.text import is_plain_text, is_single_line, normalise_newlines
+from representatives.model import Match, MatchError
 
-from .. import services
+from ..app_state import app_state
 from ..db import get_session
-from ..extensions import _pseudonym, client_rate_key, limiter
-from ..forms import SupporterForm
+from ..extensions import client_rate_key, limiter, pseudonym
 from ..i18n import current_language
-from ..models import Campaign, CampaignStatus
+from ..models import Campaign
 from ..partners import service as partners
 from ..partners.models import Partner
+from ..supporters import operations
+from ..supporters.forms import SupporterForm
+from ..supporters.operations import DraftLetter, can_send_for
 from .errors import ApiError, error_response
 from .openapi import LIMITS, openapi_document
 
@@ -50,15 +54,15 @@ def _bearer() -> str | None:
 def api_key_rate_key() -> str:
     """Limits per key (hashed: keys never reach the limiter's store); per client without one."""
     token = _bearer()
-    return "apikey:" + _pseudonym(token) if token else client_rate_key()
+    return "apikey:" + pseudonym(token) if token else client_rate_key()
 
 
 def _per_key_limit() -> str:
-    return current_app.extensions["app_config"].api_ratelimit_per_key
+    return app_state().config.api_ratelimit_per_key
 
 
 def _per_email_limit() -> str:
-    return current_app.extensions["app_config"].ratelimit_per_email
+    return app_state().config.ratelimit_per_email
 
 
 def _json_email() -> str:
@@ -69,7 +73,7 @@ def _json_email() -> str:
 
 
 def api_email_rate_key() -> str:
-    return "email:" + _pseudonym(_json_email())
+    return "email:" + pseudonym(_json_email())
 
 
 limiter.limit(_per_key_limit, key_func=api_key_rate_key)(bp)
@@ -171,12 +175,11 @@ def init_app(app: Flask) -> None:
 
 # --- helpers -----------------------------------------------------------------------------
 
-def _campaign(slug: str) -> tuple[Campaign, object]:
-    content = services.campaigns().get(slug)
-    campaign = get_session().scalars(select(Campaign).where(Campaign.slug == slug)).first()
-    if content is None or campaign is None:
+def _campaign(slug: str) -> tuple[Campaign, CampaignContent]:
+    loaded = operations.load_campaign(get_session(), slug)
+    if loaded is None:
         raise ApiError(404, "not_found", f"There is no campaign {slug!r}.")
-    return campaign, content
+    return loaded
 
 
 def _json_object() -> dict:
@@ -212,8 +215,7 @@ def _supporter(data: dict) -> tuple[Supporter, str, bool]:
     wants = raw.get("wants_updates", False)
     if not isinstance(wants, bool):
         errors["supporter.wants_updates"] = ["Must be true or false."]
-    form = SupporterForm(formdata=MultiDict(values))
-    form.country.choices = []
+    form = SupporterForm(MultiDict(values))
     form.validate()
     for name, messages in form.errors.items():
         if name in SUPPORTER_STRINGS and f"supporter.{name}" not in errors:
@@ -226,16 +228,18 @@ def _supporter(data: dict) -> tuple[Supporter, str, bool]:
     return supporter, form.postcode.data or "", wants
 
 
-def _match(content, country: str, postcode: str | None) -> Match:
+def _match(content: CampaignContent, country: str, postcode: str | None) -> Match:
     try:
-        return services.match_for_campaign(content, country, postcode or None)
-    except UnknownCountry:
-        raise ApiError(422, "unknown_country", f"Unknown country {country!r}.") from None
-    except services.OutsideCampaign:
-        raise ApiError(422, "outside_campaign",
-                       f"This campaign takes letters from: {', '.join(content.countries)}."
-                       ) from None
+        return operations.match_supporter(content, country, postcode or None)
+    except operations.OutsideCampaign:
+        message = f"This campaign takes letters from: {', '.join(content.countries)}."
+        raise ApiError(422, "outside_campaign", message) from None
+    except operations.NoTargets:
+        message = "We have no representatives for this country yet."
+        raise ApiError(422, "no_targets", message) from None
     except MatchError as error:
+        if error.code == "unknown_country":
+            raise ApiError(422, error.code, f"Unknown country {country!r}.") from None
         code = error.code if error.code in {"postcode_required", "unknown_postcode"} else (
             "no_targets")
         raise ApiError(422, code, str(error) or code) from None
@@ -248,14 +252,15 @@ def _target_json(matched) -> dict:
         "group": str(target.group), "role": target.role, "body": target.body,
         "country": target.country, "language": target.language, "party": target.party,
         "area": target.area, "reason": matched.reason, "matched_on": matched.matched_on,
-        "can_send_for_me": services.can_send_for(target),
+        "can_send_for_me": can_send_for(target),
         "channels": [{"kind": str(c.kind), "value": c.value} for c in target.channels],
     }
 
 
 def _letter_for(content, target, supporter: Supporter) -> tuple[str, str, str]:
     """(language, subject, body as the recipient gets it) of the campaign's letter."""
-    letter = share_letters(services.campaigns().renderer, content.slug, [target], supporter)[0]
+    letter = share_letters(app_state().campaigns.renderer, content.slug, [target],
+                           supporter)[0]
     return letter.language, letter.subject, addressed_body(letter.recipients[0].salutation,
                                                            letter.body)
 
@@ -272,7 +277,7 @@ def list_campaigns():
     campaigns = get_session().scalars(select(Campaign).order_by(Campaign.slug)).all()
     items = []
     for campaign in campaigns:
-        content = services.campaigns().get(campaign.slug)
+        content = app_state().campaigns.get(campaign.slug)
         if content is None:
             continue
         items.append({
@@ -319,12 +324,12 @@ def render_letter(slug: str):
                     "body": body})
 
 
-def _letters(data: dict, match: Match, content, supporter) -> list[services.DraftLetter]:
+def _letters(data: dict, match: Match, content, supporter) -> list[DraftLetter]:
     by_id = {m.target.id: m.target for m in match.targets}
     raw = data.get("letters")
     if raw is None:
         # No letters given: the campaign's own letter to everyone we can send to.
-        chosen = [(t.id, None, None) for t in by_id.values() if services.can_send_for(t)]
+        chosen = [(t.id, None, None) for t in by_id.values() if can_send_for(t)]
     else:
         if not isinstance(raw, list) or not raw or len(raw) > LIMITS["letters"]:
             raise _invalid({"letters": [f"A list of 1 to {LIMITS['letters']} letters."]})
@@ -357,28 +362,45 @@ def _letters(data: dict, match: Match, content, supporter) -> list[services.Draf
             language, default_subject, default_body = _letter_for(content, target, supporter)
             subject = default_subject if subject is None else subject
             body = default_body if body is None else body
-        drafts.append(services.DraftLetter(
-            target=target, subject=subject.strip(),
-            text=body.replace("\r\n", "\n").replace("\r", "\n"), salutation="",
-            language=language))
+        drafts.append(DraftLetter(target=target, subject=subject.strip(),
+                                  text=normalise_newlines(body), salutation="",
+                                  language=language))
     return drafts
 
 
 def _text_errors(where: str, subject, body) -> dict[str, list[str]]:
-    from ..forms import _MULTI_LINE_FORBIDDEN, _SINGLE_LINE_FORBIDDEN
-
     errors = {}
     if subject is not None:
         if not isinstance(subject, str) or not subject.strip():
             errors[f"{where}.subject"] = ["A non-empty string, or leave it out."]
-        elif len(subject) > LIMITS["subject"] or _SINGLE_LINE_FORBIDDEN.search(subject):
+        elif len(subject) > LIMITS["subject"] or not is_single_line(subject):
             errors[f"{where}.subject"] = [f"One line of at most {LIMITS['subject']} characters."]
     if body is not None:
         if not isinstance(body, str) or not body.strip():
             errors[f"{where}.body"] = ["A non-empty string, or leave it out."]
-        elif len(body) > LIMITS["body"] or _MULTI_LINE_FORBIDDEN.search(body):
+        elif len(body) > LIMITS["body"] or not is_plain_text(body):
             errors[f"{where}.body"] = [f"Plain text of at most {LIMITS['body']} characters."]
     return errors
+
+
+def _submission_options(data: dict) -> tuple[bool, str | None]:
+    """The partner's consent box and the idempotency key, checked."""
+    consent, key = data.get("partner_consent", False), data.get("idempotency_key")
+    errors = {}
+    if not isinstance(consent, bool):
+        errors["partner_consent"] = ["Must be true or false."]
+    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64):
+        errors["idempotency_key"] = ["A string of 8 to 64 characters."]
+    if errors:
+        raise _invalid(errors)
+    return consent, key
+
+
+def _form_key(partner: Partner, key: str | None) -> str:
+    """The one-time key of the submission: the same idempotency key gives the same one."""
+    if key is None:
+        return operations.new_form_key()
+    return hashlib.sha256(f"{partner.code}\n{key}".encode()).hexdigest()[:48]
 
 
 @bp.post("/campaigns/<slug>/submissions")
@@ -388,51 +410,23 @@ def submit(slug: str):
     campaign, content = _campaign(slug)
     data = _json_object()
     supporter, postcode, wants = _supporter(data)
-    consent = data.get("partner_consent", False)
-    key = data.get("idempotency_key")
-    errors = {}
-    if not isinstance(consent, bool):
-        errors["partner_consent"] = ["Must be true or false."]
-    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64):
-        errors["idempotency_key"] = ["A string of 8 to 64 characters."]
-    if errors:
-        raise _invalid(errors)
-    if campaign.status != CampaignStatus.OPEN or services.campaign_ended(content):
+    consent, key = _submission_options(data)
+    if operations.why_closed(campaign, content):
         raise ApiError(409, "campaign_closed", "This campaign takes no letters just now.")
     if not campaign.allow_send:
         raise ApiError(409, "sending_not_offered", "This campaign does not send letters.")
-    match = _match(content, supporter.country, postcode)
-    if not match.targets:
-        raise ApiError(422, "no_targets", "We have no representatives for this country yet.")
-    drafts = _letters(data, match, content, supporter)
-    sendable = [d for d in drafts if services.can_send_for(d.target)]
-    if not sendable:
+    drafts = _letters(data, _match(content, supporter.country, postcode), content, supporter)
+    if not any(can_send_for(d.target) for d in drafts):
         raise ApiError(422, "nothing_to_send", "None of these targets can be written to by "
                        "e-mail; use the render endpoint and their other channels.")
-    partner = g.api_partner
-    form_key = (hashlib.sha256(f"{partner.code}\n{key}".encode()).hexdigest()[:48]
-                if key else services.new_form_key())
-    session = get_session()
-    duplicate = False
-    try:
-        notice_id = services.store_submission(
-            session, campaign=campaign, supporter=supporter, postcode=postcode,
-            language=current_language(), wants_updates=wants, form_key=form_key,
-            drafts=sendable, partner_code=partner.code,
-        )
-        if consent and partner.consent_text:
-            partners.record_consent(session, partner, campaign_id=campaign.id,
-                                    name=supporter.name, email=supporter.email,
-                                    language=current_language())
-        session.commit()
-        current_app.extensions["queue"].enqueue_after_commit("notice", [notice_id])
-    except IntegrityError:
-        # The same idempotency key again: the first submission stands.
-        session.rollback()
-        duplicate = True
-    body = {
-        "status": "pending_confirmation", "duplicate": duplicate,
-        "letters": [{"target_id": d.target.id, "target_name": d.target.name} for d in sendable],
-        "not_sent": [d.target.id for d in drafts if not services.can_send_for(d.target)],
-    }
-    return jsonify(body), 200 if duplicate else 202
+    sender = operations.Sender(supporter, postcode, wants, current_language())
+    result = operations.submit_letters(
+        get_session(), campaign, sender, drafts, send_for_me=True,
+        form_key=_form_key(g.api_partner, key),
+        via=operations.Via(partner=g.api_partner, partner_consent=consent))
+    return jsonify({
+        "status": "pending_confirmation", "duplicate": result.duplicate,
+        "letters": [{"target_id": d.target.id, "target_name": d.target.name}
+                    for d in result.stored],
+        "not_sent": [d.target.id for d in result.to_draft],
+    }), 200 if result.duplicate else 202

@@ -31,8 +31,10 @@ from ..models import (
     Notice,
     NoticeKind,
     NoticeState,
+    PendingLetters,
     Submission,
 )
+from .after_commit import enqueue_after_commit
 from .backends import MailBackend, MailError
 
 log = logging.getLogger(__name__)
@@ -139,14 +141,13 @@ def queue_submission(session: Session, submission: Submission) -> list[int]:
           "target_id": letter.target_id, "target_name": letter.target_name,
           "to_address": letter.to_address, "salutation": letter.salutation,
           "text_id": text_ids[letter.text_id], "state": LetterState.QUEUED, "attempts": 0,
-          # Written when the supporter wrote them; put on the task queue by the view right
-          # after the commit (see enqueue_after_commit).
+          # Put on the task queue right after the commit (see confirm_letters).
           "created_at": submission.created_at, "enqueued_at": now}
          for letter in pending],
     ).scalars().all()
     session.execute(
         insert(LetterEvent.__table__),
-        [{"letter_id": letter_id, "from_state": LetterState.PENDING_CONFIRMATION,
+        [{"letter_id": letter_id, "from_state": PendingLetters.STATE,
           "to_state": LetterState.QUEUED, "reason": "confirmed by the supporter", "at": now}
          for letter_id in queued],
     )
@@ -262,7 +263,6 @@ class Worker:
         build_notice: Callable[[Notice], object],
         settings: DeliverySettings = DeliverySettings(),
         enqueue: Enqueue | None = None,
-        enqueue_written: Callable[[str, list[int]], None] | None = None,
         housekeeping: Callable[[Session], object] | None = None,
         alert: Callable[[str], None] | None = None,
         batch_size: int = 200,
@@ -273,9 +273,6 @@ class Worker:
         self.build_notice = build_notice
         self.settings = settings
         self.enqueue = enqueue
-        # For rows this worker has just committed with `enqueued_at` set (receipts): onto the
-        # queue without recording that a second time.
-        self.enqueue_written = enqueue_written
         self.housekeeping = housekeeping
         self.alert = alert or (lambda message: log.critical("%s", message))
         self.batch_size = batch_size
@@ -424,9 +421,9 @@ class Worker:
     def _settle(self, session: Session, submission_id: int) -> None:
         """Commit a letter's new state, with the supporter's receipt if it was the last one."""
         notice_id = add_receipt_if_done(session, submission_id)
+        if notice_id is not None:
+            enqueue_after_commit(session, "notice", [notice_id])
         session.commit()
-        if notice_id is not None and self.enqueue_written is not None:
-            self.enqueue_written("notice", [notice_id])
 
     # --- one notice ------------------------------------------------------------------------
 

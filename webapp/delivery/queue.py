@@ -16,7 +16,6 @@ from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from database import utcnow
-from database.sqlite_writers import TurnTakingConnection
 
 from ..config import Config
 from ..models import Letter, Notice
@@ -43,11 +42,8 @@ class QueueFileStorage(SqliteStorage):
 def make_huey(config: Config) -> Huey:
     if config.redis_url:
         return RedisHuey("letters", url=config.redis_url, results=False)
-    # The web processes' puts and the workers' takes queue at a lock file, as the app's own
-    # database's writers do (database.sqlite_writers), rather than in SQLite's sleeps.
     return Huey("letters", storage_class=QueueFileStorage,
-                filename=str(config.instance_path / "queue.sqlite3"), results=False,
-                factory=TurnTakingConnection)
+                filename=str(config.instance_path / "queue.sqlite3"), results=False)
 
 
 class TaskQueue:
@@ -111,11 +107,11 @@ class TaskQueue:
         for kind in ("notice", "letter"):
             self.enqueue_many(kind, [row_id for k, row_id in result.to_enqueue if k == kind])
 
-    def enqueue_after_commit(self, kind: str, row_ids: list[int]) -> None:
-        """After the commit that stored the rows with `enqueued_at` set (a request, a receipt).
+    def put_committed(self, kind: str, row_ids: list[int]) -> None:
+        """After the commit that stored the rows with `enqueued_at` set (see after_commit).
 
-        Writing `enqueued_at` in the rows' own transaction saves a second commit on the
-        hottest path. Should the queue put fail, it is cleared again, so that the next sweep
+        Writing `enqueued_at` in the rows' own transaction saves a second commit. Should the
+        queue put fail, it is cleared again, so that the next sweep
         queues the rows; should the process die in between, the sweep queues them once
         `requeue_after` has passed. A queue outage never fails the caller.
         """

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from database import utcnow
 
-from ..models import Letter, LetterText, Notice, Submission, unpack_pending
+from ..models import Letter, LetterText, Notice, PendingLetters, Submission
 from .outbox import UNFINISHED_LETTER_STATES
 
 ERASED = ""
@@ -46,7 +46,7 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
             update(Submission).where(Submission.id.in_([row.id for row in expired]))
             .values(pending_letters=None)
         )
-        result.cancelled = sum(len(unpack_pending(row.pending_letters)) for row in expired)
+        result.cancelled = sum(len(PendingLetters.unpack(row.pending_letters)) for row in expired)
 
     unfinished = exists().where(
         Letter.submission_id == Submission.id, Letter.state.in_(UNFINISHED_LETTER_STATES)

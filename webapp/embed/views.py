@@ -9,28 +9,23 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    g,
-    render_template,
-    request,
-)
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from .. import services
+from ..app_state import app_state
 from ..db import get_session
-from ..extensions import email_rate_key, has_no_email, limiter
-from ..i18n import current_language
+from ..extensions import email_rate_key, has_no_email, limiter, per_client_limit, per_email_limit
 from ..models import Campaign
 from ..partners import service as partners
-from ..views import public
-from ..views.public import Flow
+from ..partners.models import Partner
+from ..supporters import views as supporters
+from ..supporters.flow import Flow
+from ..supporters.forms import SupporterForm
+from ..supporters.operations import Via
 
 bp = Blueprint("embed", __name__)
 
@@ -40,27 +35,8 @@ THEME_KEYS = ("accent", "ink", "bg")
 COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
-@dataclass(frozen=True)
-class EmbedFlow(Flow):
-    """The supporter's way for one partner: the partner goes on every letter and count."""
-
-    def drafted(self, session, campaign, details, drafts) -> None:
-        partners.count_partner_drafts(session, self.partner.code, campaign.id,
-                                      details.country, len(drafts))
-        self._consent(session, campaign, details)
-
-    def stored(self, session, campaign, details, notice_id: int) -> None:
-        self._consent(session, campaign, details)
-
-    def _consent(self, session, campaign, details) -> None:
-        if self.consent and self.partner.consent_text:
-            partners.record_consent(session, self.partner, campaign_id=campaign.id,
-                                    name=details.name, email=details.email,
-                                    language=current_language())
-
-
 def _tokens():
-    return current_app.extensions["embed_tokens"]
+    return app_state().embed_tokens
 
 
 def own_origin() -> str:
@@ -80,19 +56,18 @@ def _theme() -> dict[str, str]:
             if COLOUR.fullmatch(request.args.get(key, ""))}
 
 
-def _flow(partner, slug: str, token: str | None = None) -> EmbedFlow:
+def _flow(partner, slug: str, token: str | None = None) -> Flow:
     parent = request.args.get("origin", "")
     url_args = {"partner": partner.code, **_theme()}
     if parent:
         url_args["origin"] = parent
-    return EmbedFlow(
+    return Flow(
         blueprint="embed",
         layout="embed/layout.html",
         url_args=url_args,
         hidden={"embed_token": token or _tokens().make(partner.code, slug)},
         csrf=False,
-        partner=partner,
-        consent=request.form.get("partner_consent") == "y",
+        via=Via(partner=partner, partner_consent=request.form.get("partner_consent") == "y"),
     )
 
 
@@ -170,7 +145,7 @@ def campaign_page(partner: str, slug: str):
     if not _parent_allowed(g.embed_partner):
         return _refused(_("This page may not show the campaign."), 403)
     country = (request.args.get("country") or "").upper() or None
-    return public.show_campaign(_flow(g.embed_partner, slug), slug, country=country)
+    return supporters.show_campaign(_flow(g.embed_partner, slug), slug, country=country)
 
 
 def _check_token(slug: str):
@@ -179,49 +154,44 @@ def _check_token(slug: str):
     token = request.form.get("embed_token", "")
     if _tokens().valid(token, partner.code, slug):
         return None
-    campaign, content = public._load_campaign(slug)
+    campaign, content = supporters.campaign_or_404(slug)
     flow = _flow(partner, slug)
-    form = public._supporter_form(request.form)
-    return public.render_campaign_page(
+    form = SupporterForm(request.form)
+    return supporters.render_campaign_page(
         campaign, content, form, status=400, flow=flow,
         error=_("This form had expired or was sent twice. Please check it and send it again."),
     )
 
 
 @bp.post("/embed/<partner>/<slug>")
-@limiter.limit(public._per_client_limit, methods=["POST"])
+@limiter.limit(per_client_limit, methods=["POST"])
 def find_targets(partner: str, slug: str):
     problem = _check_token(slug)
     if problem is not None:
         return problem
-    return public.targets_step(_flow(g.embed_partner, slug, request.form["embed_token"]), slug)
+    return supporters.targets_step(_flow(g.embed_partner, slug, request.form["embed_token"]), slug)
 
 
 @bp.post("/embed/<partner>/<slug>/letters")
-@limiter.limit(public._per_client_limit, methods=["POST"])
-@limiter.limit(public._per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
+@limiter.limit(per_client_limit, methods=["POST"])
+@limiter.limit(per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
                methods=["POST"])
 def submit_letters(partner: str, slug: str):
     problem = _check_token(slug)
     if problem is not None:
         return problem
-    return public.letters_step(_flow(g.embed_partner, slug, request.form["embed_token"]), slug)
+    return supporters.letters_step(_flow(g.embed_partner, slug, request.form["embed_token"]), slug)
 
 
 @bp.get("/embed/builder")
 def builder():
     """Build the snippet for a campaign and partner, with a live preview."""
-    from sqlalchemy import select
-
-    from ..partners.models import Partner
-
     session = get_session()
     slugs = [slug for slug in session.scalars(select(Campaign.slug).order_by(Campaign.slug))
-             if services.campaigns().get(slug) is not None]
+             if app_state().campaigns.get(slug) is not None]
     partner_rows = session.scalars(
         select(Partner).where(Partner.active.is_(True)).order_by(Partner.name)).all()
-    response = render_template(
+    return render_template(
         "embed/builder.html", slugs=slugs, partners=partner_rows, base=own_origin(),
-        languages=current_app.extensions["app_config"].languages,
+        languages=app_state().config.languages,
     )
-    return response

@@ -13,13 +13,14 @@ import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from database import utcnow
 
+from ..app_state import app_state
 from ..db import get_session
 from .models import AuditEntry, Role, StaffUser  # noqa: F401  (AuditEntry: commands)
 
@@ -112,7 +113,7 @@ def start_session() -> None:
 
 
 def _expired() -> bool:
-    config = current_app.extensions["app_config"]
+    config = app_state().config
     now = time.time()
     login_at = session.get("staff_login_at", 0)
     seen_at = session.get("staff_seen_at", 0)

@@ -1,6 +1,6 @@
 """Campaign content as staff left it: the files in letters/campaigns with the database's edits.
 
-No Flask here: `load_overrides` is what services.Campaigns calls when the content revision
+No Flask here: `load_overrides` is what campaigns.Campaigns calls when the content revision
 grows, in the web process and in the worker alike.
 """
 

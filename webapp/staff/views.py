@@ -10,7 +10,6 @@ import difflib
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -30,7 +29,7 @@ from letters.validation import SAMPLE_SUPPORTERS, preview, sample_target, valida
 from letters.variants import count_variants
 from representatives.model import MatchError, Target, TargetKind, UnknownCountry
 
-from .. import services
+from ..app_state import app_state
 from ..db import get_session
 from ..extensions import limiter
 from ..i18n import is_language
@@ -59,7 +58,7 @@ def _signed_in_user():
 
 
 def _config():
-    return current_app.extensions["app_config"]
+    return app_state().config
 
 
 def _login_limit() -> str:
@@ -73,7 +72,7 @@ def _changed() -> None:
 
 def _commit_content() -> None:
     get_session().commit()
-    services.campaigns().invalidate()
+    app_state().campaigns.invalidate()
 
 
 # --- signing in ---------------------------------------------------------------------------
@@ -121,10 +120,10 @@ def _campaign(slug: str) -> Campaign:
 
 
 def _content(slug: str) -> CampaignContent:
-    content = services.campaigns().get(slug)
+    content = app_state().campaigns.get(slug)
     if content is None:
         # A staff campaign that is not complete yet reads as the default one.
-        content = services.campaigns().get(_config().default_campaign)
+        content = app_state().campaigns.get(_config().default_campaign)
     if content is None:
         abort(404)
     return content
@@ -133,7 +132,7 @@ def _content(slug: str) -> CampaignContent:
 @bp.get("/")
 def dashboard():
     campaigns = get_session().scalars(select(Campaign).order_by(Campaign.slug)).all()
-    contents = services.campaigns().all()
+    contents = app_state().campaigns.all()
     missing = {slug: _missing(content) for slug, content in contents.items()}
     return render_template("staff/dashboard.html", campaigns=campaigns, contents=contents,
                            missing=missing, letter_languages=_letter_languages,
@@ -145,7 +144,7 @@ def _languages() -> tuple[str, ...]:
 
 
 def _missing(content: CampaignContent) -> list[MissingTranslation]:
-    return missing_translations(content, services.directory().targets())
+    return missing_translations(content, app_state().directory.get().targets())
 
 
 def _letter_languages(content: CampaignContent | None) -> list[str]:
@@ -322,7 +321,7 @@ def _preview_targets(country: str, language: str) -> list[Target]:
     targets: list[Target] = []
     if country:
         try:
-            targets = [m.target for m in services.directory().match(country).targets][:40]
+            targets = [m.target for m in app_state().directory.get().match(country).targets][:40]
         except (MatchError, UnknownCountry):
             targets = []
     return targets + [sample_target(kind, country or "GB", language) for kind in TargetKind]

@@ -9,8 +9,9 @@ from flask_babel import force_locale
 
 from letters.compose import OutgoingMail, build_letter_message, build_notice_message
 
-from .config import Config
-from .models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
+from ..app_state import app_state
+from ..config import Config
+from ..models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
 
 
 def _title(content, language: str) -> str:
@@ -20,9 +21,9 @@ def _title(content, language: str) -> str:
 def confirmation_text(app: Flask, submission: Submission, reminder: bool = False
                       ) -> tuple[str, str]:
     """Subject and body of the mail that asks the supporter to confirm, in their language."""
-    config: Config = app.extensions["app_config"]
-    content = app.extensions["campaigns"].get(submission.campaign.slug)
-    token = app.extensions["tokens"].make(submission.public_id)
+    config: Config = app_state(app).config
+    content = app_state(app).campaigns.get(submission.campaign.slug)
+    token = app_state(app).confirmation_tokens.make(submission.public_id)
     link = f"{config.base_url}/confirm/{token}?lang={submission.language}"
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
@@ -50,7 +51,7 @@ def distinct_texts(letters: list[Letter] | list[PendingLetter]) -> list[tuple[li
 
 def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     """Subject and body of the receipt, once every letter of a submission has gone its way."""
-    content = app.extensions["campaigns"].get(submission.campaign.slug)
+    content = app_state(app).campaigns.get(submission.campaign.slug)
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
         sent = [letter for letter in submission.letters
@@ -61,7 +62,7 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
         # again so that they cannot arrive twice; the supporter should not resend them blindly.
         unknown = [letter for letter in failed if letter.last_error == "outcome unknown"]
         failed = [letter for letter in failed if letter not in unknown]
-        directory = app.extensions["directory"].get()
+        directory = app_state(app).directory.get()
         # Where a letter could not be delivered, the other ways to reach that person.
         other_channels = {
             letter.id: [c for c in target.channels if c.value != letter.to_address]
@@ -80,10 +81,10 @@ def _domain(config: Config) -> str:
 
 def letter_message(app: Flask, letter: Letter) -> OutgoingMail:
     """The letter as it goes to the target: from the campaign, on behalf of the supporter."""
-    config: Config = app.extensions["app_config"]
+    config: Config = app_state(app).config
     submission = letter.submission
     campaign = submission.campaign
-    content = app.extensions["campaigns"].get(campaign.slug)
+    content = app_state(app).campaigns.get(campaign.slug)
     to_address, subject = letter.to_address, letter.subject
     if campaign.test_recipient:
         # Test mode: the letter goes to staff, saying whom it would have gone to.
@@ -105,9 +106,9 @@ def letter_message(app: Flask, letter: Letter) -> OutgoingMail:
 
 def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
     """The confirmation or receipt, written now, so it shows the letters' current states."""
-    config: Config = app.extensions["app_config"]
+    config: Config = app_state(app).config
     submission = notice.submission
-    content = app.extensions["campaigns"].get(submission.campaign.slug)
+    content = app_state(app).campaigns.get(submission.campaign.slug)
     if notice.kind == NoticeKind.RECEIPT:
         subject, body = receipt_text(app, submission)
     else:

@@ -7,52 +7,23 @@ import threading
 from datetime import timedelta
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select, update
 
 from database import as_utc, utcnow
 
-from .db import get_database
-from .models import Campaign, DeliveryPause, Letter, LetterState, Submission
+from ..app_state import app_state
+from ..db import get_database
+from ..models import Campaign, DeliveryPause, Letter, LetterState, Submission
+from .worker import make_worker, sweep_and_enqueue
 
 delivery_cli = AppGroup("delivery", help="Sending letters.")
 
 
-def make_worker(app: Flask, *, with_queue: bool = True):
-    """The Worker wired to this app's database, mail backend, templates and queue."""
-    from .delivery.outbox import DeliverySettings, Worker
-    from .delivery.retention import purge
-    from .mail import letter_message, notice_message
-
-    config = app.extensions["app_config"]
-    settings = DeliverySettings(
-        events_report_handover=bool(config.sendgrid_webhook_public_key
-                                    and config.mail_backend == "sendgrid"))
-    return Worker(
-        settings=settings,
-        session_factory=get_database().session_factory,
-        backend=app.extensions["mail_backend"],
-        build_letter=lambda letter: letter_message(app, letter),
-        build_notice=lambda notice: notice_message(app, notice),
-        enqueue=app.extensions["queue"].enqueue if with_queue else None,
-        enqueue_written=app.extensions["queue"].enqueue_after_commit if with_queue else None,
-        housekeeping=lambda session: purge(
-            session, retention_days=config.retention_days,
-            confirm_max_age_seconds=config.confirm_max_age_seconds),
-    )
-
-
-def _sweep_and_enqueue(app: Flask) -> str:
-    result = make_worker(app).sweep()
-    app.extensions["queue"].enqueue_swept(result)
-    return (f"re-queued {result.requeued_unsent} unsent, failed {result.failed_unknown} "
-            f"unknown, {result.reminders} reminders, enqueued {len(result.to_enqueue)}")
-
-
 @delivery_cli.command("worker")
 @click.option("--once", is_flag=True, help="Send what is due now in this process, then stop.")
-# Each thread mostly waits for SendGrid's answer (~0.1 s): 16 keep 2 workers above 200/s.
+# Each thread mostly waits for the mail service's answer, so threads are cheap.
 @click.option("--threads", default=16, show_default=True, help="Letters sent at the same time.")
 @click.option("--sweep/--no-sweep", default=False, show_default=True,
               help="Also run the sweep every minute (for a one-process setup).")
@@ -68,7 +39,7 @@ def delivery_worker(once: bool, threads: int, sweep: bool):
         return
     # A connection for each thread, one for the sweep and one for a cache refresh.
     get_database().fit_pool(threads + 2)
-    queue = app.extensions["queue"]
+    queue = app_state(app).queue
     queue.worker = make_worker(app)
     # A TERM from the process manager finishes the letters in hand before stopping.
     consumer = queue.huey.create_consumer(workers=threads, worker_type="thread",
@@ -91,7 +62,7 @@ def delivery_sweep(once: bool, every: float):
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     while True:
         try:
-            click.echo(_sweep_and_enqueue(app))
+            click.echo(sweep_and_enqueue(app))
         except Exception as error:  # noqa: BLE001  (database or queue down: try next time)
             click.echo(f"sweep failed, will try again: {error}", err=True)
             if once:
@@ -131,7 +102,7 @@ def delivery_status():
 @click.option("--failed", is_flag=True, help="Also give failed letters another go.")
 def delivery_retry(failed: bool):
     """Send waiting letters now rather than at their next attempt, and queue them."""
-    from .delivery.outbox import move_letters
+    from .outbox import move_letters
 
     with get_database().session_factory() as session:
         revived = move_letters(session, Letter.id.is_not(None), LetterState.FAILED,
@@ -141,7 +112,7 @@ def delivery_retry(failed: bool):
                         .values(next_attempt_at=None, enqueued_at=None))
         session.commit()
     click.echo(f"{len(revived)} failed letters queued again")
-    click.echo(_sweep_and_enqueue(current_app._get_current_object()))
+    click.echo(sweep_and_enqueue(current_app._get_current_object()))
 
 
 @delivery_cli.command("resume")
@@ -151,15 +122,15 @@ def delivery_resume():
         lifted = session.execute(delete(DeliveryPause)).rowcount
         session.commit()
     click.echo(f"{lifted} pause(s) lifted")
-    click.echo(_sweep_and_enqueue(current_app._get_current_object()))
+    click.echo(sweep_and_enqueue(current_app._get_current_object()))
 
 
 @delivery_cli.command("purge")
 def delivery_purge():
     """Cancel expired unconfirmed letters; erase texts and details past their retention."""
-    from .delivery.retention import purge
+    from .retention import purge
 
-    config = current_app.extensions["app_config"]
+    config = app_state().config
     with get_database().session_factory() as session:
         result = purge(session, retention_days=config.retention_days,
                        confirm_max_age_seconds=config.confirm_max_age_seconds)
@@ -203,4 +174,4 @@ def delivery_campaign(slug, stop, cap, window, tz, test_recipient):
                    f"cap {campaign.per_target_hourly_cap or 'none'}/hour per target, "
                    f"window {window_text}, test recipient {campaign.test_recipient or 'off'}")
     if stop is False:
-        click.echo(_sweep_and_enqueue(current_app._get_current_object()))
+        click.echo(sweep_and_enqueue(current_app._get_current_object()))

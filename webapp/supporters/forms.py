@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -19,22 +20,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from letters.rendering import Supporter
+from letters.text import is_plain_text, is_single_line, normalise_newlines
 
-# Any C0/C1 control character; CR and LF in a name or subject could forge mail headers.
-_SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Multi-line text may keep line breaks and tabs, nothing else invisible.
-_MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from ..i18n import country_choices, current_language
 
 
 class SingleLine:
     def __call__(self, form, field):
-        if field.data and _SINGLE_LINE_FORBIDDEN.search(field.data):
+        if field.data and not is_single_line(field.data):
             raise ValidationError(_l("Please use a single line without special characters."))
 
 
 class PlainText:
     def __call__(self, form, field):
-        if field.data and _MULTI_LINE_FORBIDDEN.search(field.data):
+        if field.data and not is_plain_text(field.data):
             raise ValidationError(_l("This text contains invisible control characters."))
 
 
@@ -112,11 +111,6 @@ class SupporterFields:
     website = StringField(_l("Leave this field empty"))
 
 
-def normalise_newlines(text: str) -> str:
-    """LF only: browsers send a line break in a field as CRLF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
 
 
@@ -176,15 +170,16 @@ class PublicForm(FlaskForm):
 
 
 class SupporterForm(SupporterFields, PublicForm):
-    pass
+    def __init__(self, formdata: Mapping | None = None):
+        super().__init__(formdata=formdata)
+        self.country.choices = [("", ""), *country_choices(current_language())]
 
 
 def pack_recipients(language: str, greet: bool, target_ids) -> str:
     """A shared letter's language, whether each recipient's salutation opens it, and every
     recipient offered, in one hidden field: "en:1:mep:197490,mep:124831".
 
-    One field rather than three: on the hottest form of the app each field costs as much to
-    build and check as a database row costs to write.
+    One field rather than three: the page carries it back as it got it.
     """
     return f"{language}:{'1' if greet else ''}:{','.join(target_ids)}"
 
@@ -203,9 +198,8 @@ class LetterGroupFields(Form):
     WTForms fields for what the supporter edits: the subject and the text. Beside them the page
     carries who the letter goes to, read straight from the form data: `recipients`, one hidden
     input (see pack_recipients), and `targets`, the ids of the ticked checkboxes. They only
-    name target ids, which the view checks against the supporter's match (their addresses
-    never come from the form); as WTForms fields they doubled the cost of building this, the
-    app's busiest form.
+    name target ids, which are checked against the supporter's match (addresses never come
+    from the form).
     """
 
     subject = StringField(
@@ -264,9 +258,8 @@ class LettersForm:
     """Step two: the letters, and the choice.
 
     Each shared letter is a LetterGroupFields form of its own, its fields named
-    "groups-<n>-<field>"; they are built directly rather than as a FieldList of FormFields:
-    on the app's busiest form those two layers cost as much as the fields in them. CSRFProtect
-    has checked the token before the view runs (see PublicForm).
+    "groups-<n>-<field>" (a variable number of them, found in the form data). CSRFProtect has
+    checked the token before the view runs (see PublicForm).
 
     What the page only carries back is read as it comes, not as fields: the form's one-time
     key, the seal over the supporter's details (which come along in hidden fields and are

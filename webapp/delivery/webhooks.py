@@ -16,15 +16,17 @@ from functools import lru_cache
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from sendgrid.helpers.eventwebhook import EventWebhook
 from sendgrid.helpers.eventwebhook.eventwebhook_header import EventWebhookHeader
 from sqlalchemy.exc import SQLAlchemyError
 
 from database import utcnow
 
+from ..app_state import app_state
 from ..db import get_session
-from ..delivery.events import apply_events
+from .after_commit import enqueue_after_commit
+from .events import apply_events
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def _error(status: int, message: str):
 @bp.post("/sendgrid")
 def sendgrid_events():
     """SendGrid's Event Webhook: verify the batch, then apply it in one transaction."""
-    config = current_app.extensions["app_config"]
+    config = app_state().config
     if not config.sendgrid_webhook_public_key:
         log.error("SendGrid event webhook called but SENDGRID_WEBHOOK_PUBLIC_KEY is not set; "
                   "refusing the events (SendGrid will retry)")
@@ -97,15 +99,14 @@ def sendgrid_events():
     session = get_session()
     try:
         summary = apply_events(session, events, utcnow())
+        enqueue_after_commit(session, "notice", summary.receipt_ids)
         session.commit()
     except SQLAlchemyError as error:
         session.rollback()
         log.error("could not store delivery events, SendGrid will retry: %s", error)
         return _error(503, "could not store the events now")
     if summary.addresses_marked:
-        current_app.extensions["directory"].invalidate()
-    if summary.receipt_ids:
-        current_app.extensions["queue"].enqueue_after_commit("notice", summary.receipt_ids)
+        app_state().directory.invalidate()
     return jsonify(summary.as_dict()), 200
 
 

@@ -8,10 +8,10 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from .db import get_database
+from ..app_state import app_state
+from ..db import get_database
 
 reps_cli = AppGroup("reps", help="Representatives data.")
 
@@ -63,7 +63,7 @@ def run_import_command(fmt: str, path: str | None, dry_run: bool, partial: bool,
             report = run_import(get_database().session_factory, fmt, path or None,
                                 dry_run=dry_run, partial=partial,
                                 allow_mass_retirement=allow_mass_retirement, **options)
-    current_app.extensions["directory"].invalidate()
+    app_state().directory.invalidate()
     click.echo(report.summary())
     _echo_reasons("Rejected", report.rejected, report.path, err=False)
     _echo_reasons("Warnings", report.warnings, report.path, err=False)
@@ -250,5 +250,5 @@ def reps_unbounce(email: str):
             .values(bounced_at=None)
         ).rowcount
         session.commit()
-    current_app.extensions["directory"].invalidate()
+    app_state().directory.invalidate()
     click.echo(f"{cleared} contact(s) offered again")

@@ -1,0 +1,42 @@
+"""What the app builds once and its requests, commands and workers use: one typed object.
+
+create_app builds it; `app_state()` returns it for the current app, so that code asks for
+`app_state().queue` rather than an untyped `current_app.extensions["queue"]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from .campaigns import Campaigns
+    from .config import Config
+    from .db import Database
+    from .delivery.backends import MailBackend
+    from .delivery.queue import TaskQueue
+    from .directory import DirectoryCache
+    from .embed.tokens import EmbedTokens
+    from .supporters.tokens import ConfirmationTokens, DetailsSeal
+
+EXTENSION_KEY = "treaty_letters"
+
+
+@dataclass(frozen=True)
+class AppState:
+    config: Config
+    database: Database
+    campaigns: Campaigns
+    directory: DirectoryCache
+    mail_backend: MailBackend
+    queue: TaskQueue
+    confirmation_tokens: ConfirmationTokens
+    details_seal: DetailsSeal
+    embed_tokens: EmbedTokens
+
+
+def app_state(app: Flask | None = None) -> AppState:
+    """The state of `app`, or of the current app."""
+    return (app or current_app).extensions[EXTENSION_KEY]

@@ -1,0 +1,293 @@
+"""What a supporter's request does, in one place: the web pages, the embed and the API call these.
+
+Each operation takes the request's session and plain values, and returns a result that the
+view turns into HTML or JSON; none reads the request or renders anything. An operation that
+changes something commits; ids for the task queue are handed over after that commit
+(delivery.after_commit).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import NamedTuple
+
+from jinja2 import TemplateError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from database import insert_or_merge, utcnow
+from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
+from letters.sharing import SharedLetter, addressed_body, share_letters
+from letters.templates import CampaignContent
+from representatives.model import ChannelKind, Match, MatchError, Target, TargetGroup
+
+from ..app_state import app_state
+from ..campaigns import campaign_ended
+from ..delivery.after_commit import enqueue_after_commit
+from ..delivery.outbox import queue_submission
+from ..models import (
+    Campaign,
+    CampaignStatus,
+    DraftCount,
+    Notice,
+    NoticeKind,
+    NoticeState,
+    PendingLetters,
+    Submission,
+)
+from ..partners import service as partners
+from ..partners.models import Partner
+
+log = logging.getLogger(__name__)
+
+
+# --- the campaign ------------------------------------------------------------------------
+
+def load_campaign(session: Session, slug: str) -> tuple[Campaign, CampaignContent] | None:
+    """The campaign's row and its content (staff edits included); None if there is no such.
+
+    The row is read on every request, so that a campaign closed or paused by staff stops
+    taking letters at once, in every process.
+    """
+    content = app_state().campaigns.get(slug)
+    if content is None:
+        return None
+    campaign = session.scalars(select(Campaign).where(Campaign.slug == slug)).first()
+    return None if campaign is None else (campaign, content)
+
+
+class Closed(StrEnum):
+    """Why a campaign takes no letters now."""
+
+    ENDED = "ended"  # its deadline has passed
+    CLOSED = "closed"
+    PAUSED = "paused"
+
+
+def why_closed(campaign: Campaign, content: CampaignContent | None = None) -> Closed | None:
+    """None while the campaign takes letters."""
+    if content is not None and campaign_ended(content):
+        return Closed.ENDED
+    if campaign.status == CampaignStatus.CLOSED:
+        return Closed.CLOSED
+    if campaign.status == CampaignStatus.PAUSED:
+        return Closed.PAUSED
+    return None
+
+
+# --- matching ----------------------------------------------------------------------------
+
+class OutsideCampaign(MatchError):
+    """The campaign takes letters only from some countries, and not this one."""
+
+    code = "outside_campaign"
+
+
+class NoTargets(MatchError):
+    """The country is known, but nobody in it is a target of this campaign yet."""
+
+    code = "no_targets"
+
+
+class MatchProblem(NamedTuple):
+    """What a match error means for the form: which field it belongs to, and why."""
+
+    field: str  # "country" or "postcode"
+    code: str  # a MatchError code
+
+
+_COUNTRY_PROBLEMS = {"unknown_country", OutsideCampaign.code, NoTargets.code}
+
+
+def match_problem(error: MatchError) -> MatchProblem:
+    return MatchProblem("country" if error.code in _COUNTRY_PROBLEMS else "postcode", error.code)
+
+
+def match_supporter(content: CampaignContent, country: str, postcode: str | None = None
+                    ) -> Match:
+    """The campaign's targets for a supporter: only its countries and kinds of target.
+
+    Raises a MatchError (see match_problem) when there is no one to write to.
+    """
+    country = country.upper()
+    if content.countries and country not in content.countries:
+        raise OutsideCampaign(country)
+    match = app_state().directory.get().match(country, postcode=postcode or None)
+    kinds = set(content.target_kinds)
+    groups = tuple(
+        TargetGroup(group.kind, tuple(m for m in group.targets if m.target.kind in kinds))
+        for group in match.groups
+    )
+    match = replace(match, groups=tuple(group for group in groups if group.targets))
+    if not match.targets:
+        raise NoTargets(country)
+    return match
+
+
+# --- letters -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DraftLetter:
+    """A letter as the supporter left it: its recipient, and the text shared with others."""
+
+    target: Target
+    subject: str
+    text: str  # the words after the salutation, lines ending in LF
+    salutation: str
+    language: str
+
+    @property
+    def body(self) -> str:
+        return addressed_body(self.salutation, self.text)
+
+
+def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
+                   ) -> list[SharedLetter]:
+    """The letters for step two: one text per section and wording, each recipient greeted."""
+    def render(renderer: LetterRenderer) -> list[SharedLetter]:
+        return [
+            letter
+            for group in match.groups
+            for letter in share_letters(renderer, content.slug,
+                                        (m.target for m in group.targets), supporter)
+        ]
+
+    campaigns = app_state().campaigns
+    try:
+        return render(campaigns.renderer)
+    except (TemplateError, UnknownCampaign) as error:
+        # Staff templates are checked when saved, but a supporter's input can still push one
+        # past the sandbox's limits: the campaign's own file letter is the safe fallback.
+        if content.slug not in campaigns.content:
+            raise
+        log.error("published letter of %s failed, using the file's: %s", content.slug, error)
+        return render(campaigns.file_renderer)
+
+
+def can_send_for(target: Target) -> bool:
+    return target.channel(ChannelKind.EMAIL) is not None
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+# --- submitting --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends the letters, as checked (by the form, or the API)."""
+
+    supporter: Supporter
+    postcode: str
+    wants_updates: bool
+    language: str  # the supporter's interface language: their mails come in it
+
+
+@dataclass(frozen=True)
+class Via:
+    """Where the letters came from: our own pages, or a partner's embed or API key."""
+
+    partner: Partner | None = None
+    # The supporter agreed to hear from the partner (the partner's own consent box).
+    partner_consent: bool = False
+
+
+OUR_SITE = Via()
+
+
+@dataclass
+class Submitted:
+    """What became of a supporter's letters."""
+
+    stored: list[DraftLetter] = field(default_factory=list)  # sent for them once confirmed
+    to_draft: list[DraftLetter] = field(default_factory=list)  # to open in their mail app
+    duplicate: bool = False  # the same form (or idempotency key) was sent before: nothing new
+
+
+def submit_letters(session: Session, campaign: Campaign, sender: Sender,
+                   drafts: list[DraftLetter], *, send_for_me: bool, form_key: str,
+                   via: Via = OUR_SITE) -> Submitted:
+    """Store letters to send once the supporter confirms, or count those they send themselves.
+
+    "Send it for me" stores the letters that can go by e-mail, and a confirmation mail, which
+    goes on the queue after the commit; the others are left for the supporter's mail app. A
+    form sent twice (its one-time key taken) stores nothing the second time.
+    """
+    sendable = [d for d in drafts if can_send_for(d.target)] if send_for_me else []
+    if not sendable:
+        _count_drafts(session, campaign, sender, len(drafts), via)
+        session.commit()
+        return Submitted(to_draft=drafts)
+    result = Submitted(stored=sendable,
+                       to_draft=[d for d in drafts if not can_send_for(d.target)])
+    try:
+        notice_id = _store_submission(session, campaign, sender, sendable, form_key, via)
+        _record_consent(session, campaign, sender, via)
+        enqueue_after_commit(session, "notice", [notice_id])
+        session.commit()
+    except IntegrityError:
+        # The form's one-time key is taken: a double submit. The first one stands.
+        session.rollback()
+        result.duplicate = True
+    return result
+
+
+def _store_submission(session: Session, campaign: Campaign, sender: Sender,
+                      drafts: list[DraftLetter], form_key: str, via: Via) -> int:
+    """The submission, holding its letters until they are confirmed, and the mail asking to
+    confirm them: two rows, however many letters. Returns the mail's id."""
+    now = utcnow()
+    supporter = sender.supporter
+    submission = Submission(
+        public_id=secrets.token_hex(16), form_key=form_key, campaign_id=campaign.id,
+        supporter_name=supporter.name, supporter_email=supporter.email,
+        supporter_town=supporter.town, country=supporter.country, postcode=sender.postcode,
+        language=sender.language, wants_updates=sender.wants_updates, created_at=now,
+        partner_code=via.partner.code if via.partner else None,
+        pending_letters=PendingLetters.pack(drafts),
+    )
+    notice = Notice(submission=submission, kind=NoticeKind.CONFIRMATION,
+                    to_address=supporter.email, state=NoticeState.QUEUED, attempts=0,
+                    created_at=now, enqueued_at=now)
+    session.add_all([submission, notice])
+    session.flush()
+    return notice.id
+
+
+def _count_drafts(session: Session, campaign: Campaign, sender: Sender, letters: int,
+                  via: Via) -> None:
+    """The only trace of letters opened in a mail app: anonymous counts per day and country."""
+    country = sender.supporter.country
+    values = {"campaign_id": campaign.id, "day": date.today(), "country": country,
+              "letters": letters}
+    statement = insert_or_merge(session, DraftCount).values(**values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["campaign_id", "day", "country"],
+        set_={"letters": DraftCount.letters + statement.excluded.letters},
+    ))
+    if via.partner is not None:
+        partners.count_partner_drafts(session, via.partner.code, campaign.id, country, letters)
+    _record_consent(session, campaign, sender, via)
+
+
+def _record_consent(session: Session, campaign: Campaign, sender: Sender, via: Via) -> None:
+    if via.partner is not None and via.partner_consent and via.partner.consent_text:
+        partners.record_consent(session, via.partner, campaign_id=campaign.id,
+                                name=sender.supporter.name, email=sender.supporter.email,
+                                language=sender.language)
+
+
+# --- confirming --------------------------------------------------------------------------
+
+def confirm_letters(session: Session, submission: Submission) -> list[int]:
+    """The supporter confirmed: their letters go into the outbox, queued, once."""
+    queued = queue_submission(session, submission)
+    enqueue_after_commit(session, "letter", queued)
+    session.commit()
+    return queued

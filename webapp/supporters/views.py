@@ -1,0 +1,392 @@
+"""The supporter's pages: campaign page, targets and letters, draft or send, confirmation.
+
+Each view reads the request, calls an operation (supporters.operations) and turns its result
+into a page; the embed (webapp.embed) runs the same steps in a partner's frame.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from letters.compose import (
+    blank_compose_links,
+    gmail_compose_url,
+    letter_eml,
+    mailto_too_long,
+    mailto_url,
+    outlook_compose_url,
+)
+from letters.sharing import greeting_for
+from letters.templates import CampaignContent
+from letters.text import normalise_newlines
+from representatives.model import ChannelKind, GroupKind, Match, MatchedTarget, MatchError
+
+from ..app_state import app_state
+from ..db import get_session
+from ..delivery.mails import distinct_texts
+from ..extensions import email_rate_key, has_no_email, limiter, per_client_limit, per_email_limit
+from ..i18n import country_name, current_language, guess_country
+from ..models import Campaign, CampaignStatus, Submission
+from . import operations
+from .flow import MAIN, Flow
+from .forms import (
+    ConfirmForm,
+    LetterGroupFields,
+    LettersForm,
+    SupporterDetails,
+    SupporterForm,
+    pack_recipients,
+    unpack_recipients,
+)
+from .operations import Closed, DraftLetter
+from .tokens import TokenProblem
+
+bp = Blueprint("public", __name__)
+
+
+@bp.app_context_processor
+def _default_flow():
+    # Pages rendered without a flow (error pages, the confirmation) belong to our own site.
+    return {"flow": MAIN}
+
+
+def campaign_or_404(slug: str) -> tuple[Campaign, CampaignContent]:
+    loaded = operations.load_campaign(get_session(), slug)
+    if loaded is None:
+        abort(404)
+    return loaded
+
+
+# --- messages ----------------------------------------------------------------------------
+
+def closed_message(campaign: Campaign, content: CampaignContent | None = None) -> str | None:
+    why = operations.why_closed(campaign, content)
+    if why == Closed.ENDED and content is not None and content.deadline is not None:
+        return _("This campaign ended on %(day)s and no longer takes letters. Thank you for "
+                 "your support.", day=format_date(content.deadline, format="long"))
+    if why == Closed.CLOSED:
+        return _("This campaign has closed and no longer takes letters. Thank you for your "
+                 "support.")
+    if why == Closed.PAUSED:
+        return _("This campaign is paused for the moment. Please come back later.")
+    return None
+
+
+def match_message(error: MatchError, content: CampaignContent, postcode: str) -> str:
+    """A match error, said in the supporter's language."""
+    if error.code == "unknown_country":
+        return _("Please choose a country from the list.")
+    if error.code == operations.OutsideCampaign.code:
+        names = ", ".join(country_name(code, current_language()) for code in content.countries)
+        return _("This campaign takes letters from supporters in %(countries)s.",
+                 countries=names)
+    if error.code == operations.NoTargets.code:
+        return _("We have no representatives for this country yet, so we cannot write letters "
+                 "for it. We are working on it.")
+    if error.code == "postcode_required":
+        return _("For this country we need your postcode to find your representatives.")
+    if error.code == "unknown_postcode":
+        return _("We could not find this postcode (%(postcode)s). Please check it.",
+                 postcode=postcode)
+    return _("We could not match this address.")
+
+
+# --- pages -------------------------------------------------------------------------------
+
+def render_campaign_page(campaign, content, form, error: str | None = None, status: int = 200,
+                         flow: Flow = MAIN):
+    directory = app_state().directory.get()
+    return render_template(
+        "campaign.html", flow=flow, campaign=campaign, content=content, form=form,
+        error=error or closed_message(campaign, content),
+        postcode_countries=sorted(c for c in directory.countries() if directory.needs_postcode(c)),
+        retention_days=app_state().config.retention_days,
+    ), status
+
+
+class OfferedRecipient(NamedTuple):
+    """One person a shared letter is offered to on step two."""
+
+    matched: MatchedTarget
+    salutation: str
+    selected: bool
+
+
+def offered_recipients(group: LetterGroupFields, by_id: dict[str, MatchedTarget]
+                       ) -> tuple[str, list[OfferedRecipient]] | None:
+    """A shared letter's language and the people it is offered to; None if the list no
+    longer matches the supporter's targets."""
+    language, shared, ids = unpack_recipients(group.recipients)
+    if not ids or any(i not in by_id for i in ids) or not set(group.targets) <= set(ids):
+        return None
+    selected = set(group.targets)
+    language = language or "en"
+    return language, [
+        OfferedRecipient(by_id[i], greeting_for(by_id[i].target, language, shared),
+                         i in selected)
+        for i in ids
+    ]
+
+
+def render_letters_page(campaign, content, form: LettersForm, match: Match,
+                        details: SupporterDetails, error=None, status=200, flow: Flow = MAIN):
+    by_id = {m.target.id: m for m in match.targets}
+    sections: dict[GroupKind, list] = {group.kind: [] for group in match.groups}
+    for group in form.groups:
+        offered = offered_recipients(group, by_id)
+        if offered:
+            sections[offered[1][0].matched.target.group].append((group, offered[1]))
+    return render_template(
+        "letters.html", flow=flow, campaign=campaign, content=content, form=form,
+        details=details, match=match,
+        sections=[(kind, letters) for kind, letters in sections.items() if letters],
+        can_send_for=operations.can_send_for, error=error,
+    ), status
+
+
+def draft_links(draft: DraftLetter) -> dict:
+    """The ways to send one letter from the supporter's own mail app."""
+    target = draft.target
+    item = {"draft": draft, "target": target, "form_url": target.contact_form,
+            "post": target.channel(ChannelKind.POST)}
+    if target.email:
+        to = [target.email]
+        mailto = mailto_url(to, draft.subject, draft.body)
+        item.update(
+            email=target.email, mailto=mailto, too_long=mailto_too_long(mailto),
+            gmail=gmail_compose_url(to, draft.subject, draft.body),
+            outlook=outlook_compose_url(to, draft.subject, draft.body),
+            blank=blank_compose_links(to), eml=letter_eml(to, draft.subject, draft.body),
+        )
+    return item
+
+
+# --- step one ----------------------------------------------------------------------------
+
+@bp.get("/")
+def home():
+    return campaign_page(app_state().config.default_campaign)
+
+
+@bp.get("/c/<slug>")
+def campaign_page(slug: str):
+    return show_campaign(MAIN, slug)
+
+
+def show_campaign(flow: Flow, slug: str, country: str | None = None):
+    """Step one: the campaign's text and the supporter form."""
+    campaign, content = campaign_or_404(slug)
+    form = SupporterForm()
+    form.country.data = country or guess_country(
+        request.headers, request.accept_languages, app_state().config.trusted_country_header
+    )
+    return render_campaign_page(campaign, content, form, flow=flow)
+
+
+def matched_or_message(form: SupporterForm, content: CampaignContent) -> Match | None:
+    """The targets for a validated supporter form; None, with the message at its field."""
+    try:
+        return operations.match_supporter(content, form.country.data or "",
+                                          form.postcode.data or None)
+    except MatchError as error:
+        field = operations.match_problem(error).field
+        getattr(form, field).errors.append(
+            match_message(error, content, form.postcode.data or ""))
+        return None
+
+
+@bp.post("/c/<slug>")
+@limiter.limit(per_client_limit, methods=["POST"])
+def find_targets(slug: str):
+    return targets_step(MAIN, slug)
+
+
+def targets_step(flow: Flow, slug: str):
+    """Step one sent: match the supporter and show step two, the targets and the letters."""
+    campaign, content = campaign_or_404(slug)
+    form = SupporterForm(request.form)
+    if closed_message(campaign, content):
+        return render_campaign_page(campaign, content, form, status=409, flow=flow)
+    if form.website.data:
+        return render_template("message.html", title=_("Thank you"), message=_("Thank you."))
+    match = matched_or_message(form, content) if form.validate() else None
+    if match is None:
+        return render_campaign_page(campaign, content, form, status=422, flow=flow)
+    details = SupporterDetails.from_form(form)
+    letters_form = LettersForm()
+    letters_form.form_key = operations.new_form_key()
+    letters_form.seal = app_state().details_seal.make(details.sealed_values())
+    for letter in operations.shared_letters(content, match, details.supporter()):
+        letters_form.add_group({
+            "recipients": pack_recipients(letter.language,
+                                          bool(letter.recipients[0].salutation),
+                                          [r.target.id for r in letter.recipients]),
+            # Someone we have no way to reach is listed, but not ticked.
+            "targets": [r.target.id for r in letter.recipients if r.target.channels],
+            "subject": letter.subject, "body": letter.body,
+        })
+    return render_letters_page(campaign, content, letters_form, match, details, flow=flow)
+
+
+# --- step two ----------------------------------------------------------------------------
+
+def checked_details(content: CampaignContent
+                    ) -> tuple[SupporterDetails, Match] | SupporterForm:
+    """Step two's supporter details and their targets, or step one's form showing what is
+    wrong with them.
+
+    Unchanged since step one (the seal holds), the details are taken as they are: step one
+    checked them. Otherwise they are checked like new input.
+    """
+    carried = SupporterDetails.carried_in(request.form)
+    form = None
+    if app_state().details_seal.holds(carried.sealed_values(), request.form.get("seal", "")):
+        details = carried
+    else:
+        form = SupporterForm(request.form)
+        if not form.validate():
+            return form
+        details = SupporterDetails.from_form(form)
+    try:
+        return details, operations.match_supporter(content, details.country, details.postcode)
+    except MatchError:
+        form = form or SupporterForm(request.form)
+        form.validate()
+        matched_or_message(form, content)
+        return form
+
+
+def chosen_letters(form: LettersForm, match: Match) -> list[DraftLetter] | None:
+    """The letters ticked on step two; None when the page no longer fits the match."""
+    by_id = {m.target.id: m for m in match.targets}
+    drafts = []
+    for group in form.groups:
+        offered = offered_recipients(group, by_id)
+        if offered is None:
+            return None
+        language, recipients = offered
+        text = normalise_newlines(group.body.data or "")
+        drafts += [DraftLetter(target=r.matched.target, subject=group.subject.data or "",
+                               text=text, salutation=r.salutation, language=language)
+                   for r in recipients if r.selected]
+    return drafts
+
+
+@bp.post("/c/<slug>/letters")
+@limiter.limit(per_client_limit, methods=["POST"])
+@limiter.limit(per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
+               methods=["POST"])
+def submit_letters(slug: str):
+    return letters_step(MAIN, slug)
+
+
+def letters_step(flow: Flow, slug: str):
+    """Step two sent: open the letters in the supporter's mail app, or store them to send."""
+    campaign, content = campaign_or_404(slug)
+    if closed_message(campaign, content):
+        return render_campaign_page(campaign, content, SupporterForm(request.form),
+                                    status=409, flow=flow)
+    form = LettersForm(request.form)
+    if form.website:  # a bot: behave as if all went well, and store nothing
+        return render_template("check_inbox.html", flow=flow, campaign=campaign,
+                               content=content, email=request.form.get("email", ""),
+                               others=[], sent=0)
+    checked = checked_details(content)
+    if isinstance(checked, SupporterForm):
+        return render_campaign_page(campaign, content, checked, status=422, flow=flow)
+    details, match = checked
+    drafts, problem = checked_letters(form, match)
+    if not drafts:
+        return render_letters_page(campaign, content, form, match, details, status=422,
+                                   flow=flow, error=problem)
+    sender = operations.Sender(details.supporter(), details.postcode, details.wants_updates,
+                               current_language())
+    result = operations.submit_letters(
+        get_session(), campaign, sender, drafts,
+        send_for_me=form.send_for_me and campaign.allow_send,
+        form_key=form.form_key or operations.new_form_key(), via=flow.via)
+    if result.stored:
+        return render_template("check_inbox.html", flow=flow, campaign=campaign,
+                               content=content, email=details.email, sent=len(result.stored),
+                               others=[draft_links(d) for d in result.to_draft])
+    return render_template("draft.html", flow=flow, campaign=campaign, content=content,
+                           items=[draft_links(d) for d in result.to_draft])
+
+
+def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter], str | None]:
+    """The letters to submit; or none, and what to tell the supporter (None: the fields
+    say it)."""
+    form.validate()
+    if any(group.errors for group in form.groups if group.targets):
+        # Only letters that go to someone must be valid; an unticked one may be anything.
+        return [], None
+    drafts = chosen_letters(form, match)
+    if drafts is None:
+        return [], _("The list of representatives has changed. Please check your letters "
+                     "again.")
+    return drafts, None if drafts else _("Please choose at least one person to write to.")
+
+
+# --- confirmation ------------------------------------------------------------------------
+
+def submission_from_token(token: str) -> tuple[Submission | None, str | None]:
+    public_id, problem = app_state().confirmation_tokens.read(token)
+    if problem == TokenProblem.EXPIRED:
+        return None, _("This link has expired. Links to confirm letters are valid for 7 days; "
+                       "your letters were not sent. You are welcome to write again.")
+    if problem is not None:
+        return None, _("This link is not valid. Please use the link exactly as it is in the "
+                       "e-mail.")
+    submission = get_session().query(Submission).filter_by(public_id=public_id).one_or_none()
+    if submission is None or (submission.confirmed_at is None
+                              and submission.pending_letters is None):
+        return None, _("These letters are no longer stored. You are welcome to write again.")
+    return submission, None
+
+
+def cannot_confirm(problem: str):
+    return render_template("message.html", title=_("Cannot confirm"), message=problem), 410
+
+
+@bp.get("/confirm/<token>")
+def confirm_page(token: str):
+    return render_confirm_page(token)
+
+
+def render_confirm_page(token: str, error: str | None = None, status: int = 200):
+    """The letters and a button that confirms them (also shown again when the POST failed)."""
+    submission, problem = submission_from_token(token)
+    if submission is None:
+        return cannot_confirm(problem or "")
+    content = app_state().campaigns.get(submission.campaign.slug)
+    return render_template("confirm.html", submission=submission, content=content,
+                           form=ConfirmForm(), token=token, error=error,
+                           texts=distinct_texts(submission.letters_as_written()),
+                           already=submission.confirmed_at is not None), status
+
+
+@bp.post("/confirm/<token>")
+@limiter.limit(per_client_limit, methods=["POST"])
+def confirm(token: str):
+    # CSRFProtect has checked the form's token before this runs (errors.py shows the page
+    # again when it fails).
+    submission, problem = submission_from_token(token)
+    if submission is None:
+        return cannot_confirm(problem or "")
+    if submission.campaign.status == CampaignStatus.CLOSED:
+        return render_template("message.html", title=_("Campaign closed"),
+                               message=closed_message(submission.campaign)), 409
+    operations.confirm_letters(get_session(), submission)
+    return redirect(url_for("public.confirmed", token=token, lang=current_language()), 303)
+
+
+@bp.get("/confirmed/<token>")
+def confirmed(token: str):
+    submission, problem = submission_from_token(token)
+    if submission is None:
+        return cannot_confirm(problem or "")
+    return render_template("confirmed.html", submission=submission)
