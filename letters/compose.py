@@ -152,8 +152,8 @@ class OutgoingMail:
     """A mail ready to hand over: checked, and no more than every backend needs.
 
     Why not an `email.message.EmailMessage` straight away: building one (header objects,
-    quoted-printable body) costs about 2 ms a letter, the largest share of a worker's time,
-    and SendGrid takes JSON. The backends that speak SMTP or write files call `as_message()`.
+    quoted-printable body) is the costliest part of a worker's work on a letter, and SendGrid
+    takes JSON. The backends that speak SMTP or write files call `as_message()`.
     Every header value is checked here, when the mail is built, whichever backend sends it.
     """
 

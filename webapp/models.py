@@ -238,8 +238,8 @@ class Letter(Base):
         Index("ix_letter_state_next_attempt", "state", "next_attempt_at"),
         # For the per-target hourly cap, the one query by target: letters sent to it lately.
         # Partial, so that a letter enters it when it is sent, not when it is written: an index
-        # on target_id alone put one more scattered page per letter into every submit's commit
-        # (a Dutch supporter's 31 letters to MEPs cost twice the CPU in SQLite with it).
+        # on target_id alone put one more scattered page per letter into every confirmation's
+        # commit.
         Index("ix_letter_target_sent", "target_id", "campaign_id", "sent_at",
               sqlite_where=text("sent_at IS NOT NULL"),
               postgresql_where=text("sent_at IS NOT NULL")),

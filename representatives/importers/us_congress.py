@@ -113,7 +113,7 @@ def parse_legislators(
     `as_of` is the date of the file (the repository's commit), recorded as when the roles and
     contacts were last checked.
     """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader, when present, is much faster
     try:
         entries = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:

@@ -102,3 +102,61 @@ def test_letters_waiting_for_confirmation_move_into_their_submission_and_back(
                     connection.execute(text(f"DELETE FROM {table}"))
             command.upgrade(alembic_config(), "heads")
     app_state(app).database.dispose()
+
+
+def test_pending_letters_become_versioned_keyed_json_and_back(database_url, tmp_path):
+    """Migration 0007 rewrites positional pending letters with PendingLetters.pack and makes
+    the column JSON; its downgrade writes the positional form back."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from tests.webapp.conftest import make_config
+    from webapp import create_app
+    from webapp.cli import alembic_config
+    from webapp.models import PendingLetters, Submission
+
+    old = {"texts": [["To MEPs", "Verdrag nu.", "nl"], ["To the minister", "Een verdrag.", "nl"]],
+           "letters": [["mep:1", "Anna", "a@ep.example", "Geachte mevrouw,", 0],
+                       ["min:1", "Els", "e@min.example", "", 1],
+                       ["mep:2", "Piet", "p@ep.example", "Geachte heer,", 0]]}
+    app = create_app(make_config(tmp_path, database_url))
+    engine = app_state(app).database.engine
+    with app.app_context():
+        try:
+            command.downgrade(alembic_config(), "0006")
+            with engine.begin() as connection:
+                campaign_id = connection.execute(text("SELECT id FROM campaign")).scalar()
+                connection.execute(text(
+                    "INSERT INTO submission (id, public_id, form_key, campaign_id, "
+                    "supporter_name, supporter_email, supporter_town, country, postcode, "
+                    "language, wants_updates, created_at, pending_letters) VALUES (1, 'p1', "
+                    "'k1', :c, 'Jane', 'jane@example.org', '', 'NL', '', 'nl', false, "
+                    "'2026-12-01 09:00:00', :pending)"),
+                    {"c": campaign_id, "pending": json.dumps(old)})
+
+            command.upgrade(alembic_config(), "0007")
+            with app_state(app).database.session_factory() as session:
+                stored = session.get(Submission, 1)
+                assert stored is not None
+                assert stored.pending_letters["version"] == PendingLetters.VERSION
+                assert stored.pending_letters["letters"][1] == {
+                    "target_id": "min:1", "target_name": "Els", "to_address": "e@min.example",
+                    "salutation": "", "text": 1}
+                assert [(p.target_id, p.subject, p.body) for p in stored.pending()] == [
+                    ("mep:1", "To MEPs", "Geachte mevrouw,\n\nVerdrag nu."),
+                    ("min:1", "To the minister", "Een verdrag."),
+                    ("mep:2", "To MEPs", "Geachte heer,\n\nVerdrag nu."),
+                ]
+
+            command.downgrade(alembic_config(), "0006")
+            with engine.connect() as connection:
+                back = connection.execute(text("SELECT pending_letters FROM submission")).scalar()
+            assert json.loads(back) == old
+        finally:
+            with engine.begin() as connection:
+                for table in ("letter_event", "letter", "letter_text", "notice", "submission"):
+                    connection.execute(text(f"DELETE FROM {table}"))
+            command.upgrade(alembic_config(), "heads")
+    app_state(app).database.dispose()
