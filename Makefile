@@ -22,10 +22,8 @@ extract-messages: $(VENV)/.installed
 
 run: install
 	$(BIN)/flask setup
-	@echo "Serving on http://127.0.0.1:5000 (mail is written to instance/outbox/)"
-	trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/flask delivery worker --sweep & \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:5000 (mail is written to instance/outbox/); Ctrl+C stops"
+	@$(BIN)/flask dev
 
 # Headless Chromium for the browser tests comes from Debian's packages.
 chromium:

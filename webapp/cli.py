@@ -1,13 +1,16 @@
-"""The app's own commands (`flask db ...`, `flask setup`); each feature adds its own group
-from its `cli.py`."""
+"""The app's own commands (`flask db ...`, `flask setup`, `flask dev`); each feature adds its
+own group from its `cli.py`."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from werkzeug.serving import run_simple
 
 from .campaigns.cli import campaigns_cli, campaigns_sync
 from .db import get_database
@@ -57,7 +60,26 @@ def setup():
     run_import_command("default", None, dry_run=False, partial=False)
 
 
+@click.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def dev(host: str, port: int):
+    """Serve the app with a delivery worker (and its sweep) beside it; Ctrl+C stops both."""
+    # The worker runs in a session of its own, so that the terminal's Ctrl+C reaches only this
+    # process; it then gets the TERM that makes it finish the letters in hand and stop.
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "delivery", "worker", "--sweep"],
+                              start_new_session=True)
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        worker.wait()
+
+
 def init_app(app: Flask) -> None:
     for group in (db_cli, reps_cli, delivery_cli, campaigns_cli, partners_cli, staff_cli):
         app.cli.add_command(group)
     app.cli.add_command(setup)
+    app.cli.add_command(dev)
