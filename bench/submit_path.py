@@ -34,8 +34,8 @@ supporter from the scenario's country, read the letters form, then POST it again
 /letters with `send=x` and a fresh `form_key`, so each POST validates the letters, matches,
 and stores one new submission with all its letters. The supporter's details go back as step
 one sealed them, as a real supporter's do, so step two does not check them again (a changed
-detail would be: webapp.tokens.DetailsSeal); each client has its own address. Only that POST
-is timed. Minimal app, per client: GET the token once, then POST the form again and again;
+detail would be: webapp.supporters.tokens.DetailsSeal); each client has its own address. Only
+that POST is timed. Minimal app, per client: GET the token once, then POST the form again and again;
 each POST validates and inserts one row.
 
 With `--baseline REF` the real app also runs at that git commit (a worktree, its own database),
