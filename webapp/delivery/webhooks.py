@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from database import utcnow
 
 from ..app_state import app_state
+from ..config import Config
 from ..db import get_session
 from .after_commit import enqueue_after_commit
 from .events import apply_events
@@ -58,44 +59,21 @@ def _error(status: int, message: str):
     return jsonify(error=message), status
 
 
+class Refused(Exception):
+    """A batch not taken: its answer's status and reason."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
 @bp.post("/sendgrid")
 def sendgrid_events():
     """SendGrid's Event Webhook: verify the batch, then apply it in one transaction."""
-    config = app_state().config
-    if not config.sendgrid_webhook_public_key:
-        log.error("SendGrid event webhook called but SENDGRID_WEBHOOK_PUBLIC_KEY is not set; "
-                  "refusing the events (SendGrid will retry)")
-        return _error(503, "webhook verification key not configured")
     try:
-        key = verification_key(config.sendgrid_webhook_public_key)
-    except KeyProblem as problem:
-        log.error("SENDGRID_WEBHOOK_PUBLIC_KEY cannot be used: %s", problem)
-        return _error(503, "webhook verification key unusable")
-
-    signature = request.headers.get(EventWebhookHeader.SIGNATURE, "")
-    timestamp = request.headers.get(EventWebhookHeader.TIMESTAMP, "")
-    if not signature or not timestamp:
-        return _refuse("missing signature headers")
-    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
-        return _refuse("malformed timestamp")
-    max_age = config.webhook_max_age_seconds
-    if abs(time.time() - int(timestamp)) > max_age:
-        # Outside the window a captured request could be played again once its events have
-        # been forgotten; inside it, the recorded event ids catch a repeat.
-        return _refuse("timestamp outside the replay window")
-
-    request.max_content_length = MAX_BATCH_BYTES
-    raw = request.get_data(cache=False)
-    if not _signed(key, raw, signature, timestamp):
-        return _refuse("bad signature")
-
-    try:
-        events = json.loads(raw)
-    except (ValueError, RecursionError):
-        return _error(400, "body is not JSON")
-    if not isinstance(events, list):
-        return _error(400, "body is not a list of events")
-
+        events = verified_events(app_state().config)
+    except Refused as refused:
+        return _error(refused.status, refused.reason)
     session = get_session()
     try:
         summary = apply_events(session, events, utcnow())
@@ -110,6 +88,44 @@ def sendgrid_events():
     return jsonify(summary.as_dict()), 200
 
 
+def verified_events(config: Config) -> list:
+    """The request's events, if SendGrid signed them lately; else Refused, and why."""
+    key = _key(config)
+    signature = request.headers.get(EventWebhookHeader.SIGNATURE, "")
+    timestamp = request.headers.get(EventWebhookHeader.TIMESTAMP, "")
+    if not signature or not timestamp:
+        raise _refused("missing signature headers")
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        raise _refused("malformed timestamp")
+    if abs(time.time() - int(timestamp)) > config.webhook_max_age_seconds:
+        # Outside the window a captured request could be played again once its events have
+        # been forgotten; inside it, the recorded event ids catch a repeat.
+        raise _refused("timestamp outside the replay window")
+    request.max_content_length = MAX_BATCH_BYTES
+    raw = request.get_data(cache=False)
+    if not _signed(key, raw, signature, timestamp):
+        raise _refused("bad signature")
+    try:
+        events = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Refused(400, "body is not JSON") from None
+    if not isinstance(events, list):
+        raise Refused(400, "body is not a list of events")
+    return events
+
+
+def _key(config: Config) -> ec.EllipticCurvePublicKey:
+    if not config.sendgrid_webhook_public_key:
+        log.error("SendGrid event webhook called but SENDGRID_WEBHOOK_PUBLIC_KEY is not set; "
+                  "refusing the events (SendGrid will retry)")
+        raise Refused(503, "webhook verification key not configured")
+    try:
+        return verification_key(config.sendgrid_webhook_public_key)
+    except KeyProblem as problem:
+        log.error("SENDGRID_WEBHOOK_PUBLIC_KEY cannot be used: %s", problem)
+        raise Refused(503, "webhook verification key unusable") from problem
+
+
 def _signed(key: ec.EllipticCurvePublicKey, raw: bytes, signature: str, timestamp: str
             ) -> bool:
     try:
@@ -122,6 +138,6 @@ def _signed(key: ec.EllipticCurvePublicKey, raw: bytes, signature: str, timestam
         return False
 
 
-def _refuse(reason: str):
+def _refused(reason: str) -> Refused:
     log.warning("SendGrid event webhook refused: %s", reason)
-    return _error(403, reason)
+    return Refused(403, reason)

@@ -309,6 +309,12 @@ def letters_step(flow: Flow, slug: str):
         get_session(), campaign, sender, drafts,
         send_for_me=form.send_for_me and campaign.allow_send,
         form_key=form.form_key or operations.new_form_key(), via=flow.via)
+    return submitted_page(flow, campaign, content, details, result)
+
+
+def submitted_page(flow: Flow, campaign, content, details: SupporterDetails,
+                   result: operations.Submitted):
+    """After step two: check your inbox (letters stored to send), or the drafts to send."""
     if result.stored:
         return render_template("check_inbox.html", flow=flow, campaign=campaign,
                                content=content, email=details.email, sent=len(result.stored),
