@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from letters.templates import CampaignContent, ContentError, parse_template
@@ -34,10 +35,12 @@ def content_revision(session: Session) -> int | None:
 
 def bump_revision(session: Session) -> None:
     """Record that content changed; other processes rebuild their templates within seconds."""
-    updated = session.execute(
+    # An UPDATE gives a CursorResult, which has the row count; Session.execute is annotated
+    # with the general Result.
+    updated = cast(CursorResult[Any], session.execute(
         update(ContentRevision).where(ContentRevision.id == 1)
         .values(counter=ContentRevision.counter + 1)
-    )
+    ))
     if updated.rowcount == 0:
         session.add(ContentRevision(id=1, counter=1))
     session.flush()
