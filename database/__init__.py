@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
-from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, Table, create_engine, event
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite and PostgreSQL.
@@ -20,6 +21,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    if TYPE_CHECKING:
+        # SQLAlchemy types `__table__` as any FromClause; every model here is mapped to a
+        # Table, whose .insert()/.update()/.delete() the Core statements on `__table__` use.
+        __table__: ClassVar[Table]
 
 
 def utcnow() -> datetime:
@@ -36,6 +42,20 @@ def insert_or_merge(session, table):
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
+def rowcount(result: Result[Any]) -> int:
+    """How many rows the UPDATE or DELETE that `Session.execute` ran matched.
+
+    Its result is a CursorResult, which has `rowcount`; the Session's types promise only a
+    Result, whichever the statement.
+    """
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 def as_utc(moment: datetime | None) -> datetime | None:
     """A time read back from the database, as aware UTC: SQLite returns it without a zone."""
     if moment is not None and moment.tzinfo is None:

@@ -24,16 +24,28 @@ from typing import Protocol
 
 
 class Addressee(Protocol):
-    """The parts of a `representatives.model.Target` a salutation reads."""
+    """The parts of a `representatives.model.Target` a salutation reads.
 
-    name: str
-    kind: str  # TargetKind: "minister", "mp", "mep", "summit_delegate"
-    role: str  # "Secretary of State for ...", "Senator", "Member of the European Parliament"
-    country: str
-    given_name: str | None
-    family_name: str | None
-    honorific: str | None
-    gender: str | None
+    Read-only properties, so that a frozen dataclass such as `Target` is one.
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...  # TargetKind: "minister", "mp", "mep", "summit_delegate"
+    # "Secretary of State for ...", "Senator", "Member of the European Parliament"
+    @property
+    def role(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def given_name(self) -> str | None: ...
+    @property
+    def family_name(self) -> str | None: ...
+    @property
+    def honorific(self) -> str | None: ...
+    @property
+    def gender(self) -> str | None: ...
 
 
 # Name particles written in lower case inside a name ("Cotrim de Figueiredo", "von der Leyen").
@@ -316,8 +328,8 @@ def _portuguese(p: _Parts) -> str:
         if p.office in offices:
             return f"{opening} {p.pick(*offices[p.office])},"
         if p.full:
-            title = {"dr": p.pick("Dra. ", "Dr. "), "prof": p.pick("Professora ", "Professor ")}
-            return f"{opening} {title.get(p.title, '')}{p.full},"
+            titles = {"dr": p.pick("Dra. ", "Dr. "), "prof": p.pick("Professora ", "Professor ")}
+            return f"{opening} {titles.get(p.title, '')}{p.full},"
     if p.full:
         title = {"dr": "Dr(a). ", "prof": "Professor(a) "}.get(p.title, "")
         return f"Exmo(a). Senhor(a) {title}{p.full},"

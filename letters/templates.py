@@ -184,8 +184,8 @@ def parse_template(
     if separator is None:
         raise ContentError("no '---' line between the header and the body", path, len(lines))
     if "subject" not in header or not header["subject"][0]:
-        line = header["subject"][1] if "subject" in header else separator
-        raise ContentError("the header needs a non-empty 'subject'", path, line)
+        at = header["subject"][1] if "subject" in header else separator
+        raise ContentError("the header needs a non-empty 'subject'", path, at)
     subject, subject_line = header["subject"]
     kinds = default_kinds
     if "targets" in header:

@@ -213,10 +213,12 @@ class Directory:
         # A territory with its own seat (a US delegate) is matched on its area, with or without
         # postcode data for the country it belongs to.
         self._territory_hits: dict[str, tuple[MatchedTarget, ...]] = {}
-        for code, (country, label) in TERRITORIES.items():
-            if label is not None:
-                inside = {label} | children.get((country, label), set())
-                inside |= {a for (c, a) in in_area if c == country and a.startswith(f"{label}-")}
+        for code, (country, territory) in TERRITORIES.items():
+            if territory is not None:
+                inside = {territory} | children.get((country, territory), set())
+                inside |= {
+                    a for (c, a) in in_area if c == country and a.startswith(f"{territory}-")
+                }
                 self._territory_hits[code] = hits(country, sorted(inside), "region")
 
     def _sorted(self, items: Iterable[MatchedTarget]) -> tuple[MatchedTarget, ...]:

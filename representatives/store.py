@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import overload
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,10 @@ from .tables import (
 _CHANNEL_ORDER = {kind: rank for rank, kind in enumerate(ChannelKind)}
 
 
+@overload
+def _label(area_id: str, country: str) -> str: ...
+@overload
+def _label(area_id: str | None, country: str) -> str | None: ...
 def _label(area_id: str | None, country: str) -> str | None:
     """'US-CA-12' -> 'CA-12': areas are named within their country in targets and matching."""
     if area_id is None:
@@ -117,6 +122,7 @@ def load_directory(session: Session) -> Directory:
     for area_id, parent_id, country in session.execute(
         select(Area.id, Area.parent_id, Area.country).where(Area.parent_id.is_not(None))
     ):
+        assert parent_id is not None  # by the query's WHERE
         parents[country][_label(area_id, country)] = _label(parent_id, country)
     # A country needs a postcode when its parliament is elected by area in the data and there
     # are postcodes to find the area by. Without them, asking every visitor for a postcode

@@ -40,3 +40,11 @@ class AppState:
 def app_state(app: Flask | None = None) -> AppState:
     """The state of `app`, or of the current app."""
     return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def current_app_object() -> Flask:
+    """The app itself behind the `current_app` proxy, for what outlives the app context (a
+    server, a worker) or is handed on as the app."""
+    # Flask declares `current_app` as a Flask, though it is a werkzeug LocalProxy: the proxy's
+    # `_get_current_object`, which Flask's documentation names for this, is not in the types.
+    return current_app._get_current_object()  # type: ignore[attr-defined]

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
+from .app_state import current_app_object
 from .campaigns.cli import campaigns_cli, campaigns_sync
 from .db import get_database
 from .delivery.cli import delivery_cli
@@ -70,7 +71,7 @@ def dev(host: str, port: int):
     worker = subprocess.Popen([sys.executable, "-m", "flask", "delivery", "worker", "--sweep"],
                               start_new_session=True)
     try:
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        run_simple(host, port, current_app_object(), threaded=True)
     except KeyboardInterrupt:
         pass
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pycountry
@@ -69,9 +70,10 @@ def init_app(app: Flask) -> None:
 def language_name(code: str) -> str:
     """A language's name in that language, for the language switcher."""
     try:
-        return Locale.parse(code).get_display_name(code).capitalize()
+        name = Locale.parse(code).get_display_name(code)
     except (UnknownLocaleError, ValueError):
         return code
+    return name.capitalize() if name else code
 
 
 def is_language(code: str) -> bool:
@@ -94,6 +96,7 @@ def _sort_key(name: str) -> str:
 @lru_cache(maxsize=32)
 def country_choices(language: str) -> tuple[tuple[str, str], ...]:
     """(alpha-2, name in `language`) for every country, sorted by name in that language."""
+    names: Mapping[str, str]
     try:
         names = Locale.parse(language).territories
     except (UnknownLocaleError, ValueError):

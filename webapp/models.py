@@ -149,13 +149,21 @@ class PendingLetters:
 
 
 class _Draft(Protocol):
-    """A letter as the supporter left it (supporters.operations.DraftLetter)."""
+    """A letter as the supporter left it (supporters.operations.DraftLetter).
 
-    target: Target
-    subject: str
-    text: str
-    salutation: str
-    language: str
+    Read-only properties, so that a frozen dataclass is one.
+    """
+
+    @property
+    def target(self) -> Target: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def salutation(self) -> str: ...
+    @property
+    def language(self) -> str: ...
 
 
 def _recipient_of(letter: PendingLetter | _Draft) -> tuple[str, str, str]:

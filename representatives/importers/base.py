@@ -19,12 +19,13 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -114,6 +115,14 @@ def report_progress(fraction: float) -> None:
     callback = _PROGRESS.get()
     if callback is not None:
         callback(min(max(fraction, 0.0), 1.0))
+
+
+class ContactSource(TypedDict):
+    """The keywords of `Dataset.add_contact` that all of one member's contacts share."""
+
+    person_id: str
+    source_url: str | None
+    verified_on: date | None
 
 
 @dataclass
@@ -357,7 +366,7 @@ def _columns(model, names: tuple[str, ...]) -> list:
 
 def _plan_shared(
     plan: _Plan, session: Session, table: str, model, new: dict, columns,
-    referenced: set[str] = frozenset(),
+    referenced: AbstractSet[str] = frozenset(),
 ) -> None:
     """Bodies, areas and summits: shared between sources and kept for history, never retired."""
     changes = plan[table]
@@ -540,16 +549,18 @@ def _write(plan: _Plan, session: Session) -> None:
         update_rows(model, plan[table].updates)
         update_rows(model, plan[table].retires)
     if deletes := plan["summit_participation"].deletes:
-        table = SummitParticipation.__table__
-        session.execute(table.delete().where(table.c.id == bindparam("pid")), deletes)
-    if deletes := plan["postcode_area"].deletes:
-        table = PostcodeArea.__table__
+        participation = SummitParticipation.__table__
         session.execute(
-            table.delete().where(
+            participation.delete().where(participation.c.id == bindparam("pid")), deletes
+        )
+    if deletes := plan["postcode_area"].deletes:
+        postcode_area = PostcodeArea.__table__
+        session.execute(
+            postcode_area.delete().where(
                 and_(
-                    table.c.country == bindparam("c"),
-                    table.c.postcode == bindparam("p"),
-                    table.c.area_id == bindparam("a"),
+                    postcode_area.c.country == bindparam("c"),
+                    postcode_area.c.postcode == bindparam("p"),
+                    postcode_area.c.area_id == bindparam("a"),
                 )
             ),
             deletes,

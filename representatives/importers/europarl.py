@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..countries import EU_MEMBER_STATES, MAIN_LANGUAGE
 from ..model import ChannelKind, TargetKind
 from .base import (
+    ContactSource,
     Dataset,
     ImportReport,
     email_problem,
@@ -87,7 +88,9 @@ def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None =
             "source_url": source_url,
             "verified_on": as_of,
         }
-        channel = {"person_id": person_id, "source_url": source_url, "verified_on": as_of}
+        channel: ContactSource = {
+            "person_id": person_id, "source_url": source_url, "verified_on": as_of,
+        }
         if email:
             data.add_contact(ChannelKind.EMAIL.value, email, **channel)
         if phone := row.get("phone"):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from ..countries import main_language
 from ..model import ChannelKind, TargetKind
 from .base import (
+    ContactSource,
     Dataset,
     FileProblem,
     ImportReport,
@@ -191,7 +192,9 @@ def _add_member(
         "source_url": source_url,
         "verified_on": as_of,
     }
-    channel = {"person_id": person_id, "source_url": source_url, "verified_on": as_of}
+    channel: ContactSource = {
+        "person_id": person_id, "source_url": source_url, "verified_on": as_of,
+    }
     for email in split_emails(row.get("email")):
         if problem := email_problem(email):
             # The member is still a member; the address is left out and `flask reps validate`

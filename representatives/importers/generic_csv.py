@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from ..countries import EU_MEMBER_STATES, main_language
 from ..model import ChannelKind, TargetKind
 from .base import (
+    ContactSource,
     Dataset,
     FileProblem,
     ImportReport,
@@ -236,6 +237,8 @@ class _Sheet:
         if problems:
             self.data.reject(line, f"{name or 'row'}: " + "; ".join(problems))
             return
+        # Each is None only with a problem, and the row was rejected above.
+        assert kind is not None and country is not None
         if sex and gender(sex) is None:
             self.data.warn(line, f"{name}: gender {sex!r} is neither female nor male: left out")
 
@@ -299,7 +302,9 @@ class _Sheet:
             "source_url": source_url,
             "verified_on": verified_on,
         }
-        channel = {"person_id": person_id, "source_url": source_url, "verified_on": verified_on}
+        channel: ContactSource = {
+            "person_id": person_id, "source_url": source_url, "verified_on": verified_on,
+        }
         for email in emails:
             self.data.add_contact(ChannelKind.EMAIL.value, email, **channel)
         if form:

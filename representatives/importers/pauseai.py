@@ -127,7 +127,8 @@ def _add_country(data: Dataset, where: str, country: str, entry: dict[str, Any])
         organization = contact.get("organization")
         if not name or not title or not organization:
             problems.append("name, title and organization are required")
-        kind = ROLE_KINDS.get(contact.get("role_type"))
+        role_type = contact.get("role_type")
+        kind = ROLE_KINDS.get(role_type) if isinstance(role_type, str) else None
         if kind is None:
             problems.append(f"unknown role_type {contact.get('role_type')!r}")
         email, source_url = contact.get("email"), contact.get("source_url")
@@ -142,12 +143,15 @@ def _add_country(data: Dataset, where: str, country: str, entry: dict[str, Any])
         if problems:
             data.reject(at, f"{name or 'contact'}: " + "; ".join(problems))
             continue
+        # Each is missing only with a problem, and the contact was rejected above.
+        assert name and organization and kind is not None
         person_id = government_person_id(country, name)
         if person_id in data.people:
             data.reject(at, f"duplicate id {person_id}")
             continue
-        org_id = named.get(organization)
-        if org_id is None:
+        if organization in named:
+            org_id = named[organization]
+        else:
             org_id = government_organization_id(country, organization)
             data.organizations.setdefault(
                 org_id, {"name": organization, "classification": "government", "country": country}

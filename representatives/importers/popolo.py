@@ -178,7 +178,7 @@ def _collect(document: dict[str, Any], data: Dataset) -> _Collection:
             tables["posts"][record_id].data.setdefault("organization_id", organization)
             record = {**record, "organization_id": record.get("organization_id") or organization}
         parent = {"persons": "person_id", "organizations": "organization_id",
-                  "posts": "post_id"}.get(table)  # fmt: skip
+                  "posts": "post_id"}.get(table, "")  # fmt: skip
         for nested in ("memberships", "posts") if parent else ():
             if isinstance(record.get(nested), list):
                 for number, item in enumerate(record[nested]):
@@ -214,16 +214,17 @@ def _collect(document: dict[str, Any], data: Dataset) -> _Collection:
             if member.get("@type", "Person") == "Person" and "name" in member:
                 membership["person_id"] = add("persons", f"{where}.member", member,
                                               embedded=True)  # fmt: skip
-        key = _text(record.get("id")) or (
+        # The file's own id, or what makes a membership the same one.
+        membership_key: str | tuple[Any, ...] = _text(record.get("id")) or (
             membership.get("person_id"),
             membership.get("organization_id"),
             membership.get("post_id"),
             membership.get("role"),
             membership.get("start_date"),
         )
-        known = found.memberships.get(key)
+        known = found.memberships.get(membership_key)
         if known is None:
-            found.memberships[key] = _Record(where, membership)
+            found.memberships[membership_key] = _Record(where, membership)
         else:
             for name, value in membership.items():
                 known.data.setdefault(name, value)
@@ -246,7 +247,7 @@ def _collect(document: dict[str, Any], data: Dataset) -> _Collection:
 
 def _infer_country(found: _Collection) -> str | None:
     """The one country the file's Open Civic Data ids name, if they name exactly one."""
-    seen = set()
+    seen: set[str] = set()
     for table in (found.areas, found.organizations, found.posts):
         for record in table.values():
             text = json.dumps(
@@ -400,21 +401,21 @@ class _Reader:
         person_id = _own_id(p) or fit_id(prefix + raw_id, ID_LENGTH)
         if not name:
             self.data.reject(record.where, f"person {raw_id!r}: name is required")
-            person_id = None
-        else:
-            self.data.people[person_id] = {
-                "name": name,
-                "given_name": _text(p.get("given_name")) or None,
-                "family_name": _text(p.get("family_name")) or None,
-                "honorific_prefix": _text(p.get("honorific_prefix")) or None,
-                "gender": gender(p.get("gender")),
-            }
-            source_url = _source_url(p) or self.source_url
-            if email := _text(p.get("email")):
-                self._contact(record.where, {"type": "email", "value": email},
-                              person_id=person_id, source_url=source_url)  # fmt: skip
-            for detail in p.get("contact_details") or ():
-                self._contact(record.where, detail, person_id=person_id, source_url=source_url)
+            self.person_ids[raw_id] = None
+            return None
+        self.data.people[person_id] = {
+            "name": name,
+            "given_name": _text(p.get("given_name")) or None,
+            "family_name": _text(p.get("family_name")) or None,
+            "honorific_prefix": _text(p.get("honorific_prefix")) or None,
+            "gender": gender(p.get("gender")),
+        }
+        source_url = _source_url(p) or self.source_url
+        if email := _text(p.get("email")):
+            self._contact(record.where, {"type": "email", "value": email},
+                          person_id=person_id, source_url=source_url)  # fmt: skip
+        for detail in p.get("contact_details") or ():
+            self._contact(record.where, detail, person_id=person_id, source_url=source_url)
         self.person_ids[raw_id] = person_id
         return person_id
 

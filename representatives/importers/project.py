@@ -199,6 +199,7 @@ def _organizations(data: Dataset, document: dict) -> None:
             "country": record["country"],
         }
         for contact in contacts:
+            assert contact is not None  # None only with a problem, and the record was rejected
             data.add_contact(organization_id=org_id, **contact)
 
 
@@ -256,6 +257,7 @@ def _people(data: Dataset, document: dict) -> None:
         }
         data.memberships.update(memberships)
         for contact in contacts:
+            assert contact is not None  # None only with a problem, and the record was rejected
             data.add_contact(person_id=person_id, **contact)
 
 

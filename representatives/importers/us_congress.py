@@ -113,7 +113,8 @@ def parse_legislators(
     `as_of` is the date of the file (the repository's commit), recorded as when the roles and
     contacts were last checked.
     """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader, when present, is much faster
+    # The C loader, when present, is much faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         entries = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
@@ -294,6 +295,7 @@ def parse_zccd(text: str) -> Dataset:
         if problems:
             data.reject(line, "; ".join(problems))
             continue
+        assert state is not None  # None only with a problem, and the row was rejected above
         area = add_district_area(data, state, district)
         if (zcta, area) in first_seen:
             data.reject(

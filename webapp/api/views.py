@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
@@ -327,6 +328,8 @@ def render_letter(slug: str):
 def _letters(data: dict, match: Match, content, supporter) -> list[DraftLetter]:
     by_id = {m.target.id: m.target for m in match.targets}
     raw = data.get("letters")
+    # (target id, subject, body) as the request gave them; None: the campaign's own.
+    chosen: list[tuple[Any, Any, Any]]
     if raw is None:
         # No letters given: the campaign's own letter to everyone we can send to.
         chosen = [(t.id, None, None) for t in by_id.values() if can_send_for(t)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,19 +15,31 @@ from ..models import Campaign, CampaignStatus
 from ..recheck import Recheck
 
 
+@cache
+def file_campaigns() -> tuple[dict[str, CampaignContent], LetterRenderer]:
+    """The campaigns in letters/campaigns and their compiled letters, once per process.
+
+    The files do not change while a process runs, and every app of the process (the tests make
+    many) shares what this returns: neither the content nor the renderer may ever be changed in
+    place. Staff edits are merged into copies (webapp.staff.content.load_overrides).
+    """
+    content = load_all_campaigns()
+    return content, LetterRenderer(content)
+
+
 class Campaigns:
     """Campaign texts and templates, loaded and compiled once per version.
 
-    The files in letters/campaigns are the starting point (`content`); once `attach`ed to the
-    database, what staff published there overrides them. Like DirectoryCache, the content's
-    revision is checked with one small query at most every `check_seconds`, and the templates
-    are compiled again only when it has changed.
+    The files in letters/campaigns are the starting point (`content`, shared by every app of
+    the process: read-only); once `attach`ed to the database, what staff published there
+    overrides them. Like DirectoryCache, the content's revision is checked with one small query
+    at most every `check_seconds`, and the templates are compiled again only when it has
+    changed.
     """
 
     def __init__(self):
-        self.content: dict[str, CampaignContent] = load_all_campaigns()
+        self.content, self._renderer = file_campaigns()
         self._merged = self.content
-        self._renderer = LetterRenderer(self.content)
         # The files' letters, for when a published version fails on unusual input.
         self.file_renderer = self._renderer
         self._session_factory: sessionmaker | None = None
@@ -44,6 +57,7 @@ class Campaigns:
             self._recheck.run_if_due(self._reload)
 
     def _reload(self) -> None:
+        assert self._session_factory is not None  # run by _refresh only once attached
         with self._session_factory() as session:
             revision = self._read_revision(session)
             if revision is not None and revision != self._revision:

@@ -8,7 +8,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.error import URLError
 
 import sendgrid
@@ -105,7 +105,7 @@ class SendGridBackend:
     def request_body(mail: OutgoingMail) -> dict:
         """The v3 mail/send JSON. The client takes it as is; its Mail helper objects would
         build the same dict at several times the cost, for every letter."""
-        body = {
+        body: dict[str, Any] = {
             "from": _person(mail.from_name, mail.from_address),
             "subject": mail.subject,
             "personalizations": [{"to": [_person(mail.to_name, mail.to_address)]}],

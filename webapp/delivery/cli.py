@@ -7,13 +7,12 @@ import threading
 from datetime import timedelta
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select, update
 
 from database import as_utc, utcnow
 
-from ..app_state import app_state
+from ..app_state import app_state, current_app_object
 from ..db import get_database
 from ..models import Campaign, DeliveryPause, Letter, LetterState, Submission
 from .worker import make_worker, sweep_and_enqueue
@@ -29,7 +28,7 @@ delivery_cli = AppGroup("delivery", help="Sending letters.")
               help="Also run the sweep every minute (for a one-process setup).")
 def delivery_worker(once: bool, threads: int, sweep: bool):
     """Take letter and notice ids from the queue and send them."""
-    app = current_app._get_current_object()
+    app = current_app_object()
     if once:
         worker = make_worker(app, with_queue=False)
         worker.sweep()
@@ -57,7 +56,7 @@ def delivery_worker(once: bool, threads: int, sweep: bool):
 @click.option("--every", default=60.0, show_default=True, help="Seconds between sweeps.")
 def delivery_sweep(once: bool, every: float):
     """Mend stuck letters, remind, expire and erase, and re-queue whatever is due."""
-    app = current_app._get_current_object()
+    app = current_app_object()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     while True:
@@ -112,7 +111,7 @@ def delivery_retry(failed: bool):
                         .values(next_attempt_at=None, enqueued_at=None))
         session.commit()
     click.echo(f"{len(revived)} failed letters queued again")
-    click.echo(sweep_and_enqueue(current_app._get_current_object()))
+    click.echo(sweep_and_enqueue(current_app_object()))
 
 
 @delivery_cli.command("resume")
@@ -122,7 +121,7 @@ def delivery_resume():
         lifted = session.execute(delete(DeliveryPause)).rowcount
         session.commit()
     click.echo(f"{lifted} pause(s) lifted")
-    click.echo(sweep_and_enqueue(current_app._get_current_object()))
+    click.echo(sweep_and_enqueue(current_app_object()))
 
 
 @delivery_cli.command("purge")
@@ -174,4 +173,4 @@ def delivery_campaign(slug, stop, cap, window, tz, test_recipient):
                    f"cap {campaign.per_target_hourly_cap or 'none'}/hour per target, "
                    f"window {window_text}, test recipient {campaign.test_recipient or 'off'}")
     if stop is False:
-        click.echo(sweep_and_enqueue(current_app._get_current_object()))
+        click.echo(sweep_and_enqueue(current_app_object()))

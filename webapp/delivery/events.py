@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from database import insert_or_merge
+from database import insert_or_merge, rowcount
 from representatives.tables import ContactDetail
 
 from ..models import Letter, LetterState, WebhookEvent
@@ -148,7 +148,7 @@ def mark_bounced(session: Session, addresses: set[str], now: datetime) -> int:
     for address in sorted(addresses):
         if not address:
             continue
-        marked += session.execute(
+        marked += rowcount(session.execute(
             update(ContactDetail)
             .where(
                 ContactDetail.kind == "email",
@@ -157,7 +157,7 @@ def mark_bounced(session: Session, addresses: set[str], now: datetime) -> int:
             )
             .values(bounced_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
     return marked
 
 
@@ -278,7 +278,7 @@ def _apply_to_letter(session: Session, letter_id: int, state: str, events: list[
     if state in _BEFORE_SENT and LetterState.SENT in ALLOWED_TRANSITIONS.get(state, set()):
         # Any event at all means the mail service accepted the letter: a worker that died
         # after handing it over (or timed out waiting for the answer) never recorded that.
-        values = {"sent_at": first.occurred_at or now, "last_error": None}
+        values: dict[str, object] = {"sent_at": first.occurred_at or now, "last_error": None}
         if first.message_id:
             values["provider_message_id"] = first.message_id
         if move_letters(session, where, state, LetterState.SENT,

@@ -38,12 +38,14 @@ def confirmation_text(app: Flask, submission: Submission, reminder: bool = False
     return subject, body
 
 
-def distinct_texts(letters: list[Letter] | list[PendingLetter]) -> list[tuple[list, object]]:
+def distinct_texts(
+    letters: list[Letter] | list[PendingLetter],
+) -> list[tuple[list[Letter | PendingLetter], Letter | PendingLetter]]:
     """Letters grouped by their shared text, to show each text once with its recipients.
 
     Letters written (rows in `letter`) or still waiting for confirmation (in the submission).
     """
-    groups: dict[int, list[Letter]] = {}
+    groups: dict[int, list[Letter | PendingLetter]] = {}
     for letter in letters:
         groups.setdefault(letter.text_id, []).append(letter)
     return [(group, group[0]) for group in groups.values()]
@@ -76,7 +78,10 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
 
 
 def _domain(config: Config) -> str:
-    return config.mail_from_address.rpartition("@")[2] or urlsplit(config.base_url).hostname
+    domain = config.mail_from_address.rpartition("@")[2] or urlsplit(config.base_url).hostname
+    if not domain:
+        raise ValueError("no domain for Message-IDs: MAIL_FROM_ADDRESS and BASE_URL have none")
+    return domain
 
 
 def letter_message(app: Flask, letter: Letter) -> OutgoingMail:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
 
-from database import as_utc, insert_or_merge, utcnow
+from database import as_utc, insert_or_merge, rowcount, utcnow
+from letters.compose import OutgoingMail
 
 from ..models import (
     Campaign,
@@ -93,7 +95,7 @@ def move_letters(
     # bookkeeping a claim costs about a third less, on the path every letter takes twice.
     # Objects already in the session are not updated.
     letter = Letter.__table__
-    moved = session.execute(
+    moved: Sequence[int] = session.execute(
         update(letter)
         .where(where, letter.c.state == from_state)
         .values(state=to_state, **values)
@@ -119,11 +121,11 @@ def queue_submission(session: Session, submission: Submission) -> list[int]:
     now = utcnow()
     # Whoever clears the pending letters writes them; a second confirmation finds none.
     # On PostgreSQL a concurrent one waits for this row's lock, then finds it taken.
-    claimed = session.execute(
+    claimed = rowcount(session.execute(
         update(Submission.__table__)
         .where(Submission.id == submission.id, Submission.pending_letters.is_not(None))
         .values(pending_letters=None, confirmed_at=func.coalesce(Submission.confirmed_at, now))
-    ).rowcount
+    ))
     if not claimed or not pending:
         return []
     text_ids: dict[int, int] = {}
@@ -135,7 +137,7 @@ def queue_submission(session: Session, submission: Submission) -> list[int]:
                  "body": letter.text, "language": letter.language},
             ).scalar_one()
     table = Letter.__table__
-    queued = session.execute(
+    queued: Sequence[int] = session.execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True),
         [{"submission_id": submission.id, "campaign_id": submission.campaign_id,
           "target_id": letter.target_id, "target_name": letter.target_name,
@@ -259,8 +261,8 @@ class Worker:
         self,
         session_factory: sessionmaker,
         backend: MailBackend,
-        build_letter: Callable[[Letter], object],
-        build_notice: Callable[[Notice], object],
+        build_letter: Callable[[Letter], OutgoingMail],
+        build_notice: Callable[[Notice], OutgoingMail],
         settings: DeliverySettings = DeliverySettings(),
         enqueue: Enqueue | None = None,
         housekeeping: Callable[[Session], object] | None = None,
@@ -350,12 +352,15 @@ class Worker:
         self._settle(session, letter.submission_id)
         return "sent"
 
-    def _held_until(self, session: Session, letter: Letter, now: datetime):
+    def _held_until(
+        self, session: Session, letter: Letter, now: datetime
+    ) -> datetime | None | Literal[False]:
         """False if the letter may go now; else when to look again (None: when told to)."""
         pause = active_pause(session, now)
         if pause is not None:
             return as_utc(pause.until)
-        campaign = session.get(Campaign, letter.campaign_id)
+        # Campaigns are never deleted, and the letter's foreign key keeps its own.
+        campaign = session.get_one(Campaign, letter.campaign_id)
         if campaign.sending_paused:
             return None
         opening = next_window_opening(campaign, now)
@@ -363,15 +368,16 @@ class Worker:
             return opening
         if campaign.per_target_hourly_cap:
             hour_ago = now - timedelta(hours=1)
-            recent = session.execute(
+            sent, first_sent = session.execute(
                 select(func.count(), func.min(Letter.sent_at)).where(
                     Letter.target_id == letter.target_id,
                     Letter.campaign_id == letter.campaign_id,
                     Letter.sent_at > hour_ago,
                 )
             ).one()
-            if recent[0] >= campaign.per_target_hourly_cap:
-                return as_utc(recent[1]) + timedelta(hours=1, seconds=random.uniform(0, 60))
+            # The first is None only when none was sent in the hour.
+            if sent >= campaign.per_target_hourly_cap and first_sent is not None:
+                return as_utc(first_sent) + timedelta(hours=1, seconds=random.uniform(0, 60))
         return False
 
     def _letter_not_sent(self, session: Session, letter: Letter, error: MailError,
@@ -451,8 +457,12 @@ class Worker:
             notice = session.get(Notice, notice_id, populate_existing=True, options=[
                 submission.joinedload(Submission.campaign),
                 submission.selectinload(Submission.letters)])
+            if notice is None:
+                # Erased since the claim, with its submission (delivery.retention).
+                return "skipped"
             values: dict[str, object]
             outcome = "sent"
+            retry_at: datetime | None = None
             try:
                 self.backend.send(self.build_notice(notice))
                 values = {"state": NoticeState.SENT, "sent_at": utcnow(), "last_error": None}
@@ -479,7 +489,7 @@ class Worker:
             )
             session.commit()
             if outcome == "retried":
-                self._later(session, "notice", notice_id, values["next_attempt_at"])
+                self._later(session, "notice", notice_id, retry_at)
             return outcome
 
     # --- loops -----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ..models import Letter, Notice
 from .outbox import Worker
 
 log = logging.getLogger(__name__)
-_TABLES = {"letter": Letter, "notice": Notice}
+_TABLES: dict[str, type[Letter] | type[Notice]] = {"letter": Letter, "notice": Notice}
 
 
 class QueueFileStorage(SqliteStorage):

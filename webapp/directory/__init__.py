@@ -26,6 +26,10 @@ class DirectoryCache:
     def get(self) -> Directory:
         # With no directory yet there is nothing to serve: wait for the thread loading it.
         self._recheck.run_if_due(self._reload, wait=self._directory is None)
+        if self._directory is None:
+            # The wait above ends with it loaded or with the loading's error raised; a clear
+            # error rather than None should that ever change.
+            raise RuntimeError("the directory of representatives is not loaded")
         return self._directory
 
     def _reload(self) -> None:

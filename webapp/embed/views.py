@@ -128,6 +128,8 @@ def _embed_context():
 
 @bp.get("/embed.js")
 def loader():
+    if current_app.static_folder is None:  # an app made without static files has no loader
+        abort(404)
     path = Path(current_app.static_folder) / "embed.js"
     response = current_app.response_class(path.read_bytes(), mimetype="text/javascript")
     # Short: partners' pages pick up a new loader within minutes of a deploy.

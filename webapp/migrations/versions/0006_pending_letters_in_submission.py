@@ -9,6 +9,8 @@ Revision ID: 0006
 Revises: 0005
 """
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from alembic import op
 import sqlalchemy as sa
@@ -46,7 +48,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("pending_letters", sa.Text(), nullable=True))
 
     connection = op.get_bind()
-    rows = connection.execute(
+    # Any: the columns of these tables are untyped, and a row of them unpacks as objects.
+    rows: Sequence[Any] = connection.execute(
         sa.select(letter.c.id, letter.c.submission_id, letter.c.target_id,
                   letter.c.target_name, letter.c.to_address, letter.c.salutation,
                   letter_text.c.id, letter_text.c.subject, letter_text.c.body,
@@ -84,14 +87,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     connection = op.get_bind()
-    waiting = connection.execute(
+    waiting: Sequence[Any] = connection.execute(  # Any: as in upgrade
         sa.select(submission.c.id, submission.c.campaign_id, submission.c.created_at,
                   submission.c.pending_letters)
         .where(submission.c.pending_letters.is_not(None))
     ).all()
     for submission_id, campaign_id, created_at, pending in waiting:
         data = json.loads(pending)
-        text_ids = [
+        text_ids: list[int] = [
             connection.execute(letter_text.insert().values(
                 submission_id=submission_id, subject=subject, body=body, language=language)
                 .returning(letter_text.c.id)).scalar_one()
