@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import jinja2  # noqa: E402
 
-from letters.rendering import LetterRenderer, Supporter, _normalise_body  # noqa: E402
+from letters.rendering import LetterRenderer, Supporter, normalise_body  # noqa: E402
 from letters.salutations import salutation  # noqa: E402
 from letters.sandbox import CampaignView, SupporterView, TargetView  # noqa: E402
 from letters.templates import load_all_campaigns  # noqa: E402
@@ -76,7 +76,7 @@ def main() -> None:
             "language": "en",
         }
         " ".join(plain_subject.render(variables).split())
-        _normalise_body(plain_body.render(variables))
+        normalise_body(plain_body.render(variables))
 
     def sandboxed():
         renderer.render(SLUG, target, supporter)

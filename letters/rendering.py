@@ -55,7 +55,8 @@ class UnknownCampaign(LookupError):
     """No campaign with that slug, or no template that fits the target."""
 
 
-def _normalise_body(text: str) -> str:
+def normalise_body(text: str) -> str:
+    """A rendered letter tidied: LF line ends, no trailing spaces, at most one blank line."""
     lines = normalise_newlines(text).split("\n")
     text = "\n".join(line.rstrip() for line in lines)
     while "\n\n\n" in text:
@@ -152,5 +153,5 @@ class LetterRenderer:
             "variant_seed": supporter.variant_seed or supporter.email,
         }
         subject = " ".join(subject_template.render(variables).split())  # one line, always
-        body = _normalise_body(body_template.render(variables))
+        body = normalise_body(body_template.render(variables))
         return RenderedLetter(subject=subject, body=body, language=used, fell_back=fell_back)
