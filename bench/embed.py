@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 from werkzeug.wrappers import Response  # noqa: E402
 
+from tests.apps import make_config, migrate  # noqa: E402
 from tests.embed.support import add_partner  # noqa: E402
-from tests.webapp.conftest import make_config, migrate  # noqa: E402
 from tests.webapp.data import load_test_directory  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.app_state import app_state  # noqa: E402

@@ -7,7 +7,6 @@ builders give the delivery worker what to send on a supporter's behalf, or to th
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -16,7 +15,7 @@ from email.policy import SMTP
 from email.utils import formatdate
 from urllib.parse import quote
 
-from .text import normalise_newlines
+from .text import is_header_safe, normalise_newlines, sendable_address
 
 # Browsers and mail apps cut or refuse longer mailto: URLs (old Internet Explorer and Outlook
 # stop near 2,000 characters); above this, offer copy/paste or the .eml file instead.
@@ -94,23 +93,41 @@ def blank_compose_links(to: list[str]) -> ComposeLinks:
     return compose_links(to, "", "")
 
 
+class UnsendableMail(ValueError):
+    """A value no mail can carry. The message names the field, never its value: it is logged
+    and stored with the letter or notice, and the value may be a supporter's address."""
+
+
 def _check_header_text(value: str, what: str) -> str:
     # A CR or LF in a header value would let a supporter add headers (Bcc:) to the mail;
-    # other control characters and Unicode line separators have no place there either.
-    for char in value:
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            raise ValueError(f"{what} contains a line break or control character")
+    # letters/text.py has the rule, which the forms and the API apply too.
+    if not is_header_safe(value):
+        raise UnsendableMail(f"{what} contains a line break or control character")
     return value
 
 
 def _address(name: str | None, address: str, what: str) -> Address:
+    """The checked address, in the form every backend can send to (see `sendable_address`)."""
     _check_header_text(address, f"{what} address")
     if name:
         _check_header_text(name, f"{what} name")
+    sendable = sendable_address(address)
+    if sendable is None:
+        raise UnsendableMail(f"the {what} address cannot be sent to: it is not an address, "
+                             "or it has letters other than ASCII before the @")
     try:
-        return Address(display_name=name or "", addr_spec=address.strip())
-    except (ValueError, IndexError, HeaderParseError) as exc:
-        raise ValueError(f"invalid {what} address {address!r}") from exc
+        return Address(display_name=name or "", addr_spec=sendable)
+    except (ValueError, IndexError, HeaderParseError):
+        # Not chained: the parser's message quotes the address.
+        raise UnsendableMail(f"invalid {what} address") from None
+
+
+def _check_body(body: str) -> str:
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which only JSON can bring
+        raise UnsendableMail("the body holds characters that are not text") from None
+    return body
 
 
 def _set_body(message: EmailMessage, body: str) -> None:
@@ -140,10 +157,10 @@ def letter_eml(
 
 def _message_id(kind: str, ident: str, domain: str) -> str:
     if not _LETTER_ID.match(ident):
-        raise ValueError(f"{kind} id {ident!r} must be letters, digits, '.', '_' or '-'")
+        raise UnsendableMail(f"{kind} id {ident!r} must be letters, digits, '.', '_' or '-'")
     _check_header_text(domain, "message id domain")
     if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
-        raise ValueError(f"invalid message id domain {domain!r}")
+        raise UnsendableMail(f"invalid message id domain {domain!r}")
     return f"<{kind}-{ident}@{domain}>"
 
 
@@ -211,15 +228,15 @@ def build_letter_message(
     # Never the supporter's own address in From: their domain's DMARC policy would get the
     # letter rejected or sent to spam. Replies still reach them through Reply-To.
     sender = f"{supporter_name} via {campaign_title}"
-    _address(sender, from_address, "sender")
-    _address(supporter_name, supporter_email, "supporter")
-    _address(to_name, to_address, "recipient")
+    from_addr = _address(sender, from_address, "sender")
+    reply_to = _address(supporter_name, supporter_email, "supporter")
+    to = _address(to_name, to_address, "recipient")
     return OutgoingMail(
-        from_name=sender, from_address=from_address.strip(),
-        reply_to_name=supporter_name, reply_to_address=supporter_email.strip(),
-        to_name=to_name, to_address=to_address.strip(),
+        from_name=sender, from_address=from_addr.addr_spec,
+        reply_to_name=supporter_name, reply_to_address=reply_to.addr_spec,
+        to_name=to_name, to_address=to.addr_spec,
         subject=_check_header_text(subject, "subject"),
-        body=body,
+        body=_check_body(body),
         # Derived from the letter id, so a retried send keeps its Message-ID and delivery
         # events can be matched back to the letter.
         message_id=_message_id("letter", str(letter_id), message_id_domain),
@@ -241,17 +258,16 @@ def build_notice_message(
     reply_to: str | None = None,
 ) -> OutgoingMail:
     """A mail from the campaign to a supporter (confirmation link, receipt)."""
-    _address(campaign_title, from_address, "sender")
-    if reply_to:
-        _address(campaign_title, reply_to, "reply-to")
-    _address(to_name, to_address, "recipient")
+    from_addr = _address(campaign_title, from_address, "sender")
+    reply_to_addr = _address(campaign_title, reply_to, "reply-to") if reply_to else None
+    to = _address(to_name, to_address, "recipient")
     return OutgoingMail(
-        from_name=campaign_title, from_address=from_address.strip(),
+        from_name=campaign_title, from_address=from_addr.addr_spec,
         reply_to_name=campaign_title if reply_to else "",
-        reply_to_address=(reply_to or "").strip(),
-        to_name=to_name, to_address=to_address.strip(),
+        reply_to_address=reply_to_addr.addr_spec if reply_to_addr else "",
+        to_name=to_name, to_address=to.addr_spec,
         subject=_check_header_text(subject, "subject"),
-        body=body,
+        body=_check_body(body),
         message_id=_message_id("notice", str(notice_id), message_id_domain),
         date=formatdate(usegmt=True),
         notice_id=str(notice_id),

@@ -20,11 +20,25 @@ from .sandbox import (
     SupporterView,
     TargetView,
     make_environment,
+    render_text,
 )
 from .templates import CampaignContent, ContentError, LetterTemplate
 from .text import normalise_newlines
 
-__all__ = ["LetterRenderer", "RenderedLetter", "SecurityError", "Supporter", "UnknownCampaign"]
+__all__ = ["BODY_MAX_LENGTH", "NAME_MAX_LENGTH", "OWN_WORDS_MAX_LENGTH", "SUBJECT_MAX_LENGTH",
+           "TOWN_MAX_LENGTH", "LetterRenderer", "RenderedLetter", "SecurityError", "Supporter",
+           "UnknownCampaign", "sent_length"]
+
+# The longest subject and text a supporter may send, as the public form counts them
+# (webapp.supporters.forms uses these); a staff template is checked against them too
+# (letters.validation), so that a published letter can be sent without editing.
+SUBJECT_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 10_000
+# The longest details a supporter may give that a template can print: the form takes no more,
+# and the check renders a supporter who used all of it.
+NAME_MAX_LENGTH = 100
+TOWN_MAX_LENGTH = 100
+OWN_WORDS_MAX_LENGTH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,11 @@ def normalise_body(text: str) -> str:
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n") + "\n"
+
+
+def sent_length(text: str) -> int:
+    """The length of `text` as the form receives it: a browser sends each line break as CR LF."""
+    return len(text) + text.count("\n")
 
 
 def _clean_own_words(text: str) -> str:
@@ -152,6 +171,6 @@ class LetterRenderer:
             "language": used,
             "variant_seed": supporter.variant_seed or supporter.email,
         }
-        subject = " ".join(subject_template.render(variables).split())  # one line, always
-        body = normalise_body(body_template.render(variables))
+        subject = " ".join(render_text(subject_template, variables).split())  # one line, always
+        body = normalise_body(render_text(body_template, variables))
         return RenderedLetter(subject=subject, body=body, language=used, fell_back=fell_back)

@@ -6,12 +6,23 @@ when they are loaded (templates.py) and renders them (rendering.py).
 
 from __future__ import annotations
 
+import textwrap
 import time
 import zlib
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes, pass_context, pass_eval_context
-from jinja2.runtime import Undefined
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateSyntaxError,
+    nodes,
+    pass_context,
+    pass_environment,
+    pass_eval_context,
+)
+from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
@@ -32,8 +43,16 @@ _ALLOWED_FILTERS = (
 MAX_OPERATIONS = 20_000
 RENDER_SECONDS = 0.5
 MAX_CALL_DEPTH = 30
-# The longest string a template may build (by ~, +, join or replace).
+# The longest string a template may build (by ~, +, join, replace or wordwrap).
 MAX_TEXT = 100_000
+# All the text one render may print, counted as it is printed: template text, every printed
+# value, macro output and {% set %}/{% filter %} blocks alike, so that no buffer grows past it.
+# Far more than the longest letter (rendering.BODY_MAX_LENGTH) with its blank lines.
+MAX_OUTPUT = 100_000
+# wordwrap takes time in proportion to its text and is refused on more than the longest letter,
+# so that a single call cannot outlast a render's time limit by much (the clock is only read
+# between steps).
+MAX_WRAP = 10_000
 # Methods a template may call on plain values; everything else (format, ljust, center, zfill,
 # encode...) is refused, because some of them build arbitrarily large strings.
 _SAFE_METHODS: tuple[tuple[type, frozenset[str]], ...] = (
@@ -82,23 +101,59 @@ class CampaignView:
 
 
 _BUILTIN_FILTERS = SandboxedEnvironment().filters
+_TOO_MUCH_OUTPUT = "the letter is too long (the template prints more than {:,} characters)"
 
 
-def _spend(eval_ctx) -> None:
-    """Count one unit of work of this render; stop it past the budget or the time limit."""
-    # The evaluation context is created per render, so the budget is too.
-    budget = eval_ctx.__dict__.get("letter_budget")
-    if budget is None:
-        env = eval_ctx.environment
-        budget = eval_ctx.letter_budget = [
-            getattr(env, "max_operations", MAX_OPERATIONS),
-            time.perf_counter() + getattr(env, "render_seconds", RENDER_SECONDS),
-        ]
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise RenderLimitExceeded("the template does too much work (loops or calls)")
-    if time.perf_counter() > budget[1]:
-        raise RenderLimitExceeded("the template takes too long to render")
+class _Budget:
+    """What one render may still do: loop iterations and calls, printed text, and time."""
+
+    __slots__ = ("deadline", "depth", "limit", "operations", "output")
+
+    def __init__(self, env) -> None:
+        self.operations: int = getattr(env, "max_operations", MAX_OPERATIONS)
+        self.limit: int = getattr(env, "max_output", MAX_OUTPUT)
+        self.output = self.limit
+        self.deadline = time.perf_counter() + getattr(env, "render_seconds", RENDER_SECONDS)
+        self.depth = 0
+
+    def check_time(self) -> None:
+        if time.perf_counter() > self.deadline:
+            raise RenderLimitExceeded("the template takes too long to render")
+
+    def spend(self) -> None:
+        """One loop iteration or call."""
+        self.operations -= 1
+        if self.operations < 0:
+            raise RenderLimitExceeded("the template does too much work (loops or calls)")
+        self.check_time()
+
+    def emit(self, size: int) -> None:
+        """`size` more characters printed; refused before they reach any buffer."""
+        self.output -= size
+        if self.output < 0:
+            raise RenderLimitExceeded(_TOO_MUCH_OUTPUT.format(self.limit))
+        self.check_time()
+
+
+class _LetterContext(Context):
+    """A render's context, carrying its budget.
+
+    The context lives exactly as long as one render and is the same object in its macros and
+    blocks; the evaluation context is not a safe place, since {% autoescape %} blocks restore
+    its attributes when they end, which would hand out a fresh budget.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.letter_budget = _Budget(self.environment)
+
+
+def _budget(context: Context) -> _Budget:
+    budget = getattr(context, "letter_budget", None)
+    if budget is None:  # a context the environment did not make (none does today)
+        budget = _Budget(context.environment)
+        context.letter_budget = budget  # type: ignore[attr-defined]
+    return budget
 
 
 def _check_size(value):
@@ -107,12 +162,27 @@ def _check_size(value):
     return value
 
 
-@pass_eval_context
-def _counted(eval_ctx, iterable):
+@pass_context
+def _counted(context, iterable):
     """Every `for` loop iterates through this (see _Guard)."""
+    budget = _budget(context)
     for item in iterable:
-        _spend(eval_ctx)
+        budget.spend()
         yield item
+
+
+@pass_context  # never folded into a constant at compile time, unlike a plain filter
+def _emitted(context, value):
+    """Every piece of output, template text or printed value, passes through this (see _Guard)."""
+    value = _finalize(value)
+    if isinstance(value, str):
+        size = len(value)
+    elif isinstance(value, int | float):
+        size = len(str(value))
+    else:
+        size = 0  # None prints as a word; StrictUndefined refuses to print
+    _budget(context).emit(size)
+    return value
 
 
 def _sized(value):
@@ -139,6 +209,27 @@ def _replace_filter(eval_ctx, s, old, new, count=None):
     return _BUILTIN_FILTERS["replace"](eval_ctx, s, old, new, count)
 
 
+def _wordwrap_filter(env, s, width=79, break_long_words=True, wrapstring=None,
+                     break_on_hyphens=True):
+    """Jinja's wordwrap, refusing long text and a result past MAX_TEXT before building it."""
+    text = str(s)
+    if len(text) > MAX_WRAP:
+        raise RenderLimitExceeded(f"text too long to wrap in a letter (over {MAX_WRAP:,} "
+                                  "characters)")
+    separator = env.newline_sequence if wrapstring is None else str(wrapstring)
+    paragraphs = [
+        textwrap.wrap(line, width=width, expand_tabs=False, replace_whitespace=False,
+                      break_long_words=break_long_words, break_on_hyphens=break_on_hyphens)
+        for line in text.splitlines()
+    ]
+    # What the joins below make: every line, and a separator between lines and paragraphs.
+    separators = sum(max(len(lines) - 1, 0) for lines in paragraphs) + max(len(paragraphs) - 1, 0)
+    size = sum(len(line) for lines in paragraphs for line in lines)
+    if size + separators * len(separator) > MAX_TEXT:
+        raise RenderLimitExceeded("text too long for a letter")
+    return separator.join(separator.join(lines) for lines in paragraphs)
+
+
 def _variant_filter(context, index: int, alternatives: int) -> int:
     """Which of `alternatives` wordings to use at variant `index` (see letters.variants)."""
     seed = str(context.get("variant_seed", ""))
@@ -156,7 +247,7 @@ def _finalize(value):
 
 
 class _Guard(NodeTransformer):
-    """Rewrites a parsed template so that its loops and concatenations are metered."""
+    """Rewrites a parsed template so that its loops, concatenations and output are metered."""
 
     def __init__(self, name, filename):
         self.name, self.filename = name, filename
@@ -173,10 +264,20 @@ class _Guard(NodeTransformer):
         node = self.generic_visit(node)
         return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
 
+    def visit_Output(self, node):
+        # Every Output node: the template's own and those of macros, call, set and filter
+        # blocks, which collect into buffers of their own before anything reaches the stream.
+        node = self.generic_visit(node)
+        node.nodes = [nodes.Filter(child, "_emitted", [], [], None, None, lineno=child.lineno)
+                      for child in node.nodes]
+        return node
+
 
 class _LetterEnvironment(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
+    context_class = _LetterContext
     max_operations = MAX_OPERATIONS
+    max_output = MAX_OUTPUT
     render_seconds = RENDER_SECONDS
 
     def call_binop(self, context, operator, left, right):
@@ -203,16 +304,15 @@ class _LetterEnvironment(SandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805  (Jinja's signature)
         """Every call a template makes (macros, methods) counts against the render's budget."""
-        eval_ctx = __context.eval_ctx
-        _spend(eval_ctx)
-        depth = eval_ctx.__dict__.get("letter_depth", 0)
-        if depth >= MAX_CALL_DEPTH:
+        budget = _budget(__context)
+        budget.spend()
+        if budget.depth >= MAX_CALL_DEPTH:
             raise RenderLimitExceeded("calls nested too deeply (a macro calling itself?)")
-        eval_ctx.letter_depth = depth + 1
+        budget.depth += 1
         try:
             return super().call(__context, __obj, *args, **kwargs)
         finally:
-            eval_ctx.letter_depth = depth
+            budget.depth -= 1
 
     def wrap_str_format(self, value):
         """str.format and format_map are refused outright: padding alone can fill the memory."""
@@ -251,7 +351,8 @@ def _salutation_filter(context, target, language: str | None = None) -> str:
 
 
 def make_environment(*, render_seconds: float = RENDER_SECONDS,
-                     max_operations: int = MAX_OPERATIONS) -> SandboxedEnvironment:
+                     max_operations: int = MAX_OPERATIONS,
+                     max_output: int = MAX_OUTPUT) -> SandboxedEnvironment:
     """The sandboxed environment letters render in (plain text, strict about unknown names)."""
     env = _LetterEnvironment(
         autoescape=False,  # letters are plain text, never HTML
@@ -265,12 +366,41 @@ def make_environment(*, render_seconds: float = RENDER_SECONDS,
     env.filters["salutation"] = _salutation_filter
     env.filters["join"] = pass_eval_context(_join_filter)
     env.filters["replace"] = pass_eval_context(_replace_filter)
+    env.filters["wordwrap"] = pass_environment(_wordwrap_filter)
     env.filters["variant"] = pass_context(_variant_filter)
     # Inserted by _Guard, not meant to be written by hand (harmless if they are).
     env.filters["_counted"] = _counted
     env.filters["_sized"] = _sized
+    env.filters["_emitted"] = _emitted
     env.finalize = _finalize
     env.render_seconds = render_seconds
     env.max_operations = max_operations
+    env.max_output = max_output
     env.globals.clear()  # no range(), dict(), lipsum(): a letter sees only its own variables
     return env
+
+
+def render_text(template: Template, variables: Mapping[str, Any]) -> str:
+    """Render `template` as a stream, stopping once its output passes MAX_OUTPUT or its time.
+
+    The sandbox meters output where it is made (see _Guard); this is the last line, on what
+    actually comes out, and reads the clock once per piece.
+    """
+    env = template.environment
+    limit = getattr(env, "max_output", MAX_OUTPUT)
+    deadline = time.perf_counter() + getattr(env, "render_seconds", RENDER_SECONDS)
+    parts: list[str] = []
+    size = 0
+    stream = template.generate(variables)
+    try:
+        for part in stream:
+            size += len(part)
+            if size > limit:
+                raise RenderLimitExceeded(_TOO_MUCH_OUTPUT.format(limit))
+            if time.perf_counter() > deadline:
+                raise RenderLimitExceeded("the template takes too long to render")
+            parts.append(part)
+    finally:
+        if isinstance(stream, Generator):  # what Jinja returns: end its render at once
+            stream.close()
+    return "".join(parts)

@@ -1,16 +1,23 @@
-"""Rules for the plain text that supporters and staff write: line breaks and invisible characters.
+"""Rules for the plain text that supporters and staff write: line breaks and invisible characters,
+and the addresses mail can be sent to.
 
-One place for them, so that the forms, the API, the templates and the mails agree.
+One place for them, so that the forms, the API, the templates and the mails agree: what a form
+or the API accepts, the mail builder (letters/compose.py) can always send.
 """
 
 from __future__ import annotations
 
 import re
 
-# Any C0/C1 control character; CR and LF in a name or subject could forge mail headers.
-_SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Multi-line text may keep line breaks and tabs, nothing else invisible.
-_MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What no mail header may hold, whichever backend sends it:
+# - C0 and C1 control characters: a CR or LF in a name or subject could add headers (Bcc:);
+# - U+2028 and U+2029, Unicode's line and paragraph separators: Python's email package treats
+#   them as line breaks too, and refuses a header holding one;
+# - lone surrogates (U+D800 to U+DFFF), which JSON can carry but no UTF-8 can encode: neither
+#   a mail nor PostgreSQL can hold them.
+_HEADER_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Multi-line text may keep line breaks and tabs, nothing else invisible; no lone surrogates.
+_MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalise_newlines(text: str) -> str:
@@ -18,11 +25,46 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def is_header_safe(text: str) -> bool:
+    """Text a mail header can hold: a name, a subject, a title. The one rule for them all."""
+    return not _HEADER_FORBIDDEN.search(text)
+
+
 def is_single_line(text: str) -> bool:
-    """Text fit for one line (a name, a subject): no line breaks, no control characters."""
-    return not _SINGLE_LINE_FORBIDDEN.search(text)
+    """Text fit for one line (a name, a subject): the same rule as `is_header_safe`, as every
+    such field may end up in a mail header."""
+    return is_header_safe(text)
 
 
 def is_plain_text(text: str) -> bool:
     """Text of several lines with nothing invisible in it but line breaks and tabs."""
     return not _MULTI_LINE_FORBIDDEN.search(text)
+
+
+def sendable_address(address: str) -> str | None:
+    """The address as every mail backend can send to it, or None when none of them can.
+
+    Only ASCII before the "@": SMTPUTF8 (RFC 6531) is what carries a local part such as
+    "jösé", and SendGrid offers it neither in its API nor in its SMTP relay (it answers
+    "Recipient syntax error"); many SMTP servers lack it too. Such an address is refused where
+    it is typed rather than taken and never reached. A domain has an ASCII form, its IDNA
+    ("xn--") name, which every backend and every mail server can send to, so a non-ASCII
+    domain is written in that form.
+    """
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if not (at and local and domain) or not is_header_safe(address):
+        return None
+    if not local.isascii():
+        return None
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    return f"{local}@{domain}"
+
+
+def is_sendable_address(address: str) -> bool:
+    """Whether mail can be sent to this address by every backend (see `sendable_address`)."""
+    return sendable_address(address) is not None

@@ -2,7 +2,9 @@
 
 A template is valid when its header and Jinja parse, it reads only the documented variables and
 filters, and it renders for every kind of target it addresses, for sample supporters with and
-without their own words, without touching anything the sandbox forbids and within a time limit.
+without their own words and with the longest details the form takes, without touching anything
+the sandbox forbids and within a time limit; and when each letter it renders is one the
+supporter's form accepts unedited: a subject and a text, neither longer than the form allows.
 """
 
 from __future__ import annotations
@@ -14,20 +16,43 @@ import jinja2
 
 from representatives.model import Channel, ChannelKind, Target, TargetKind
 
-from .rendering import LetterRenderer, RenderedLetter, Supporter
+from .rendering import (
+    BODY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    OWN_WORDS_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    TOWN_MAX_LENGTH,
+    LetterRenderer,
+    RenderedLetter,
+    Supporter,
+    sent_length,
+)
+from .salutations import salutation
 from .sandbox import SecurityError
 from .templates import CampaignContent, ContentError, LetterTemplate, parse_template
+from .text import is_plain_text, is_single_line
 
-# A letter renders in well under a millisecond; a template needing this long is refused.
+# A letter renders in well under a millisecond; a template needing this long is refused (and
+# stopped while rendering once it has taken it).
 DEFAULT_TIME_LIMIT = 0.05
-# Hard stop for one render while checking (the budget in the sandbox stops it earlier).
-_CHECK_RENDER_SECONDS = 0.25
 
+
+def _filled(text: str, length: int) -> str:
+    """`text` repeated and cut to `length` characters, the last not a space (it would be cut)."""
+    filled = (text * (length // len(text) + 1))[:length]
+    return filled[:-1] + "." if filled[-1].isspace() else filled
+
+
+_OWN_WORDS = "I have two children and I worry about the world they will grow up in. "
 SAMPLE_SUPPORTERS = (
     Supporter(name="Alex Sample", email="alex.sample@example.org", town="Utrecht",
-              own_words="I have two children and I worry about the world they will grow up in.",
-              country="NL"),
+              own_words=_OWN_WORDS.strip(), country="NL"),
     Supporter(name="Sam Example", email="sam@example.org"),
+    # Whoever gives the longest details the form takes still gets a letter they can send.
+    Supporter(name=_filled("Alexandra Samantha Example-Sample ", NAME_MAX_LENGTH),
+              email="longest@example.org",
+              town=_filled("Llanfairpwllgwyngyll-on-the-Sea ", TOWN_MAX_LENGTH),
+              own_words=_filled(_OWN_WORDS, OWN_WORDS_MAX_LENGTH), country="NL"),
 )
 
 _SAMPLE_ROLES = {
@@ -61,9 +86,51 @@ def _template_line(exc: BaseException, template: LetterTemplate) -> int | None:
     return template.body_line + line - 1 if line is not None else None
 
 
-def _renderer(content: CampaignContent, template: LetterTemplate) -> LetterRenderer:
-    candidate = replace(content, templates={**content.templates, template.language: template})
-    return LetterRenderer({content.slug: candidate}, render_seconds=_CHECK_RENDER_SECONDS)
+def _renderer(content: CampaignContent, template: LetterTemplate,
+              time_limit: float) -> LetterRenderer:
+    # Only the candidate: every letter checked or previewed is one it addresses (the other
+    # languages' templates would only be compiled again, on every keystroke of the editor).
+    candidate = replace(content, templates={template.language: template})
+    # Stopped at the limit while rendering, not measured once it is done: a render written to
+    # hold a worker must not get to run longer than the limit it is refused for.
+    return LetterRenderer({content.slug: candidate}, render_seconds=time_limit)
+
+
+def _for_whom(target: Target, supporter: Supporter) -> str:
+    longest = supporter is SAMPLE_SUPPORTERS[-1]
+    return (f"to a {target.kind} target"
+            + (", from a supporter giving the longest name, town and own words the form takes"
+               if longest else ""))
+
+
+def _check_sendable(letter: RenderedLetter, template: LetterTemplate, target: Target,
+                    supporter: Supporter) -> None:
+    """Refuse a letter the supporter's form would refuse unedited (webapp.supporters.forms)."""
+    whom = _for_whom(target, supporter)
+    if not letter.subject:
+        raise ContentError(f"the subject is empty ({whom}); a letter needs one", template.path)
+    if len(letter.subject) > SUBJECT_MAX_LENGTH:
+        raise ContentError(
+            f"the subject is {len(letter.subject):,} characters long ({whom}); supporters can "
+            f"send a subject of at most {SUBJECT_MAX_LENGTH} characters", template.path)
+    if not is_single_line(letter.subject):
+        raise ContentError(f"the subject contains invisible control characters ({whom})",
+                           template.path)
+    length = sent_length(letter.body)
+    if length > BODY_MAX_LENGTH:
+        raise ContentError(
+            f"the letter is {length:,} characters long ({whom}, line breaks counted as two "
+            f"characters, as browsers send them); supporters can send at most "
+            f"{BODY_MAX_LENGTH:,} characters", template.path)
+    if not is_plain_text(letter.body):
+        raise ContentError(f"the letter contains invisible control characters ({whom})",
+                           template.path)
+    # Supporters edit the text after the salutation (letters.sharing); it must not be empty.
+    greeting = salutation(target, letter.language)
+    text = letter.body.removeprefix(greeting + "\n") if greeting else letter.body
+    if not text.strip():
+        raise ContentError(f"the letter has no text besides its salutation ({whom})",
+                           template.path)
 
 
 def _render(renderer, content, template, target, supporter, time_limit) -> RenderedLetter:
@@ -86,6 +153,7 @@ def _render(renderer, content, template, target, supporter, time_limit) -> Rende
         raise ContentError(
             f"the template takes too long to render ({elapsed * 1000:.0f} ms, the limit is "
             f"{time_limit * 1000:.0f} ms)", template.path)
+    _check_sendable(letter, template, target, supporter)
     return letter
 
 
@@ -98,7 +166,7 @@ def validate_template(text: str, *, content: CampaignContent, language: str,
     if extra:
         names = ", ".join(sorted(extra))
         raise ContentError(f"targets {names} are not addressed by this campaign", None, 2)
-    renderer = _renderer(content, template)
+    renderer = _renderer(content, template, time_limit)
     for kind in template.target_kinds:
         for gender in (None, "female", "male"):
             target = sample_target(kind, language=language, gender=gender)
@@ -114,5 +182,5 @@ def preview(text: str, *, content: CampaignContent, language: str, target: Targe
                                  time_limit=time_limit)
     if target.kind not in template.target_kinds:
         raise ContentError(f"this template does not address {target.kind} targets")
-    return _render(_renderer(content, template), content, template, target, supporter,
-                   time_limit)
+    return _render(_renderer(content, template, time_limit), content, template, target,
+                   supporter, time_limit)

@@ -31,6 +31,8 @@ def _rerender_form(message: str, status: int):
         loaded = operations.load_campaign(get_session(), view_args["slug"])
         if loaded is None:
             return None
+        if request.endpoint == "public.submit_letters":  # step two, the letters as they were
+            return views.render_letters_again(*loaded, error=message, status=status)
         return views.render_campaign_page(*loaded, SupporterForm(request.form), error=message,
                                           status=status)
     if request.endpoint == "public.confirm":

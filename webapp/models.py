@@ -191,9 +191,17 @@ class Submission(Base):
     country: Mapped[str] = mapped_column(String(2))
     postcode: Mapped[str] = mapped_column(String(16), default="")
     language: Mapped[str] = mapped_column(String(8))  # the supporter's interface language
+    # "Keep me informed" as the supporter ticked it. It counts only once they have confirmed
+    # their address (confirmed_at set): anything that lists, counts or keeps such supporters
+    # must filter on confirmed_at too, or it takes in addresses nobody verified.
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=False)
     # The partner whose embed or API key brought the letters (webapp.partners); None: our site.
     partner_code: Mapped[str | None] = mapped_column(String(40))
+    # The words of the partner's consent box the supporter ticked, as they saw them; None: not
+    # ticked. Recorded as their PartnerConsent when they confirm (confirm_letters), not before.
+    # Deferred: only confirming reads it, and a submission still loads from a database at an
+    # earlier revision (tests/webapp/test_migrations.py loads one at 0007).
+    partner_consent_text: Mapped[str | None] = mapped_column(Text, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the letters' texts and the supporter's details were erased (see delivery/retention).

@@ -1,20 +1,18 @@
-"""The embed tests' app and partner (SQLite and PostgreSQL), and that partner's API key."""
+"""The API tests' partner key (SQLite and PostgreSQL), and the header that carries it."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.embed.conftest import (  # noqa: F401  (fixtures)
-    api_key,
-    app,
-    client,
-    database_url,
-    outbox,
-    postgres_migrated,
-    sqlite_template,
-)
+from tests.embed.support import add_partner, clear_partners
 
 
 @pytest.fixture
-def auth(api_key):  # noqa: F811  (the imported fixture)
+def api_key(app):
+    clear_partners(app)
+    return add_partner(app)
+
+
+@pytest.fixture
+def auth(api_key):
     return {"Authorization": f"Bearer {api_key}"}

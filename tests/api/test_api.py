@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.apps import make_config
 from tests.embed.support import CONSENT, PARTNER, PARTNER_ORIGIN, add_partner
-from tests.webapp.conftest import make_config
 from tests.webapp.flow import SLUG, read_outbox, run_worker
 from tests.webapp.pages import csrf_token
 from webapp import create_app
@@ -187,8 +187,8 @@ def test_submit_then_confirm_as_the_web_form(app, client, auth, outbox):
         assert session.scalars(select(Letter)).all() == []  # waiting for confirmation
         assert {letter.target_id for letter in submission.pending()} == {
             "t:nl-minister", "t:nl-mep"}
-        [consent] = session.scalars(select(PartnerConsent)).all()
-        assert consent.consent_text == CONSENT
+        # Consent counts once the address is confirmed, not before.
+        assert session.scalars(select(PartnerConsent)).all() == []
 
     run_worker(app)
     [confirmation] = read_outbox(outbox)
@@ -200,6 +200,8 @@ def test_submit_then_confirm_as_the_web_form(app, client, auth, outbox):
     run_worker(app)
     with app_state(app).database.session_factory() as session:
         assert set(session.scalars(select(Letter.state))) == {LetterState.SENT}
+        [consent] = session.scalars(select(PartnerConsent)).all()
+        assert consent.consent_text == CONSENT
 
 
 def test_submit_own_letters_once_per_idempotency_key(app, client, auth):

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.apps import make_config
 from tests.conftest import require_or_skip
-from tests.webapp.conftest import make_config, sqlite_template  # noqa: F401  (a fixture)
 from webapp.app_state import app_state
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
 # Short, so that a broken page fails fast instead of hanging the run.
 TIMEOUT_MS = 5_000
 NAVIGATION_TIMEOUT_MS = 10_000
+# How often a server thread looks whether shutdown() was called: each test waits that long for
+# its servers to stop (socketserver's default is half a second).
+SERVER_POLL_SECONDS = 0.02
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -48,7 +51,7 @@ class LiveApp:
 
 
 @pytest.fixture
-def live_app(sqlite_template, tmp_path) -> Iterator[LiveApp]:  # noqa: F811
+def live_app(sqlite_template, tmp_path) -> Iterator[LiveApp]:
     """The app on a fresh copy of the migrated SQLite file, served by werkzeug in a thread."""
     from webapp import create_app
 
@@ -56,7 +59,8 @@ def live_app(sqlite_template, tmp_path) -> Iterator[LiveApp]:  # noqa: F811
     shutil.copy(sqlite_template, path)
     app = create_app(make_config(tmp_path, f"sqlite:///{path}"))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True,
+                              kwargs={"poll_interval": SERVER_POLL_SECONDS})
     thread.start()
     try:
         yield LiveApp(app=app, base_url=f"http://127.0.0.1:{server.server_port}")

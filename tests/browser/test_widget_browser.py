@@ -21,7 +21,14 @@ from tests.embed.support import add_partner
 from tests.webapp.flow import SLUG, supporter
 from webapp.models import Submission
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, NAVIGATION_TIMEOUT_MS, TIMEOUT_MS, _QuietHandler
+from .conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NAVIGATION_TIMEOUT_MS,
+    SERVER_POLL_SECONDS,
+    TIMEOUT_MS,
+    _QuietHandler,
+)
 
 PARTNER = "greens"
 HOST_PAGE = """<!doctype html>
@@ -52,7 +59,8 @@ def partner_site(app_url: str) -> Iterator[str]:
         return Response(page, mimetype="text/html")(environ, start_response)
 
     server = make_server("127.0.0.1", 0, host, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="partner-site", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="partner-site", daemon=True,
+                              kwargs={"poll_interval": SERVER_POLL_SECONDS})
     thread.start()
     try:
         yield f"http://localhost:{server.server_port}"

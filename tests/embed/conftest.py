@@ -1,23 +1,14 @@
-"""The web tests' app (SQLite and PostgreSQL), with a partner."""
+"""The embed tests' partner, on the shared app (SQLite and PostgreSQL), and its API key."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.webapp.conftest import (  # noqa: F401  (fixtures)
-    app,
-    client,
-    database_url,
-    outbox,
-    postgres_migrated,
-    sqlite_template,
-)
-
 from .support import add_partner, clear_partners
 
 
 @pytest.fixture
-def api_key(app):  # noqa: F811  (the imported fixture)
+def api_key(app):
     clear_partners(app)
     return add_partner(app)
 

@@ -25,7 +25,7 @@ def add_partner(app, code=PARTNER, origins=(PARTNER_ORIGIN,), consent_text=CONSE
 
 
 def clear_partners(app) -> None:
-    """PostgreSQL keeps its tables between tests (see tests/webapp/conftest.py): start empty."""
+    """PostgreSQL keeps its tables between tests (see tests/conftest.py): start empty."""
     with app_state(app).database.session_factory() as session:
         for model in (PartnerConsent, PartnerDraftCount, ApiKey, Partner):
             session.execute(delete(model))

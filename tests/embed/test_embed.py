@@ -8,8 +8,8 @@ import re
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from tests.webapp.conftest import make_config
-from tests.webapp.flow import SLUG, read_outbox, run_worker, supporter
+from tests.apps import make_config
+from tests.webapp.flow import SLUG, confirm_latest, read_outbox, run_worker, supporter
 from tests.webapp.pages import form_fields, text
 from webapp import create_app
 from webapp.app_state import app_state
@@ -136,13 +136,18 @@ def test_send_without_cookies_records_partner_and_consent(app, partner, outbox):
         submission = session.scalars(select(Submission)).one()
         assert submission.partner_code == PARTNER
         assert len(submission.pending()) == 2
-        [consent] = session.scalars(select(PartnerConsent)).all()
-        assert consent.supporter_email == "jane@example.org"
-        assert consent.consent_text == CONSENT
+        assert submission.partner_consent_text == CONSENT
+        # Consent counts once the address is confirmed, not before.
+        assert session.scalars(select(PartnerConsent)).all() == []
     # The same confirmation as the web form.
     run_worker(app)
     [confirmation] = read_outbox(outbox)
     assert "/confirm/" in confirmation.get_content()
+    assert confirm_latest(app, app.test_client()).status_code == 303
+    with app_state(app).database.session_factory() as session:
+        [consent] = session.scalars(select(PartnerConsent)).all()
+        assert consent.supporter_email == "jane@example.org"
+        assert consent.consent_text == CONSENT
 
 
 def test_no_consent_unless_ticked(app, partner):
@@ -208,3 +213,23 @@ def test_main_site_is_unchanged_by_the_embed(client):
     page = text(client.get(f"/c/{SLUG}?lang=en"))
     assert 'name="csrf_token"' in page and 'name="embed_token"' not in page
     assert "partner_consent" not in page
+
+
+def test_an_expired_embed_token_on_step_two_keeps_the_edited_letters(app, partner):
+    client = cookieless(app)
+    response = embed_step_one(client)
+    fields = [(name, "My own edited letter." if name.endswith("-body") else value)
+              for name, value in form_fields(response.get_data(as_text=True), "/letters")]
+    fields = [(name, "expired" if name == "embed_token" else value) for name, value in fields]
+    refused = client.post(f"{EMBED}/letters", query_string=QUERY,
+                          data=MultiDict([*fields, ("send", "x")]),
+                          headers={"Origin": "http://localhost"})
+    assert refused.status_code == 400
+    page = text(refused)
+    assert "expired or was sent twice" in page and "My own edited letter." in page
+    # The page carries a fresh token: sent again, the letters are stored.
+    sent = embed_step_two(client, refused, "send")
+    assert sent.status_code == 200, text(sent)
+    with app_state(app).database.session_factory() as session:
+        [submission] = session.scalars(select(Submission)).all()
+        assert {letter.text for letter in submission.pending()} == {"My own edited letter."}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.webapp.conftest import make_config, migrate
+from tests.apps import make_config, migrate
 from webapp import create_app
 from webapp.app_state import app_state
 

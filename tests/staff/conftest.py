@@ -1,23 +1,17 @@
-"""Staff-area fixtures: the app of tests/webapp with three accounts, and signing in."""
+"""Staff-area fixtures: the shared app (tests/conftest.py) with three accounts, and signing in."""
 
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import delete, update
 
 from letters.templates import load_all_campaigns
-from tests.webapp.conftest import (  # noqa: F401  (fixtures)
-    app,
-    client,
-    database_url,
-    make_config,
-    postgres_migrated,
-    sqlite_template,
-)
 from tests.webapp.pages import csrf_token
 from webapp.app_state import app_state
 from webapp.models import Campaign
-from webapp.staff.auth import hash_password, new_session_token
+from webapp.staff import auth
+from webapp.staff.auth import new_session_token
 from webapp.staff.models import (
     AuditEntry,
     CampaignSettings,
@@ -34,9 +28,20 @@ USERS = {"admin": "admin@campaign.example", "editor": "editor@campaign.example",
          "viewer": "viewer@campaign.example"}
 
 
+# Argon2id with the least work it allows, for the staff tests: the app's parameters make each
+# sign-in slow on purpose, and nearly every test here signs in. Hashing, checking and rehashing
+# still run through webapp.staff.auth.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(monkeypatch):
+    monkeypatch.setattr(auth, "hasher", FAST_HASHER)
+
+
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    return hash_password(PASSWORD)  # once: argon2 is slow on purpose
+    return FAST_HASHER.hash(PASSWORD)  # what hash_password gives under _fast_password_hashes
 
 
 def reset_staff_tables(flask_app, password_hash: str) -> None:
@@ -61,7 +66,7 @@ def restore_campaigns(flask_app) -> None:
 
 
 @pytest.fixture
-def staff_app(app, password_hash):  # noqa: F811  (the imported fixture)
+def staff_app(app, password_hash):
     reset_staff_tables(app, password_hash)
     yield app
     reset_staff_tables(app, password_hash)

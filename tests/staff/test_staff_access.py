@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.conftest import make_config
+from tests.apps import make_config
 from webapp import create_app
 from webapp.app_state import app_state
 from webapp.staff.auth import ADMIN_ENDPOINTS, PUBLIC_ENDPOINTS, READ_ONLY_POSTS

@@ -83,7 +83,10 @@ class FakeSendGrid(ThreadingHTTPServer):
         self.mode = "ok"
         self.slow_seconds = 2.0
         self.reset_in = 30
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        # shutdown() waits for the loop's next look at its flag: every test using this server
+        # waits that long when it ends (socketserver's default is half a second).
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
 
     @property
     def url(self) -> str:

@@ -120,9 +120,8 @@ def test_tampered_supporter_fields_in_step_two(app, client):
 
 
 def test_missing_csrf_token_rerenders_form(tmp_path, database_url):
+    from tests.apps import make_config
     from webapp import create_app
-
-    from .conftest import make_config
 
     app = create_app(make_config(tmp_path, database_url))
     client = app.test_client()
@@ -199,9 +198,8 @@ def test_expired_confirmation_link(app, client, monkeypatch):
 
 
 def test_database_gone_gives_a_clear_page_not_a_500(tmp_path):
+    from tests.apps import make_config
     from webapp import create_app
-
-    from .conftest import make_config
 
     # Nothing listens on port 1: every connection is refused at once.
     app = create_app(make_config(tmp_path, "postgresql+psycopg://nobody@127.0.0.1:1/none"))

@@ -11,12 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from database import as_utc, utcnow
+from tests.apps import make_config
 from webapp import create_app
 from webapp.app_state import app_state
 from webapp.delivery.worker import make_worker
 from webapp.models import Campaign, DeliveryPause, Letter, LetterEvent, LetterState, Notice
 
-from .conftest import make_config
 from .fake_sendgrid import FakeSendGrid
 from .flow import letters_form, step_one, step_two
 from .pages import csrf_token

@@ -19,10 +19,8 @@ timestamps and run the real `flask delivery sweep --once`.
 from __future__ import annotations
 
 import itertools
-import os
 import sqlite3
 import threading
-import time
 from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +28,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from database import make_engine, utcnow
+from tests.apps import make_config
 from tests.conftest import REDIS_URL, require_or_skip
 from webapp import create_app
 from webapp.app_state import app_state
@@ -45,7 +44,7 @@ from webapp.models import (
     Submission,
 )
 
-from .conftest import make_config
+from .claim_probe import claimants
 from .fake_sendgrid import FakeSendGrid, _Handler
 from .flow import letters_form, step_one, step_two
 from .pages import csrf_token
@@ -59,13 +58,9 @@ WAIT = 20.0
 UNHANDLED = "Unhandled exception in task"
 
 
-def _redis_db(url: str, db: int) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
-
-
-# Database 14: other tests use 15 (TEST_REDIS_URL); these flush theirs before and after.
-FAULTS_REDIS_URL = os.environ.get("TEST_FAULTS_REDIS_URL") or _redis_db(REDIS_URL, 14)
+# This process's own Redis database (tests/conftest.py): flushed before and after each test,
+# which runs alone in it.
+FAULTS_REDIS_URL = REDIS_URL
 UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
@@ -607,20 +602,23 @@ def _hold_writes(database_url):
 
 
 def test_two_worker_processes_claim_one_letter_at_the_same_moment(
-        app, database_url, sendgrid, procs):
+        app, database_url, sendgrid, procs, tmp_path):
     ids = confirmed_letters(app)
     queue = app_state(app).queue
     queue.huey.flush()
     queue.enqueue("letter", ids[0])
     queue.enqueue("letter", ids[0])
+    probe = tmp_path / "claims"
+    probed = dict(FLASK_APP="tests.webapp.claim_probe:create_app", CLAIM_PROBE_FILE=str(probe))
     release = _hold_writes(database_url)
     try:
         # One thread each: the first to take an id waits at its claim and cannot take the
         # other, so when the queue is empty each process holds one and waits at the claim.
-        procs.worker(threads=1), procs.worker(threads=1)
+        procs.worker(threads=1, **probed), procs.worker(threads=1, **probed)
         wait_until(lambda: pending_tasks(app) == 0, WAIT, "both workers to take the id",
                    on_timeout=procs.logs)
-        time.sleep(1.0)  # both reach their conditional UPDATE
+        wait_until(lambda: len(claimants(probe)) == 2, WAIT,
+                   "both workers to reach their conditional UPDATE", on_timeout=procs.logs)
     finally:
         release()  # both claims run now
     wait_for_states(app, procs, ids[:1], LetterState.SENT)

@@ -27,7 +27,7 @@ def test_letters_waiting_for_confirmation_move_into_their_submission_and_back(
     from alembic import command
     from sqlalchemy import text
 
-    from tests.webapp.conftest import make_config
+    from tests.apps import make_config
     from webapp import create_app
     from webapp.cli import alembic_config
     from webapp.models import Submission
@@ -112,7 +112,7 @@ def test_pending_letters_become_versioned_keyed_json_and_back(database_url, tmp_
     from alembic import command
     from sqlalchemy import text
 
-    from tests.webapp.conftest import make_config
+    from tests.apps import make_config
     from webapp import create_app
     from webapp.cli import alembic_config
     from webapp.models import PendingLetters, Submission

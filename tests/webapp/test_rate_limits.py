@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.apps import make_config
 from webapp import create_app
 from webapp.app_state import app_state
 
-from .conftest import make_config
 from .flow import letters_form, step_one, step_two
 from .pages import text
 

@@ -7,10 +7,10 @@ import csv
 import pytest
 from click.testing import Result
 
+from tests.apps import make_config, migrate
 from webapp import create_app
 from webapp.app_state import app_state
 
-from .conftest import make_config, migrate
 from .flow import letters_form, step_one, step_two
 from .pages import text
 

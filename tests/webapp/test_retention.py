@@ -92,3 +92,15 @@ def test_sent_letters_are_erased_after_retention(app, client):
         assert {(letter.body, letter.subject, letter.state) for letter in letters} == {
             ("", "", LetterState.SENT)}
         assert session.scalars(select(Notice)).all() == []
+
+
+def test_keep_me_informed_keeps_an_address_only_once_it_was_confirmed(app, client):
+    """Nobody verified an unconfirmed address: its wish to hear from us is not kept."""
+    form = letters_form(step_one(client, wants_updates="y"))
+    step_two(client, form)
+    retention = app_state(app).config.retention_days
+    assert _purge(app, retention + 1).erased_submissions == 1
+    with app_state(app).database.session_factory() as session:
+        submission = session.scalar(select(Submission))
+        assert submission.wants_updates
+        assert submission.supporter_email == "" and submission.supporter_name == ""

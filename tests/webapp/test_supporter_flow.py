@@ -274,9 +274,8 @@ def test_too_long_for_mailto_offers_copy_and_blank_compose(client):
 
 
 def test_country_from_trusted_header_only_when_configured(tmp_path, database_url):
+    from tests.apps import make_config
     from webapp import create_app
-
-    from .conftest import make_config
 
     headers = {"CF-IPCountry": "GB", "Accept-Language": "en"}
     trusting = create_app(make_config(tmp_path, database_url,

@@ -5,7 +5,6 @@ shared parts: the caches of campaigns and representatives, and the database's co
 from __future__ import annotations
 
 import threading
-import time
 
 from sqlalchemy import text
 
@@ -72,14 +71,32 @@ def test_the_directory_due_for_a_check_is_served_while_another_thread_reloads(ap
         let_go()
 
 
+class _WatchedLock:
+    """A lock that tells when a thread asks for it and is willing to wait."""
+
+    def __init__(self, lock):
+        self._lock = lock
+        self.waited_for = threading.Event()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if blocking:
+            self.waited_for.set()
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+
 def test_the_first_directory_is_waited_for(app):
     # With nothing loaded yet there is nothing to serve: a thread waits for the one loading.
     cache = DirectoryCache(app_state(app).database.session_factory)
-    let_go = _held_elsewhere(cache._recheck._lock)
+    lock = _WatchedLock(cache._recheck._lock)
+    cache._recheck._lock = lock
+    let_go = _held_elsewhere(lock._lock)
     waiting = threading.Thread(target=cache.get, daemon=True)
     waiting.start()
-    time.sleep(0.3)
-    assert waiting.is_alive()
+    assert lock.waited_for.wait(5), "the thread did not wait for the lock"
+    assert waiting.is_alive()  # it cannot have gone on: the lock is still held
     let_go()
     waiting.join(10)
     assert not waiting.is_alive() and cache.get() is not None

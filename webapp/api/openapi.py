@@ -13,9 +13,12 @@ def _string(max_length: int, **extra) -> dict:
     return {"type": "string", "maxLength": max_length, **extra}
 
 
+# Request bodies take only the fields they declare: the API answers 422 (invalid_field),
+# naming them, for any other, so that a misspelt field is not silently ignored.
 SUPPORTER = {
     "type": "object",
     "required": ["name", "email", "country"],
+    "additionalProperties": False,
     "properties": {
         "name": _string(LIMITS["name"], minLength=1),
         "email": _string(LIMITS["email"], format="email"),
@@ -83,7 +86,8 @@ COMMON_ERRORS = {
     "429": _error("Too many requests for this key (rate_limited)"),
 }
 BODY_ERRORS = {
-    "400": _error("Not a JSON object (invalid_json)"),
+    "400": _error("Not a JSON object, nested too deeply, or holding text that is not "
+                  "Unicode (invalid_json)"),
     "413": _error("Body too large (payload_too_large)"),
     "422": _error("Invalid fields, or the supporter cannot be matched (invalid_field, "
                   "unknown_country, postcode_required, unknown_postcode, unknown_target, "
@@ -109,7 +113,8 @@ def openapi_document(server: str) -> dict:
                 "'Authorization: Bearer <key>' (staff make keys with `flask partners key`). "
                 "Letters submitted here follow the web form's way: the supporter gets an "
                 "e-mail and the letters go out only after they confirm. Errors are JSON with a "
-                "stable `error.code` and a readable `error.message`."),
+                "stable `error.code` and a readable `error.message`. Request bodies take only "
+                "the fields described here: any other is refused (invalid_field), named."),
         },
         "servers": [{"url": f"{server}/api/v1"}],
         "security": [{"bearer": []}],
@@ -163,6 +168,7 @@ def openapi_document(server: str) -> dict:
                 "parameters": [SLUG],
                 "requestBody": {"required": True, **_json({
                     "type": "object", "required": ["supporter", "target_id"],
+                    "additionalProperties": False,
                     "properties": {"supporter": {"$ref": "#/components/schemas/Supporter"},
                                    "target_id": {"type": "string", "maxLength": 64}}})},
                 "responses": {
@@ -185,16 +191,23 @@ def openapi_document(server: str) -> dict:
                 "parameters": [SLUG],
                 "requestBody": {"required": True, **_json({
                     "type": "object", "required": ["supporter"],
+                    "additionalProperties": False,
                     "properties": {
                         "supporter": {"$ref": "#/components/schemas/Supporter"},
                         "partner_consent": {
                             "type": "boolean", "default": False,
-                            "description": "The supporter ticked your consent box"},
+                            "description": (
+                                "The supporter ticked your consent box. It is recorded when "
+                                "they confirm their address by the link we e-mail them, "
+                                "with the words your box had when they submitted")},
                         "idempotency_key": {"type": "string", "minLength": 8,
-                                            "maxLength": 64},
+                                            "maxLength": 64,
+                                            "description": "Printable characters"},
                         "letters": {"type": "array", "minItems": 1,
-                                    "maxItems": LIMITS["letters"], "items": {
+                                    "maxItems": LIMITS["letters"],
+                                    "description": "Each target once", "items": {
                                         "type": "object", "required": ["target_id"],
+                                        "additionalProperties": False,
                                         "properties": {
                                             "target_id": {"type": "string", "maxLength": 64},
                                             "subject": _string(LIMITS["subject"]),

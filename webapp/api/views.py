@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
@@ -21,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from letters.rendering import Supporter
 from letters.sharing import addressed_body, share_letters
 from letters.templates import CampaignContent
-from letters.text import is_plain_text, is_single_line, normalise_newlines
+from letters.text import is_header_safe, is_plain_text, normalise_newlines
 from representatives.model import Match, MatchError
 
 from ..app_state import app_state
@@ -67,7 +68,10 @@ def _per_email_limit() -> str:
 
 
 def _json_email() -> str:
-    data = request.get_json(silent=True)
+    try:
+        data = _request_json()
+    except (ApiError, HTTPException):  # the view answers for a body it cannot take
+        return ""
     supporter = data.get("supporter") if isinstance(data, dict) else None
     email = supporter.get("email") if isinstance(supporter, dict) else None
     return email.strip().lower() if isinstance(email, str) else ""
@@ -183,12 +187,82 @@ def _campaign(slug: str) -> tuple[Campaign, CampaignContent]:
     return loaded
 
 
-def _json_object() -> dict:
-    data = request.get_json(silent=True)
+# Half of a UTF-16 surrogate pair: JSON may spell one ("\ud800"), no database stores it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _request_json() -> Any:
+    """The body's JSON, read once per request (the e-mail rate limit reads it too).
+
+    Raises ApiError (400) for a body that is not JSON, is nested deeper than the parser
+    goes, or holds text that is not Unicode; RequestEntityTooLarge (413) for one too long.
+    """
+    if "api_json" not in g:
+        g.api_json = _parse_json()
+    if isinstance(g.api_json, ApiError):
+        raise g.api_json
+    return g.api_json
+
+
+def _parse_json() -> Any:
+    """The body's JSON, or the ApiError that says why there is none."""
+    not_json = ApiError(400, "invalid_json",
+                        "Send a JSON object with 'Content-Type: application/json'.")
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the parser's own limit: not something we take anyway
+        return ApiError(400, "invalid_json", "This JSON is nested too deeply.")
+    if data is None:
+        return not_json
+    stack = [data]  # every string, keys included; without recursion, as deep as it goes
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and _SURROGATE.search(item):
+            return ApiError(400, "invalid_json", "This JSON holds text that is not valid "
+                            "Unicode: half of a surrogate pair (such as \\ud800).")
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return data
+
+
+def _json_object(known: frozenset[str]) -> dict:
+    """The body's JSON object, with no field but the `known` ones (see _refuse_unknown)."""
+    data = _request_json()
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json",
                        "Send a JSON object with 'Content-Type: application/json'.")
+    _refuse_unknown(data, known)
     return data
+
+
+LETTER_FIELDS = frozenset({"target_id", "subject", "body"})
+RENDER_FIELDS = frozenset({"supporter", "target_id"})
+SUBMISSION_FIELDS = frozenset({"supporter", "partner_consent", "idempotency_key", "letters"})
+_NAMES_SHOWN, _NAME_LENGTH_SHOWN = 20, 100
+
+
+def _refuse_unknown(data: dict, known: frozenset[str]) -> None:
+    """A 422 naming every field nobody reads, at the top, in the supporter and in each letter.
+
+    Ignored, a misspelt field leaves its default in its place: "target_ids" for "letters"
+    would write to every target.
+    """
+    unknown = [name for name in data if name not in known]
+    supporter = data.get("supporter")
+    if isinstance(supporter, dict):
+        fields = {*SUPPORTER_STRINGS, "wants_updates"}  # what _supporter reads
+        unknown += [f"supporter.{name}" for name in supporter if name not in fields]
+    letters = data.get("letters") if "letters" in known else None
+    if isinstance(letters, list):
+        unknown += [f"letters[{index}].{name}" for index, letter in enumerate(letters)
+                    if isinstance(letter, dict) for name in letter if name not in LETTER_FIELDS]
+    if unknown:
+        shown = [name[:_NAME_LENGTH_SHOWN] for name in unknown[:_NAMES_SHOWN]]
+        raise ApiError(422, "invalid_field", f"Unknown fields: {', '.join(shown)}.",
+                       fields={name: ["Not a field of this API; check its spelling."]
+                               for name in shown})
 
 
 def _invalid(fields: dict[str, list[str]]):
@@ -310,7 +384,7 @@ def targets(slug: str):
 @bp.post("/campaigns/<slug>/render")
 def render_letter(slug: str):
     _, content = _campaign(slug)
-    data = _json_object()
+    data = _json_object(RENDER_FIELDS)
     target_id = data.get("target_id")
     supporter, postcode, _wants = _supporter(data)
     if not isinstance(target_id, str) or not target_id or len(target_id) > 64:
@@ -376,7 +450,7 @@ def _text_errors(where: str, subject, body) -> dict[str, list[str]]:
     if subject is not None:
         if not isinstance(subject, str) or not subject.strip():
             errors[f"{where}.subject"] = ["A non-empty string, or leave it out."]
-        elif len(subject) > LIMITS["subject"] or not is_single_line(subject):
+        elif len(subject) > LIMITS["subject"] or not is_header_safe(subject):
             errors[f"{where}.subject"] = [f"One line of at most {LIMITS['subject']} characters."]
     if body is not None:
         if not isinstance(body, str) or not body.strip():
@@ -392,8 +466,9 @@ def _submission_options(data: dict) -> tuple[bool, str | None]:
     errors = {}
     if not isinstance(consent, bool):
         errors["partner_consent"] = ["Must be true or false."]
-    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64):
-        errors["idempotency_key"] = ["A string of 8 to 64 characters."]
+    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64
+                            or not key.isprintable()):
+        errors["idempotency_key"] = ["A string of 8 to 64 printable characters."]
     if errors:
         raise _invalid(errors)
     return consent, key
@@ -411,7 +486,7 @@ def _form_key(partner: Partner, key: str | None) -> str:
                exempt_when=lambda: not _json_email())
 def submit(slug: str):
     campaign, content = _campaign(slug)
-    data = _json_object()
+    data = _json_object(SUBMISSION_FIELDS)
     supporter, postcode, wants = _supporter(data)
     consent, key = _submission_options(data)
     if operations.why_closed(campaign, content):

@@ -108,7 +108,8 @@ class SendGridBackend:
         body: dict[str, Any] = {
             "from": _person(mail.from_name, mail.from_address),
             "subject": mail.subject,
-            "personalizations": [{"to": [_person(mail.to_name, mail.to_address)]}],
+            "personalizations": [{"to": [_person(_recipient_name(mail.to_name),
+                                                 mail.to_address)]}],
             "content": [{"type": "text/plain", "value": mail.body}],
             "headers": {"Message-ID": mail.message_id},
         }
@@ -148,6 +149,22 @@ class SendGridBackend:
 
 def _person(name: str, address: str) -> dict:
     return {"email": address, "name": name} if name else {"email": address}
+
+
+def _recipient_name(name: str) -> str:
+    """A recipient's name as SendGrid takes it in `personalizations[].to[].name`.
+
+    There (not in `from` or `reply_to`) SendGrid splits the name at "," and ";" as if it
+    were a list of addresses, and refuses or drops the mail: its documentation forbids both
+    characters. In double quotes (an RFC 5322 quoted string) it takes the name whole: the
+    workaround SendGrid gives for it. A name that also holds a quote or a backslash is left out
+    rather than escaped in a way SendGrid may not undo: the address alone reaches the person.
+    """
+    if "," not in name and ";" not in name:
+        return name
+    if '"' in name or "\\" in name:
+        return ""
+    return f'"{name}"'
 
 
 def make_backend(config: Config) -> MailBackend:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
 
 from database import as_utc, insert_or_merge, rowcount, utcnow
-from letters.compose import OutgoingMail
+from letters.compose import OutgoingMail, UnsendableMail
 
 from ..models import (
     Campaign,
@@ -204,12 +204,30 @@ def active_pause(session: Session, now: datetime) -> DeliveryPause | None:
 
 
 def pause_delivery(session: Session, reason: str, detail: str, until: datetime | None) -> None:
-    """Stop all sending (until `until`, or until staff resume); committed by the caller."""
-    pause = session.get(DeliveryPause, reason)
-    if pause is None:
-        session.add(DeliveryPause(reason=reason, detail=detail[:500], until=until))
+    """Stop all sending (until `until`, or until staff resume); committed by the caller.
+
+    One statement, INSERT ... ON CONFLICT DO UPDATE: workers that get a 429 (or 401/403) at
+    the same moment all record the pause. Read-then-insert let the second of them fail on
+    the pause's key, with its letter or notice left in "sending".
+    """
+    insert_pause = insert_or_merge(session, DeliveryPause).values(
+        reason=reason, detail=detail[:500], until=until, created_at=utcnow())
+    session.execute(insert_pause.on_conflict_do_update(
+        index_elements=["reason"],
+        set_={"detail": insert_pause.excluded.detail, "until": insert_pause.excluded.until},
+    ))
+
+
+def _log_cannot_be_written(kind: str, row_id: int, error: Exception) -> None:
+    """One ERROR line for a letter or notice that cannot be written.
+
+    The mail builder's refusal names the field, never its value (a supporter's address): no
+    traceback for it. Anything else is a fault of ours, and its traceback is needed.
+    """
+    if isinstance(error, UnsendableMail):
+        log.error("%s %s cannot be written: %s", kind, row_id, error)
     else:
-        pause.detail, pause.until = detail[:500], until
+        log.error("%s %s cannot be written", kind, row_id, exc_info=error)
 
 
 def next_window_opening(campaign: Campaign, now: datetime) -> datetime | None:
@@ -309,7 +327,7 @@ class Worker:
                 # The database, not the letter: it stays queued and the sweep puts it back.
                 raise
             except Exception as error:  # noqa: BLE001  (a letter that cannot be written)
-                log.exception("letter %s cannot be written", letter_id)
+                _log_cannot_be_written("letter", letter_id, error)
                 return self._cannot_be_written(session, letter, now, error)
             # One commit claims the letter and records that the hand-over begins: from here
             # on, if this process dies, the mail service may have the letter, and the sweep
@@ -460,11 +478,19 @@ class Worker:
             if notice is None:
                 # Erased since the claim, with its submission (delivery.retention).
                 return "skipped"
+            try:
+                mail = self.build_notice(notice)
+            except SQLAlchemyError:
+                # The database, not the notice: the sweep puts it back (a limited number of
+                # times, as for a worker that dies).
+                raise
+            except Exception as error:  # noqa: BLE001  (a notice that cannot be written)
+                return self._notice_cannot_be_written(session, notice_id, error)
             values: dict[str, object]
             outcome = "sent"
             retry_at: datetime | None = None
             try:
-                self.backend.send(self.build_notice(notice))
+                self.backend.send(mail)
                 values = {"state": NoticeState.SENT, "sent_at": utcnow(), "last_error": None}
             except MailError as error:
                 if error.account_problem:
@@ -475,13 +501,19 @@ class Worker:
                     retry_at = datetime.fromtimestamp(error.retry_at or time.time() + 60,
                                                       tz=now.tzinfo)
                     pause_delivery(session, "rate_limit", str(error), retry_at)
-                if error.permanent or notice.attempts >= self.settings.max_attempts:
+                # As for letters: waiting for the mail service, or for staff to fix the
+                # account, is not the notice's fault, and does not count as an attempt.
+                not_its_fault = error.rate_limited or error.account_problem
+                if not not_its_fault and (error.permanent
+                                          or notice.attempts >= self.settings.max_attempts):
                     values, outcome = {"state": NoticeState.FAILED,
                                        "last_error": str(error)[:500]}, "failed"
                 else:
                     values, outcome = {"state": NoticeState.QUEUED,
                                        "last_error": str(error)[:500],
                                        "next_attempt_at": retry_at}, "retried"
+                    if not_its_fault:
+                        values["attempts"] = Notice.attempts - 1
             session.execute(
                 update(Notice.__table__)
                 .where(Notice.id == notice_id, Notice.state == NoticeState.SENDING)
@@ -491,6 +523,23 @@ class Worker:
             if outcome == "retried":
                 self._later(session, "notice", notice_id, retry_at)
             return outcome
+
+    def _notice_cannot_be_written(self, session: Session, notice_id: int,
+                                  error: Exception) -> str:
+        """Fail a notice whose mail cannot be written: written again, it would be the same.
+
+        Once, visibly: its state and last_error say why, and one ERROR line (without the
+        supporter's address) tells staff, rather than a traceback at every retry.
+        """
+        _log_cannot_be_written("notice", notice_id, error)
+        session.rollback()
+        session.execute(
+            update(Notice.__table__)
+            .where(Notice.id == notice_id, Notice.state == NoticeState.SENDING)
+            .values(state=NoticeState.FAILED, last_error=f"cannot be written: {error}"[:500])
+        )
+        session.commit()
+        return "failed"
 
     # --- loops -----------------------------------------------------------------------------
 
@@ -590,13 +639,17 @@ class Worker:
                 last_error="outcome unknown",
             )
             result.failed_unknown = len(unknown)
-            # A notice may arrive twice rather than never: it is only our own mail.
+            # A notice may arrive twice rather than never: it is only our own mail. But one
+            # that keeps stopping its worker must not go round for ever either.
+            stuck_notice = ((Notice.state == NoticeState.SENDING)
+                            & (Notice.claimed_at < now - settings.claim_timeout))
             session.execute(
                 update(Notice)
-                .where(Notice.state == NoticeState.SENDING,
-                       Notice.claimed_at < now - settings.claim_timeout)
-                .values(state=NoticeState.QUEUED)
+                .where(stuck_notice, Notice.attempts >= settings.max_attempts)
+                .values(state=NoticeState.FAILED,
+                        last_error="the worker stopped every time it took this notice")
             )
+            session.execute(update(Notice).where(stuck_notice).values(state=NoticeState.QUEUED))
             result.reminders = self._add_reminders(session, now)
             if self.housekeeping is not None:
                 self.housekeeping(session)

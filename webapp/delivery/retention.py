@@ -76,10 +76,11 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
             .values(salutation=ERASED, to_address=ERASED)
         )
         session.execute(delete(Notice).where(Notice.submission_id.in_(due)))
-        # A supporter who asked to hear from the campaign again keeps name and address for
-        # that; everything about their letters goes.
+        # A supporter who asked to hear from the campaign, and confirmed their address, keeps
+        # name and address for that; everything about their letters goes.
+        keeps_contact = Submission.wants_updates & Submission.confirmed_at.is_not(None)
         session.execute(
-            update(Submission).where(Submission.id.in_(due), ~Submission.wants_updates)
+            update(Submission).where(Submission.id.in_(due), ~keeps_contact)
             .values(supporter_name=ERASED, supporter_email=ERASED)
         )
         session.execute(

@@ -4,7 +4,8 @@ SendGrid's Event Webhook signs every batch (ECDSA P-256 over the timestamp heade
 the raw body) and retries whatever does not get a 2xx answer, for up to 24 hours. So: refuse
 what SendGrid did not sign, or signed too long ago (403); refuse a body that is not a list of
 events (400); and answer 503 rather than 500 when nothing can be stored now, so the batch comes
-back later.
+back later. Without a verification key configured there is no webhook: a plain 404, and one
+warning when the app starts (with the SendGrid backend), not an error line per request.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import lru_cache
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 from sendgrid.helpers.eventwebhook import EventWebhook
 from sendgrid.helpers.eventwebhook.eventwebhook_header import EventWebhookHeader
 from sqlalchemy.exc import SQLAlchemyError
@@ -67,9 +68,23 @@ class Refused(Exception):
         self.status, self.reason = status, reason
 
 
+@bp.record_once
+def _warn_when_no_key(state) -> None:
+    """Once, as the app starts: sending through SendGrid without its events is possible, but
+    the sweep then learns nothing from SendGrid and must wait to settle unanswered letters."""
+    config = app_state(state.app).config
+    if config.mail_backend == "sendgrid" and not config.sendgrid_webhook_public_key:
+        log.warning("SENDGRID_WEBHOOK_PUBLIC_KEY is not set: the SendGrid event webhook is "
+                    "off (%s answers 404), and delivery events are not recorded",
+                    f"{bp.url_prefix}/sendgrid")
+
+
 @bp.post("/sendgrid")
 def sendgrid_events():
     """SendGrid's Event Webhook: verify the batch, then apply it in one transaction."""
+    if not app_state().config.sendgrid_webhook_public_key:
+        # Not configured, so not there: anyone may post here, and each post is no news.
+        abort(404)
     try:
         events = verified_events(app_state().config)
     except Refused as refused:
@@ -115,12 +130,11 @@ def verified_events(config: Config) -> list:
 
 
 def _key(config: Config) -> ec.EllipticCurvePublicKey:
-    if not config.sendgrid_webhook_public_key:
-        log.error("SendGrid event webhook called but SENDGRID_WEBHOOK_PUBLIC_KEY is not set; "
-                  "refusing the events (SendGrid will retry)")
-        raise Refused(503, "webhook verification key not configured")
+    configured = config.sendgrid_webhook_public_key
+    if not configured:  # the view has answered 404 already
+        raise Refused(404, "not found")
     try:
-        return verification_key(config.sendgrid_webhook_public_key)
+        return verification_key(configured)
     except KeyProblem as problem:
         log.error("SENDGRID_WEBHOOK_PUBLIC_KEY cannot be used: %s", problem)
         raise Refused(503, "webhook verification key unusable") from problem

@@ -151,18 +151,20 @@ def campaign_page(partner: str, slug: str):
 
 
 def _check_token(slug: str):
-    """The form's own token, or step one again with a fresh one and a message."""
+    """None if the form's own token holds; else the page again, as the supporter sent it
+    (step two keeps their edited letters), with a fresh token and a message."""
     partner = g.embed_partner
     token = request.form.get("embed_token", "")
     if _tokens().valid(token, partner.code, slug):
         return None
     campaign, content = supporters.campaign_or_404(slug)
     flow = _flow(partner, slug)
-    form = SupporterForm(request.form)
-    return supporters.render_campaign_page(
-        campaign, content, form, status=400, flow=flow,
-        error=_("This form had expired or was sent twice. Please check it and send it again."),
-    )
+    error = _("This form had expired or was sent twice. Please check it and send it again.")
+    if request.endpoint == "embed.submit_letters":
+        return supporters.render_letters_again(campaign, content, error=error, status=400,
+                                               flow=flow)
+    return supporters.render_campaign_page(campaign, content, SupporterForm(request.form),
+                                           status=400, flow=flow, error=error)
 
 
 @bp.post("/embed/<partner>/<slug>")

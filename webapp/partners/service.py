@@ -95,11 +95,16 @@ def get_partner(session: Session, code: str) -> Partner | None:
 
 
 def record_consent(session: Session, partner: Partner, *, campaign_id: int, name: str,
-                   email: str, language: str) -> None:
-    """Keep that the supporter agreed to hear from the partner, with the words they saw."""
+                   email: str, language: str, consent_text: str) -> None:
+    """Keep that the supporter agreed to hear from the partner, with the words they ticked
+    (the partner may have changed its box since).
+
+    Only for an address its owner confirmed (supporters.operations.confirm_letters): a
+    consent given with someone else's address is none.
+    """
     session.add(PartnerConsent(partner_id=partner.id, campaign_id=campaign_id,
                                supporter_name=name, supporter_email=email, language=language,
-                               consent_text=partner.consent_text))
+                               consent_text=consent_text))
 
 
 def count_partner_drafts(session: Session, partner_code: str, campaign_id: int, country: str,

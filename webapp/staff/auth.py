@@ -1,5 +1,8 @@
 """Staff sign-in: argon2 password hashes, Flask-Login sessions that expire, roles, the audit log.
 
+A session is a row of staff_session as well as the signed cookie: signing out deletes the row,
+so a copy of the cookie is refused from then on, and the row's age is checked on the server.
+
 Every route of the staff blueprint needs a signed-in user unless it is in PUBLIC_ENDPOINTS;
 viewers may only read (GET), except the few POST endpoints in READ_ONLY_POSTS; the endpoints in
 ADMIN_ENDPOINTS need an admin. The rule runs before every request of the blueprint, so a new
@@ -8,21 +11,23 @@ route is protected without anyone remembering a decorator.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import abort, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from database import utcnow
+from database import as_utc, utcnow
 
 from ..app_state import app_state
 from ..db import get_session
-from .models import AuditEntry, Role, StaffUser  # noqa: F401  (AuditEntry: commands)
+from .models import AuditEntry, Role, StaffSession, StaffUser  # noqa: F401  (AuditEntry: commands)
 
 PUBLIC_ENDPOINTS = frozenset({"staff.login"})
 READ_ONLY_POSTS = frozenset({"staff.letter_preview", "staff.logout"})
@@ -40,11 +45,14 @@ login_manager.session_protection = "strong"
 class StaffIdentity(UserMixin):
     """The signed-in staff member, as Flask-Login sees them."""
 
-    def __init__(self, user: StaffUser):
+    def __init__(self, user: StaffUser, session_key: str):
         self.user_id = user.id
         self.email = user.email
         self.role = Role(user.role)
-        self._session_id = f"{user.id}:{user.session_token}"
+        self.session_key = session_key
+        # The account's token ends every session of the account when it changes; the key ends
+        # this one when its row goes.
+        self._session_id = f"{user.id}:{user.session_token}:{session_key}"
 
     def get_id(self) -> str:
         return self._session_id
@@ -55,13 +63,43 @@ class StaffIdentity(UserMixin):
 
 @login_manager.user_loader
 def _load_user(session_id: str):
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
+    user_id, _, rest = session_id.partition(":")
+    token, _, key = rest.partition(":")
+    if not user_id.isdigit() or not key:
         return None
-    user = get_session().get(StaffUser, int(user_id))
+    db = get_session()
+    row = db.get(StaffSession, _digest(key))
+    max_age = timedelta(hours=app_state().config.staff_session_max_hours)
+    if row is None or row.user_id != int(user_id) or as_utc(row.created_at) < utcnow() - max_age:
+        return None
+    user = db.get(StaffUser, int(user_id))
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
-    return StaffIdentity(user)
+    return StaffIdentity(user, key)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open_session(db: Session, user: StaffUser, max_hours: float) -> str:
+    """Record a new session of `user`; return the key its cookie carries."""
+    # The user's sessions that ended by age without signing out go now.
+    db.execute(delete(StaffSession).where(
+        StaffSession.user_id == user.id,
+        StaffSession.created_at < utcnow() - timedelta(hours=max_hours)))
+    key = secrets.token_urlsafe(32)
+    db.add(StaffSession(id=_digest(key), user_id=user.id, created_at=utcnow()))
+    return key
+
+
+def close_session(db: Session, identity: StaffIdentity) -> None:
+    """End this session on the server: its cookie, and any copy of it, is refused from now."""
+    db.execute(delete(StaffSession).where(StaffSession.id == _digest(identity.session_key)))
+
+
+def close_all_sessions(db: Session, user: StaffUser) -> None:
+    db.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
 
 
 def hash_password(password: str) -> str:
@@ -127,6 +165,9 @@ def enforce_access():
     if endpoint in PUBLIC_ENDPOINTS:
         return None
     if current_user.is_authenticated and _expired():
+        db = get_session()
+        close_session(db, current_user)
+        db.commit()
         logout_user()
         session.pop("staff_login_at", None)
     if not current_user.is_authenticated:

@@ -1,4 +1,5 @@
-"""Tables of the staff area: accounts, the audit log, and campaign content edited by staff.
+"""Tables of the staff area: accounts and their sessions, the audit log, and campaign content
+edited by staff.
 
 Staff edits override the files in letters/campaigns: per-language titles and introductions,
 campaign settings, and letter templates kept as numbered versions, one of them published.
@@ -46,6 +47,19 @@ class StaffUser(Base):
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffSession(Base):
+    """One signed-in browser. Signing out deletes it, so that a copy of its cookie is refused."""
+
+    __tablename__ = "staff_session"
+
+    # A hash of the key in the session cookie: the table alone does not let anyone sign in.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):

@@ -158,10 +158,11 @@ def publish_version(db: Session, campaign: Campaign, version: TemplateVersion,
 # --- accounts -----------------------------------------------------------------------------
 
 
-def record_login(db: Session, user: StaffUser) -> StaffIdentity:
-    """Note a successful sign-in in the account and the audit log; return the identity."""
+def record_login(db: Session, user: StaffUser, session_hours: float) -> StaffIdentity:
+    """Note a successful sign-in in the account and the audit log, and open its session (one
+    that lasts at most `session_hours`); return the identity."""
     user.last_login_at = utcnow()
-    identity = StaffIdentity(user)
+    identity = StaffIdentity(user, auth.open_session(db, user, session_hours))
     auth.audit(db, "login", user.email, actor=identity)
     return identity
 
@@ -186,5 +187,6 @@ def update_user(db: Session, user: StaffUser, role: str, active: bool,
                f"role {user.role} -> {role}, active {user.active} -> {active}", actor=actor)
     if not active or role != user.role:
         user.session_token = auth.new_session_token()  # ends the user's sessions
+        auth.close_all_sessions(db, user)
     user.role, user.active = role, active
     return True

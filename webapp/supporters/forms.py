@@ -19,15 +19,25 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from letters.rendering import Supporter
-from letters.text import is_plain_text, is_single_line, normalise_newlines
+from letters.rendering import (
+    BODY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    OWN_WORDS_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    TOWN_MAX_LENGTH,
+    Supporter,
+)
+from letters.text import is_header_safe, is_plain_text, normalise_newlines, sendable_address
 
 from ..i18n import country_choices, current_language
+from .operations import issued_form_key, new_form_key
 
 
 class SingleLine:
+    """One line that a mail header can hold: the mail builder's own rule (letters/text.py)."""
+
     def __call__(self, form, field):
-        if field.data and not is_single_line(field.data):
+        if field.data and not is_header_safe(field.data):
             raise ValidationError(_l("Please use a single line without special characters."))
 
 
@@ -38,6 +48,9 @@ class PlainText:
 
 
 class EmailAddress:
+    """An address the mail builder can send to (letters.text.sendable_address), in the form
+    it sends to: a non-ASCII domain in its ASCII (IDNA) form."""
+
     def __call__(self, form, field):
         try:
             # No DNS look-up here: it would make the form slow and fail offline.
@@ -46,7 +59,14 @@ class EmailAddress:
             raise ValidationError(
                 _l("This does not look like an e-mail address (%(detail)s).", detail=str(error))
             ) from error
-        field.data = result.normalized
+        # A valid address, but no mail backend of ours can send to it (see sendable_address):
+        # better said now than a confirmation mail that never comes.
+        address = None if result.smtputf8 else sendable_address(result.ascii_email or "")
+        if address is None:
+            raise ValidationError(_l(
+                "We cannot send mail to an address with accented or non-Latin letters before "
+                "the @. Please give another address."))
+        field.data = address
 
 
 def _strip(value):
@@ -61,7 +81,7 @@ class SupporterFields:
         filters=[_strip],
         validators=[
             DataRequired(_l("Please give your name.")),
-            Length(max=100, message=_l("Please keep this under %(max)d characters.")),
+            Length(max=NAME_MAX_LENGTH, message=_l("Please keep this under %(max)d characters.")),
             SingleLine(),
         ],
     )
@@ -79,7 +99,7 @@ class SupporterFields:
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=100, message=_l("Please keep this under %(max)d characters.")),
+            Length(max=TOWN_MAX_LENGTH, message=_l("Please keep this under %(max)d characters.")),
             SingleLine(),
         ],
     )
@@ -102,7 +122,8 @@ class SupporterFields:
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=1000, message=_l("Please keep this under %(max)d characters.")),
+            Length(max=OWN_WORDS_MAX_LENGTH,
+                   message=_l("Please keep this under %(max)d characters.")),
             PlainText(),
         ],
     )
@@ -207,7 +228,8 @@ class LetterGroupFields(Form):
         filters=[_strip],
         validators=[
             DataRequired(_l("Please give the letter a subject.")),
-            Length(max=200, message=_l("Please keep this under %(max)d characters.")),
+            Length(max=SUBJECT_MAX_LENGTH,
+                   message=_l("Please keep this under %(max)d characters.")),
             SingleLine(),
         ],
     )
@@ -215,7 +237,7 @@ class LetterGroupFields(Form):
         _l("Letter"),
         validators=[
             DataRequired(_l("The letter is empty.")),
-            Length(max=10000, message=_l("Please keep this under %(max)d characters.")),
+            Length(max=BODY_MAX_LENGTH, message=_l("Please keep this under %(max)d characters.")),
             PlainText(),
         ],
     )
@@ -262,14 +284,16 @@ class LettersForm:
     checked the token before the view runs (see PublicForm).
 
     What the page only carries back is read as it comes, not as fields: the form's one-time
-    key, the seal over the supporter's details (which come along in hidden fields and are
-    read by the view: checked again with SupporterForm only when the seal does not hold,
+    key (a new one when it is not one we issue: operations.issued_form_key), the seal over
+    the supporter's details (which come along in hidden fields and are read by the view:
+    checked again with SupporterForm only when the seal does not hold,
     webapp.tokens.DetailsSeal), the honeypot, and which of the two buttons was pressed.
     """
 
     def __init__(self, formdata=None):
         formdata = formdata if formdata is not None else {}
-        self.form_key: str = formdata.get("form_key", "")
+        self.form_key: str = (issued_form_key(formdata.get("form_key", ""))
+                              or new_form_key())
         self.seal: str = formdata.get("seal", "")
         # The honeypot again, for bots that post this form directly.
         self.website: str = formdata.get("website", "")

@@ -9,6 +9,7 @@ changes something commits; ids for the task queue are handed over after that com
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -177,6 +178,35 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+# What new_form_key gives: 24 random bytes in URL-safe base64, without padding.
+_FORM_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def issued_form_key(value: str) -> str | None:
+    """The form's one-time key as a page brought it back; None unless it is one we issue (a
+    page cannot choose what is stored in its place)."""
+    return value if _FORM_KEY.fullmatch(value) else None
+
+
+class DuplicateTargets(ValueError):
+    """Two letters of one submission go to the same target: each gets one at most."""
+
+    def __init__(self, targets: list[Target]):
+        super().__init__(", ".join(t.id for t in targets))
+        self.targets = targets
+
+
+def duplicate_targets(drafts: list[DraftLetter]) -> list[Target]:
+    """The targets that more than one of these letters go to, each once, in their order."""
+    seen: set[str] = set()
+    twice: dict[str, Target] = {}
+    for draft in drafts:
+        if draft.target.id in seen:
+            twice.setdefault(draft.target.id, draft.target)
+        seen.add(draft.target.id)
+    return list(twice.values())
+
+
 # --- submitting --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -194,8 +224,15 @@ class Via:
     """Where the letters came from: our own pages, or a partner's embed or API key."""
 
     partner: Partner | None = None
-    # The supporter agreed to hear from the partner (the partner's own consent box).
+    # The supporter ticked the partner's own consent box. It counts once they confirm their
+    # address: recorded by confirm_letters, never for letters opened in a mail app.
     partner_consent: bool = False
+
+    def consent_text(self) -> str | None:
+        """The words of the partner's box the supporter ticked; None when there are none."""
+        if self.partner is None or not self.partner_consent:
+            return None
+        return self.partner.consent_text or None
 
 
 OUR_SITE = Via()
@@ -218,7 +255,13 @@ def submit_letters(session: Session, campaign: Campaign, sender: Sender,
     "Send it for me" stores the letters that can go by e-mail, and a confirmation mail, which
     goes on the queue after the commit; the others are left for the supporter's mail app. A
     form sent twice (its one-time key taken) stores nothing the second time.
+
+    Raises DuplicateTargets, storing nothing, when two letters go to one target: whatever a
+    form or a caller says, a target gets one letter per submission.
     """
+    twice = duplicate_targets(drafts)
+    if twice:
+        raise DuplicateTargets(twice)
     sendable = [d for d in drafts if can_send_for(d.target)] if send_for_me else []
     if not sendable:
         _count_drafts(session, campaign, sender, len(drafts), via)
@@ -228,7 +271,6 @@ def submit_letters(session: Session, campaign: Campaign, sender: Sender,
                        to_draft=[d for d in drafts if not can_send_for(d.target)])
     try:
         notice_id = _store_submission(session, campaign, sender, sendable, form_key, via)
-        _record_consent(session, campaign, sender, via)
         enqueue_after_commit(session, "notice", [notice_id])
         session.commit()
     except IntegrityError:
@@ -250,6 +292,7 @@ def _store_submission(session: Session, campaign: Campaign, sender: Sender,
         supporter_town=supporter.town, country=supporter.country, postcode=sender.postcode,
         language=sender.language, wants_updates=sender.wants_updates, created_at=now,
         partner_code=via.partner.code if via.partner else None,
+        partner_consent_text=via.consent_text(),
         pending_letters=PendingLetters.pack(drafts),
     )
     notice = Notice(submission=submission, kind=NoticeKind.CONFIRMATION,
@@ -273,21 +316,31 @@ def _count_drafts(session: Session, campaign: Campaign, sender: Sender, letters:
     ))
     if via.partner is not None:
         partners.count_partner_drafts(session, via.partner.code, campaign.id, country, letters)
-    _record_consent(session, campaign, sender, via)
-
-
-def _record_consent(session: Session, campaign: Campaign, sender: Sender, via: Via) -> None:
-    if via.partner is not None and via.partner_consent and via.partner.consent_text:
-        partners.record_consent(session, via.partner, campaign_id=campaign.id,
-                                name=sender.supporter.name, email=sender.supporter.email,
-                                language=sender.language)
+    # No partner consent here: nobody confirmed this address (see confirm_letters).
 
 
 # --- confirming --------------------------------------------------------------------------
 
 def confirm_letters(session: Session, submission: Submission) -> list[int]:
-    """The supporter confirmed: their letters go into the outbox, queued, once."""
+    """The supporter confirmed: their letters go into the outbox, queued, once.
+
+    Their address is confirmed now, so the partner's consent box they ticked counts: recorded
+    by the one confirmation that queues the letters, never twice.
+    """
+    consent_text = submission.partner_consent_text
     queued = queue_submission(session, submission)
+    if queued and consent_text:
+        _record_consent(session, submission, consent_text)
     enqueue_after_commit(session, "letter", queued)
     session.commit()
     return queued
+
+
+def _record_consent(session: Session, submission: Submission, consent_text: str) -> None:
+    # A partner switched off since gets no new consents.
+    partner = partners.get_partner(session, submission.partner_code or "")
+    if partner is not None:
+        partners.record_consent(session, partner, campaign_id=submission.campaign_id,
+                                name=submission.supporter_name,
+                                email=submission.supporter_email,
+                                language=submission.language, consent_text=consent_text)

@@ -217,8 +217,7 @@ def targets_step(flow: Flow, slug: str):
     if match is None:
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
     details = SupporterDetails.from_form(form)
-    letters_form = LettersForm()
-    letters_form.form_key = operations.new_form_key()
+    letters_form = LettersForm()  # with a new one-time key
     letters_form.seal = app_state().details_seal.make(details.sealed_values())
     for letter in operations.shared_letters(content, match, details.supporter()):
         letters_form.add_group({
@@ -307,8 +306,8 @@ def letters_step(flow: Flow, slug: str):
                                current_language())
     result = operations.submit_letters(
         get_session(), campaign, sender, drafts,
-        send_for_me=form.send_for_me and campaign.allow_send,
-        form_key=form.form_key or operations.new_form_key(), via=flow.via)
+        send_for_me=form.send_for_me and campaign.allow_send, form_key=form.form_key,
+        via=flow.via)
     return submitted_page(flow, campaign, content, details, result)
 
 
@@ -334,7 +333,25 @@ def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter],
     if drafts is None:
         return [], _("The list of representatives has changed. Please check your letters "
                      "again.")
+    twice = operations.duplicate_targets(drafts)
+    if twice:
+        return [], _("Each person gets only one letter from you, but %(names)s is ticked "
+                     "under more than one letter. Please untick the extra ones.",
+                     names=", ".join(target.name for target in twice))
     return drafts, None if drafts else _("Please choose at least one person to write to.")
+
+
+def render_letters_again(campaign, content, error: str, status: int, flow: Flow = MAIN):
+    """Step two as the supporter sent it, with `error` on top, for a form refused before its
+    view ran (an expired CSRF token, a rate limit): their edited letters are not lost. Step
+    one when their details no longer hold."""
+    checked = checked_details(content)
+    if isinstance(checked, SupporterForm):
+        return render_campaign_page(campaign, content, checked, error=error, status=status,
+                                    flow=flow)
+    details, match = checked
+    return render_letters_page(campaign, content, LettersForm(request.form), match, details,
+                               error=error, status=status, flow=flow)
 
 
 # --- confirmation ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ...app_state import app_state
 from ...db import get_session
-from ...extensions import limiter
+from ...extensions import limiter, pseudonym
 from .. import auth, operations
 from ..forms import ActionForm, LoginForm, UserForm
 from ..models import AuditEntry, Role, StaffUser
@@ -24,8 +24,16 @@ def _login_limit() -> str:
     return app_state().config.staff_login_limit
 
 
+def _account_key() -> str:
+    """The account a sign-in tries, as check_password finds it (pseudonymised, see pseudonym)."""
+    return "staff-account:" + pseudonym((request.form.get("email") or "").strip().lower())
+
+
+# Per client address (the limiter's default key), and per account whatever the address, so
+# that guessing one account's password from many addresses is as slow as from one.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
 def login() -> ResponseReturnValue:
     """Sign in with an e-mail address and password."""
     form = LoginForm()
@@ -36,7 +44,10 @@ def login() -> ResponseReturnValue:
         if user is None:
             error = _("Wrong e-mail address or password.")
         else:
-            identity = operations.record_login(db, user)
+            if current_user.is_authenticated:  # signing in again: the old session ends here
+                auth.close_session(db, current_user)
+            identity = operations.record_login(db, user,
+                                               app_state().config.staff_session_max_hours)
             db.commit()
             login_user(identity)
             auth.start_session()
@@ -46,7 +57,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out."""
+    """Sign out, on the server too: a copy of the session cookie no longer works."""
+    db = get_session()
+    auth.close_session(db, current_user)
+    db.commit()
     logout_user()
     return redirect(url_for("staff.login"), 303)
 

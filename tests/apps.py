@@ -1,0 +1,49 @@
+"""Building the app in tests: its configuration, a migrated database, and the cleaning between
+tests. The fixtures that use these are in tests/conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from database import make_engine
+from webapp.config import Config
+
+
+def make_config(tmp_path: Path, database_url: str, **overrides) -> Config:
+    values = dict(
+        secret_key="test-secret",
+        database_url=database_url,
+        instance_path=tmp_path / "instance",
+        testing=True,
+        mail_outbox_dir=tmp_path / "outbox",
+        base_url="http://127.0.0.1:5000",
+        mail_from_address="letters@campaign.example",
+        ratelimit_enabled=False,
+    )
+    values.update(overrides)
+    return Config(**values)
+
+
+def migrate(app) -> None:
+    """`flask db upgrade` and `flask campaigns sync`, through the app's CLI runner."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["campaigns", "sync"])
+    assert result.exit_code == 0, result.output
+
+
+def clear_outbox_tables(url: str) -> None:
+    """Between PostgreSQL tests: empty what the app writes, keep the migrated directory data."""
+    engine = make_engine(url)
+    tables = ["webhook_event", "letter_event", "notice", "letter", "letter_text", "submission",
+              "draft_count", "delivery_pause"]
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        connection.execute(text(
+            "UPDATE campaign SET status = 'open', sending_paused = false, "
+            "per_target_hourly_cap = NULL, send_window_start = NULL, send_window_end = NULL, "
+            "test_recipient = NULL"))
+    engine.dispose()
