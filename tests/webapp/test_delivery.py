@@ -33,7 +33,9 @@ def sendgrid():
 def app(database_url, tmp_path, sendgrid):
     app = create_app(make_config(tmp_path, database_url, mail_backend="sendgrid",
                                  sendgrid_api_key="SG.test", sendgrid_api_host=sendgrid.url,
-                                 sendgrid_timeout_seconds=0.5))
+                                 # Short, for the timeout test, yet long enough that a
+                                 # busy machine (parallel test workers) answers in time.
+                                 sendgrid_timeout_seconds=2.0))
     yield app
     app_state(app).database.dispose()
 
@@ -158,7 +160,7 @@ def test_unreachable_service_is_retried(database_url, tmp_path, client):
 def test_no_answer_is_never_sent_again_blindly(app, client, sendgrid, answer):
     """A timeout or a dropped connection after the request went out: SendGrid may have it."""
     ids = confirmed_letters(app, client, sendgrid)
-    sendgrid.mode, sendgrid.slow_seconds = answer, 2.0
+    sendgrid.mode, sendgrid.slow_seconds = answer, 4.0
     assert worker(app).send_letter(ids[0]) == "unknown"
     assert states(app)[0] == LetterState.SENDING
     sendgrid.mode = "ok"
