@@ -68,3 +68,23 @@ def sendable_address(address: str) -> str | None:
 def is_sendable_address(address: str) -> bool:
     """Whether mail can be sent to this address by every backend (see `sendable_address`)."""
     return sendable_address(address) is not None
+
+
+# NUL (PostgreSQL refuses it in text) and halves of UTF-16 surrogate pairs (JSON may spell one,
+# "\ud800", but there is no UTF-8 for it): what no database we run on can store.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Text that is not valid Unicode: half of a surrogate pair."""
+    return bool(_LONE_SURROGATE.search(text))
+
+
+def is_storable(text: str) -> bool:
+    return not _UNSTORABLE.search(text)
+
+
+def storable(text: str) -> str:
+    """The text without what no database can store (see is_storable)."""
+    return _UNSTORABLE.sub("", text)

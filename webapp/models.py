@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -27,7 +27,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import Base, utcnow
 from letters.sharing import addressed_body
-from representatives.model import Target
 
 
 class CampaignStatus(StrEnum):
@@ -121,13 +120,13 @@ class PendingLetters:
     STATE = "pending_confirmation"
 
     @classmethod
-    def pack(cls, letters: Iterable[PendingLetter | _Draft]) -> dict:
+    def pack(cls, letters: Iterable[PendingLetter]) -> dict:
         texts: dict[tuple[str, str, str], int] = {}
         packed = []
         for letter in letters:
-            target_id, name, address = _recipient_of(letter)
             index = texts.setdefault((letter.subject, letter.text, letter.language), len(texts))
-            packed.append({"target_id": target_id, "target_name": name, "to_address": address,
+            packed.append({"target_id": letter.target_id, "target_name": letter.target_name,
+                           "to_address": letter.to_address,
                            "salutation": letter.salutation, "text": index})
         return {"version": cls.VERSION,
                 "texts": [{"subject": subject, "text": text, "language": language}
@@ -146,30 +145,6 @@ class PendingLetters:
                               texts[letter["text"]]["text"], texts[letter["text"]]["language"],
                               letter["text"])
                 for letter in value["letters"]]
-
-
-class _Draft(Protocol):
-    """A letter as the supporter left it (supporters.operations.DraftLetter).
-
-    Read-only properties, so that a frozen dataclass is one.
-    """
-
-    @property
-    def target(self) -> Target: ...
-    @property
-    def subject(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def salutation(self) -> str: ...
-    @property
-    def language(self) -> str: ...
-
-
-def _recipient_of(letter: PendingLetter | _Draft) -> tuple[str, str, str]:
-    if isinstance(letter, PendingLetter):
-        return letter.target_id, letter.target_name, letter.to_address
-    return letter.target.id, letter.target.name, letter.target.email or ""
 
 
 class Submission(Base):

@@ -3,16 +3,35 @@
 `server.script` is a list of answers used one per request ("ok", "bad", "too_large",
 "rate_limited", "down", "slow", "drop", "unauthorized", "forbidden"); when it is empty,
 `server.mode` answers. Every request that reached the server is kept in `server.received`,
-including those it then answered with an error or dropped.
+including those it then answered with an error or dropped. Like SendGrid, it refuses (400) a
+recipient's name holding "," or ";" unless the name is in double quotes. With
+`server.barrier` set, its 429 answers wait for each other and go out together, as when
+SendGrid's limit is reached under load.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# SendGrid reads a recipient's name in personalizations[].to[] as a list when it holds "," or
+# ";" (its documentation forbids both there); a name in double quotes is taken whole.
+_LISTLIKE = re.compile(r"[,;]")
+_QUOTED = re.compile(r'"[^"\\]*"')
+
+
+def refused_name(body: dict) -> str | None:
+    """The field SendGrid would refuse in this request body, if any."""
+    for p, personalization in enumerate(body.get("personalizations", [])):
+        for t, recipient in enumerate(personalization.get("to", [])):
+            name = recipient.get("name", "")
+            if _LISTLIKE.search(name) and not _QUOTED.fullmatch(name):
+                return f"personalizations.{p}.to.{t}.name"
+    return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -25,6 +44,11 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.received.append((self.path, dict(self.headers), body))
             mode = server.script.pop(0) if server.script else server.mode
+        field = refused_name(body)
+        if field is not None:
+            self._reply(400, {"errors": [{"message": "names here may not hold ',' or ';'",
+                                          "field": field}]})
+            return
         if mode == "slow":
             time.sleep(server.slow_seconds)
             mode = "ok"
@@ -53,6 +77,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
 
     def _reply(self, status, payload, headers=None):
+        barrier = self.server.barrier
+        if status == 429 and barrier is not None:
+            barrier.wait(timeout=20)
         data = json.dumps(payload).encode()
         self.send_response(status)
         for name, value in (headers or {}).items():
@@ -83,6 +110,7 @@ class FakeSendGrid(ThreadingHTTPServer):
         self.mode = "ok"
         self.slow_seconds = 2.0
         self.reset_in = 30
+        self.barrier: threading.Barrier | None = None
         # shutdown() waits for the loop's next look at its flag: every test using this server
         # waits that long when it ends (socketserver's default is half a second).
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.02},
@@ -97,6 +125,8 @@ class FakeSendGrid(ThreadingHTTPServer):
         return self
 
     def stop(self) -> None:
+        if self.barrier is not None:
+            self.barrier.abort()
         self.shutdown()
         self.server_close()
 

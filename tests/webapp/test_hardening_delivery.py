@@ -37,76 +37,15 @@ from webapp.models import (
     WebhookEvent,
 )
 
-from .fake_sendgrid import FakeSendGrid, _Handler
+from .fake_sendgrid import FakeSendGrid
 from .flow import letters_form, step_one, step_two
 from .pages import csrf_token
-
-# --- a local SendGrid that refuses what SendGrid refuses ----------------------------------
-
-# SendGrid reads a recipient's name in personalizations[].to[] as a list when it holds "," or
-# ";" (its documentation forbids both there); a name in double quotes is taken whole.
-_LISTLIKE = re.compile(r"[,;]")
-_QUOTED = re.compile(r'"[^"\\]*"')
-
-
-def _refused_name(body: dict) -> str | None:
-    """The field SendGrid would refuse in this request body, if any."""
-    for p, personalization in enumerate(body.get("personalizations", [])):
-        for t, recipient in enumerate(personalization.get("to", [])):
-            name = recipient.get("name", "")
-            if _LISTLIKE.search(name) and not _QUOTED.fullmatch(name):
-                return f"personalizations.{p}.to.{t}.name"
-    return None
-
-
-class _StrictHandler(_Handler):
-    def do_POST(self):  # noqa: N802  (http.server's naming)
-        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.loads(raw)
-        field = _refused_name(body)
-        if field is not None:
-            with self.server.lock:
-                self.server.received.append((self.path, dict(self.headers), body))
-            self._reply(400, {"errors": [{"message": "names here may not hold ',' or ';'",
-                                          "field": field}]})
-            return
-        # The fake reads the body again from here; the connection's own stream comes back.
-        stream, self.rfile = self.rfile, _Replay(raw)
-        try:
-            super().do_POST()
-        finally:
-            self.rfile = stream
-
-    def _reply(self, status, payload, headers=None):
-        # With a barrier set, the 429s wait for each other and go out together: every worker
-        # hears "wait" at the same moment, as when SendGrid's limit is reached under load.
-        barrier = self.server.barrier
-        if status == 429 and barrier is not None:
-            barrier.wait(timeout=20)
-        super()._reply(status, payload, headers)
-
-
-class _Replay:
-    def __init__(self, raw: bytes):
-        self.raw = raw
-
-    def read(self, _length: int) -> bytes:
-        return self.raw
-
-
-class StrictSendGrid(FakeSendGrid):
-    def __init__(self):
-        super().__init__()
-        self.RequestHandlerClass = _StrictHandler
-        self.barrier: threading.Barrier | None = None
 
 
 @pytest.fixture
 def sendgrid():
-    server = StrictSendGrid().start()
+    server = FakeSendGrid().start()
     yield server
-    if server.barrier is not None:
-        server.barrier.abort()
     server.stop()
 
 

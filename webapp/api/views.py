@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
@@ -22,12 +21,12 @@ from werkzeug.exceptions import HTTPException
 from letters.rendering import Supporter
 from letters.sharing import addressed_body, share_letters
 from letters.templates import CampaignContent
-from letters.text import is_header_safe, is_plain_text, normalise_newlines
+from letters.text import has_lone_surrogate, is_header_safe, is_plain_text, normalise_newlines
 from representatives.model import Match, MatchError
 
 from ..app_state import app_state
 from ..db import get_session
-from ..extensions import client_rate_key, limiter, pseudonym
+from ..extensions import client_rate_key, limiter, per_email_limit, pseudonym
 from ..i18n import current_language
 from ..models import Campaign
 from ..partners import service as partners
@@ -61,10 +60,6 @@ def api_key_rate_key() -> str:
 
 def _per_key_limit() -> str:
     return app_state().config.api_ratelimit_per_key
-
-
-def _per_email_limit() -> str:
-    return app_state().config.ratelimit_per_email
 
 
 def _json_email() -> str:
@@ -187,10 +182,6 @@ def _campaign(slug: str) -> tuple[Campaign, CampaignContent]:
     return loaded
 
 
-# Half of a UTF-16 surrogate pair: JSON may spell one ("\ud800"), no database stores it.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _request_json() -> Any:
     """The body's JSON, read once per request (the e-mail rate limit reads it too).
 
@@ -217,7 +208,7 @@ def _parse_json() -> Any:
     stack = [data]  # every string, keys included; without recursion, as deep as it goes
     while stack:
         item = stack.pop()
-        if isinstance(item, str) and _SURROGATE.search(item):
+        if isinstance(item, str) and has_lone_surrogate(item):
             return ApiError(400, "invalid_json", "This JSON holds text that is not valid "
                             "Unicode: half of a surrogate pair (such as \\ud800).")
         if isinstance(item, dict):
@@ -482,7 +473,7 @@ def _form_key(partner: Partner, key: str | None) -> str:
 
 
 @bp.post("/campaigns/<slug>/submissions")
-@limiter.limit(_per_email_limit, key_func=api_email_rate_key,
+@limiter.limit(per_email_limit, key_func=api_email_rate_key,
                exempt_when=lambda: not _json_email())
 def submit(slug: str):
     campaign, content = _campaign(slug)

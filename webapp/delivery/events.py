@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import math
-import re
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from database import insert_or_merge, rowcount
+from letters.text import is_storable, storable
 from representatives.tables import ContactDetail
 
 from ..models import Letter, LetterState, WebhookEvent
@@ -33,10 +33,6 @@ _CHUNK = 500
 _MAX_ID = 2**31 - 1
 # An event for a letter still in one of these states proves the mail service has it.
 _BEFORE_SENT = (LetterState.SENDING, LetterState.QUEUED, LetterState.FAILED)
-# What JSON can carry in a string but a database cannot store: NUL (PostgreSQL refuses it in
-# text) and lone surrogates (no UTF-8 for them). Removed from what is stored, so that one odd
-# event does not make SendGrid retry, and finally drop, its whole batch.
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 # Drops that are about our message or account, not the recipient's address: they say nothing
 # about whether the address works, so they must not take it out of the directory.
 _DROPS_NOT_ABOUT_THE_ADDRESS = ("spam content", "smtpapi", "quota")
@@ -186,7 +182,7 @@ def _parse(raw: dict, order: int) -> _Event:
 def _event_id(raw: dict) -> str:
     event_id = raw.get("sg_event_id")
     if (isinstance(event_id, str) and 0 < len(event_id) <= 100
-            and not _UNSTORABLE.search(event_id)):
+            and is_storable(event_id)):
         return event_id
     # No usable id: the event's own content stands in for one, so an identical repeat of it
     # is still recognised.
@@ -199,7 +195,9 @@ def _event_id(raw: dict) -> str:
 
 def _text(value, limit: int) -> str | None:
     if isinstance(value, str):
-        return _UNSTORABLE.sub("", value)[:limit]
+        # What no database can store is removed, so that one odd event does not make SendGrid
+        # retry, and finally drop, its whole batch.
+        return storable(value)[:limit]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)[:limit]
     return None

@@ -38,6 +38,7 @@ from ..models import (
     Notice,
     NoticeKind,
     NoticeState,
+    PendingLetter,
     PendingLetters,
     Submission,
 )
@@ -145,6 +146,12 @@ class DraftLetter:
     @property
     def body(self) -> str:
         return addressed_body(self.salutation, self.text)
+
+    def pending(self) -> PendingLetter:
+        """The letter as it waits in its submission for the supporter's confirmation."""
+        target = self.target
+        return PendingLetter(target.id, target.name, target.email or "", self.salutation,
+                             self.subject, self.text, self.language)
 
 
 def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
@@ -295,7 +302,7 @@ def _store_submission(session: Session, campaign: Campaign, sender: Sender,
         language=sender.language, wants_updates=sender.wants_updates, created_at=now,
         partner_code=via.partner.code if via.partner else None,
         partner_consent_text=via.consent_text(),
-        pending_letters=PendingLetters.pack(drafts),
+        pending_letters=PendingLetters.pack(draft.pending() for draft in drafts),
     )).scalar_one()
     return session.execute(insert(Notice).returning(Notice.id), dict(
         submission_id=submission_id, kind=NoticeKind.CONFIRMATION, to_address=supporter.email,
