@@ -1,10 +1,13 @@
 """The yardstick for bench/submit_path.py: the least a form-handling Flask app can do.
 
 A Flask-WTF form (name, e-mail, country) with CSRF on, as in the real app, validated and
-stored as one row in a SQLite file in WAL mode (the same pragmas as `database.make_engine`),
-through plain sqlite3. Run under gunicorn:
+stored as one row: in a SQLite file in WAL mode (the same pragmas as `database.make_engine`),
+through plain sqlite3, or, with MINIMAL_DATABASE_URL, in a PostgreSQL database through plain
+psycopg (one connection per worker process, one transaction per row). Run under gunicorn:
 
     MINIMAL_DB=/tmp/minimal.sqlite3 gunicorn --chdir bench 'minimal_app:create_app()'
+    MINIMAL_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/minimal \
+        gunicorn --chdir bench 'minimal_app:create_app()'
 """
 
 from __future__ import annotations
@@ -37,6 +40,18 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS submission (
     created_at TEXT NOT NULL
 )"""
 
+POSTGRES_SCHEMA = """CREATE TABLE IF NOT EXISTS submission (
+    id BIGSERIAL PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    country TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+)"""
+
+INSERT = ("INSERT INTO submission (public_id, name, email, country, created_at) "
+          "VALUES (?, ?, ?, ?, ?)")
+
 
 class SupporterForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=100)])
@@ -55,11 +70,31 @@ def _connect(path: str) -> sqlite3.Connection:
     return connection
 
 
-def create_app(db_path: str | None = None) -> Flask:
+def libpq_url(url: str) -> str:
+    """A PostgreSQL URL as libpq takes it (SQLAlchemy's "postgresql+psycopg://" too)."""
+    scheme, _, rest = url.partition("://")
+    return "postgresql://" + rest if scheme.startswith("postgres") else url
+
+
+def _connect_postgres(url: str):
+    import psycopg
+
+    return psycopg.connect(libpq_url(url))
+
+
+def create_app(db_path: str | None = None, database_url: str | None = None) -> Flask:
+    database_url = database_url or (None if db_path else os.environ.get("MINIMAL_DATABASE_URL"))
     db_path = db_path or os.environ.get("MINIMAL_DB") or "minimal.sqlite3"
-    with _connect(db_path) as connection:
-        connection.execute(SCHEMA)
-    connection.close()
+    if database_url:
+        with _connect_postgres(database_url) as connection:  # commits and closes
+            # Every gunicorn worker makes the app: one at a time creates the table (two
+            # concurrent CREATE TABLE IF NOT EXISTS collide in PostgreSQL's catalogue).
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext('minimal_app schema'))")
+            connection.execute(POSTGRES_SCHEMA)
+    else:
+        with _connect(db_path) as connection:
+            connection.execute(SCHEMA)
+        connection.close()
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(32),
@@ -68,11 +103,26 @@ def create_app(db_path: str | None = None) -> Flask:
     # One connection per worker process, opened after gunicorn forks (like SQLAlchemy's pool).
     state = {"pid": None, "connection": None}
 
-    def connection() -> sqlite3.Connection:
-        if state["pid"] != os.getpid():
-            state["connection"] = _connect(db_path)
+    def connection():
+        if state["pid"] != os.getpid() or state["connection"] is None:
+            state["connection"] = (_connect_postgres(database_url) if database_url
+                                   else _connect(db_path))
             state["pid"] = os.getpid()
         return state["connection"]
+
+    def store(row: tuple) -> None:
+        db = connection()
+        if not database_url:
+            with db:  # one transaction, committed on success
+                db.execute(INSERT, row)
+            return
+        try:
+            db.execute(INSERT.replace("?", "%s"), row)  # psycopg opens the transaction
+            db.commit()
+        except Exception:
+            state["connection"] = None  # a broken connection is opened again next time
+            db.close()
+            raise
 
     @app.get("/")
     def page():
@@ -83,14 +133,9 @@ def create_app(db_path: str | None = None) -> Flask:
         form = SupporterForm()
         if not form.validate():
             return render_template_string(PAGE, form=form), 422
-        db = connection()
-        with db:  # one transaction, committed on success
-            db.execute(
-                "INSERT INTO submission (public_id, name, email, country, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (secrets.token_hex(16), form.name.data, form.email.data, form.country.data,
-                 datetime.now(UTC).isoformat()),
-            )
+        now = datetime.now(UTC)
+        store((secrets.token_hex(16), form.name.data, form.email.data, form.country.data,
+               now if database_url else now.isoformat()))
         return "stored\n"
 
     return app

@@ -65,6 +65,9 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; SQLite gets the pragmas that make it safe for several processes."""
+    # A statement's error would otherwise quote its parameters (a supporter's name, address,
+    # letters) wherever it is logged or shown.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30, **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)

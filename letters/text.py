@@ -88,3 +88,26 @@ def is_storable(text: str) -> bool:
 def storable(text: str) -> str:
     """The text without what no database can store (see is_storable)."""
     return _UNSTORABLE.sub("", text)
+
+
+# An e-mail address as it appears in a mail service's answer or an SMTP reply: bare, in angle
+# brackets, in quotes, after "mailto:". Deliberately broad on the left (anything up to a space
+# or a delimiter, in any script, with apostrophes inside): a false match only hides a word, a
+# missed one would keep an address. The domain stops before a sentence's final full stop. A
+# match starts only after a delimiter (an apostrophe counts only after one too), so a long word
+# without "@" is read once, not once for each of its characters.
+_DELIMITERS = r"""\s@<>()\[\]{},;:"'`"""
+_LOCAL = rf"[^{_DELIMITERS}]+"
+_ADDRESS = re.compile(rf"(?<![^{_DELIMITERS}])(?<![^{_DELIMITERS}]')"
+                      rf"{_LOCAL}(?:'{_LOCAL})*@[\w-]+(?:\.[\w-]+)*")
+ADDRESS_PLACEHOLDER = "<address>"
+
+
+def without_addresses(text: str) -> str:
+    """The text with every e-mail address in it replaced by a placeholder.
+
+    For what a mail service or a delivery event says about a message (they often quote the
+    recipient, or the supporter in Reply-To): stored as a letter's error or an event's reason,
+    and written to logs, such a text must not keep a supporter's or anyone's address.
+    """
+    return _ADDRESS.sub(ADDRESS_PLACEHOLDER, text)

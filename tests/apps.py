@@ -39,11 +39,11 @@ def clear_outbox_tables(url: str) -> None:
     """Between PostgreSQL tests: empty what the app writes, keep the migrated directory data."""
     engine = make_engine(url)
     tables = ["webhook_event", "letter_event", "notice", "letter", "letter_text", "submission",
-              "draft_count", "delivery_pause"]
+              "draft_count", "delivery_pause", "spent_challenge"]
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         connection.execute(text(
             "UPDATE campaign SET status = 'open', sending_paused = false, "
             "per_target_hourly_cap = NULL, send_window_start = NULL, send_window_end = NULL, "
-            "test_recipient = NULL"))
+            "test_recipient = NULL, proof_of_work = false"))
     engine.dispose()

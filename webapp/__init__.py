@@ -11,14 +11,30 @@ from .partners import models as _partner_models  # noqa: F401  (its tables join 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app from one frozen config (read from the environment when not given)."""
-    from . import api, campaigns, cli, db, directory, embed, errors, i18n, staff, templating
+    from . import (
+        api,
+        assets,
+        campaigns,
+        cli,
+        db,
+        directory,
+        embed,
+        errors,
+        i18n,
+        load_shedding,
+        security,
+        staff,
+        templating,
+    )
     from .app_state import EXTENSION_KEY, AppState
     from .delivery import after_commit, webhooks
     from .delivery.backends import make_backend
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
-    from .extensions import csrf, limiter
+    from .extensions import csrf, init_limiter
+    from .rate_limits import storage_uri as rate_limit_storage_uri
     from .supporters import views as supporters
+    from .supporters.proof_of_work import ProofOfWork
     from .supporters.tokens import ConfirmationTokens, DetailsSeal
 
     config = config or config_from_env()
@@ -31,7 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
         # Every validator carries its own (Flask-Babel) message.
         WTF_I18N_ENABLED=False,
         RATELIMIT_ENABLED=config.ratelimit_enabled,
-        RATELIMIT_STORAGE_URI=config.ratelimit_storage_uri,
+        RATELIMIT_STORAGE_URI=rate_limit_storage_uri(config.ratelimit_storage_uri),
         RATELIMIT_HEADERS_ENABLED=True,
         # Without this, a Redis outage would turn every public POST into an error page.
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
@@ -64,10 +80,15 @@ def create_app(config: Config | None = None) -> Flask:
                                                config.confirm_max_age_seconds),
         details_seal=DetailsSeal(config.secret_key, config.wtf_csrf_time_limit),
         embed_tokens=EmbedTokens(config.secret_key, config.embed_token_max_age_seconds),
+        proof_of_work=ProofOfWork(config.secret_key, config.proof_of_work_complexity,
+                                  config.proof_of_work_max_age_seconds),
     )
+    assets.init_app(app)  # early: hooks run in reverse, so it compresses the final response
     i18n.init_app(app)
+    security.init_app(app)  # first: a cross-site post is refused before anything else
+    load_shedding.init_app(app)  # then: a request that waited too long is answered at once
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     templating.init_app(app)
     app.register_blueprint(supporters.bp)
     app.register_blueprint(webhooks.bp)
@@ -82,16 +103,5 @@ def create_app(config: Config | None = None) -> Flask:
     api.init_app(app)  # after errors: /api/ addresses answer in JSON, the rest with pages
     cli.init_app(app)
     staff.init_app(app)
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; "
-            "form-action 'self'; base-uri 'none'",
-        )
-        return response
 
     return app

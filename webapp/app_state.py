@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .delivery.queue import TaskQueue
     from .directory import DirectoryCache
     from .embed.tokens import EmbedTokens
+    from .supporters.proof_of_work import ProofOfWork
     from .supporters.tokens import ConfirmationTokens, DetailsSeal
 
 EXTENSION_KEY = "treaty_letters"
@@ -35,6 +36,7 @@ class AppState:
     confirmation_tokens: ConfirmationTokens
     details_seal: DetailsSeal
     embed_tokens: EmbedTokens
+    proof_of_work: ProofOfWork
 
 
 def app_state(app: Flask | None = None) -> AppState:

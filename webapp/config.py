@@ -55,6 +55,10 @@ class Config:
     ratelimit_enabled: bool = True
     ratelimit_per_client: str = "30 per minute;300 per day"
     ratelimit_per_email: str = "5 per hour;20 per day"
+    # Per IPv4 /24 or IPv6 /64, and per /16 or /48, beside the limit per client: looser, since
+    # many supporters may share a network (an office, a university, a mobile provider's NAT).
+    ratelimit_per_subnet: str = "120 per minute;1200 per day"
+    ratelimit_per_wide_subnet: str = "600 per minute;10000 per day"
     wtf_csrf_time_limit: int = 6 * 3600
     # A request body's size, and a multipart form's parts (Werkzeug's own limits).
     max_content_length: int = 512 * 1024
@@ -63,6 +67,7 @@ class Config:
     staff_session_idle_minutes: int = 30
     staff_session_max_hours: int = 12
     staff_login_limit: str = "5 per minute;50 per day"
+    staff_login_limit_per_subnet: str = "20 per minute;200 per day"
     # How often each process checks whether staff published new content.
     content_check_seconds: float = 5.0
     # A letter template rendering slower than this cannot be saved.
@@ -71,6 +76,18 @@ class Config:
     embed_token_max_age_seconds: int = 4 * 3600
     # Limits per API key (Flask-Limiter syntax).
     api_ratelimit_per_key: str = "60 per minute;2000 per day"
+    # The proof of work a campaign can ask for before "send it for me"
+    # (webapp/supporters/proof_of_work.py): at most this many key derivations for the browser,
+    # at least half as many, and how long a challenge stays good.
+    proof_of_work_complexity: int = 5000
+    proof_of_work_max_age_seconds: int = 600
+    # Load shedding (webapp/load_shedding.py): the header in which the front proxy stamps when
+    # it received each request ("X-Request-Start": Heroku's router and nginx set it; empty: no
+    # proxy does, and any such header is ignored), and how long a request may have waited
+    # before the app saw it; one that waited longer is answered at once with a 503 page that
+    # keeps the supporter's form (0: never).
+    trusted_request_start_header: str = ""
+    load_shed_after_ms: int = 800
     extra: dict = field(default_factory=dict)
 
     @property
@@ -146,8 +163,15 @@ def config_from_env(environ: os._Environ | dict | None = None) -> Config:
         ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), default=True),
         ratelimit_per_client=env.get("RATELIMIT_PER_CLIENT", "30 per minute;300 per day"),
         ratelimit_per_email=env.get("RATELIMIT_PER_EMAIL", "5 per hour;20 per day"),
+        ratelimit_per_subnet=env.get("RATELIMIT_PER_SUBNET", "120 per minute;1200 per day"),
+        ratelimit_per_wide_subnet=env.get("RATELIMIT_PER_WIDE_SUBNET",
+                                          "600 per minute;10000 per day"),
         embed_token_max_age_seconds=int(env.get("EMBED_TOKEN_MAX_AGE_SECONDS", str(4 * 3600))),
         api_ratelimit_per_key=env.get("API_RATELIMIT_PER_KEY", "60 per minute;2000 per day"),
+        proof_of_work_complexity=int(env.get("PROOF_OF_WORK_COMPLEXITY", "5000")),
+        proof_of_work_max_age_seconds=int(env.get("PROOF_OF_WORK_MAX_AGE_SECONDS", "600")),
+        trusted_request_start_header=env.get("TRUSTED_REQUEST_START_HEADER", ""),
+        load_shed_after_ms=int(env.get("LOAD_SHED_AFTER_MS", "800")),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, render_template, request
@@ -12,9 +11,10 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
+from . import log_privacy
+from .app_state import app_state
 from .extensions import limiter
-
-log = logging.getLogger(__name__)
+from .log_privacy import report_outage
 
 
 def _rerender_form(message: str, status: int):
@@ -41,6 +41,9 @@ def _rerender_form(message: str, status: int):
 
 
 def init_app(app: Flask) -> None:
+    # Flask logs an unhandled error (a 500) on the app's own logger, with its traceback.
+    log_privacy.install(app_state(app).config, app_logger=app.name)
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         message = _("This form had expired or was sent twice. Please check it and send it "
@@ -76,7 +79,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_down(error):
-        log.error("database unavailable: %s", error)
+        # One line a minute however many visitors meet the outage, and never the statement's
+        # parameters (a supporter's details) that the error carries.
+        report_outage(error)
         return render_template(
             "message.html", title=_("Please try again in a moment"),
             message=_("We cannot store anything just now. Nothing was sent or kept; please go "

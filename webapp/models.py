@@ -81,6 +81,9 @@ class Campaign(Base):
     per_target_hourly_cap: Mapped[int | None] = mapped_column(Integer)
     # Test mode: every letter goes to this staff address instead of its target.
     test_recipient: Mapped[str | None] = mapped_column(String(254))
+    # "Send it for me" needs a proof of work from the supporter's browser first (ALTCHA:
+    # webapp/supporters/proof_of_work.py).
+    proof_of_work: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -359,3 +362,15 @@ class DraftCount(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
     letters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SpentChallenge(Base):
+    """A proof-of-work challenge that letters were stored with: refused for any other form
+    until it expires (after which it is refused as expired, and its row can go)."""
+
+    __tablename__ = "spent_challenge"
+
+    signature: Mapped[str] = mapped_column(String(128), primary_key=True)
+    # The form that spent it: the same form sent twice is a double submit, not a replay.
+    form_key: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -51,13 +51,19 @@ class LiveApp:
 
 
 @pytest.fixture
-def live_app(sqlite_template, tmp_path) -> Iterator[LiveApp]:
+def live_config() -> dict:
+    """Settings a test module changes for its live app (a fixture it overrides): none here."""
+    return {}
+
+
+@pytest.fixture
+def live_app(sqlite_template, tmp_path, live_config) -> Iterator[LiveApp]:
     """The app on a fresh copy of the migrated SQLite file, served by werkzeug in a thread."""
     from webapp import create_app
 
     path = tmp_path / "app.sqlite3"
     shutil.copy(sqlite_template, path)
-    app = create_app(make_config(tmp_path, f"sqlite:///{path}"))
+    app = create_app(make_config(tmp_path, f"sqlite:///{path}", **live_config))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True,
                               kwargs={"poll_interval": SERVER_POLL_SECONDS})

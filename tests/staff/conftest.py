@@ -61,7 +61,7 @@ def restore_campaigns(flask_app) -> None:
     with app_state(flask_app).database.session_factory() as session:
         session.execute(delete(Campaign).where(Campaign.slug.not_in(files)))
         session.execute(update(Campaign).values(status="open", allow_send=True,
-                                                allow_draft=True))
+                                                allow_draft=True, proof_of_work=False))
         session.commit()
 
 

@@ -151,6 +151,21 @@ def test_channels_are_stored(staff_app, editor):
         assert (campaign.allow_send, campaign.allow_draft) == (False, True)
 
 
+def test_proof_of_work_is_a_campaign_setting(staff_app, editor, client):
+    url = f"/staff/campaigns/{SLUG}"
+    assert 'name="proof_of_work"' in editor.get(url).get_data(as_text=True)
+    editor.post(url, data={"csrf_token": token(editor, url), "slug": SLUG, "title_en": "T",
+                           "target_kinds": ["mp", "mep", "minister"], "allow_send": "y",
+                           "allow_draft": "y", "proof_of_work": "y"})
+    with app_state(staff_app).database.session_factory() as session:
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == SLUG)).one()
+        assert campaign.proof_of_work is True
+    page = client.get(f"/c/{SLUG}?lang=en").get_data(as_text=True)
+    step_two = client.post(f"/c/{SLUG}?lang=en",
+                           data={**supporter(), "csrf_token": csrf_token(page)})
+    assert "<altcha-widget" in step_two.get_data(as_text=True)
+
+
 def test_new_campaign_starts_paused_from_the_default_letters(staff_app, editor, client):
     url = "/staff/campaigns/new"
     response = editor.post(url, data={

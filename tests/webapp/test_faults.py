@@ -56,6 +56,10 @@ TERMINAL = {LetterState.SENT, LetterState.DELIVERED, LetterState.BOUNCED, Letter
 WAIT = 20.0
 # What huey logs, once per task, when a task raises.
 UNHANDLED = "Unhandled exception in task"
+# What a worker started with `--log-level info` logs, once per task, when the database or the
+# queue is unreachable; the outage itself gets one line a minute (webapp/log_privacy.py).
+PUT_OFF = "put off until the service is back"
+DATABASE_OUTAGE = "Database unreachable at"
 
 
 # This process's own Redis database (tests/conftest.py): flushed before and after each test,
@@ -477,11 +481,15 @@ def test_worker_whose_database_is_unreachable_neither_dies_nor_sends(
     ids = confirmed_letters(app, supporters=2)
     tasks = pending_tasks(app)
     assert tasks == len(ids) + 2  # the letters', and the two confirmation mails' ids
-    lost = procs.worker(threads=2, DATABASE_URL=_unreachable_database_url(database_url, tmp_path))
+    lost = procs.start("delivery", "worker", "--threads", "2", "--log-level", "info",
+                       DATABASE_URL=_unreachable_database_url(database_url, tmp_path))
     # It takes every id off the queue, cannot reach the database for any, and keeps running.
-    wait_until(lambda: pending_tasks(app) == 0 and lost.output().count(UNHANDLED) == tasks,
+    wait_until(lambda: pending_tasks(app) == 0 and lost.output().count(PUT_OFF) == tasks,
                WAIT, "the worker to try every letter", on_timeout=procs.logs)
     assert lost.alive()
+    # One line says so, not a traceback for each letter.
+    assert lost.output().count(DATABASE_OUTAGE) == 1
+    assert UNHANDLED not in lost.output() and "Traceback" not in lost.output()
     assert sendgrid.letters_received() == {}
     assert set(states(app, ids).values()) == {LetterState.QUEUED}
     assert lost.stop() == 0  # and a TERM still ends it cleanly
@@ -510,8 +518,8 @@ def test_database_lost_and_back_while_the_worker_runs(app, database_url, sendgri
     proxy = TcpProxy(url.hostname, url.port or 5432).start()
     try:
         first = confirmed_letters(app)
-        worker = procs.worker(threads=2,
-                              DATABASE_URL=_with_host(database_url, "127.0.0.1", proxy.port))
+        worker = procs.start("delivery", "worker", "--threads", "2", "--log-level", "info",
+                             DATABASE_URL=_with_host(database_url, "127.0.0.1", proxy.port))
         wait_for_states(app, procs, first, LetterState.SENT)
 
         # Two letters are in SendGrid's hands, its answers not yet back, when the database
@@ -526,12 +534,12 @@ def test_database_lost_and_back_while_the_worker_runs(app, database_url, sendgri
         proxy.cut()
         sendgrid.gate.set()  # SendGrid answers 202
         # SendGrid took them, but the worker cannot record it.
-        wait_until(lambda: worker.output().count(UNHANDLED) >= 2, WAIT,
+        wait_until(lambda: worker.output().count(PUT_OFF) >= 2, WAIT,
                    "the worker to fail recording them", on_timeout=procs.logs)
         # While it is away, another supporter confirms: the worker takes the ids (two letters,
         # one confirmation mail) and fails on each.
         later = confirmed_letters(app)
-        wait_until(lambda: pending_tasks(app) == 0 and worker.output().count(UNHANDLED) >= 5,
+        wait_until(lambda: pending_tasks(app) == 0 and worker.output().count(PUT_OFF) >= 5,
                    WAIT, "the worker to fail on the new letters", on_timeout=procs.logs)
         assert worker.alive()
         assert set(sendgrid.letters_received()) == {str(i) for i in first + in_flight}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import socket
+import time
+
 import pytest
 
 from tests.apps import make_config
 from webapp import create_app
 from webapp.app_state import app_state
 
-from .flow import letters_form, step_one, step_two
+from .flow import SLUG, letters_form, step_one, step_two
 from .pages import text
 
 
@@ -77,3 +81,364 @@ def test_limits_are_shared_through_redis(tmp_path, database_url):
     assert keys, "the limit was not counted in Redis"
     for app in (first, second):
         app_state(app).database.dispose()
+
+
+# --- per subnet ----------------------------------------------------------------------------
+
+def _from(client, address: str) -> int:
+    """Step one sent from `address`: the POST's status."""
+    client.environ_base["REMOTE_ADDR"] = address
+    return step_one(client).status_code
+
+
+NETWORKS = {
+    # neighbours in one /24 (/64), the next /24 (/64) in the same /16 (/48), another /16 (/48)
+    "ipv4": (["203.0.113.5", "203.0.113.5", "203.0.113.77", "203.0.113.200"], "203.0.114.5",
+             "198.51.100.5"),
+    "ipv6": (["2001:db8:1:2::5", "2001:db8:1:2::5", "2001:db8:1:2:ffff::1", "2001:db8:1:2::99"],
+             "2001:db8:1:3::1", "2001:db8:9::1"),
+}
+
+
+@pytest.mark.parametrize("family", NETWORKS)
+def test_clients_in_one_small_subnet_share_its_limit(tmp_path, database_url, family):
+    neighbours, next_subnet, elsewhere = NETWORKS[family]
+    app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                 ratelimit_per_client="100 per minute",
+                                 ratelimit_per_subnet="3 per minute"))
+    try:
+        client = app.test_client()
+        assert [_from(client, address) for address in neighbours] == [200, 200, 200, 429]
+        assert _from(client, next_subnet) == 200
+        assert _from(client, elsewhere) == 200
+    finally:
+        app_state(app).database.dispose()
+
+
+WIDE_NETWORKS = {
+    # one /24 (/64) each, all in one /16 (/48); then another /16 (/48)
+    "ipv4": (["203.0.1.1", "203.0.2.1", "203.0.3.1", "203.0.4.1"], "198.51.100.1"),
+    "ipv6": (["2001:db8:1:1::1", "2001:db8:1:2::1", "2001:db8:1:3::1", "2001:db8:1:4::1"],
+             "2001:db8:2::1"),
+}
+
+
+@pytest.mark.parametrize("family", WIDE_NETWORKS)
+def test_clients_in_one_wide_subnet_share_its_limit(tmp_path, database_url, family):
+    subnets, elsewhere = WIDE_NETWORKS[family]
+    app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                 ratelimit_per_client="100 per minute",
+                                 ratelimit_per_subnet="100 per minute",
+                                 ratelimit_per_wide_subnet="3 per minute"))
+    try:
+        client = app.test_client()
+        assert [_from(client, address) for address in subnets] == [200, 200, 200, 429]
+        assert _from(client, elsewhere) == 200
+    finally:
+        app_state(app).database.dispose()
+
+
+def test_staff_sign_in_is_limited_per_small_subnet(tmp_path, database_url):
+    from .pages import csrf_token
+
+    app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                 staff_login_limit="100 per minute",
+                                 staff_login_limit_per_subnet="3 per minute"))
+    try:
+        client = app.test_client()
+
+        def attempt(n: int, address: str) -> int:
+            client.environ_base["REMOTE_ADDR"] = address
+            page = client.get("/staff/login").get_data(as_text=True)
+            return client.post("/staff/login", data={
+                "email": f"nobody{n}@campaign.example", "password": "wrong password!",
+                "csrf_token": csrf_token(page)}).status_code
+
+        # Another account from each neighbouring address.
+        assert [attempt(n, f"198.51.100.{n}") for n in range(4)] == [401, 401, 401, 429]
+        assert attempt(9, "198.51.101.1") == 401
+    finally:
+        app_state(app).database.dispose()
+
+
+def test_subnet_keys_are_pseudonymised():
+    from flask import Flask
+
+    from webapp.extensions import subnet_rate_key, wide_subnet_rate_key
+
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "test-secret"
+
+    def keys(address: str) -> tuple[str, str]:
+        with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+            return subnet_rate_key(), wide_subnet_rate_key()
+
+    narrow, wide = keys("203.0.113.5")
+    assert "203.0" not in narrow + wide
+    assert keys("203.0.113.77") == (narrow, wide)
+    assert keys("::ffff:203.0.113.9") == (narrow, wide)  # IPv4 written as IPv6
+    assert keys("203.0.114.5")[0] != narrow and keys("203.0.114.5")[1] == wide
+    assert keys("2001:db8:1:2::5")[0] == keys("2001:db8:1:2:ffff::1")[0]
+    assert "2001" not in "".join(keys("2001:db8:1:2::5"))
+    # Not an IP address: counted by the address as it is.
+    assert keys("unix-socket") == keys("unix-socket") != keys("other-socket")
+
+
+def test_api_requests_without_a_key_are_limited_per_subnet(tmp_path, database_url):
+    from tests.embed.support import add_partner, clear_partners
+
+    app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                 api_ratelimit_per_key="100 per minute",
+                                 ratelimit_per_subnet="3 per minute"))
+    try:
+        clear_partners(app)
+        key = add_partner(app)
+        client = app.test_client()
+        statuses = [client.get("/api/v1/campaigns",
+                               environ_base={"REMOTE_ADDR": f"203.0.113.{n}"}).status_code
+                    for n in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        # A partner's key is limited per key, wherever its requests come from.
+        keyed = client.get("/api/v1/campaigns", environ_base={"REMOTE_ADDR": "203.0.113.9"},
+                           headers={"Authorization": f"Bearer {key}"})
+        assert keyed.status_code == 200
+    finally:
+        app_state(app).database.dispose()
+
+
+def test_api_submissions_count_against_the_key_limit_too(tmp_path, database_url):
+    """The per-address limit on submissions adds to the key's limit rather than replacing it."""
+    from tests.embed.support import add_partner, clear_partners
+
+    app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                 api_ratelimit_per_key="2 per minute"))
+    try:
+        clear_partners(app)
+        auth = {"Authorization": f"Bearer {add_partner(app)}"}
+        client = app.test_client()
+        statuses = [client.post(f"/api/v1/campaigns/{SLUG}/submissions", json={},
+                                headers=auth).status_code for _ in range(3)]
+        assert statuses[-1] == 429 and 429 not in statuses[:2]
+    finally:
+        app_state(app).database.dispose()
+
+
+# --- limits held per process ----------------------------------------------------------------
+
+PER_PROCESS = "counted in each process's memory"
+
+
+def _warnings(caplog, logger: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == logger and r.levelno >= logging.WARNING]
+
+
+def test_memory_storage_is_announced_at_start(tmp_path, database_url, caplog):
+    caplog.set_level(logging.WARNING)
+    apps = [create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                   testing=False))]
+    messages = [r.getMessage() for r in _warnings(caplog, "webapp.extensions")]
+    assert len(messages) == 1
+    assert PER_PROCESS in messages[0] and "REDIS_URL" in messages[0]
+    caplog.clear()
+    apps += [
+        create_app(make_config(tmp_path, database_url, ratelimit_enabled=True, testing=False,
+                               redis_url=_closed_redis_url())),
+        create_app(make_config(tmp_path, database_url, ratelimit_enabled=False, testing=False)),
+        create_app(make_config(tmp_path, database_url, ratelimit_enabled=True)),  # a test app
+    ]
+    assert _warnings(caplog, "webapp.extensions") == []
+    for app in apps:
+        app_state(app).database.dispose()
+
+
+def _closed_redis_url() -> str:
+    """A Redis URL on a local port where nothing listens: Redis being away."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def test_redis_outage_is_one_line_and_limits_go_on_per_process(tmp_path, database_url, caplog,
+                                                                monkeypatch):
+    from webapp.extensions import limiter
+
+    # The limiter is one object per process: leave it as it was for the next tests.
+    monkeypatch.setattr(limiter, "_storage_dead", False)
+    caplog.set_level(logging.INFO, logger="flask-limiter")
+    app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
+                                 redis_url=_closed_redis_url(),
+                                 ratelimit_per_client="3 per minute"))
+    try:
+        client = app.test_client()
+        assert [step_one(client).status_code for _ in range(5)] == [200, 200, 200, 429, 429]
+        lines = _warnings(caplog, "flask-limiter")
+        assert len(lines) == 1, [r.getMessage() for r in lines]
+        assert "per process until it is back" in lines[0].getMessage()
+        assert lines[0].exc_info is None  # one line, no traceback
+    finally:
+        app_state(app).database.dispose()
+
+
+def test_repeated_limiter_warnings_collapse_to_one_a_minute():
+    from webapp.extensions import CollapseRepeats
+
+    repeats = CollapseRepeats()
+
+    def passes(message: str, at: float, level: int = logging.WARNING) -> bool:
+        record = logging.LogRecord("flask-limiter", level, __file__, 1, message, (), None)
+        record.created = at
+        return repeats.filter(record)
+
+    down = "Rate limit storage unreachable - falling back to in-memory storage"
+    assert passes(down, 1000.0)
+    assert not passes(down, 1010.0)  # Redis came back and went again within the minute
+    assert passes("Failed to rate limit. Swallowing error", 1011.0, logging.ERROR)
+    assert not passes("Failed to rate limit. Swallowing error", 1012.0, logging.ERROR)
+    assert passes("Rate limit storage recovered", 1013.0, logging.INFO)  # not a warning
+    assert passes(down, 1061.0)
+
+
+# --- on Redis: one round trip per limit window, every window still trips at its number -------
+
+LOOSE = {"ratelimit_per_client": "100 per minute;1000 per day",
+         "ratelimit_per_email": "100 per hour;1000 per day",
+         "ratelimit_per_subnet": "100 per minute;1000 per day",
+         "ratelimit_per_wide_subnet": "100 per minute;1000 per day"}
+
+
+@pytest.fixture
+def redis_app_factory(tmp_path, database_url):
+    """Apps counting their limits in the tests' Redis, its rate-limit keys emptied first."""
+    from tests.conftest import REDIS_URL, redis_available, require_or_skip
+    from webapp.extensions import limiter
+
+    require_or_skip(redis_available(), f"Redis not reachable at {REDIS_URL}")
+    apps = []
+
+    def make(**settings):
+        app = create_app(make_config(tmp_path, database_url, redis_url=REDIS_URL,
+                                     ratelimit_enabled=True, **{**LOOSE, **settings}))
+        limiter.storage.reset()  # this process's Redis database: only the limits' keys
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app_state(app).database.dispose()
+
+
+class RoundTrips:
+    """What the limiter's Redis client sends: the (first) command of each round trip."""
+
+    def __init__(self, monkeypatch, client) -> None:
+        from redis.connection import AbstractConnection
+
+        self.sent: list[str] = []
+        counted: set[int] = set()
+        pool = client.connection_pool
+        get_connection = pool.get_connection
+
+        def tagged(*args, **kwargs):
+            connection = get_connection(*args, **kwargs)
+            counted.add(id(connection))
+            return connection
+
+        send = AbstractConnection.send_packed_command
+
+        def counting(connection, command, check_health=True):
+            if id(connection) in counted:
+                packed = b"".join(command) if isinstance(command, list) else command
+                # RESP: "*<count>\r\n$<length>\r\n<command name>\r\n..."
+                self.sent.append(packed.split(b"\r\n")[2].decode().upper())
+            return send(connection, command, check_health)
+
+        monkeypatch.setattr(pool, "get_connection", tagged)
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+
+
+def _round_trips(monkeypatch, post) -> tuple[int, list[str]]:
+    from webapp.extensions import limiter
+
+    with monkeypatch.context() as patch:
+        trips = RoundTrips(patch, limiter.storage.get_connection())
+        status = post()
+    return status, trips.sent
+
+
+def test_each_post_costs_one_round_trip_per_limit_window(redis_app_factory, monkeypatch):
+    app = redis_app_factory()
+    client = app.test_client()
+    fields = letters_form(step_one(client))  # also loads the script into Redis
+    status, sent = _round_trips(monkeypatch, lambda: step_one(client).status_code)
+    # Per client, per /24 and per /16, each by the minute and by the day; the headers' and
+    # the page's reads of a window come with its count.
+    assert status == 200
+    assert sent == ["EVALSHA"] * 6
+    status, sent = _round_trips(
+        monkeypatch, lambda: step_two(client, fields, action="draft").status_code)
+    assert status == 200
+    assert sent == ["EVALSHA"] * 8  # and per e-mail address, by the hour and by the day
+
+
+def test_headers_on_redis_say_what_is_left_after_this_request(redis_app_factory):
+    # Whichever limit the headers speak of (Flask-Limiter picks one of the shortest window).
+    five = "5 per minute;1000 per day"
+    app = redis_app_factory(ratelimit_per_client=five, ratelimit_per_subnet=five,
+                            ratelimit_per_wide_subnet=five)
+    client = app.test_client()
+    seen = []
+    for _ in range(3):
+        response = step_one(client)
+        seen.append((response.headers["X-RateLimit-Limit"],
+                     response.headers["X-RateLimit-Remaining"]))
+        reset = int(response.headers["X-RateLimit-Reset"])
+        assert 0 < reset - time.time() <= 61
+        assert 0 < int(response.headers["Retry-After"]) <= 61
+    assert seen == [("5", "4"), ("5", "3"), ("5", "2")]
+
+
+def test_api_on_redis_one_round_trip_per_window_and_headers_for_partners(redis_app_factory,
+                                                                         monkeypatch):
+    from tests.embed.support import add_partner, clear_partners
+
+    app = redis_app_factory(api_ratelimit_per_key="3 per minute;2000 per day")
+    clear_partners(app)
+    auth = {"Authorization": f"Bearer {add_partner(app)}"}
+    client = app.test_client()
+
+    def get():
+        return client.get("/api/v1/campaigns", headers=auth)
+
+    first = get()
+    status, sent = _round_trips(monkeypatch, lambda: get().status_code)
+    assert status == 200 and sent == ["EVALSHA"] * 2  # the key's minute and day
+    third, refused = get(), get()
+    assert [r.headers["X-RateLimit-Remaining"] for r in (first, third)] == ["2", "0"]
+    assert refused.status_code == 429 and third.headers["X-RateLimit-Limit"] == "3"
+
+
+# Each window of each limit of the public forms, set to 2 (the others loose): the third POST
+# from one address (with one e-mail address) is refused.
+WINDOWS = [(setting, window) for setting in ("ratelimit_per_client", "ratelimit_per_subnet",
+                                             "ratelimit_per_wide_subnet")
+           for window in ("2 per minute;1000 per day", "100 per minute;2 per day")]
+WINDOWS += [("ratelimit_per_email", window)
+            for window in ("2 per hour;1000 per day", "100 per hour;2 per day")]
+
+
+@pytest.mark.parametrize(("setting", "window"), WINDOWS)
+def test_every_window_trips_at_its_number_on_redis(redis_app_factory, setting, window):
+    app = redis_app_factory(**{setting: window})
+    client = app.test_client()
+    if setting != "ratelimit_per_email":
+        assert [step_one(client).status_code for _ in range(3)] == [200, 200, 429]
+        return
+    fields = letters_form(step_one(client))
+    statuses = [step_two(client, fields, action="draft").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = step_two(client, fields, action="draft")
+    assert response.status_code == 429
+    # The window that refused it says when: read with its count, not again from Redis.
+    when = "in 1 hour." if window.startswith("2 per hour") else "in 1 day."
+    assert f"Please try again {when}" in text(response)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from database import utcnow
 from webapp.app_state import app_state
 from webapp.delivery.retention import purge
-from webapp.models import Letter, LetterState, Notice, Submission
+from webapp.models import Letter, LetterEvent, LetterState, Notice, Submission
 
-from .flow import letters_form, run_worker, step_one, step_two
+from .flow import confirm_latest, letters_form, run_worker, step_one, step_two
 from .pages import csrf_token
 
 
@@ -104,3 +104,35 @@ def test_keep_me_informed_keeps_an_address_only_once_it_was_confirmed(app, clien
         submission = session.scalar(select(Submission))
         assert submission.wants_updates
         assert submission.supporter_email == "" and submission.supporter_name == ""
+
+
+def test_errors_and_event_reasons_quoting_an_address_are_scrubbed(app, client):
+    """Stored before texts were cleaned on the way in, or by a path that did not clean them:
+    what stays for the counts keeps no address once the retention period has passed."""
+    step_two(client, letters_form(step_one(client)))
+    confirm_latest(app, client)
+    run_worker(app)
+    quoted = ("SendGrid 400: b'{\"message\":\"Reply-To jane@example.org refused\"}', "
+              "550 <mp@parlement.example.nl>: Recipient address rejected")
+    with app_state(app).database.session_factory() as session:
+        letter_ids = list(session.scalars(select(Letter.id)))
+        session.execute(update(Letter).values(last_error=quoted))
+        session.add_all(LetterEvent(letter_id=letter_id, from_state=LetterState.SENT,
+                                    to_state=LetterState.SENT, reason=f"retry: {quoted}"[:200],
+                                    at=utcnow()) for letter_id in letter_ids)
+        session.commit()
+
+    retention = app_state(app).config.retention_days
+    assert _purge(app, retention - 1).erased_submissions == 0
+    with app_state(app).database.session_factory() as session:  # kept until then
+        assert "jane@example.org" in session.scalar(select(Letter.last_error))
+    assert _purge(app, retention + 1).erased_submissions == 1
+
+    with app_state(app).database.session_factory() as session:
+        errors = session.scalars(select(Letter.last_error)).all()
+        reasons = session.scalars(select(LetterEvent.reason)).all()
+    assert len(errors) == len(letter_ids) == 2
+    assert errors == [quoted.replace("jane@example.org", "<address>")
+                      .replace("mp@parlement.example.nl", "<address>")] * 2
+    assert not [text for text in (*errors, *reasons) if "@" in text]
+    assert sum("<address>" in reason for reason in reasons) == 2

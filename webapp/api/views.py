@@ -26,8 +26,9 @@ from representatives.model import Match, MatchError
 
 from ..app_state import app_state
 from ..db import get_session
-from ..extensions import client_rate_key, limiter, per_email_limit, pseudonym
+from ..extensions import client_rate_key, limit_subnets, limiter, per_email_limit, pseudonym
 from ..i18n import current_language
+from ..log_privacy import report_outage
 from ..models import Campaign
 from ..partners import service as partners
 from ..partners.models import Partner
@@ -77,6 +78,7 @@ def api_email_rate_key() -> str:
 
 
 limiter.limit(_per_key_limit, key_func=api_key_rate_key)(bp)
+limit_subnets(bp, exempt_when=lambda: _bearer() is not None)  # requests without a key
 
 
 @bp.before_request
@@ -149,7 +151,7 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(OperationalError)
 def _database_down(error):
-    log.error("database unavailable: %s", error)
+    report_outage(error)  # one line a minute, never the statement's parameters
     return error_response(503, "unavailable", "The service cannot store anything just now.")
 
 
@@ -473,8 +475,9 @@ def _form_key(partner: Partner, key: str | None) -> str:
 
 
 @bp.post("/campaigns/<slug>/submissions")
+# In addition to the blueprint's limits, which a route's own limit would otherwise replace.
 @limiter.limit(per_email_limit, key_func=api_email_rate_key,
-               exempt_when=lambda: not _json_email())
+               exempt_when=lambda: not _json_email(), override_defaults=False)
 def submit(slug: str):
     campaign, content = _campaign(slug)
     data = _json_object(SUBMISSION_FIELDS)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..app_state import app_state
 from ..db import get_session
-from ..extensions import email_rate_key, has_no_email, limiter, per_client_limit, per_email_limit
+from ..extensions import client_limits, email_rate_key, has_no_email, limiter, per_email_limit
 from ..models import Campaign
 from ..partners import service as partners
 from ..partners.models import Partner
@@ -82,17 +82,16 @@ def _parent_allowed(partner) -> bool:
 
 
 @bp.before_request
-def _prepare():
-    # The page's own inline style (the partner's colours) runs under this nonce only.
+def prepare_frame():
+    """The partner whose frame this is, and the nonce of its page's inline style.
+
+    Also called by webapp/load_shedding.py, whose answer needs the frame's headers. Where a
+    POST may come from is checked for every form by webapp/security.py.
+    """
     g.embed_nonce = secrets.token_urlsafe(12)
     if request.endpoint in {"embed.loader", "embed.builder"}:
         return None
-    partner = _partner((request.view_args or {}).get("partner", ""))
-    g.embed_partner = partner
-    if request.method == "POST":
-        origin = request.headers.get("Origin")
-        if origin is not None and origin not in {own_origin(), *partner.origins}:
-            return _refused(_("This form may only be sent from the campaign's own pages."), 403)
+    g.embed_partner = _partner((request.view_args or {}).get("partner", ""))
     return None
 
 
@@ -168,7 +167,7 @@ def _check_token(slug: str):
 
 
 @bp.post("/embed/<partner>/<slug>")
-@limiter.limit(per_client_limit, methods=["POST"])
+@client_limits
 def find_targets(partner: str, slug: str):
     problem = _check_token(slug)
     if problem is not None:
@@ -177,7 +176,7 @@ def find_targets(partner: str, slug: str):
 
 
 @bp.post("/embed/<partner>/<slug>/letters")
-@limiter.limit(per_client_limit, methods=["POST"])
+@client_limits
 @limiter.limit(per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
                methods=["POST"])
 def submit_letters(partner: str, slug: str):

@@ -90,6 +90,10 @@ def revoke_key(session: Session, prefix: str) -> bool:
 
 
 def get_partner(session: Session, code: str) -> Partner | None:
+    if not CODE_PATTERN.fullmatch(code):
+        # No partner has such a code (create_partner checks it), and an embed's address may
+        # hold anything: PostgreSQL refuses a NUL in the query rather than finding nothing.
+        return None
     partner = session.scalar(select(Partner).where(Partner.code == code))
     return partner if partner is not None and partner.active else None
 

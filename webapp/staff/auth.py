@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from database import as_utc, utcnow
+from letters.text import is_storable
 
 from ..app_state import app_state
 from ..db import get_session
@@ -108,7 +109,11 @@ def hash_password(password: str) -> str:
 
 def check_password(db: Session, email: str, password: str) -> StaffUser | None:
     """The active user with this address and password, else None (in about the same time)."""
-    user = db.scalars(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
+    address = email.strip().lower()
+    # No account has an address no database can store (a NUL): PostgreSQL would refuse the
+    # query rather than find nobody.
+    user = (db.scalars(select(StaffUser).where(StaffUser.email == address)).first()
+            if is_storable(address) else None)
     try:
         hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

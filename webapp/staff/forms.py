@@ -42,6 +42,8 @@ class CampaignForm(FlaskForm):
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     allow_send = BooleanField(_l("Offer 'send it for me'"))
     allow_draft = BooleanField(_l("Offer 'open in my mail app'"))
+    proof_of_work = BooleanField(_l("Before 'send it for me', ask the supporter's browser for a "
+                                    "short proof of work (needs JavaScript)"))
 
 
 class TemplateForm(FlaskForm):

@@ -46,6 +46,7 @@ class CampaignValues:
     countries: str
     deadline: date | None
     texts: dict[str, tuple[str, str]]  # language -> (title, intro), as typed
+    proof_of_work: bool = False
 
 
 def chosen_kinds(posted: Iterable[str]) -> list[str]:
@@ -91,6 +92,7 @@ def set_campaign_status(db: Session, campaign: Campaign, status: str,
 def _store_campaign(db: Session, campaign: Campaign, values: CampaignValues) -> None:
     campaign.allow_send = values.allow_send
     campaign.allow_draft = values.allow_draft
+    campaign.proof_of_work = values.proof_of_work
     settings = db.get(CampaignSettings, campaign.id) or CampaignSettings(campaign_id=campaign.id)
     settings.target_kinds = ",".join(chosen_kinds(values.target_kinds))
     settings.countries = ",".join(

@@ -31,6 +31,7 @@ from letters.text import is_header_safe, is_plain_text, normalise_newlines, send
 
 from ..i18n import country_choices, current_language
 from .operations import issued_form_key, new_form_key
+from .proof_of_work import FIELD as PROOF_OF_WORK_FIELD
 
 
 class SingleLine:
@@ -105,6 +106,9 @@ class SupporterFields:
     )
     country = SelectField(
         _l("Your country"),
+        # Stripped as the directory strips it to match: "US\n" matched the US, and was then
+        # stored as it came (PostgreSQL refused it: the column holds two letters).
+        filters=[_strip],
         validators=[DataRequired(_l("Please choose your country."))],
         validate_choice=False,  # checked in the view, with a clearer message
     )
@@ -299,6 +303,8 @@ class LettersForm:
         self.website: str = formdata.get("website", "")
         # "Send it for me" pressed (else "Open in my mail app", the choice that stores nothing)
         self.send_for_me = bool(formdata.get("send"))
+        # The browser's proof of work, for campaigns that ask for one (the ALTCHA widget's).
+        self.proof_of_work: str = formdata.get(PROOF_OF_WORK_FIELD, "")
         self.groups: list[LetterGroupFields] = [
             LetterGroupFields(formdata, prefix=f"groups-{index}-")
             for index in _group_indices(formdata)

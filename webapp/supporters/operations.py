@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from jinja2 import TemplateError
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,10 +40,12 @@ from ..models import (
     NoticeState,
     PendingLetter,
     PendingLetters,
+    SpentChallenge,
     Submission,
 )
 from ..partners import service as partners
 from ..partners.models import Partner
+from .proof_of_work import ProofProblem
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +214,41 @@ def duplicate_targets(drafts: list[DraftLetter]) -> list[Target]:
             twice.setdefault(draft.target.id, draft.target)
         seen.add(draft.target.id)
     return list(twice.values())
+
+
+# --- proof of work ----------------------------------------------------------------------
+
+def needs_proof_of_work(campaign: Campaign, drafts: list[DraftLetter], send_for_me: bool
+                        ) -> bool:
+    """Whether these letters are stored only with a proof of work: the campaign asks for one,
+    and "send it for me" would store some. Letters opened in the mail app never need one."""
+    return (send_for_me and campaign.allow_send and campaign.proof_of_work
+            and any(can_send_for(d.target) for d in drafts))
+
+
+def spend_proof_of_work(session: Session, payload: str, form_key: str) -> ProofProblem | None:
+    """Check a form's proof of work (supporters.proof_of_work) and record it as spent by
+    that form; None when it holds.
+
+    A solution spent by another form is refused; spent by this same form (sent twice), it
+    holds, and submit_letters stores nothing the second time. The record is committed before
+    the letters are stored, in every process's database, so two requests cannot both spend it.
+    """
+    solved = app_state().proof_of_work.check(payload)
+    if isinstance(solved, ProofProblem):
+        return solved
+    # Expired challenges are refused as such: their records can go.
+    session.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < utcnow()))
+    try:
+        session.execute(insert(SpentChallenge).values(
+            signature=solved.signature, form_key=form_key, expires_at=solved.expires_at))
+        session.commit()
+        return None
+    except IntegrityError:
+        session.rollback()
+    spent_by = session.scalar(select(SpentChallenge.form_key).where(
+        SpentChallenge.signature == solved.signature))
+    return None if spent_by == form_key else ProofProblem.SPENT
 
 
 # --- submitting --------------------------------------------------------------------------

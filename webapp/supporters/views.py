@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -28,7 +28,14 @@ from representatives.model import ChannelKind, GroupKind, Match, MatchedTarget, 
 from ..app_state import app_state
 from ..db import get_session
 from ..delivery.mails import distinct_texts
-from ..extensions import email_rate_key, has_no_email, limiter, per_client_limit, per_email_limit
+from ..extensions import (
+    client_limits,
+    email_rate_key,
+    has_no_email,
+    limiter,
+    per_client_limit,
+    per_email_limit,
+)
 from ..i18n import country_name, current_language, guess_country
 from ..models import Campaign, CampaignStatus, Submission
 from . import operations
@@ -43,6 +50,7 @@ from .forms import (
     unpack_recipients,
 )
 from .operations import Closed, DraftLetter
+from .proof_of_work import ProofProblem
 from .tokens import TokenProblem
 
 bp = Blueprint("public", __name__)
@@ -93,6 +101,24 @@ def match_message(error: MatchError, content: CampaignContent, postcode: str) ->
         return _("We could not find this postcode (%(postcode)s). Please check it.",
                  postcode=postcode)
     return _("We could not match this address.")
+
+
+def proof_of_work_message(problem: ProofProblem, campaign: Campaign) -> str:
+    """Why the letters were not stored to send: the browser's check is missing or fails."""
+    button = _("Send it for me")
+    if problem == ProofProblem.MISSING:
+        message = _("Before we send letters for you, your browser does a short check, which "
+                    "needs JavaScript. Please make sure JavaScript is on and press "
+                    "\"%(button)s\" again.", button=button)
+        if campaign.allow_draft:
+            message += " " + _("Or open the letters in your mail app: that needs no "
+                               "JavaScript.")
+        return message
+    if problem == ProofProblem.EXPIRED:
+        return _("The check your browser did before sending has expired. Your letters are as "
+                 "you left them: please press \"%(button)s\" again.", button=button)
+    return _("The check your browser did before sending was not accepted. Your letters are "
+             "as you left them: please press \"%(button)s\" again.", button=button)
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -200,7 +226,7 @@ def matched_or_message(form: SupporterForm, content: CampaignContent) -> Match |
 
 
 @bp.post("/c/<slug>")
-@limiter.limit(per_client_limit, methods=["POST"])
+@client_limits
 def find_targets(slug: str):
     return targets_step(MAIN, slug)
 
@@ -276,7 +302,7 @@ def chosen_letters(form: LettersForm, match: Match) -> list[DraftLetter] | None:
 
 
 @bp.post("/c/<slug>/letters")
-@limiter.limit(per_client_limit, methods=["POST"])
+@client_limits
 @limiter.limit(per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
                methods=["POST"])
 def submit_letters(slug: str):
@@ -299,7 +325,9 @@ def letters_step(flow: Flow, slug: str):
         return render_campaign_page(campaign, content, checked, status=422, flow=flow)
     details, match = checked
     drafts, problem = checked_letters(form, match)
-    if not drafts:
+    if drafts:
+        problem = unproven(campaign, form, drafts)
+    if not drafts or problem:
         return render_letters_page(campaign, content, form, match, details, status=422,
                                    flow=flow, error=problem)
     sender = operations.Sender(details.supporter(), details.postcode, details.wants_updates,
@@ -339,6 +367,25 @@ def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter],
                      "under more than one letter. Please untick the extra ones.",
                      names=", ".join(target.name for target in twice))
     return drafts, None if drafts else _("Please choose at least one person to write to.")
+
+
+def unproven(campaign: Campaign, form: LettersForm, drafts: list[DraftLetter]) -> str | None:
+    """What to tell the supporter when the campaign asks for a proof of work before storing
+    these letters and the form's does not hold; None when it holds (it is spent now) or
+    none is needed."""
+    if not operations.needs_proof_of_work(campaign, drafts, form.send_for_me):
+        return None
+    problem = operations.spend_proof_of_work(get_session(), form.proof_of_work, form.form_key)
+    return None if problem is None else proof_of_work_message(problem, campaign)
+
+
+@bp.get("/proof-of-work/challenge")
+@limiter.limit(per_client_limit)
+def proof_of_work_challenge():
+    """A challenge for the ALTCHA widget on step two (supporters.proof_of_work)."""
+    response = jsonify(app_state().proof_of_work.challenge())
+    response.cache_control.no_store = True  # each is solved, and spent, once
+    return response
 
 
 def render_letters_again(campaign, content, error: str, status: int, flow: Flow = MAIN):
@@ -393,7 +440,7 @@ def render_confirm_page(token: str, error: str | None = None, status: int = 200)
 
 
 @bp.post("/confirm/<token>")
-@limiter.limit(per_client_limit, methods=["POST"])
+@client_limits
 def confirm(token: str):
     # CSRFProtect has checked the form's token before this runs (errors.py shows the page
     # again when it fails).

@@ -105,6 +105,7 @@ def _posted_values(form: CampaignForm) -> CampaignValues:
         allow_send=bool(form.allow_send.data), allow_draft=bool(form.allow_draft.data),
         target_kinds=_posted_kinds(), countries=form.countries.data or "",
         deadline=form.deadline.data, texts=_posted_texts(),
+        proof_of_work=bool(form.proof_of_work.data),
     )
 
 
@@ -122,6 +123,7 @@ def _fill_form(form: CampaignForm, campaign: Campaign) -> None:
     form.countries.data = settings.countries if settings else ""
     form.deadline.data = settings.deadline if settings else None
     form.allow_send.data, form.allow_draft.data = campaign.allow_send, campaign.allow_draft
+    form.proof_of_work.data = campaign.proof_of_work
 
 
 def _render_campaign(campaign: Campaign, content: CampaignContent,
