@@ -17,8 +17,9 @@ from webapp import create_app as _create_app
 
 
 def is_claim(statement: str) -> bool:
-    # webapp.delivery.outbox.move_letters to "sending": the one UPDATE that sets claimed_at.
-    return statement.startswith("UPDATE letter SET state") and "claimed_at" in statement
+    # webapp.delivery.outbox's move to "sending": the one UPDATE that sets claimed_at (on
+    # PostgreSQL inside a WITH that also writes its event).
+    return "UPDATE letter SET state" in statement and "claimed_at" in statement
 
 
 def create_app():

@@ -60,15 +60,90 @@ def test_campaigns_due_for_a_check_are_served_while_another_thread_reloads(app):
     assert campaigns.get(SLUG) is not None  # and the check itself runs once the lock is free
 
 
-def test_the_directory_due_for_a_check_is_served_while_another_thread_reloads(app):
+def _held_load(monkeypatch):
+    """Make the directory's next loads wait in `load_directory` until released.
+
+    Returns (started, release): `started` is set once a load is waiting.
+    """
+    import webapp.directory
+
+    started, release = threading.Event(), threading.Event()
+    real = webapp.directory.load_directory
+
+    def held(session, postcodes):
+        started.set()
+        assert release.wait(30), "the test never released the load"
+        return real(session, postcodes)
+
+    monkeypatch.setattr(webapp.directory, "load_directory", held)
+    return started, release
+
+
+def _change_the_data(app) -> None:
+    """Something the directory's version notices (and no other test: the same content)."""
+    from sqlalchemy import update
+
+    from database import utcnow
+    from representatives.tables import Person
+
+    with app_state(app).database.session_factory() as session:
+        session.execute(update(Person).where(Person.id == "t:nl-mep").values(updated_at=utcnow()))
+        session.commit()
+
+
+def test_the_directory_due_for_a_check_is_rebuilt_in_the_background(app, monkeypatch):
     cache = app_state(app).directory
     before = cache.get()
+    started, release = _held_load(monkeypatch)
+    _change_the_data(app)
     cache.invalidate()
-    let_go = _held_elsewhere(cache._recheck._lock)
     try:
-        assert _returns_within(2, cache.get) is before
+        # The rebuild starts in another thread; this one goes on with what it has.
+        assert _returns_within(5, cache.get) is before
+        assert started.wait(5), "no rebuild began"
+        # While the rebuild waits, every caller is served at once, postcode lookups included.
+        assert _returns_within(5, cache.get) is before
+        match = _returns_within(5, lambda: cache.get().match("US", "94110"))
+        assert [m.target.id for m in match.targets] == ["t:us-rep-12", "t:us-senator"]
     finally:
-        let_go()
+        release.set()
+    cache._recheck.join(10)
+    after = cache.get()
+    assert after is not before and after.get("t:nl-mep") is not None
+
+
+def test_the_first_directory_is_waited_for(app, monkeypatch):
+    # With nothing loaded yet there is nothing to serve: a thread waits for the one loading.
+    cache = DirectoryCache(app_state(app).database.session_factory)
+    started, release = _held_load(monkeypatch)
+    lock = _WatchedLock(cache._recheck._first)
+    cache._recheck._first = lock
+    loading = threading.Thread(target=cache.get, daemon=True)
+    loading.start()
+    assert started.wait(5), "the first load did not begin"
+    waiting = threading.Thread(target=cache.get, daemon=True)
+    waiting.start()
+    assert lock.waited_for.wait(5), "the second thread did not wait for the first load"
+    assert waiting.is_alive()  # it cannot have gone on: the first load still holds the lock
+    release.set()
+    for thread in (loading, waiting):
+        thread.join(10)
+        assert not thread.is_alive()
+    assert cache.get().get("t:nl-mep") is not None
+
+
+def test_a_request_looks_up_postcodes_with_its_own_connection(app):
+    from webapp.db import get_session
+
+    directory = app_state(app).directory.get()
+    pool = app_state(app).database.engine.pool
+    with app.test_request_context():
+        get_session().execute(text("SELECT 1"))  # the request holds a connection already
+        held = pool.checkedout()
+        match = directory.match("US", "94110")
+        # No second connection per lookup: with a pool of one per thread it could wait.
+        assert pool.checkedout() == held
+    assert [m.target.id for m in match.targets] == ["t:us-rep-12", "t:us-senator"]
 
 
 class _WatchedLock:
@@ -79,27 +154,19 @@ class _WatchedLock:
         self.waited_for = threading.Event()
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        if blocking:
+        if blocking and self._lock.locked():
             self.waited_for.set()
         return self._lock.acquire(blocking, timeout)
 
     def release(self) -> None:
         self._lock.release()
 
+    def __enter__(self):
+        self.acquire()
+        return self
 
-def test_the_first_directory_is_waited_for(app):
-    # With nothing loaded yet there is nothing to serve: a thread waits for the one loading.
-    cache = DirectoryCache(app_state(app).database.session_factory)
-    lock = _WatchedLock(cache._recheck._lock)
-    cache._recheck._lock = lock
-    let_go = _held_elsewhere(lock._lock)
-    waiting = threading.Thread(target=cache.get, daemon=True)
-    waiting.start()
-    assert lock.waited_for.wait(5), "the thread did not wait for the lock"
-    assert waiting.is_alive()  # it cannot have gone on: the lock is still held
-    let_go()
-    waiting.join(10)
-    assert not waiting.is_alive() and cache.get() is not None
+    def __exit__(self, *exc) -> None:
+        self.release()
 
 
 def test_fit_pool_keeps_a_connection_for_each_thread(database_url):

@@ -100,6 +100,12 @@ class SendGridBackend:
         )
         # The official client passes this on to every request it builds.
         self.client.client.timeout = config.sendgrid_timeout_seconds
+        # The endpoint built once, as SendGrid's own examples use it
+        # (`sg.client.mail.send.post(request_body=...)`): `client.send` builds that chain of
+        # request builders anew for every letter. The timeout above is copied into it.
+        # python_http_client still opens a new connection per request (a fresh urllib
+        # opener each time) and offers no way to reuse one.
+        self._mail_send = self.client.client.mail.send
 
     @staticmethod
     def request_body(mail: OutgoingMail) -> dict:
@@ -126,7 +132,7 @@ class SendGridBackend:
 
     def send(self, mail: OutgoingMail) -> str:
         try:
-            response = self.client.send(self.request_body(mail))
+            response = self._mail_send.post(request_body=self.request_body(mail))
         except HTTPError as error:
             status = error.status_code
             retry_at = None

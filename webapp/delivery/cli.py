@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from datetime import timedelta
@@ -14,20 +15,43 @@ from database import as_utc, utcnow
 
 from ..app_state import app_state, current_app_object
 from ..db import get_database
+from ..log_privacy import report_outage
 from ..models import Campaign, DeliveryPause, Letter, LetterState, Submission
-from .worker import make_worker, sweep_and_enqueue
+from .worker import MAX_THREADS, default_threads, make_worker, sweep_and_enqueue
+
+log = logging.getLogger(__name__)
 
 delivery_cli = AppGroup("delivery", help="Sending letters.")
 
 
+_LOG_LEVELS = ["debug", "info", "warning", "error"]
+
+
+def _log_to_stderr(level: str) -> None:
+    """Timed lines on stderr, unless something (a test, a logging config) set a handler up.
+
+    Without it only Python's last-resort handler writes, untimed: an outage's line a minute
+    says little without its time.
+    """
+    logging.basicConfig(level=level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 @delivery_cli.command("worker")
 @click.option("--once", is_flag=True, help="Send what is due now in this process, then stop.")
-# Each thread mostly waits for the mail service's answer, so threads are cheap.
-@click.option("--threads", default=16, show_default=True, help="Letters sent at the same time.")
+# Each thread mostly waits for the mail service's answer: see default_threads for the sizing.
+@click.option("--threads", type=click.IntRange(min=1), envvar="WORKER_THREADS",
+              default=None, show_default="cores x latency / CPU per letter, at most "
+              f"{MAX_THREADS}", help="Letters sent at the same time (or WORKER_THREADS).")
 @click.option("--sweep/--no-sweep", default=False, show_default=True,
               help="Also run the sweep every minute (for a one-process setup).")
-def delivery_worker(once: bool, threads: int, sweep: bool):
+@click.option("--log-level", type=click.Choice(_LOG_LEVELS, case_sensitive=False),
+              default="warning", show_default=True,
+              help="info also names each task put off by an outage.")
+def delivery_worker(once: bool, threads: int | None, sweep: bool, log_level: str):
     """Take letter and notice ids from the queue and send them."""
+    _log_to_stderr(log_level)
+    threads = threads or default_threads()
     app = current_app_object()
     if once:
         worker = make_worker(app, with_queue=False)
@@ -56,6 +80,7 @@ def delivery_worker(once: bool, threads: int, sweep: bool):
 @click.option("--every", default=60.0, show_default=True, help="Seconds between sweeps.")
 def delivery_sweep(once: bool, every: float):
     """Mend stuck letters, remind, expire and erase, and re-queue whatever is due."""
+    _log_to_stderr("warning")
     app = current_app_object()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -63,7 +88,9 @@ def delivery_sweep(once: bool, every: float):
         try:
             click.echo(sweep_and_enqueue(app))
         except Exception as error:  # noqa: BLE001  (database or queue down: try next time)
-            click.echo(f"sweep failed, will try again: {error}", err=True)
+            if not report_outage(error):
+                # Its traceback without the exceptions' messages (webapp/log_privacy.py).
+                log.error("sweep failed, will try again", exc_info=error)
             if once:
                 raise SystemExit(1) from error
         if once or stop.wait(every):

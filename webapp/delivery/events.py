@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from database import insert_or_merge, rowcount
-from letters.text import is_storable, storable
+from letters.text import is_storable, storable, without_addresses
 from representatives.tables import ContactDetail
 
 from ..models import Letter, LetterState, WebhookEvent
@@ -173,7 +173,10 @@ def _parse(raw: dict, order: int) -> _Event:
         letter_id=_letter_id(raw.get("letter_id")),
         occurred_at=_timestamp(raw.get("timestamp")),
         email=(_text(raw.get("email"), 254) or "").strip().lower(),
-        reason=_text(raw.get("reason"), 300) or _text(raw.get("response"), 300) or "",
+        # A bounce's reason often quotes the address (the representative's, or a supporter's
+        # in test mode): it is stored as the letter's error and event reason without it.
+        reason=without_addresses(_text(raw.get("reason"), 300)
+                                 or _text(raw.get("response"), 300) or ""),
         message_id=(_text(raw.get("sg_message_id"), 400) or "").split(".", 1)[0][:200],
         order=order,
     )

@@ -16,13 +16,16 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import Integer, bindparam, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from database import as_utc, insert_or_merge, rowcount, utcnow
 from letters.compose import OutgoingMail, UnsendableMail
+from letters.text import without_addresses
 
+from ..log_privacy import describe, report_outage
 from ..models import (
     Campaign,
     DeliveryPause,
@@ -94,24 +97,91 @@ def move_letters(
     # UPDATE and INSERT on the tables, not the mapped classes: without the ORM's bulk-UPDATE
     # bookkeeping a claim costs about a third less, on the path every letter takes twice.
     # Objects already in the session are not updated.
-    letter = Letter.__table__
-    moved: Sequence[int] = session.execute(
-        update(letter)
-        .where(where, letter.c.state == from_state)
-        .values(state=to_state, **values)
-        .returning(letter.c.id)
-    ).scalars().all()
+    if isinstance(values.get("last_error"), str):
+        values["last_error"] = without_addresses(values["last_error"])[:500]
+    letter, event = Letter.__table__, LetterEvent.__table__
+    moving = (update(letter).where(where, letter.c.state == from_state)
+              .values(state=to_state, **values).returning(letter.c.id))
+    reason = without_addresses(reason)[:200]
+    now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        # The move and its events in one statement (an UPDATE in a WITH): every letter moves
+        # twice, and each statement costs the worker a round trip and its CPU.
+        moved_rows = moving.cte("moved")
+        return list(session.execute(
+            insert(event).from_select(
+                ["letter_id", "from_state", "to_state", "reason", "at"],
+                select(moved_rows.c.id, literal(from_state, event.c.from_state.type),
+                       literal(to_state, event.c.to_state.type),
+                       literal(reason, event.c.reason.type), literal(now, event.c.at.type)))
+            .returning(event.c.letter_id)
+        ).scalars().all())
+    # SQLite has no UPDATE in a WITH.
+    moved: Sequence[int] = session.execute(moving).scalars().all()
     if moved:
-        now = utcnow()
         session.execute(
-            insert(LetterEvent.__table__),
-            [
-                {"letter_id": letter_id, "from_state": from_state, "to_state": to_state,
-                 "reason": reason[:200], "at": now}
-                for letter_id in moved
-            ],
+            insert(event),
+            [{"letter_id": letter_id, "from_state": from_state, "to_state": to_state,
+              "reason": reason, "at": now} for letter_id in moved],
         )
     return list(moved)
+
+
+# Statements of the path every letter takes, built once with bound parameters: building a
+# statement (not running it) is much of the CPU a letter costs the worker, and SQLAlchemy
+# caches each one's compiled form either way.
+_MOVES: dict[tuple, tuple] = {}
+
+
+def move_letter(session: Session, letter_id: int, from_state: str, to_state: str, reason: str,
+                *, attempts_change: int = 0, **values) -> bool:
+    """move_letters for one letter, by id, with plain values: True if it moved.
+
+    `attempts_change` is added to its attempts in the same UPDATE."""
+    if to_state not in ALLOWED_TRANSITIONS.get(from_state, set()):
+        raise ValueError(f"a letter cannot go from {from_state} to {to_state}")
+    if isinstance(values.get("last_error"), str):
+        values["last_error"] = without_addresses(values["last_error"])[:500]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    key = (postgres, tuple(sorted(values)), bool(attempts_change))
+    if key not in _MOVES:
+        _MOVES[key] = _move_statements(*key)
+    moving, writing_event = _MOVES[key]
+    params = {f"new_{name}": value for name, value in values.items()}
+    params.update(move_id=letter_id, move_from=from_state, move_to=to_state,
+                  attempts_change=attempts_change, event_reason=without_addresses(reason)[:200],
+                  event_at=utcnow())
+    if postgres:
+        return session.execute(moving, params).first() is not None
+    if session.execute(moving, params).first() is None:
+        return False
+    session.execute(writing_event, params)
+    return True
+
+
+def _move_statements(postgres: bool, names: tuple[str, ...], attempts: bool):
+    letter, event = Letter.__table__, LetterEvent.__table__
+    values: dict[str, ColumnElement] = {
+        name: bindparam(f"new_{name}", type_=letter.c[name].type) for name in names}
+    if attempts:
+        values["attempts"] = letter.c.attempts + bindparam("attempts_change", type_=Integer)
+    moving = (update(letter)
+              .where(letter.c.id == bindparam("move_id"),
+                     letter.c.state == bindparam("move_from", type_=letter.c.state.type))
+              .values(state=bindparam("move_to", type_=letter.c.state.type), **values)
+              .returning(letter.c.id))
+    event_columns = [bindparam("move_from", type_=event.c.from_state.type),
+                     bindparam("move_to", type_=event.c.to_state.type),
+                     bindparam("event_reason", type_=event.c.reason.type),
+                     bindparam("event_at", type_=event.c.at.type)]
+    names_in_event = ["letter_id", "from_state", "to_state", "reason", "at"]
+    if postgres:
+        # As in move_letters: the move and its event in one statement.
+        moved = moving.cte("moved")
+        return (insert(event).from_select(names_in_event, select(moved.c.id, *event_columns))
+                .returning(event.c.letter_id)), None
+    return moving, insert(event).values(
+        dict(zip(names_in_event, [bindparam("move_id"), *event_columns], strict=True)))
 
 
 def queue_submission(session: Session, submission: Submission) -> list[int]:
@@ -168,14 +238,8 @@ def add_receipt_if_done(session: Session, submission_id: int) -> int | None:
     on PostgreSQL the submission's row lock makes the second wait, then count again.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Submission.id).where(Submission.id == submission_id)
-                        .with_for_update())
-    unfinished = session.scalar(
-        select(func.count(Letter.id)).where(
-            Letter.submission_id == submission_id,
-            Letter.state.in_(UNFINISHED_LETTER_STATES),
-        )
-    )
+        session.execute(_LOCK_SUBMISSION, {"submission_id": submission_id})
+    unfinished = session.scalar(_UNFINISHED, {"submission_id": submission_id})
     if unfinished:
         return None
     email = session.scalar(select(Submission.supporter_email)
@@ -188,6 +252,20 @@ def add_receipt_if_done(session: Session, submission_id: int) -> int | None:
         .on_conflict_do_nothing(index_elements=["submission_id", "kind"])
         .returning(Notice.id)
     ).scalar()
+
+
+_LOCK_SUBMISSION = (select(Submission.id).where(Submission.id == bindparam("submission_id"))
+                    .with_for_update())
+_UNFINISHED = select(func.count(Letter.id)).where(
+    Letter.submission_id == bindparam("submission_id"),
+    Letter.state.in_(UNFINISHED_LETTER_STATES))
+# A letter with what the checks and its mail need (the text is always joined), and whether
+# any pause holds sending back (read in full only when one does).
+_LETTER_TO_SEND = (
+    select(Letter, exists().where(or_(DeliveryPause.until.is_(None),
+                                      DeliveryPause.until > bindparam("now"))))
+    .where(Letter.id == bindparam("letter_id"))
+    .options(joinedload(Letter.submission).joinedload(Submission.campaign)))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -211,21 +289,29 @@ def pause_delivery(session: Session, reason: str, detail: str, until: datetime |
     the pause's key, with its letter or notice left in "sending".
     """
     insert_pause = insert_or_merge(session, DeliveryPause).values(
-        reason=reason, detail=detail[:500], until=until, created_at=utcnow())
+        reason=reason, detail=without_addresses(detail)[:500], until=until,
+        created_at=utcnow())
     session.execute(insert_pause.on_conflict_do_update(
         index_elements=["reason"],
         set_={"detail": insert_pause.excluded.detail, "until": insert_pause.excluded.until},
     ))
 
 
+def said(error: BaseException | str) -> str:
+    """What an error says, fit to store and to log: a mail service's answer, an SMTP reply or
+    a bounce may quote the recipient's or the supporter's address, which this leaves out."""
+    return without_addresses(str(error))
+
+
 def _log_cannot_be_written(kind: str, row_id: int, error: Exception) -> None:
     """One ERROR line for a letter or notice that cannot be written.
 
     The mail builder's refusal names the field, never its value (a supporter's address): no
-    traceback for it. Anything else is a fault of ours, and its traceback is needed.
+    traceback for it. Anything else is a fault of ours, and its traceback is needed (logged
+    without the exceptions' messages: webapp/log_privacy.py).
     """
     if isinstance(error, UnsendableMail):
-        log.error("%s %s cannot be written: %s", kind, row_id, error)
+        log.error("%s %s cannot be written: %s", kind, row_id, said(error))
     else:
         log.error("%s %s cannot be written", kind, row_id, exc_info=error)
 
@@ -303,16 +389,16 @@ class Worker:
         """Claim, hand over and record one letter; return what happened to it."""
         with self.session_factory() as session:
             now = utcnow()
-            # One query for what the checks and the letter need (the text is always joined).
-            letter = session.get(Letter, letter_id, options=[
-                joinedload(Letter.submission).joinedload(Submission.campaign)])
-            if letter is None or letter.state != LetterState.QUEUED:
+            # One query for what the checks and the letter need.
+            row = session.execute(_LETTER_TO_SEND, {"letter_id": letter_id, "now": now}).first()
+            if row is None or row[0].state != LetterState.QUEUED:
                 return "skipped"
+            letter = row[0]
             next_attempt = as_utc(letter.next_attempt_at)
             if next_attempt and next_attempt > now:
                 self._later(session, "letter", letter_id, next_attempt)
                 return "deferred"
-            held_until = self._held_until(session, letter, now)
+            held_until = self._held_until(session, letter, now, paused=row[1])
             if held_until is not False:
                 if held_until is not None:
                     session.execute(update(Letter).where(Letter.id == letter_id)
@@ -333,9 +419,9 @@ class Worker:
             # on, if this process dies, the mail service may have the letter, and the sweep
             # will not send it again. Nothing runs between this commit and the call. If two
             # workers race, the conditional UPDATE lets only one of them have the letter.
-            claimed = move_letters(
-                session, Letter.id == letter_id, LetterState.QUEUED, LetterState.SENDING,
-                "claimed by a worker", claimed_at=now, attempts=Letter.attempts + 1,
+            claimed = move_letter(
+                session, letter_id, LetterState.QUEUED, LetterState.SENDING,
+                "claimed by a worker", claimed_at=now, attempts_change=1,
                 handover_started_at=now,
             )
             session.commit()
@@ -356,14 +442,14 @@ class Worker:
             session.rollback()
             return "skipped"
         move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.FAILED,
-                     f"cannot be written: {error}", last_error=str(error)[:500])
+                     f"cannot be written: {said(error)}", last_error=said(error)[:500])
         self._settle(session, letter.submission_id)
         return "failed"
 
     def _letter_sent(self, session: Session, letter: Letter, provider_id: str) -> str:
         """Record the hand-over and, in the same transaction, the receipt if it was the last."""
-        move_letters(
-            session, Letter.id == letter.id, LetterState.SENDING, LetterState.SENT,
+        move_letter(
+            session, letter.id, LetterState.SENDING, LetterState.SENT,
             "handed to the mail service", sent_at=utcnow(),
             provider_message_id=(provider_id or "")[:200], last_error=None,
         )
@@ -371,10 +457,12 @@ class Worker:
         return "sent"
 
     def _held_until(
-        self, session: Session, letter: Letter, now: datetime
+        self, session: Session, letter: Letter, now: datetime, paused: bool = True
     ) -> datetime | None | Literal[False]:
-        """False if the letter may go now; else when to look again (None: when told to)."""
-        pause = active_pause(session, now)
+        """False if the letter may go now; else when to look again (None: when told to).
+
+        `paused`: False when the caller already knows that no pause is active."""
+        pause = active_pause(session, now) if paused else None
         if pause is not None:
             return as_utc(pause.until)
         # Campaigns are never deleted, and the letter's foreign key keeps its own.
@@ -402,18 +490,18 @@ class Worker:
                          attempts: int) -> str:
         """`attempts`: this one included (the claim counted it in the database)."""
         now = utcnow()
-        log.warning("letter %s not sent (attempt %d): %s", letter.id, attempts, error)
+        log.warning("letter %s not sent (attempt %d): %s", letter.id, attempts, said(error))
         if error.outcome_unknown:
             # SendGrid may have the letter: sending it again could deliver it twice. It stays
             # in "sending" until a delivery event or the sweep settles it.
             session.execute(update(Letter).where(Letter.id == letter.id)
-                            .values(last_error=str(error)[:500]))
+                            .values(last_error=said(error)[:500]))
             session.commit()
             return "unknown"
-        back = {"last_error": str(error)[:500], "handover_started_at": None}
+        back = {"last_error": said(error)[:500], "handover_started_at": None}
         if error.rate_limited:
             until = datetime.fromtimestamp(error.retry_at or time.time() + 60, tz=now.tzinfo)
-            pause_delivery(session, "rate_limit", str(error), until)
+            pause_delivery(session, "rate_limit", said(error), until)
             # Not the letter's fault: the attempt does not count.
             move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
                          "the mail service asked us to wait", next_attempt_at=until,
@@ -422,22 +510,22 @@ class Worker:
             self._later(session, "letter", letter.id, until)
             return "retried"
         if error.account_problem:
-            pause_delivery(session, "auth", str(error), None)
+            pause_delivery(session, "auth", said(error), None)
             move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
                          "sending paused: the mail service refused our account",
                          attempts=Letter.attempts - 1, **back)
             session.commit()
-            self.alert(f"Sending is paused: {error}. Fix the API key or account, then run "
-                       "`flask delivery resume`.")
+            self.alert(f"Sending is paused: {said(error)}. Fix the API key or account, then "
+                       "run `flask delivery resume`.")
             return "retried"
         if error.permanent or attempts >= self.settings.max_attempts:
             move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.FAILED,
-                         str(error), **back)
+                         said(error), **back)
             self._settle(session, letter.submission_id)
             return "failed"
         retry_at = now + backoff(attempts)
         move_letters(session, Letter.id == letter.id, LetterState.SENDING, LetterState.QUEUED,
-                     f"retry: {error}", next_attempt_at=retry_at, **back)
+                     f"retry: {said(error)}", next_attempt_at=retry_at, **back)
         session.commit()
         self._later(session, "letter", letter.id, retry_at)
         return "retried"
@@ -494,23 +582,23 @@ class Worker:
                 values = {"state": NoticeState.SENT, "sent_at": utcnow(), "last_error": None}
             except MailError as error:
                 if error.account_problem:
-                    pause_delivery(session, "auth", str(error), None)
-                    self.alert(f"Sending is paused: {error}")
+                    pause_delivery(session, "auth", said(error), None)
+                    self.alert(f"Sending is paused: {said(error)}")
                 retry_at = utcnow() + backoff(notice.attempts)
                 if error.rate_limited:
                     retry_at = datetime.fromtimestamp(error.retry_at or time.time() + 60,
                                                       tz=now.tzinfo)
-                    pause_delivery(session, "rate_limit", str(error), retry_at)
+                    pause_delivery(session, "rate_limit", said(error), retry_at)
                 # As for letters: waiting for the mail service, or for staff to fix the
                 # account, is not the notice's fault, and does not count as an attempt.
                 not_its_fault = error.rate_limited or error.account_problem
                 if not not_its_fault and (error.permanent
                                           or notice.attempts >= self.settings.max_attempts):
                     values, outcome = {"state": NoticeState.FAILED,
-                                       "last_error": str(error)[:500]}, "failed"
+                                       "last_error": said(error)[:500]}, "failed"
                 else:
                     values, outcome = {"state": NoticeState.QUEUED,
-                                       "last_error": str(error)[:500],
+                                       "last_error": said(error)[:500],
                                        "next_attempt_at": retry_at}, "retried"
                     if not_its_fault:
                         values["attempts"] = Notice.attempts - 1
@@ -536,7 +624,8 @@ class Worker:
         session.execute(
             update(Notice.__table__)
             .where(Notice.id == notice_id, Notice.state == NoticeState.SENDING)
-            .values(state=NoticeState.FAILED, last_error=f"cannot be written: {error}"[:500])
+            .values(state=NoticeState.FAILED,
+                    last_error=f"cannot be written: {said(error)}"[:500])
         )
         session.commit()
         return "failed"
@@ -568,7 +657,7 @@ class Worker:
                 self.sweep()
                 result = self.run_once()
             except OperationalError as error:
-                log.warning("database unavailable, retrying: %s", error)
+                report_outage(error)
                 result = WorkerResult()
                 time.sleep(5)
             if not (result.sent or result.failed or result.retried):
@@ -596,7 +685,8 @@ class Worker:
         try:
             self.enqueue(kind, row_id, delay)
         except Exception as error:  # noqa: BLE001  (any queue failure: the sweep re-queues)
-            log.warning("could not enqueue %s %s: %s", kind, row_id, error)
+            if not report_outage(error):
+                log.warning("could not enqueue %s %s: %s", kind, row_id, describe(error))
 
     # --- the sweep -------------------------------------------------------------------------
 

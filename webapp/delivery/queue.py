@@ -9,6 +9,7 @@ it loses nothing: the periodic sweep puts back whatever is due and not on it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from huey import Huey, RedisHuey, crontab
 from huey.storage import SqliteStorage
@@ -18,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from database import utcnow
 
 from ..config import Config
+from ..log_privacy import describe, report_outage
 from ..models import Letter, Notice
 from .outbox import Worker
 
@@ -54,18 +56,37 @@ class TaskQueue:
 
         @huey.task(name="send_letter")
         def send_letter(letter_id: int):
-            return self._worker().send_letter(letter_id)
+            return self._unless_outage(f"letter {letter_id}",
+                                       lambda: self._worker().send_letter(letter_id))
 
         @huey.task(name="send_notice")
         def send_notice(notice_id: int):
-            return self._worker().send_notice(notice_id)
+            return self._unless_outage(f"notice {notice_id}",
+                                       lambda: self._worker().send_notice(notice_id))
 
         @huey.periodic_task(crontab(minute="*"), name="sweep")
         def sweep():
-            self.enqueue_swept(self._worker().sweep())
+            return self._unless_outage("the sweep",
+                                       lambda: self.enqueue_swept(self._worker().sweep()))
 
         self._tasks = {"letter": send_letter, "notice": send_notice}
         self.sweep_task = sweep
+
+    @staticmethod
+    def _unless_outage(what: str, work: Callable[[], object]):
+        """Run a task; when the database or the queue is unreachable, leave it to the sweep.
+
+        Every thread meets an outage with every id it takes, and huey would log a traceback
+        for each: the outage gets its one line a minute instead, and each task a line at INFO.
+        A letter stays in its state, and the sweep puts it back on the queue.
+        """
+        try:
+            return work()
+        except Exception as error:
+            if not report_outage(error):
+                raise
+            log.info("%s put off until the service is back: %s", what, describe(error))
+            return "outage"
 
     def _worker(self) -> Worker:
         if self.worker is None:
@@ -120,10 +141,15 @@ class TaskQueue:
             self._put(kind, row_ids, 0.0, queued)
         except Exception as error:  # noqa: BLE001  (the sweep will queue them later)
             waiting = row_ids[len(queued):]
-            log.warning("queue unavailable, %d %s ids wait for the sweep: %s", len(waiting),
-                        kind, error)
+            # Every request meets an outage: one line a minute for it, the ids at INFO.
+            if report_outage(error):
+                log.info("%s ids %s wait for the sweep", kind, waiting)
+            else:
+                log.warning("could not queue %s ids %s, they wait for the sweep: %s", kind,
+                            waiting, describe(error))
             try:
                 self._set_enqueued_at(kind, waiting, None)
             except Exception as error:  # noqa: BLE001  (the sweep finds them after requeue_after)
-                log.warning("could not mark %d %s ids for the next sweep: %s", len(waiting),
-                            kind, error)
+                if not report_outage(error):
+                    log.warning("could not mark %s ids %s for the next sweep: %s", kind,
+                                waiting, describe(error))

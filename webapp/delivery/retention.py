@@ -2,7 +2,8 @@
 
 Unconfirmed letters are dropped when their link expires; once every letter of a submission
 has gone its way and the retention period has passed, the texts and the supporter's details
-are erased. What stays is what the counts need: which campaign, which target, which state, when.
+are erased, and any address quoted in an error or an event's reason. What stays is what the
+counts need: which campaign, which target, which state, when.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from database import utcnow
+from letters.text import without_addresses
 
-from ..models import Letter, LetterText, Notice, PendingLetters, Submission
+from ..models import Letter, LetterEvent, LetterText, Notice, PendingLetters, Submission
 from .outbox import UNFINISHED_LETTER_STATES
 
 ERASED = ""
@@ -75,6 +77,7 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
             update(Letter).where(Letter.submission_id.in_(due))
             .values(salutation=ERASED, to_address=ERASED)
         )
+        _scrub_addresses(session, due)
         session.execute(delete(Notice).where(Notice.submission_id.in_(due)))
         # A supporter who asked to hear from the campaign, and confirmed their address, keeps
         # name and address for that; everything about their letters goes.
@@ -90,3 +93,25 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
         result.erased_submissions = len(due)
     return result
 
+
+
+def _scrub_addresses(session: Session, submission_ids: list[int]) -> None:
+    """Addresses out of the letters' errors and event reasons, which stay for the counts.
+
+    A bounce or a mail service's refusal quotes the address it was about; texts stored before
+    they were cleaned on the way in (delivery.outbox.said) may still hold one. Only texts
+    with an "@" are read, and each is written back without its addresses.
+    """
+    letters = select(Letter.id).where(Letter.submission_id.in_(submission_ids))
+    for row_id, text in session.execute(
+        select(Letter.id, Letter.last_error)
+        .where(Letter.submission_id.in_(submission_ids), Letter.last_error.contains("@"))
+    ).all():
+        session.execute(update(Letter).where(Letter.id == row_id)
+                        .values(last_error=without_addresses(text or "")))
+    for row_id, text in session.execute(
+        select(LetterEvent.id, LetterEvent.reason)
+        .where(LetterEvent.letter_id.in_(letters), LetterEvent.reason.contains("@"))
+    ).all():
+        session.execute(update(LetterEvent).where(LetterEvent.id == row_id)
+                        .values(reason=without_addresses(text)))

@@ -27,6 +27,7 @@ from database import utcnow
 from ..app_state import app_state
 from ..config import Config
 from ..db import get_session
+from ..log_privacy import describe, report_outage
 from .after_commit import enqueue_after_commit
 from .events import apply_events
 
@@ -96,7 +97,9 @@ def sendgrid_events():
         session.commit()
     except SQLAlchemyError as error:
         session.rollback()
-        log.error("could not store delivery events, SendGrid will retry: %s", error)
+        if not report_outage(error):
+            log.error("could not store delivery events, SendGrid will retry: %s",
+                      describe(error))
         return _error(503, "could not store the events now")
     if summary.addresses_marked:
         app_state().directory.invalidate()

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import math
+import os
+
 from flask import Flask
 
 from ..app_state import app_state
 from .mails import letter_message, notice_message
 from .outbox import DeliverySettings, Worker
 from .retention import purge
+
+# What a worker's thread count is sized for: SendGrid's usual answer time, and the worker CPU
+# a letter may cost (the delivery benchmark's goal, bench/delivery.py).
+EXPECTED_LATENCY_SECONDS = 0.1
+CPU_SECONDS_PER_LETTER = 0.0025
+# Each thread holds a database connection: two workers at this many stay well inside
+# PostgreSQL's default of 100 connections, with room for the web processes.
+MAX_THREADS = 32
+
+
+def default_threads(cores: int | None = None, latency: float = EXPECTED_LATENCY_SECONDS,
+                    cpu_per_letter: float = CPU_SECONDS_PER_LETTER,
+                    cap: int = MAX_THREADS) -> int:
+    """Threads enough to keep the cores busy while letters wait for the mail service.
+
+    A thread spends `latency` waiting on SendGrid for every `cpu_per_letter` of work, so a
+    core stays busy with about latency / cpu_per_letter threads. Fewer leave the CPU idle
+    while every thread waits; many more than that only queue for the GIL and the cores,
+    each holding a connection, and add switching. Capped for the connections.
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(cap, cores * math.ceil(latency / cpu_per_letter)))
 
 
 def make_worker(app: Flask, *, with_queue: bool = True):
