@@ -77,7 +77,7 @@ seconds = time.perf_counter() - started
 after_directory = rss_kib()
 app_state(app).database.dispose()
 print(json.dumps({"before": before, "after_app": after_app, "after_directory": after_directory,
-                  "load_seconds": seconds, "targets": len(directory._by_id)}))
+                  "load_seconds": seconds, "targets": len(directory)}))
 """
 
 
@@ -249,7 +249,7 @@ def main() -> int:
                 drop()
 
         directory, load_median, load_best = time_load_directory(factory)
-        lines.append(row(f"load_directory, median of 5 ({len(directory._by_id)} targets)",
+        lines.append(row(f"load_directory, median of 5 ({len(directory)} targets)",
                          f"{load_median * 1000:.0f} ms"))  # fmt: skip
         queries = lookups(args.lookups)
         p50, p99, worst, empty = time_matching(directory, queries)

@@ -1,7 +1,14 @@
-"""The in-memory index that answers "who represents me?" with dictionary lookups only.
+"""The index that answers "who represents me?": targets in memory, postcodes where they are.
 
 Everything that does not depend on the visitor's input is computed once in the constructor, so
-`match` only normalises the input, looks up precomputed tuples and wraps them in a `Match`.
+`match` only normalises the input, finds the postcode's areas, looks up precomputed tuples and
+wraps them in a `Match`.
+
+Postcodes are not kept here: a country has millions of them and every web process would hold
+them all. `match` asks a `PostcodeLookup` for the areas of one postcode: the database table
+(`representatives.store.DatabasePostcodes`, one indexed query) or, for tests and small tables,
+`MemoryPostcodes`. A table row may name a postcode prefix ("1012*": every postcode starting
+1012); the longest match wins, a full postcode over any prefix.
 
 Areas are named by their label within a country, the same string as `Target.area`: "CA" for the
 state of California, "CA-12" for its 12th congressional district. `parents` says which area
@@ -15,8 +22,9 @@ Resident Commissioner in the House; one who picks Réunion gets France's represe
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from .countries import EU_MEMBER_STATES, iso_countries, subdivision_codes
 from .model import (
@@ -61,6 +69,8 @@ TERRITORIES: dict[str, tuple[str, str | None]] = {
 _SPACES = re.compile(r"\s+")
 
 AreaKey = tuple[str, str]  # (country, area label)
+# Ends a postcode table's key that stands for every postcode starting with what comes before it.
+PREFIX_MARK = "*"
 
 
 def normalise_postcode(country: str, postcode: str) -> str:
@@ -73,34 +83,90 @@ def normalise_postcode(country: str, postcode: str) -> str:
     return code
 
 
+def postcode_keys(code: str) -> tuple[str, ...]:
+    """The table keys a normalised postcode may be found under, most specific first.
+
+    The postcode itself, then its prefixes from the longest ("1012AB*" ... "1*"). A visitor's
+    input holding the prefix mark matches nothing: "10*" is not a postcode.
+    """
+    if not code or PREFIX_MARK in code:
+        return ()
+    return (code, *(code[:n] + PREFIX_MARK for n in range(len(code), 0, -1)))
+
+
+def most_specific(keys: tuple[str, ...], found: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """The areas of the first of `keys` (most specific first) among `found` (key, area) rows."""
+    by_key: dict[str, set[str]] = {}
+    for key, area in found:
+        by_key.setdefault(key, set()).add(area)
+    for key in keys:
+        if key in by_key:
+            return tuple(sorted(by_key[key]))
+    return ()
+
+
+class PostcodeLookup(Protocol):
+    """Where matching finds the areas a postcode lies in."""
+
+    def areas(self, country: str, code: str) -> tuple[str, ...]:
+        """Labels of the areas of normalised postcode `code` in `country`, sorted; () if none."""
+        ...
+
+
+class MemoryPostcodes:
+    """A postcode table held in memory: `table[country][postcode or prefix*]` is area labels."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+        self._table = {
+            country: {code: tuple(sorted(set(areas))) for code, areas in codes.items()}
+            for country, codes in table.items()
+        }
+
+    def areas(self, country: str, code: str) -> tuple[str, ...]:
+        codes = self._table.get(country, {})
+        for key in postcode_keys(code):
+            if key in codes:
+                return codes[key]
+        return ()
+
+
 class Directory:
-    """Immutable index of targets by country, area and postcode."""
+    """Immutable index of targets by country and area; postcodes come from a `PostcodeLookup`.
+
+    Held by every web process for as long as the data does not change, so it keeps one object
+    per target and per (target, reason), shared by every tuple that lists them.
+    """
 
     __slots__ = (
         "_area_only",
-        "_by_id",
         "_chains",
         "_countries",
         "_national",
         "_territory_hits",
         "_postcodes",
         "_postcode_hits",
+        "_rank",
+        "_targets",
         "_region_hits",
         "_region_single_district",
         "_regions",
         "_postcode_countries",
-        "_sort_key",
     )
 
     def __init__(
         self,
         targets: Iterable[Target],
         *,
-        postcodes: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+        postcodes: Mapping[str, Mapping[str, Iterable[str]]] | PostcodeLookup | None = None,
         parents: Mapping[str, Mapping[str, str]] | None = None,
         postcode_countries: Iterable[str] | None = None,
     ) -> None:
-        """Index `targets`; `postcodes[country][postcode]` and `parents[country][area]` are labels.
+        """Index `targets`; `parents[country][area]` is the label of the area containing it.
+
+        `postcodes` finds a postcode's areas: a `PostcodeLookup`, or a table
+        `postcodes[country][postcode]` of area labels kept in memory.
 
         `postcode_countries` are the countries whose parliament is elected by constituency in the
         data, so that matching them needs a postcode or a region. By default: every country with
@@ -108,18 +174,18 @@ class Directory:
         other country cannot be told apart without postcodes; matching that country says so
         ("no_postcode_data").
         """
-        postcodes = postcodes or {}
+        if postcodes is None or isinstance(postcodes, Mapping):
+            postcodes = MemoryPostcodes(postcodes or {})
+        self._postcodes: PostcodeLookup = postcodes
         parents = parents or {}
-        by_id: dict[str, Target] = {}
         national: dict[str, dict[GroupKind, list[MatchedTarget]]] = defaultdict(
             lambda: defaultdict(list)
         )
         in_area: dict[AreaKey, list[Target]] = defaultdict(list)
+        by_country: dict[str, list[Target]] = defaultdict(list)
         for target in targets:
-            if target.id in by_id:
-                raise ValueError(f"duplicate target id {target.id!r}")
-            by_id[target.id] = target
             country = target.country
+            by_country[country].append(target)
             if target.kind is TargetKind.MEP:
                 # An MEP answers to the whole member state, whatever their constituency.
                 national[country][target.group].append(
@@ -132,12 +198,13 @@ class Directory:
 
         if postcode_countries is None:
             postcode_countries = {
-                t.country for t in by_id.values() if t.kind is TargetKind.MP and t.area is not None
+                country
+                for country, of_country in by_country.items()
+                if any(t.kind is TargetKind.MP and t.area is not None for t in of_country)
             }
         self._postcode_countries = frozenset(postcode_countries)
-        self._by_id = by_id
         self._area_only = frozenset(country for country, _ in in_area) - self._postcode_countries
-        self._countries = frozenset(t.country for t in by_id.values())
+        self._countries = frozenset(by_country)
 
         def chain(country: str, area: str) -> tuple[str, ...]:
             """The area and the areas containing it, innermost first (bounded against cycles)."""
@@ -146,49 +213,57 @@ class Directory:
                 found.append(up)
             return tuple(found)
 
+        children: dict[AreaKey, set[str]] = defaultdict(set)
+        for country, links in parents.items():
+            for child, parent in links.items():
+                children[(country, parent)].add(child)
+        # Every area a postcode's areas can reach: where targets are, and the areas the data
+        # nests. A postcode's area known to neither has no one in it, nor above it.
+        known_areas = set(in_area) | {
+            (country, area)
+            for country, links in parents.items()
+            for pair in links.items()
+            for area in pair
+        }
+        self._chains = {(country, area): chain(country, area) for country, area in known_areas}
+
         # Most specific first within a kind: the district's member before the state's senators.
-        self._sort_key = {
-            t.id: (
+        # The targets are kept in that order, and a target's rank (its place in it) is how it is
+        # found by id too: one table rather than a sort key per target, which would keep a
+        # tuple and two strings each. Sorted country by country (a match is about one
+        # country), so that only one country's keys are made at a time.
+        def sort_key(t: Target) -> tuple:
+            depth = len(self._chains.get((t.country, t.area), ())) if t.area else 0
+            return (
                 _KIND_RANK[t.kind],
-                -len(chain(t.country, t.area)) if t.area else 0,
+                -depth,
                 t.area or "",
                 (t.family_name or t.name).casefold(),
                 t.name.casefold(),
                 t.id,
             )
-            for t in by_id.values()
-        }
+
+        self._targets = tuple(
+            t for of_country in by_country.values() for t in sorted(of_country, key=sort_key)
+        )
+        self._rank = {t.id: rank for rank, t in enumerate(self._targets)}
+        del by_country
+        if len(self._rank) < len(self._targets):
+            counts = Counter(t.id for t in self._targets)
+            raise ValueError(f"duplicate target id {max(counts, key=counts.__getitem__)!r}")
 
         self._national: dict[str, dict[GroupKind, tuple[MatchedTarget, ...]]] = {
             country: {group: self._sorted(items) for group, items in groups.items()}
             for country, groups in national.items()
         }
 
-        def hits(country: str, areas: Iterable[str], reason: str) -> tuple[MatchedTarget, ...]:
-            return self._sorted(
-                MatchedTarget(t, reason, area)
-                for area in areas
-                for t in in_area.get((country, area), ())
-            )
+        def members(country: str, areas: Iterable[str]) -> tuple[Target, ...]:
+            return self._ranked(t for area in areas for t in in_area.get((country, area), ()))
 
-        children: dict[AreaKey, set[str]] = defaultdict(set)
-        for country, links in parents.items():
-            for child, parent in links.items():
-                children[(country, parent)].add(child)
-
-        self._postcodes: dict[str, dict[str, tuple[str, ...]]] = {
-            country: {code: tuple(sorted(set(areas))) for code, areas in table.items()}
-            for country, table in postcodes.items()
-        }
-        known_areas = set(in_area) | {
-            (country, area)
-            for country, table in self._postcodes.items()
-            for areas in table.values()
-            for area in areas
-        }
-        self._chains = {(country, area): chain(country, area) for country, area in known_areas}
-        self._postcode_hits = {
-            key: hits(key[0], areas, "postcode") for key, areas in self._chains.items()
+        # Targets, not MatchedTargets: a match makes the few it returns, rather than the
+        # directory holding one for every member of every district.
+        self._postcode_hits: dict[AreaKey, tuple[Target, ...]] = {
+            key: found for key, areas in self._chains.items() if (found := members(key[0], areas))
         }
 
         # A region is an ISO 3166-2 subdivision or any area that contains others in the data.
@@ -208,7 +283,7 @@ class Directory:
                 if len(below) == 1:
                     areas.extend(below)
                     self._region_single_district.add((country, label))
-                self._region_hits[(country, label)] = hits(country, areas, "region")
+                self._region_hits[(country, label)] = _matched(members(country, areas), "region")
 
         # A territory with its own seat (a US delegate) is matched on its area, with or without
         # postcode data for the country it belongs to.
@@ -219,13 +294,31 @@ class Directory:
                 inside |= {
                     a for (c, a) in in_area if c == country and a.startswith(f"{territory}-")
                 }
-                self._territory_hits[code] = hits(country, sorted(inside), "region")
+                self._territory_hits[code] = _matched(members(country, sorted(inside)), "region")
+
+    def _ranked(self, targets: Iterable[Target]) -> tuple[Target, ...]:
+        """Each target once, in the order matching lists them."""
+        rank = self._rank
+        return tuple(sorted({t.id: t for t in targets}.values(), key=lambda t: rank[t.id]))
 
     def _sorted(self, items: Iterable[MatchedTarget]) -> tuple[MatchedTarget, ...]:
         seen: dict[str, MatchedTarget] = {}
         for item in items:
             seen.setdefault(item.target.id, item)
-        return tuple(sorted(seen.values(), key=lambda m: self._sort_key[m.target.id]))
+        rank = self._rank
+        return tuple(sorted(seen.values(), key=lambda m: rank[m.target.id]))
+
+    def _postcode_matches(self, country: str, areas: tuple[str, ...]) -> tuple[MatchedTarget, ...]:
+        """The members of the postcode's areas and of the areas containing them."""
+        hits = self._postcode_hits
+        if len(areas) == 1:
+            return _matched(hits.get((country, areas[0]), ()), "postcode")
+        found = self._ranked(t for area in areas for t in hits.get((country, area), ()))
+        return _matched(found, "postcode")
+
+    def __len__(self) -> int:
+        """How many targets."""
+        return len(self._targets)
 
     def countries(self) -> frozenset[str]:
         """Countries with at least one target (territories matched through another are not)."""
@@ -233,11 +326,12 @@ class Directory:
 
     def targets(self) -> Iterable[Target]:
         """Every target, in no particular order."""
-        return self._by_id.values()
+        return self._targets
 
     def get(self, target_id: str) -> Target | None:
         """The target with this id, or None."""
-        return self._by_id.get(target_id)
+        rank = self._rank.get(target_id)
+        return None if rank is None else self._targets[rank]
 
     def needs_postcode(self, country: str) -> bool:
         """Whether matching this country needs a postcode (or at least a region)."""
@@ -269,8 +363,7 @@ class Directory:
             local = self._territory_hits.get(chosen, ())
         elif country in self._postcode_countries:
             if postcode is not None:
-                code = normalise_postcode(country, postcode)
-                areas = self._postcodes.get(country, {}).get(code)
+                areas = self._postcodes.areas(country, normalise_postcode(country, postcode))
                 if not areas:
                     raise UnknownPostcode(postcode)
                 if region is not None and len(areas) > 1:
@@ -278,16 +371,10 @@ class Directory:
                     label = self._region_label(country, region)
                     narrowed = tuple(a for a in areas if self._within(country, a, label))
                     areas = narrowed or areas
-                if len(areas) == 1:
-                    local = self._postcode_hits.get((country, areas[0]), ())
-                else:
+                if len(areas) > 1:
                     notes.append("postcode_spans_areas")
                     candidate_areas = areas
-                    local = self._sorted(
-                        hit
-                        for area in areas
-                        for hit in self._postcode_hits.get((country, area), ())
-                    )
+                local = self._postcode_matches(country, areas)
             elif region is not None:
                 label = self._region_label(country, region)
                 local = self._region_hits.get((country, label), ())
@@ -342,3 +429,8 @@ class Directory:
 
     def _within(self, country: str, area: str, region: str) -> bool:
         return region in self._chains.get((country, area), (area,))
+
+
+def _matched(targets: Iterable[Target], reason: str) -> tuple[MatchedTarget, ...]:
+    """Area members as matched: each on its own area, where it was found."""
+    return tuple(MatchedTarget(t, reason, t.area or t.country) for t in targets)

@@ -1,14 +1,16 @@
-"""Between the tables and the in-memory `Directory`: build it, and tell when to rebuild it."""
+"""Between the tables and the `Directory`: build it, find postcodes, tell when to rebuild it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import overload
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any, overload
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
-from .directory import Directory
+from .directory import Directory, PostcodeLookup, most_specific, postcode_keys
 from .model import Channel, ChannelKind, Target, TargetKind
 from .tables import (
     Area,
@@ -35,9 +37,19 @@ def _label(area_id: str | None, country: str) -> str | None:
     return area_id.removeprefix(f"{country}-")
 
 
+# Rows are read in batches: the directory is rebuilt in a background thread of a web process,
+# and converting one batch holds the interpreter lock for a short while only; a whole result
+# at once would also be held twice, as rows and as targets.
+_BATCH = 2000
+
+
 def load_targets(session: Session) -> list[Target]:
     """Every current role of every person still in office, with their usable channels."""
-    rows = session.execute(
+    # One row per role and channel, ordered so that a person's rows come together and their
+    # channels in the order a letter should use them: no per-person table to build first.
+    channel_rank = case({kind.value: rank for kind, rank in _CHANNEL_ORDER.items()},
+                        value=ContactDetail.kind)  # fmt: skip
+    rows = (
         select(
             Membership.id.label("membership_id"),
             Membership.kind,
@@ -53,71 +65,131 @@ def load_targets(session: Session) -> list[Target]:
             Person.family_name,
             Person.honorific_prefix,
             Person.gender,
-        )
-        .join(Person, Membership.person_id == Person.id)
-        .join(Organization, Membership.organization_id == Organization.id)
-        .where(Membership.end_date.is_(None), Person.retired_at.is_(None))
-        .order_by(Person.id, Membership.id)
-    ).all()
-
-    channels: dict[str, list[tuple]] = defaultdict(list)
-    for c in session.execute(
-        select(
-            ContactDetail.id,
-            ContactDetail.person_id,
-            ContactDetail.kind,
+            ContactDetail.kind.label("channel"),
             ContactDetail.value,
             ContactDetail.source_url,
             ContactDetail.verified_on,
-        ).where(
-            ContactDetail.person_id.is_not(None),
+        )
+        .join(Person, Membership.person_id == Person.id)
+        .join(Organization, Membership.organization_id == Organization.id)
+        .outerjoin(ContactDetail, and_(
+            ContactDetail.person_id == Person.id,
             # A bounced address would only bounce again; staff see it in the data instead.
             ContactDetail.bounced_at.is_(None),
             ContactDetail.retired_at.is_(None),
-        )
-    ):
-        kind = ChannelKind(c.kind)
-        channels[c.person_id].append(
-            (_CHANNEL_ORDER[kind], c.id, Channel(kind, c.value, c.source_url, c.verified_on))
-        )
-    per_person: dict[str, int] = defaultdict(int)
-    for row in rows:
-        per_person[row.person_id] += 1
+        ))  # fmt: skip
+        .where(Membership.end_date.is_(None), Person.retired_at.is_(None))
+        .order_by(Person.id, Membership.id, channel_rank, ContactDetail.id)
+    )
+    # Equal values (roles, bodies, parties, dates...) as one object: each row brings its own
+    # copy, and kept for every target, the copies of "Member of Parliament" alone would
+    # outweigh the directory's indexes.
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
+    targets: list[Target] = []
 
-    targets = []
-    for row in rows:
-        # A person with one role is their own target id ("mep:197490"); someone holding two
-        # roles at once is one target per role, named by the membership.
-        target_id = row.person_id if per_person[row.person_id] == 1 else row.membership_id
-        targets.append(
-            Target(
-                id=target_id,
+    def add(person: list[Any]) -> None:
+        roles = {row.membership_id: row for row in person}  # in order, one row per role
+        first = person[0].membership_id
+        channels = tuple(
+            Channel(ChannelKind(row.channel), row.value, share(row.source_url, row.source_url),
+                    share(row.verified_on, row.verified_on))
+            for row in person if row.membership_id == first and row.channel is not None
+        )  # fmt: skip
+        for row in roles.values():
+            country = share(row.country, row.country)
+            area = _label(row.area_id, country)
+            targets.append(Target(
+                # A person with one role is their own target ("mep:197490"); someone holding
+                # two roles at once is one target per role, named by the membership.
+                id=row.person_id if len(roles) == 1 else row.membership_id,
                 name=row.name,
                 kind=TargetKind(row.kind),
-                role=row.role,
-                body=row.body,
-                country=row.country,
-                language=row.language,
-                channels=tuple(ch for *_, ch in sorted(channels.get(row.person_id, ()))),
-                given_name=row.given_name,
-                family_name=row.family_name,
-                honorific=row.honorific_prefix,
-                gender=row.gender,
-                area=_label(row.area_id, row.country),
-                party=row.party,
-            )
-        )
+                role=share(row.role, row.role),
+                body=share(row.body, row.body),
+                country=country,
+                language=share(row.language, row.language),
+                channels=channels,
+                given_name=share(row.given_name, row.given_name),
+                family_name=share(row.family_name, row.family_name),
+                honorific=share(row.honorific_prefix, row.honorific_prefix),
+                gender=share(row.gender, row.gender),
+                area=share(area, area),
+                party=share(row.party, row.party),
+            ))  # fmt: skip
+
+    person: list[Any] = []
+    for row in session.execute(rows.execution_options(yield_per=_BATCH)):
+        if person and person[0].person_id != row.person_id:
+            add(person)
+            person = []
+        person.append(row)
+    if person:
+        add(person)
     return targets
 
 
-def load_directory(session: Session) -> Directory:
-    """Build the matching index from the tables (current memberships of people in office)."""
+class DatabasePostcodes:
+    """The postcode table where it lies, `rep_postcode_area`: one indexed SELECT per lookup."""
+
+    __slots__ = ("_session",)
+
+    # The postcode and its prefixes in one query, on the table's primary key (country,
+    # postcode, area_id); built once, compiled once by SQLAlchemy's statement cache.
+    _QUERY = select(PostcodeArea.postcode, PostcodeArea.area_id).where(
+        PostcodeArea.country == bindparam("country"),
+        PostcodeArea.postcode.in_(bindparam("keys", expanding=True)),
+    )
+
+    def __init__(self, session: Callable[[], AbstractContextManager[Session]]) -> None:
+        """`session()` gives, as a context manager, the session each lookup reads with."""
+        self._session = session
+
+    @classmethod
+    def within(cls, session: Session) -> DatabasePostcodes:
+        """Lookups in `session`: for one thread that keeps it open (a command, a test)."""
+        return cls(lambda: nullcontext(session))
+
+    @classmethod
+    def each_in_own_session(cls, session_factory: sessionmaker) -> DatabasePostcodes:
+        """Lookups each in a short session of their own: safe from any thread."""
+
+        @contextmanager
+        def own():
+            with session_factory() as session:
+                yield session
+
+        return cls(own)
+
+    def areas(self, country: str, code: str) -> tuple[str, ...]:
+        keys = postcode_keys(code)
+        if not keys:
+            return ()
+        with self._session() as session:
+            rows = session.execute(self._QUERY, {"country": country, "keys": list(keys)}).all()
+        prefix = f"{country}-"
+        return most_specific(keys, ((key, area.removeprefix(prefix)) for key, area in rows))
+
+
+def countries_with_postcodes(session: Session, countries: Iterable[str]) -> set[str]:
+    """Which of `countries` have rows in the postcode table: one probe of its index each.
+
+    Not a DISTINCT over the table, which would read every one of its millions of rows.
+    """
+    return {
+        country
+        for country in sorted(set(countries))
+        if session.scalar(select(exists().where(PostcodeArea.country == country)))
+    }
+
+
+def load_directory(session: Session, postcodes: PostcodeLookup | None = None) -> Directory:
+    """Build the matching index from the tables (current memberships of people in office).
+
+    Postcodes stay in the database and are read by `postcodes` as visitors give them; by
+    default in `session`, for a caller that keeps it open while it matches (a command, a test).
+    """
     targets = load_targets(session)
-    postcodes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for country, postcode, area_id in session.execute(
-        select(PostcodeArea.country, PostcodeArea.postcode, PostcodeArea.area_id)
-    ):
-        postcodes[country][postcode].append(_label(area_id, country))
     parents: dict[str, dict[str, str]] = defaultdict(dict)
     for area_id, parent_id, country in session.execute(
         select(Area.id, Area.parent_id, Area.country).where(Area.parent_id.is_not(None))
@@ -127,11 +199,14 @@ def load_directory(session: Session) -> Directory:
     # A country needs a postcode when its parliament is elected by area in the data and there
     # are postcodes to find the area by. Without them, asking every visitor for a postcode
     # would only fail them all: the country gets its national targets and a note instead.
-    postcode_countries = {
-        t.country for t in targets if t.kind is TargetKind.MP and t.area and t.country in postcodes
-    }
+    postcode_countries = countries_with_postcodes(
+        session, (t.country for t in targets if t.kind is TargetKind.MP and t.area)
+    )
     return Directory(
-        targets, postcodes=postcodes, parents=parents, postcode_countries=postcode_countries
+        targets,
+        postcodes=DatabasePostcodes.within(session) if postcodes is None else postcodes,
+        parents=parents,
+        postcode_countries=postcode_countries,
     )
 
 

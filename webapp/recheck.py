@@ -1,10 +1,16 @@
-"""A check that runs at most once in a while, by one thread at a time."""
+"""Checks that run at most once in a while: in the calling thread, or in the background."""
 
 from __future__ import annotations
 
+import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Recheck:
@@ -36,3 +42,94 @@ class Recheck:
     def invalidate(self) -> None:
         """Check on the next use."""
         self._checked_at = float("-inf")
+
+
+class BackgroundRefresh(Generic[T]):
+    """A value rebuilt by a background thread when due; callers never wait for a rebuild.
+
+    `get()` returns what is there and, at most every `seconds` (or after `invalidate()`),
+    starts one thread that calls `load(current)`: a new value, or None when the current one is
+    still good. The new value replaces the old when it is ready, so a request is never the one
+    that waits for a large rebuild. Only the first value is waited for: there is nothing else
+    to serve.
+    """
+
+    def __init__(self, load: Callable[[T | None], T | None], seconds: float, name: str):
+        self.seconds = seconds
+        self._load = load
+        self._name = name
+        self._value: T | None = None
+        # Guards the bookkeeping below; never held while loading.
+        self._lock = threading.Lock()
+        self._first = threading.Lock()  # one thread loads the first value, the others wait
+        self._due_at = float("-inf")
+        # Bumped by invalidate(): a check that began before it must not count as done.
+        self._generation = 0
+        # Runs are numbered as they begin; a run never replaces the value of a later one.
+        self._runs = itertools.count()
+        self._installed = -1
+        self._thread: threading.Thread | None = None
+
+    def get(self) -> T:
+        value = self._value
+        if value is None:
+            return self._first_value()
+        if time.monotonic() >= self._due_at:
+            self._start()
+        return value
+
+    def invalidate(self) -> None:
+        """Check on the next use (this process just changed the data)."""
+        with self._lock:
+            self._generation += 1
+            self._due_at = float("-inf")
+
+    def refresh(self) -> T:
+        """Check, and rebuild if needed, now and in this thread (commands and tests)."""
+        self._run()
+        return self.get()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for a rebuild under way, if any."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _first_value(self) -> T:
+        with self._first:
+            if self._value is None:
+                self._run()
+        assert self._value is not None  # load(None) returns a value or raises
+        return self._value
+
+    def _start(self) -> None:
+        with self._lock:
+            # is_alive rather than "is not None": after a fork the parent's thread is gone.
+            busy = self._thread is not None and self._thread.is_alive()
+            if busy or time.monotonic() < self._due_at:
+                return
+            self._thread = threading.Thread(target=self._background, name=self._name,
+                                            daemon=True)
+            self._thread.start()
+
+    def _background(self) -> None:
+        try:
+            self._run()
+        except Exception:
+            # The old value goes on serving; the next check is `seconds` away.
+            log.exception("rebuilding %s failed; the previous one is still used", self._name)
+
+    def _run(self) -> None:
+        with self._lock:
+            run, generation, current = next(self._runs), self._generation, self._value
+        started = time.monotonic()
+        try:
+            new = self._load(current)
+        finally:
+            with self._lock:
+                if generation == self._generation:
+                    self._due_at = max(self._due_at, started + self.seconds)
+        if new is not None:
+            with self._lock:
+                if run > self._installed:
+                    self._value, self._installed = new, run

@@ -23,6 +23,7 @@ from .everypolitician import import_everypolitician_csv
 from .generic_csv import ColumnMapping, MappingError, import_generic_csv, load_mapping, parse_pairs
 from .pauseai import import_pauseai
 from .popolo import import_popolo
+from .postcodes import PostcodeMapping, import_postcode_csv
 from .project import DEFAULT_DATA, import_project
 from .us_congress import import_legislators, import_zccd
 
@@ -37,7 +38,10 @@ IMPORTERS: dict[str, Importer] = {
     "everypolitician-csv": import_everypolitician_csv,
     "popolo-json": import_popolo,
     "generic-csv": import_generic_csv,
+    "postcode-csv": import_postcode_csv,
 }
+# The fields a --mapping may name, by importer (generic-csv's by default).
+MAPPINGS: dict[str, type[ColumnMapping]] = {"postcode-csv": PostcodeMapping}
 _COMMON = frozenset({"dry_run", "partial", "allow_mass_retirement"})
 
 
@@ -88,10 +92,11 @@ def build_options(
         if value not in (None, "")
     }
     if mapping or columns or defaults:
+        kind = MAPPINGS.get(key, ColumnMapping)
         try:
-            found = load_mapping(mapping) if mapping else ColumnMapping()
+            found = load_mapping(mapping, kind) if mapping else kind()
             given["mapping"] = found.merged(
-                ColumnMapping(parse_pairs(columns), parse_pairs(defaults, what="--default"))
+                kind(parse_pairs(columns), parse_pairs(defaults, what="--default"))
             )
         except MappingError as exc:
             raise OptionError(str(exc)) from exc
@@ -136,7 +141,9 @@ __all__ = [
     "IMPORTERS",
     "ColumnMapping",
     "ImportReport",
+    "MAPPINGS",
     "OptionError",
+    "PostcodeMapping",
     "Rejection",
     "build_options",
     "import_everypolitician_csv",
@@ -145,6 +152,7 @@ __all__ = [
     "import_meps",
     "import_pauseai",
     "import_popolo",
+    "import_postcode_csv",
     "import_project",
     "import_zccd",
     "importer_options",

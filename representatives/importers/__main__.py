@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source-url", help="where the file was published")
     parser.add_argument("--as-of", help="the file's date, YYYY-MM-DD")
     parser.add_argument("--role", help="everypolitician-csv: every member's role")
-    parser.add_argument("--mapping", help="generic-csv: a JSON or TOML column mapping")
+    parser.add_argument("--mapping", help="generic-csv, postcode-csv: a JSON or TOML column "
+                        "mapping")
     parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN")
     parser.add_argument("--default", action="append", default=[], metavar="FIELD=VALUE")
     args = parser.parse_args(argv)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import time
 import unicodedata
@@ -234,6 +235,72 @@ def read_csv(
             yield reader.line_num, {h: v.strip() for h, v in zip(header, row, strict=True)}
     except csv.Error as exc:
         raise FileProblem(f"line {reader.line_num}: {exc} (is the file truncated?)") from exc
+
+
+class CsvStream:
+    """A CSV file read row by row, for files too large to hold in memory (a postcode table).
+
+    `header` is its first row; `rows()` yields (line, cells) of the rows as wide as the header
+    and reports the others to `reject`. FileProblem when the file cannot be read, is not UTF-8
+    (a BOM is allowed) or its quoting is broken.
+    """
+
+    def __init__(self, path: str | Path, reject: Callable[[int, str], None]) -> None:
+        try:
+            self._binary = open(path, "rb")  # closed by close(), once the rows are read
+        except OSError as exc:
+            raise FileProblem(f"cannot read the file: {exc.strerror or exc}") from exc
+        self._size = max(os.fstat(self._binary.fileno()).st_size, 1)
+        self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(self._text, strict=True)
+        self._reject = reject
+        try:
+            self.header = [h.strip() for h in self._read()]
+        except StopIteration:
+            self.close()
+            raise FileProblem("the file is empty") from None
+        except FileProblem:
+            self.close()
+            raise
+
+    def _read(self) -> list[str]:
+        try:
+            return next(self._reader)
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} near line "
+                f"{self._reader.line_num + 1} (save the file as UTF-8; was it exported as "
+                "Latin-1 or Windows-1252?)"
+            ) from exc
+        except csv.Error as exc:
+            raise FileProblem(
+                f"line {self._reader.line_num}: {exc} (is the file truncated?)"
+            ) from exc
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        width = len(self.header)
+        count = 0
+        while True:
+            try:
+                row = self._read()
+            except StopIteration:
+                return
+            count += 1
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line
+            if len(row) != width:
+                self._reject(
+                    self._reader.line_num,
+                    f"{len(row)} fields where the header has {width} (a truncated or misquoted "
+                    "row)",
+                )
+                continue
+            if count % 20_000 == 0:
+                report_progress(PARSED * self._binary.tell() / self._size)
+            yield self._reader.line_num, row
+
+    def close(self) -> None:
+        self._text.close()
 
 
 # --- validating ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -108,14 +108,16 @@ class ColumnMapping:
 
     columns: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
+    # The fields it may name: a sheet of people's (a postcode table's mapping has its own).
+    fields: ClassVar[tuple[str, ...]] = FIELDS
 
     def __post_init__(self) -> None:
         for what, names in (("column", self.columns), ("default", self.defaults)):
-            unknown = sorted(set(names) - set(FIELDS))
+            unknown = sorted(set(names) - set(self.fields))
             if unknown:
                 raise MappingError(
                     f"unknown field(s) in the {what} mapping: {', '.join(unknown)}; "
-                    f"fields are: {', '.join(FIELDS)}"
+                    f"fields are: {', '.join(self.fields)}"
                 )
             for name, value in names.items():
                 if not isinstance(value, str):
@@ -123,11 +125,12 @@ class ColumnMapping:
 
     def merged(self, other: ColumnMapping) -> ColumnMapping:
         """This mapping with `other`'s entries on top (command line over file)."""
-        return ColumnMapping({**self.columns, **other.columns}, {**self.defaults, **other.defaults})
+        return type(self)({**self.columns, **other.columns},
+                          {**self.defaults, **other.defaults})  # fmt: skip
 
 
-def load_mapping(path: str | Path) -> ColumnMapping:
-    """Read a mapping from a .json or .toml file; MappingError if it is unusable."""
+def load_mapping(path: str | Path, kind: type[ColumnMapping] = ColumnMapping) -> ColumnMapping:
+    """Read a mapping of `kind` from a .json or .toml file; MappingError if it is unusable."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -150,8 +153,8 @@ def load_mapping(path: str | Path) -> ColumnMapping:
         columns, defaults = document.get("columns", {}), document.get("defaults", {})
         if not isinstance(columns, dict) or not isinstance(defaults, dict):
             raise MappingError(f"'columns' and 'defaults' in {path} must be objects")
-        return ColumnMapping(dict(columns), dict(defaults))
-    return ColumnMapping(dict(document))
+        return kind(dict(columns), dict(defaults))
+    return kind(dict(document))
 
 
 def parse_pairs(pairs: list[str] | tuple[str, ...], *, what: str = "--map") -> dict[str, str]:

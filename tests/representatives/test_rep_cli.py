@@ -127,6 +127,28 @@ def test_generic_csv_mapping_options(flask):
     assert "mapped column(s) not in the file: 'Naam' (for name)" in missing.output
 
 
+def test_postcode_csv_through_a_mapping(flask, app, tmp_path):
+    table = tmp_path / "onspd.csv"
+    table.write_text("pcds,pcon\nSW1A 1AA,westminster\nN1 9GU,islington-s\nN1 9GU,holborn\n"
+                     "??,holborn\n", encoding="utf-8")  # fmt: skip
+    args = ("import", "postcode-csv", str(table), "--map", "postcode=pcds", "--map",
+            "area=pcon", "--country", "GB", "--source", "uk-postcodes")  # fmt: skip
+    refused = flask(*args)
+    assert refused.exit_code == 1
+    assert "line 5: bad postcode '??': letters, digits and '-' only" in refused.output
+    result = flask(*args, "--partial")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("uk-postcodes: 3 added, 0 updated, 0 retired, 1 rejected")
+    from representatives.store import DatabasePostcodes
+
+    with app_state(app).database.session_factory() as session:
+        assert DatabasePostcodes.within(session).areas("GB", "N19GU") == ("holborn",
+                                                                          "islington-s")
+    wrong = flask("import", "postcode-csv", str(table), "--map", "constituency=pcon")
+    assert wrong.exit_code == 2 and "unknown field(s) in the column mapping: constituency" in (
+        wrong.output)  # fmt: skip
+
+
 def test_validate_reports_problems_and_exits_1(flask, app):
     flask("import", "everypolitician-csv", EP_CSV, "--country", "IE", "--as-of", "2024-12-20")
     result = flask("validate", "--limit", "2")

@@ -88,7 +88,8 @@ def _formats() -> str:
 @click.option("--allow-mass-retirement", is_flag=True,
               help="Allow retiring more than half of a source's people (after an election).")
 @click.option("--country", help="ISO country code: required by everypolitician-csv; for "
-              "popolo-json when the file does not say; generic-csv's default country.")
+              "popolo-json when the file does not say; generic-csv's and postcode-csv's "
+              "default country.")
 @click.option("--source", "source_name", metavar="NAME",
               help="Name the rows' source (default: from the format, and the country and body "
               "for everypolitician-csv and popolo-json). Imports of one source retire the "
@@ -101,19 +102,24 @@ def _formats() -> str:
 @click.option("--role", help="everypolitician-csv: every member's role (default: 'Member of the "
               "<chamber>').")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
-              help="generic-csv: a JSON or TOML file mapping fields to columns "
+              help="generic-csv, postcode-csv: a JSON or TOML file mapping fields to columns "
               "({'columns': {...}, 'defaults': {...}}).")
 @click.option("--map", "columns", multiple=True, metavar="FIELD=COLUMN",
-              help="generic-csv: the column holding FIELD (repeat; over --mapping).")
+              help="generic-csv, postcode-csv: the column holding FIELD (repeat; over "
+              "--mapping).")
 @click.option("--default", "defaults", multiple=True, metavar="FIELD=VALUE",
-              help="generic-csv: FIELD's value where the file has none (repeat).")
+              help="generic-csv, postcode-csv: FIELD's value where the file has none (repeat).")
 def reps_import(fmt: str, source: str | None, dry_run: bool, partial: bool,
                 allow_mass_retirement: bool, country, source_name, source_url, as_of, role,
                 mapping, columns, defaults):
     """Import representatives from FILE in FORMAT (default needs no FILE).
 
     FORMAT is one of: default, pauseai-contacts, ep-meps-csv, us-legislators, us-zccd,
-    everypolitician-csv, popolo-json, generic-csv.
+    everypolitician-csv, popolo-json, generic-csv, postcode-csv.
+
+    postcode-csv reads any postcode (or postcode prefix) to area table: fields postcode,
+    area, country, area_name, parent, prefix (see representatives/importers/postcodes.py),
+    e.g. `--map postcode=pcds --map area=pcon --country GB --source uk-postcodes`.
 
     Prints what was added, updated and retired, and why rows were rejected. Nothing is written
     when a row is rejected, unless --partial. Exit status 1 when rows were rejected (except
