@@ -14,14 +14,12 @@ from sqlalchemy.exc import OperationalError
 from . import log_privacy
 from .app_state import app_state
 from .extensions import limiter
-from .log_privacy import report_outage
 
 
 def _rerender_form(message: str, status: int):
     """Show the form the visitor just sent again, with what they typed and `message` on top."""
     from .db import get_session
     from .supporters import operations, views
-    from .supporters.forms import SupporterForm
 
     view_args = request.view_args or {}
     if request.method != "POST":
@@ -31,10 +29,7 @@ def _rerender_form(message: str, status: int):
         loaded = operations.load_campaign(get_session(), view_args["slug"])
         if loaded is None:
             return None
-        if request.endpoint == "public.submit_letters":  # step two, the letters as they were
-            return views.render_letters_again(*loaded, error=message, status=status)
-        return views.render_campaign_page(*loaded, SupporterForm(request.form), error=message,
-                                          status=status)
+        return views.render_form_again(*loaded, error=message, status=status)
     if request.endpoint == "public.confirm":
         return views.render_confirm_page(view_args["token"], error=message, status=status)
     return None
@@ -81,7 +76,7 @@ def init_app(app: Flask) -> None:
     def database_down(error):
         # One line a minute however many visitors meet the outage, and never the statement's
         # parameters (a supporter's details) that the error carries.
-        report_outage(error)
+        log_privacy.report_outage(error)
         return render_template(
             "message.html", title=_("Please try again in a moment"),
             message=_("We cannot store anything just now. Nothing was sent or kept; please go "

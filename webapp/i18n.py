@@ -105,13 +105,19 @@ def country_choices(language: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(choices, key=lambda choice: _sort_key(choice[1])))
 
 
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """Every country's alpha-2 code: what a country field or header may hold."""
+    return frozenset(code for code, _name in country_choices("en"))
+
+
 def country_name(code: str, language: str) -> str:
     return dict(country_choices(language)).get(code, code)
 
 
 def guess_country(headers, accept_languages: LanguageAccept, trusted_header: str) -> str | None:
     """The visitor's country from a header our proxy sets, or a region in Accept-Language."""
-    known = {code for code, _ in country_choices("en")}
+    known = country_codes()
     if trusted_header:
         value = (headers.get(trusted_header) or "").strip().upper()
         if value in known:

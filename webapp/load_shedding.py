@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 
 from flask import Flask, Response, current_app, render_template, request
 
 from .api.errors import error_response
 from .app_state import app_state
+from .log_privacy import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -79,26 +79,13 @@ def seconds_since(stamp: str, now: float) -> float | None:
     return None
 
 
-class ShedCounter:
-    """Counts the requests shed, and logs how many once a minute at most (not one line each:
-    an overload is thousands of them)."""
-
-    interval_seconds = 60.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._count = 0
-        self._logged_at: float | None = None
-
-    def add(self, budget_ms: int) -> None:
-        with self._lock:
-            self._count += 1
-            now = time.monotonic()
-            if self._logged_at is not None and now - self._logged_at < self.interval_seconds:
-                return
-            count, self._count, self._logged_at = self._count, 0, now
+def log_shed(throttle: Throttle, budget_ms: int) -> None:
+    """Log the requests shed once a minute at most, with how many (not one line each: an
+    overload is thousands of them)."""
+    allowed, held_back = throttle.allow(("load shedding",))
+    if allowed:
         log.warning("load shedding: %d request(s) answered 503 at once, having waited over "
-                    "%d ms before the app saw them", count, budget_ms)
+                    "%d ms before the app saw them", held_back + 1, budget_ms)
 
 
 def _form_action() -> str:
@@ -139,7 +126,7 @@ def init_app(app: Flask) -> None:
     if not header or budget_ms <= 0:
         return
     budget = budget_ms / 1000
-    counter = ShedCounter()
+    throttle = Throttle()
 
     @app.before_request
     def shed_stale_requests():
@@ -150,5 +137,5 @@ def init_app(app: Flask) -> None:
         if (waited is None or waited <= budget or request.endpoint in NEVER_SHED_ENDPOINTS
                 or request.blueprint in NEVER_SHED_BLUEPRINTS):
             return None
-        counter.add(budget_ms)
+        log_shed(throttle, budget_ms)
         return busy_response()

@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask import Flask, render_template
 from markupsafe import Markup
 
-from .i18n import country_choices, current_language
+from .i18n import country_choices, country_codes, current_language
 
 # Languages times the countries someone chose: the options for the common ones stay rendered.
 RENDERED_OPTION_LISTS = 512
@@ -22,14 +22,9 @@ def country_options(selected: str | None) -> Markup:
     cost.
     """
     language = current_language()
-    if selected not in _country_codes():
+    if selected not in country_codes():  # what a form sent must not fill the cache
         selected = ""
     return _rendered_options(language, selected)
-
-
-@lru_cache(maxsize=1)
-def _country_codes() -> frozenset[str]:
-    return frozenset(code for code, _name in country_choices("en"))
 
 
 @lru_cache(maxsize=RENDERED_OPTION_LISTS)

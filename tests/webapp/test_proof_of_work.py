@@ -15,11 +15,12 @@ from werkzeug.datastructures import MultiDict
 
 from database import utcnow
 from tests.apps import make_config
-from tests.embed.support import PARTNER, PARTNER_ORIGIN, add_partner, clear_partners
-from tests.webapp.flow import SLUG, letters_form, step_one, step_two, supporter
-from tests.webapp.pages import form_fields, text
+from tests.embed.support import EMBED, QUERY, add_partner, clear_partners, step_one_form
+from tests.webapp.flow import SLUG, letters_form, step_one, step_two
+from tests.webapp.pages import text
 from webapp import create_app
 from webapp.app_state import app_state
+from webapp.delivery.retention import purge
 from webapp.models import Campaign, DraftCount, Notice, SpentChallenge, Submission
 from webapp.supporters.proof_of_work import ProofOfWork
 
@@ -234,24 +235,18 @@ def test_spent_challenges_are_forgotten_once_expired(proving, client):
     sent = step_two(client, letters_form(step_one(client)), "send",
                     changes={"altcha": solve(client)})
     assert sent.status_code == 200, text(sent)
+    assert count(proving, SpentChallenge) == 2
     with app_state(proving).database.session_factory() as session:
+        purge(session, retention_days=30, confirm_max_age_seconds=3600)
+        session.commit()
         assert session.get(SpentChallenge, "old") is None
-        assert count(proving, SpentChallenge) == 1
+    assert count(proving, SpentChallenge) == 1
 
 
 # --- the embed and the API ----------------------------------------------------------------
 
-EMBED = f"/embed/{PARTNER}/{SLUG}"
-QUERY = {"origin": PARTNER_ORIGIN, "lang": "en"}
-
-
 def embed_letters(client) -> list[tuple[str, str]]:
-    page = client.get(EMBED, query_string=QUERY)
-    assert page.status_code == 200, text(page)
-    data = MultiDict(form_fields(page.get_data(as_text=True), EMBED))
-    for name, value in supporter().items():
-        data[name] = value
-    response = client.post(EMBED, query_string=QUERY, data=data)
+    response = client.post(EMBED, query_string=QUERY, data=step_one_form(client))
     assert response.status_code == 200, text(response)
     assert "altcha-widget" in text(response)
     return letters_form(response)

@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 from database import utcnow
 from letters.text import without_addresses
 
-from ..models import Letter, LetterEvent, LetterText, Notice, PendingLetters, Submission
+from ..models import (
+    Letter,
+    LetterEvent,
+    LetterText,
+    Notice,
+    PendingLetters,
+    SpentChallenge,
+    Submission,
+)
 from .outbox import UNFINISHED_LETTER_STATES
 
 ERASED = ""
@@ -34,6 +42,8 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
     """Cancel expired unconfirmed letters and erase what is past its retention (flushes only)."""
     now = now or utcnow()
     result = PurgeResult()
+    # A proof of work past its expiry is refused as expired: its record of being spent can go.
+    session.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < now))
     # Unconfirmed letters never became rows in `letter`: cancelling them erases their texts
     # from the submission at once.
     expired = session.execute(
@@ -94,7 +104,6 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
     return result
 
 
-
 def _scrub_addresses(session: Session, submission_ids: list[int]) -> None:
     """Addresses out of the letters' errors and event reasons, which stay for the counts.
 
@@ -102,13 +111,13 @@ def _scrub_addresses(session: Session, submission_ids: list[int]) -> None:
     they were cleaned on the way in (delivery.outbox.said) may still hold one. Only texts
     with an "@" are read, and each is written back without its addresses.
     """
-    letters = select(Letter.id).where(Letter.submission_id.in_(submission_ids))
     for row_id, text in session.execute(
         select(Letter.id, Letter.last_error)
         .where(Letter.submission_id.in_(submission_ids), Letter.last_error.contains("@"))
     ).all():
         session.execute(update(Letter).where(Letter.id == row_id)
                         .values(last_error=without_addresses(text or "")))
+    letters = select(Letter.id).where(Letter.submission_id.in_(submission_ids))
     for row_id, text in session.execute(
         select(LetterEvent.id, LetterEvent.reason)
         .where(LetterEvent.letter_id.in_(letters), LetterEvent.reason.contains("@"))

@@ -24,7 +24,6 @@ from ..partners import service as partners
 from ..partners.models import Partner
 from ..supporters import views as supporters
 from ..supporters.flow import Flow
-from ..supporters.forms import SupporterForm
 from ..supporters.operations import Via
 
 bp = Blueprint("embed", __name__)
@@ -104,8 +103,6 @@ def _headers(response):
             f"style-src 'self' 'nonce-{g.embed_nonce}'; "
             f"frame-ancestors {_frame_ancestors(partner)}; form-action 'self'; base-uri 'none'"
         )
-        # Nothing in the flow may be cached by a shared cache: pages hold a supporter's letters.
-        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -157,13 +154,9 @@ def _check_token(slug: str):
     if _tokens().valid(token, partner.code, slug):
         return None
     campaign, content = supporters.campaign_or_404(slug)
-    flow = _flow(partner, slug)
-    error = _("This form had expired or was sent twice. Please check it and send it again.")
-    if request.endpoint == "embed.submit_letters":
-        return supporters.render_letters_again(campaign, content, error=error, status=400,
-                                               flow=flow)
-    return supporters.render_campaign_page(campaign, content, SupporterForm(request.form),
-                                           status=400, flow=flow, error=error)
+    return supporters.render_form_again(
+        campaign, content, status=400, flow=_flow(partner, slug),
+        error=_("This form had expired or was sent twice. Please check it and send it again."))
 
 
 @bp.post("/embed/<partner>/<slug>")

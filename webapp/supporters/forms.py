@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -29,7 +28,6 @@ from letters.rendering import (
 )
 from letters.text import is_header_safe, is_plain_text, normalise_newlines, sendable_address
 
-from ..i18n import country_choices, current_language
 from .operations import issued_form_key, new_form_key
 from .proof_of_work import FIELD as PROOF_OF_WORK_FIELD
 
@@ -195,9 +193,8 @@ class PublicForm(FlaskForm):
 
 
 class SupporterForm(SupporterFields, PublicForm):
-    def __init__(self, formdata: Mapping | None = None):
-        super().__init__(formdata=formdata)
-        self.country.choices = [("", ""), *country_choices(current_language())]
+    """Step one's fields. The country's options are not the field's: the page renders them
+    once per language (templating.country_options)."""
 
 
 def pack_recipients(language: str, greet: bool, target_ids) -> str:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from jinja2 import TemplateError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -237,8 +237,6 @@ def spend_proof_of_work(session: Session, payload: str, form_key: str) -> ProofP
     solved = app_state().proof_of_work.check(payload)
     if isinstance(solved, ProofProblem):
         return solved
-    # Expired challenges are refused as such: their records can go.
-    session.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < utcnow()))
     try:
         session.execute(insert(SpentChallenge).values(
             signature=solved.signature, form_key=form_key, expires_at=solved.expires_at))

@@ -383,15 +383,18 @@ def unproven(campaign: Campaign, form: LettersForm, drafts: list[DraftLetter]) -
 @limiter.limit(per_client_limit)
 def proof_of_work_challenge():
     """A challenge for the ALTCHA widget on step two (supporters.proof_of_work)."""
-    response = jsonify(app_state().proof_of_work.challenge())
-    response.cache_control.no_store = True  # each is solved, and spent, once
-    return response
+    # Each is solved, and spent, once: never cached (security.py's no-store, as on every
+    # answer but the campaign page).
+    return jsonify(app_state().proof_of_work.challenge())
 
 
-def render_letters_again(campaign, content, error: str, status: int, flow: Flow = MAIN):
-    """Step two as the supporter sent it, with `error` on top, for a form refused before its
-    view ran (an expired CSRF token, a rate limit): their edited letters are not lost. Step
-    one when their details no longer hold."""
+def render_form_again(campaign, content, error: str, status: int, flow: Flow = MAIN):
+    """The form the supporter just sent, as they sent it, with `error` on top, for a form
+    refused before its view ran (an expired token, a rate limit). Step two keeps their edited
+    letters, or is step one again when their details no longer hold."""
+    if request.endpoint != f"{flow.blueprint}.submit_letters":
+        return render_campaign_page(campaign, content, SupporterForm(request.form), error=error,
+                                    status=status, flow=flow)
     checked = checked_details(content)
     if isinstance(checked, SupporterForm):
         return render_campaign_page(campaign, content, checked, error=error, status=status,
