@@ -32,7 +32,6 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
     from .extensions import csrf, init_limiter
-    from .rate_limits import storage_uri as rate_limit_storage_uri
     from .supporters import views as supporters
     from .supporters.proof_of_work import ProofOfWork
     from .supporters.tokens import ConfirmationTokens, DetailsSeal
@@ -47,7 +46,7 @@ def create_app(config: Config | None = None) -> Flask:
         # Every validator carries its own (Flask-Babel) message.
         WTF_I18N_ENABLED=False,
         RATELIMIT_ENABLED=config.ratelimit_enabled,
-        RATELIMIT_STORAGE_URI=rate_limit_storage_uri(config.ratelimit_storage_uri),
+        RATELIMIT_STORAGE_URI=config.ratelimit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
         # Without this, a Redis outage would turn every public POST into an error page.
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 
 from flask import Flask, request
 from flask.wrappers import Response
@@ -47,29 +46,33 @@ COMPRESSION = {
 
 
 class StaticDigests:
-    """The digest of each static file, computed once per version of the file (its mtime and
-    size), so that an edited file gets a new URL without a restart."""
+    """The digest of each static file, read once: static files change with a deploy, which
+    starts new processes. With `recheck` (the debug server), a file is read again whenever its
+    mtime or size changed, so that an edited file gets a new URL without a restart."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, recheck: bool = False) -> None:
         self.folder = folder
+        self.recheck = recheck
+        # By path as joined, so that "a/../app.css" and "app.css" are one entry.
         self._known: dict[str, tuple[tuple[int, int], str]] = {}
-        self._lock = threading.Lock()
 
     def digest(self, filename: str) -> str | None:
         path = safe_join(self.folder, filename)
         if path is None:
             return None
+        known = self._known.get(path)
+        if known is not None and not self.recheck:
+            return known[1]
         try:
             stat = os.stat(path)
         except OSError:
             return None
         stamp = (stat.st_mtime_ns, stat.st_size)
-        known = self._known.get(filename)
         if known is None or known[0] != stamp:
             with open(path, "rb") as file:
                 digest = hashlib.sha256(file.read()).hexdigest()[:12]
-            with self._lock:
-                self._known[filename] = known = (stamp, digest)
+            # Two threads may both read a file here: the same digest, stored twice.
+            self._known[path] = known = (stamp, digest)
         return known[1]
 
 
@@ -79,7 +82,7 @@ def init_app(app: Flask) -> None:
     compress.init_app(app)
     if app.static_folder is None:
         return
-    digests = StaticDigests(app.static_folder)
+    digests = StaticDigests(app.static_folder, recheck=app.debug)
 
     @app.url_defaults
     def _versioned_static_urls(endpoint: str, values: dict) -> None:

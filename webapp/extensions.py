@@ -3,10 +3,10 @@
 import hashlib
 import ipaddress
 import logging
-import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+import click
 from flask import Blueprint, Flask, current_app, request
 from flask.wrappers import Response
 from flask_babel import Babel
@@ -15,6 +15,7 @@ from flask_limiter import Limiter
 from flask_wtf import CSRFProtect
 
 from .app_state import app_state
+from .log_privacy import Throttle
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -126,22 +127,16 @@ class CollapseRepeats(logging.Filter):
     means for the limits.
     """
 
-    interval_seconds = 60.0
-
     def __init__(self) -> None:
         super().__init__()
-        self._last: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._throttle = Throttle()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
             return True
         template = str(record.msg)
-        with self._lock:
-            last = self._last.get(template)
-            if last is not None and record.created - last < self.interval_seconds:
-                return False
-            self._last[template] = record.created
+        if not self._throttle.allow((template,), now=record.created)[0]:
+            return False
         if "falling back to in-memory" in template:
             record.msg, record.args = STORAGE_DOWN, ()
         return True
@@ -155,7 +150,10 @@ def init_limiter(app: Flask) -> None:
         limiter.logger.removeFilter(old)
     limiter.logger.addFilter(CollapseRepeats())
     config = app_state(app).config
-    if config.ratelimit_enabled and not config.redis_url and not app.testing:
+    # Every `flask` command builds the app too, but serves no requests: only a server's app
+    # (one built outside a command line) warns.
+    serving = click.get_current_context(silent=True) is None and not app.testing
+    if serving and config.ratelimit_enabled and not config.redis_url:
         log.warning("rate limits are counted in each process's memory: set REDIS_URL so that "
                     "all processes share them")
 

@@ -152,9 +152,11 @@ class Throttle:
         self._lock = threading.Lock()
         self._last: dict[tuple, tuple[float, int]] = {}
 
-    def allow(self, key: tuple) -> tuple[bool, int]:
-        """Whether to let this one through, and how many were held back since the last."""
-        now = self.clock()
+    def allow(self, key: tuple, now: float | None = None) -> tuple[bool, int]:
+        """Whether to let this one through, and how many were held back since the last.
+
+        `now` on the throttle's clock; the clock's time when not given."""
+        now = self.clock() if now is None else now
         with self._lock:
             last = self._last.get(key)
             if last is not None and now - last[0] < self.window:

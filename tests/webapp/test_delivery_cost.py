@@ -14,9 +14,9 @@ from webapp.models import Letter, LetterEvent, LetterState, PendingLetters
 from . import test_delivery
 from .test_delivery import confirmed_letters, session, worker
 
-# The same app (on SQLite and PostgreSQL) and local SendGrid as test_delivery's.
+# The same app (on SQLite and PostgreSQL) as test_delivery's; the local SendGrid is
+# tests/webapp/conftest.py's.
 app = test_delivery.app
-sendgrid = test_delivery.sendgrid
 
 
 class Statements:

@@ -153,12 +153,27 @@ def test_the_loader_keeps_its_url_with_a_short_max_age_and_an_etag(client):
         assert again.data == b""
 
 
-def test_an_edited_static_file_gets_a_new_digest(tmp_path):
+def test_an_edited_static_file_gets_a_new_digest_on_the_debug_server(tmp_path):
     (tmp_path / "site.css").write_text("body { color: red; }")
-    digests = StaticDigests(str(tmp_path))
+    digests = StaticDigests(str(tmp_path), recheck=True)
     first = digests.digest("site.css")
     assert first is not None and digests.digest("site.css") == first
     (tmp_path / "site.css").write_text("body { color: blue; }")
     assert digests.digest("site.css") not in {None, first}
     assert digests.digest("missing.css") is None
     assert digests.digest("../outside.css") is None
+
+
+def test_a_served_static_file_is_read_once(tmp_path, monkeypatch):
+    # Files change with a deploy, which starts new processes: a page's URLs cost no file access.
+    (tmp_path / "site.css").write_text("body { color: red; }")
+    digests = StaticDigests(str(tmp_path))
+    first = digests.digest("site.css")
+    (tmp_path / "site.css").write_text("body { color: blue; }")
+
+    def no_file_access(*args, **kwargs):
+        raise AssertionError("the file was looked at again")
+
+    monkeypatch.setattr("webapp.assets.os.stat", no_file_access)
+    monkeypatch.setattr("builtins.open", no_file_access)
+    assert digests.digest("site.css") == digests.digest("./site.css") == first

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Integer, bindparam, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Integer, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -92,96 +92,89 @@ def move_letters(
     **values,
 ) -> list[int]:
     """Move the letters matching `where` from one state to the next; return the ids moved."""
-    if to_state not in ALLOWED_TRANSITIONS.get(from_state, set()):
-        raise ValueError(f"a letter cannot go from {from_state} to {to_state}")
-    # UPDATE and INSERT on the tables, not the mapped classes: without the ORM's bulk-UPDATE
-    # bookkeeping a claim costs about a third less, on the path every letter takes twice.
-    # Objects already in the session are not updated.
-    if isinstance(values.get("last_error"), str):
-        values["last_error"] = without_addresses(values["last_error"])[:500]
-    letter, event = Letter.__table__, LetterEvent.__table__
-    moving = (update(letter).where(where, letter.c.state == from_state)
-              .values(state=to_state, **values).returning(letter.c.id))
-    reason = without_addresses(reason)[:200]
-    now = utcnow()
-    if session.get_bind().dialect.name == "postgresql":
-        # The move and its events in one statement (an UPDATE in a WITH): every letter moves
-        # twice, and each statement costs the worker a round trip and its CPU.
-        moved_rows = moving.cte("moved")
-        return list(session.execute(
-            insert(event).from_select(
-                ["letter_id", "from_state", "to_state", "reason", "at"],
-                select(moved_rows.c.id, literal(from_state, event.c.from_state.type),
-                       literal(to_state, event.c.to_state.type),
-                       literal(reason, event.c.reason.type), literal(now, event.c.at.type)))
-            .returning(event.c.letter_id)
-        ).scalars().all())
-    # SQLite has no UPDATE in a WITH.
-    moved: Sequence[int] = session.execute(moving).scalars().all()
-    if moved:
-        session.execute(
-            insert(event),
-            [{"letter_id": letter_id, "from_state": from_state, "to_state": to_state,
-              "reason": reason, "at": now} for letter_id in moved],
-        )
-    return list(moved)
+    _check_move(from_state, to_state, values)
+    statements = _move_statements(_on_postgres(session), where, values)
+    return _move(session, statements, from_state, to_state, reason, {})
 
 
-# Statements of the path every letter takes, built once with bound parameters: building a
-# statement (not running it) is much of the CPU a letter costs the worker, and SQLAlchemy
-# caches each one's compiled form either way.
-_MOVES: dict[tuple, tuple] = {}
+# move_letter's statements, by (PostgreSQL?, the columns it sets, whether it counts an
+# attempt). SQLAlchemy caches a statement's compiled form, but building the statement and its
+# cache key happens at every call, and is much of the CPU a letter costs the worker, which
+# moves every letter twice.
+_ONE_LETTER_MOVES: dict[tuple, tuple] = {}
 
 
 def move_letter(session: Session, letter_id: int, from_state: str, to_state: str, reason: str,
                 *, attempts_change: int = 0, **values) -> bool:
     """move_letters for one letter, by id, with plain values: True if it moved.
 
-    `attempts_change` is added to its attempts in the same UPDATE."""
+    The worker's path: its statements are built once, with parameters for the values.
+    `attempts_change` is added to the letter's attempts in the same UPDATE."""
+    _check_move(from_state, to_state, values)
+    postgres = _on_postgres(session)
+    key = (postgres, tuple(sorted(values)), bool(attempts_change))
+    statements = _ONE_LETTER_MOVES.get(key)
+    if statements is None:
+        letter = Letter.__table__
+        new: dict[str, ColumnElement] = {
+            name: bindparam(f"new_{name}", type_=letter.c[name].type) for name in values}
+        if attempts_change:
+            new["attempts"] = letter.c.attempts + bindparam("attempts_change", type_=Integer)
+        statements = _ONE_LETTER_MOVES[key] = _move_statements(
+            postgres, letter.c.id == bindparam("move_id"), new)
+    params = {f"new_{name}": value for name, value in values.items()}
+    params.update(move_id=letter_id, attempts_change=attempts_change)
+    return bool(_move(session, statements, from_state, to_state, reason, params))
+
+
+def _on_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _check_move(from_state: str, to_state: str, values: dict) -> None:
     if to_state not in ALLOWED_TRANSITIONS.get(from_state, set()):
         raise ValueError(f"a letter cannot go from {from_state} to {to_state}")
     if isinstance(values.get("last_error"), str):
         values["last_error"] = without_addresses(values["last_error"])[:500]
-    postgres = session.get_bind().dialect.name == "postgresql"
-    key = (postgres, tuple(sorted(values)), bool(attempts_change))
-    if key not in _MOVES:
-        _MOVES[key] = _move_statements(*key)
-    moving, writing_event = _MOVES[key]
-    params = {f"new_{name}": value for name, value in values.items()}
-    params.update(move_id=letter_id, move_from=from_state, move_to=to_state,
-                  attempts_change=attempts_change, event_reason=without_addresses(reason)[:200],
-                  event_at=utcnow())
-    if postgres:
-        return session.execute(moving, params).first() is not None
-    if session.execute(moving, params).first() is None:
-        return False
-    session.execute(writing_event, params)
-    return True
 
 
-def _move_statements(postgres: bool, names: tuple[str, ...], attempts: bool):
+def _move_statements(postgres: bool, where, values: dict) -> tuple:
+    """The UPDATE of the letters matching `where` that are in the state `move_from`, and the
+    INSERT of their events; on PostgreSQL one statement for both (the second is None).
+
+    UPDATE and INSERT on the tables, not the mapped classes: the ORM's bulk-UPDATE
+    bookkeeping costs CPU on the path every letter takes twice. Objects already in the
+    session are not updated."""
     letter, event = Letter.__table__, LetterEvent.__table__
-    values: dict[str, ColumnElement] = {
-        name: bindparam(f"new_{name}", type_=letter.c[name].type) for name in names}
-    if attempts:
-        values["attempts"] = letter.c.attempts + bindparam("attempts_change", type_=Integer)
     moving = (update(letter)
-              .where(letter.c.id == bindparam("move_id"),
-                     letter.c.state == bindparam("move_from", type_=letter.c.state.type))
+              .where(where, letter.c.state == bindparam("move_from", type_=letter.c.state.type))
               .values(state=bindparam("move_to", type_=letter.c.state.type), **values)
               .returning(letter.c.id))
-    event_columns = [bindparam("move_from", type_=event.c.from_state.type),
-                     bindparam("move_to", type_=event.c.to_state.type),
-                     bindparam("event_reason", type_=event.c.reason.type),
-                     bindparam("event_at", type_=event.c.at.type)]
-    names_in_event = ["letter_id", "from_state", "to_state", "reason", "at"]
-    if postgres:
-        # As in move_letters: the move and its event in one statement.
-        moved = moving.cte("moved")
-        return (insert(event).from_select(names_in_event, select(moved.c.id, *event_columns))
-                .returning(event.c.letter_id)), None
-    return moving, insert(event).values(
-        dict(zip(names_in_event, [bindparam("move_id"), *event_columns], strict=True)))
+    if not postgres:  # SQLite has no UPDATE in a WITH
+        return moving, insert(event)
+    # The move and its events in one statement (an UPDATE in a WITH): every letter moves
+    # twice, and each statement costs the worker a round trip and its CPU.
+    moved = moving.cte("moved")
+    return insert(event).from_select(
+        ["letter_id", "from_state", "to_state", "reason", "at"],
+        select(moved.c.id, bindparam("move_from", type_=event.c.from_state.type),
+               bindparam("move_to", type_=event.c.to_state.type),
+               bindparam("event_reason", type_=event.c.reason.type),
+               bindparam("event_at", type_=event.c.at.type)),
+    ).returning(event.c.letter_id), None
+
+
+def _move(session: Session, statements: tuple, from_state: str, to_state: str, reason: str,
+          params: dict) -> list[int]:
+    moving, writing_events = statements
+    reason, now = without_addresses(reason)[:200], utcnow()
+    params.update(move_from=from_state, move_to=to_state, event_reason=reason, event_at=now)
+    moved: Sequence[int] = session.execute(moving, params).scalars().all()
+    if moved and writing_events is not None:
+        session.execute(writing_events,
+                        [{"letter_id": letter_id, "from_state": from_state, "to_state": to_state,
+                          "reason": reason, "at": now} for letter_id in moved])
+    return list(moved)
 
 
 def queue_submission(session: Session, submission: Submission) -> list[int]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ...app_state import app_state
 from ...db import get_session
-from ...extensions import limiter, pseudonym, subnet_rate_key
+from ...extensions import email_rate_key, limiter, subnet_rate_key
 from .. import auth, operations
 from ..forms import ActionForm, LoginForm, UserForm
 from ..models import AuditEntry, Role, StaffUser
@@ -28,18 +28,14 @@ def _login_limit_per_subnet() -> str:
     return app_state().config.staff_login_limit_per_subnet
 
 
-def _account_key() -> str:
-    """The account a sign-in tries, as check_password finds it (pseudonymised, see pseudonym)."""
-    return "staff-account:" + pseudonym((request.form.get("email") or "").strip().lower())
-
-
-# Per client address (the limiter's default key), and per account whatever the address, so
-# that guessing one account's password from many addresses is as slow as from one; and per /24
-# (or /64), so that trying many accounts needs more than a block of neighbouring addresses.
+# Per client address (the limiter's default key), and per account whatever the address (the
+# e-mail address typed, normalised as check_password does), so that guessing one account's
+# password from many addresses is as slow as from one; and per /24 (or /64), so that trying
+# many accounts needs more than a block of neighbouring addresses.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit_per_subnet, key_func=subnet_rate_key, methods=["POST"])
-@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(_login_limit, key_func=email_rate_key, methods=["POST"])
 def login() -> ResponseReturnValue:
     """Sign in with an e-mail address and password."""
     form = LoginForm()
