@@ -716,10 +716,18 @@ def apply(
 
     report_progress(0.9)
     _write(plan, session)
+    record_run(session, report)
+    report.seconds = time.perf_counter() - started
+    report_progress(1.0)
+    return report
+
+
+def record_run(session: Session, report: ImportReport) -> None:
+    """Log the import just written as an ImportRun and mark the report written."""
     session.add(
         ImportRun(
-            source=source,
-            path=str(path),
+            source=report.source,
+            path=report.path,
             finished_at=utcnow(),
             added=report.added,
             updated=report.updated,
@@ -731,9 +739,6 @@ def apply(
     # Bulk statements bypass the identity map; objects the caller holds must be reloaded.
     session.expire_all()
     report.written = True
-    report.seconds = time.perf_counter() - started
-    report_progress(1.0)
-    return report
 
 
 def import_file(

@@ -128,6 +128,32 @@ class ColumnMapping:
         return type(self)({**self.columns, **other.columns},
                           {**self.defaults, **other.defaults})  # fmt: skip
 
+    def resolve(self, header: list[str], required: tuple[str, ...]) -> dict[str, str]:
+        """field -> column for a file with `header`; a column named like a field is used for it.
+
+        FileProblem if a mapped column is missing, or a `required` field has neither a column
+        nor a default.
+        """
+        missing = [f"{column!r} (for {name})" for name, column in self.columns.items()
+                   if column not in header]  # fmt: skip
+        if missing:
+            raise FileProblem(
+                f"mapped column(s) not in the file: {', '.join(missing)}; the file's columns "
+                f"are: {', '.join(header)}"
+            )
+        columns = dict(self.columns)
+        for name in self.fields:
+            if name not in columns and name in header:
+                columns[name] = name
+        unset = [name for name in required
+                 if name not in columns and not self.defaults.get(name)]  # fmt: skip
+        if unset:
+            raise FileProblem(
+                f"no column (and no default) for the required field(s): {', '.join(unset)}; map "
+                "them to the file's columns or give defaults"
+            )
+        return columns
+
 
 def load_mapping(path: str | Path, kind: type[ColumnMapping] = ColumnMapping) -> ColumnMapping:
     """Read a mapping of `kind` from a .json or .toml file; MappingError if it is unusable."""
@@ -169,29 +195,10 @@ def parse_pairs(pairs: list[str] | tuple[str, ...], *, what: str = "--map") -> d
 
 
 def _resolve(mapping: ColumnMapping, header: list[str]) -> dict[str, str]:
-    """field -> column for this file; FileProblem if a mapped column is missing."""
-    missing = [f"{column!r} (for {name})" for name, column in mapping.columns.items()
-               if column not in header]  # fmt: skip
-    if missing:
-        raise FileProblem(
-            f"mapped column(s) not in the file: {', '.join(missing)}; the file's columns are: "
-            f"{', '.join(header)}"
-        )
-    columns = dict(mapping.columns)
-    for name in FIELDS:
-        if name not in columns and name in header:
-            columns[name] = name
-    unset = [name for name in REQUIRED_FIELDS
-             if name not in columns and not mapping.defaults.get(name)]  # fmt: skip
-    has_name = any(n in columns or mapping.defaults.get(n) for n in ("name", "family_name"))
-    if not has_name:
-        unset.insert(0, "name")
-    if unset:
-        raise FileProblem(
-            f"no column (and no default) for the required field(s): {', '.join(unset)}; map "
-            "them to the file's columns or give defaults"
-        )
-    return columns
+    """field -> column for this file; a name, or a family name, is required too."""
+    named = any(n in mapping.columns or n in header or mapping.defaults.get(n)
+                for n in ("name", "family_name"))  # fmt: skip
+    return mapping.resolve(header, REQUIRED_FIELDS if named else ("name", *REQUIRED_FIELDS))
 
 
 def _header(text: str) -> list[str]:

@@ -54,13 +54,14 @@ from sqlalchemy.orm import Session
 from database import rowcount, utcnow
 
 from ..directory import PREFIX_MARK, normalise_postcode
-from ..tables import Area, ImportRun, PostcodeArea
+from ..tables import Area, PostcodeArea
 from .base import (
     MASS_RETIREMENT_SHARE,
     CsvStream,
     FileProblem,
     ImportReport,
     _parents_first,
+    record_run,
     rejected_file,
     report_progress,
 )
@@ -87,29 +88,6 @@ class PostcodeMapping(ColumnMapping):
     """Which column holds which field of a postcode table, and defaults for the others."""
 
     fields: ClassVar[tuple[str, ...]] = FIELDS
-
-
-def _resolve(mapping: ColumnMapping, header: list[str]) -> dict[str, int]:
-    """field -> column index in this file; FileProblem if a mapped or required one is missing."""
-    missing = [f"{column!r} (for {name})" for name, column in mapping.columns.items()
-               if column not in header]  # fmt: skip
-    if missing:
-        raise FileProblem(
-            f"mapped column(s) not in the file: {', '.join(missing)}; the file's columns are: "
-            f"{', '.join(header)}"
-        )
-    columns = dict(mapping.columns)
-    for name in FIELDS:
-        if name not in columns and name in header:
-            columns[name] = name
-    unset = [name for name in REQUIRED_FIELDS
-             if name not in columns and not mapping.defaults.get(name)]  # fmt: skip
-    if unset:
-        raise FileProblem(
-            f"no column (and no default) for the required field(s): {', '.join(unset)}; map "
-            "them to the file's columns or give defaults"
-        )
-    return {name: header.index(column) for name, column in columns.items()}
 
 
 class _Checker:
@@ -308,13 +286,10 @@ def _add_areas(session: Session, areas: dict[str, dict[str, Any]], source: str) 
 
 
 def _finish(session: Session, staging: _Staging, checker: _Checker, report: ImportReport, *,
-            partial: bool, allow_mass_retirement: bool) -> bool:
-    """Compare the rows read with the table and, unless a dry run, write the difference.
-
-    Whether anything was written.
-    """
+            partial: bool, allow_mass_retirement: bool) -> None:
+    """Compare the rows read with the table and, unless a dry run, write the difference."""
     if report.rejected and not partial:
-        return False
+        return
     staging.finish()
     _note_duplicates(session, staging, report)
     source = report.source
@@ -336,12 +311,12 @@ def _finish(session: Session, staging: _Staging, checker: _Checker, report: Impo
             report.rejected.append((0, f"this import would remove {removing} of the {held} "
                                        "postcode rows this source lists now; if the file is "
                                        "complete, import it again with allow_mass_retirement"))
-            return False
+            return
     report_progress(0.9)
     if report.dry_run:
         report.added = session.scalar(select(func.count()).select_from(added.subquery())) or 0
         report.retired = removing
-        return False
+        return
     areas_added = _add_areas(session, checker.areas, source)
     if removing:
         report.retired = rowcount(session.execute(delete(live).where(gone)))
@@ -356,13 +331,7 @@ def _finish(session: Session, staging: _Staging, checker: _Checker, report: Impo
         "area": {"added": areas_added, "updated": 0, "retired": 0},
         "postcode_area": {"added": report.added, "updated": 0, "retired": report.retired},
     }
-    session.add(ImportRun(source=source, path=report.path, finished_at=utcnow(),
-                          added=report.added, updated=0, retired=report.retired,
-                          rejected=len(report.rejected)))  # fmt: skip
-    session.flush()
-    # Bulk statements bypass the identity map; objects the caller holds must be reloaded.
-    session.expire_all()
-    return True
+    record_run(session, report)
 
 
 def import_postcode_csv(
@@ -391,7 +360,12 @@ def import_postcode_csv(
             raise FileProblem(f"the source name {source!r} must be 1 to {SOURCE_LENGTH} characters")
         stream = CsvStream(path, lambda line, why: report.rejected.append((line, why)))
         try:
-            checker = _Checker(report, _resolve(mapping, stream.header), mapping.defaults)
+            columns = mapping.resolve(stream.header, REQUIRED_FIELDS)
+            checker = _Checker(
+                report,
+                {name: stream.header.index(column) for name, column in columns.items()},
+                mapping.defaults,
+            )
             # Should anything below fail, the caller rolls back: on PostgreSQL the temporary
             # table goes with the transaction, on SQLite the next import drops it.
             staging = _Staging(session)
@@ -400,8 +374,8 @@ def import_postcode_csv(
                     # Once a row is rejected nothing will be written: the rest is only checked.
                     if partial or not report.rejected:
                         staging.add(country_code, key, area, line)
-            report.written = _finish(session, staging, checker, report, partial=partial,
-                                     allow_mass_retirement=allow_mass_retirement)
+            _finish(session, staging, checker, report, partial=partial,
+                    allow_mass_retirement=allow_mass_retirement)
             staging.drop()
         finally:
             stream.close()

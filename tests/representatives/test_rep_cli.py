@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.apps import make_config, migrate
+from tests.apps import make_config, migrate_database
 from webapp import create_app
 from webapp.app_state import app_state
 
@@ -22,9 +22,7 @@ def migrated(tmp_path_factory) -> Path:
     """One migrated, empty database file; each test gets a copy."""
     base = tmp_path_factory.mktemp("reps-cli")
     path = base / "template.sqlite3"
-    app = create_app(make_config(base, f"sqlite:///{path}"))
-    migrate(app)
-    app_state(app).database.dispose()
+    migrate_database(base, f"sqlite:///{path}")
     return path
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -16,33 +15,6 @@ from representatives.store import DatabasePostcodes, directory_version, load_dir
 from ..app_state import app_state
 from ..db import get_session
 from ..recheck import BackgroundRefresh
-
-# From this many targets on, a new directory is set aside from the garbage collector (see
-# _built_aside): below it, a full collection of the whole process is short anyway.
-FREEZE_FROM_TARGETS = 10_000
-
-
-def _built_aside(build: Callable[[], Directory], freeze_from: int) -> Directory:
-    """`build()`, without the garbage collector stopping every thread meanwhile or later.
-
-    A full collection visits every object of the process that can refer to others, holding the
-    interpreter lock throughout: the targets, channels and tuples of a large directory make it
-    long, and building one allocates enough to set off several, each while requests wait.
-    Automatic collections wait until the build is done; then, if the directory is large, every
-    object alive (the directory's among them) is frozen, so that later collections skip them.
-    A directory holds no reference cycles: once replaced, reference counting frees it, frozen
-    or not.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        directory = build()
-        if len(directory) >= freeze_from:
-            gc.freeze()
-        return directory
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +33,8 @@ class DirectoryCache:
     only the very first load is waited for.
     """
 
-    def __init__(self, session_factory: sessionmaker, check_seconds: float = 30.0,
-                 freeze_from: int = FREEZE_FROM_TARGETS):
+    def __init__(self, session_factory: sessionmaker, check_seconds: float = 30.0):
         self.session_factory = session_factory
-        self.freeze_from = freeze_from
         self._postcodes = DatabasePostcodes(self._lookup_session)
         self._recheck: BackgroundRefresh[_Loaded] = BackgroundRefresh(
             self._load, check_seconds, "directory of representatives"
@@ -86,9 +56,7 @@ class DirectoryCache:
             version = directory_version(session)
             if current is not None and current.version == version:
                 return None
-            directory = _built_aside(lambda: load_directory(session, self._postcodes),
-                                     self.freeze_from)
-            return _Loaded(directory, version)
+            return _Loaded(load_directory(session, self._postcodes), version)
 
     @contextmanager
     def _lookup_session(self) -> Iterator[Session]:
