@@ -212,11 +212,10 @@ def confirm_flood(app, submission_ids, batch: int) -> float:
 def confirm_paced(app, submission_ids, per_submission: int, rate: float) -> float:
     """About `rate` letters a second, in batches every 0.1 s; return the seconds taken."""
     started = time.monotonic()
-    due = 0.0  # letters that should have been confirmed by now
     done = 0
     pending = list(submission_ids)
     while pending:
-        due = (time.monotonic() - started) * rate
+        due = (time.monotonic() - started) * rate  # letters that should be confirmed by now
         take = max(int((due - done) // per_submission), 0)
         if take:
             batch, pending = pending[:take], pending[take:]

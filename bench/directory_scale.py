@@ -48,7 +48,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from submit_path import ROOT, baseline_checkout, remove_checkout  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -63,6 +65,7 @@ WORLD_COUNTRIES = (
 ).split()
 REGIONS = 25  # per country, each with two senators
 MINISTERS = 10  # per country
+MEPS = 20  # per EU member state
 MEMBERS_PER_DISTRICT = 3
 SPANNING_SHARE = 0.03  # postcodes in two districts
 UK_CONSTITUENCIES = 650
@@ -345,7 +348,7 @@ class Generator:
                 rows[Organization].append({"id": f"{low}:ep", "name": "European Parliament",
                                            "classification": "european_parliament",
                                            "country": "EU", "source": "bench"})
-                for _ in range(20):
+                for _ in range(MEPS):
                     person("mep", "Member of the European Parliament", f"{low}:ep", None)
             for r in range(regions):
                 for _ in range(2):
@@ -361,9 +364,9 @@ class Generator:
         return self.people - before
 
     def world_postcodes(self, name: str, countries: list[str], per_country: int,
-                        districts: int) -> tuple[Path, int]:
+                        districts: int) -> Path:
         """A CSV of postcode, district and country; some postcodes in two districts."""
-        path, count = self.folder / f"{name}.csv", 0
+        path = self.folder / f"{name}.csv"
         rng = random.Random(name)
         with path.open("w", encoding="utf-8") as out:
             out.write("postcode,district,country\n")
@@ -372,21 +375,19 @@ class Generator:
                     code = world_postcode(n)
                     district = n * districts // per_country
                     out.write(f"{code},{district_label(district, REGIONS)},{country}\n")
-                    count += 1
                     if rng.random() < SPANNING_SHARE:
                         other = (district + 1) % districts
                         out.write(f"{code},{district_label(other, REGIONS)},{country}\n")
-                        count += 1
-        return path, count
+        return path
 
-    def uk_postcodes(self, name: str, first: int, last: int, total: int) -> tuple[Path, int]:
+    def uk_postcodes(self, name: str, first: int, last: int, total: int) -> Path:
         """A CSV of postcodes first..last (of `total`), each in one constituency, in blocks."""
         path = self.folder / f"{name}.csv"
         with path.open("w", encoding="utf-8") as out:
             out.write("pcds,pcon\n")
             for n in range(first, last):
                 out.write(f"{uk_postcode(n)},{district_label(n * UK_CONSTITUENCIES // total, 0)}\n")
-        return path, last - first
+        return path
 
     def import_postcodes(self, path: Path, source: str, **options) -> tuple[float, int]:
         """(seconds, rows added) of the postcode-csv importer on `path`."""
@@ -421,18 +422,6 @@ def probe(root: Path, url: str, samples_file: Path, lookups: int) -> dict:
     if result.returncode != 0:
         raise SystemExit(f"probe of {root} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def baseline_checkout(ref: str, folder: Path) -> Path:
-    path = folder / "baseline"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(path),
-                    ref], check=True, capture_output=True, text=True, timeout=120)  # fmt: skip
-    return path
-
-
-def remove_checkout(path: Path) -> None:
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
-                   capture_output=True, timeout=120, check=False)  # fmt: skip
 
 
 class Databases:
@@ -524,8 +513,7 @@ def main() -> None:
 
     countries = WORLD_COUNTRIES
     people_per_country = round(100_000 * args.scale / len(countries))
-    meps = 20
-    districts = max(1, (people_per_country - 2 * REGIONS - MINISTERS - meps // 2)
+    districts = max(1, (people_per_country - 2 * REGIONS - MINISTERS - MEPS // 2)
                     // MEMBERS_PER_DISTRICT)  # fmt: skip
     codes_per_country = round(2_000_000 * args.scale / len(countries) / (1 + SPANNING_SHARE))
     uk_total = round(1_800_000 * args.scale)
@@ -566,8 +554,7 @@ def main() -> None:
             written = world.representatives(part, districts, REGIONS, MINISTERS,
                                             MEMBERS_PER_DISTRICT)  # fmt: skip
             log(f"  {written:,} people in {time.perf_counter() - started:.0f} s")
-            path, count = world.world_postcodes(f"world-{name}", part, codes_per_country,
-                                                districts)  # fmt: skip
+            path = world.world_postcodes(f"world-{name}", part, codes_per_country, districts)
             seconds, added = world.import_postcodes(path, f"bench-world-{name}",
                                                     mapping=_mapping("district"))
             log(f"  postcode-csv: {added:,} rows in {seconds:.1f} s "
@@ -581,16 +568,16 @@ def main() -> None:
                                   f"{done[0].lower()}:p000001")
             run(f"world-{name}", url, sample_file, with_baseline=name == "part")
 
-        # The UK: 650 constituencies, the first part of its postcodes, then the rest.
+        # The UK: a member per constituency, the first part of its postcodes, then the rest.
         uk_url = databases.create(f"bench_dir_uk_{os.getpid()}")
         uk = Generator(uk_url, folder)
         generators.append(uk)
         uk.create_schema()
-        log("uk: writing 650 members...")
+        log(f"uk: writing {UK_CONSTITUENCIES} members...")
         uk.representatives(["GB"], UK_CONSTITUENCIES, 0, MINISTERS, 1)
         uk_parts = [("part", 0, uk_first), ("all", uk_first, uk_total)]
         for name, first, last in uk_parts:
-            path, count = uk.uk_postcodes(f"uk-{name}", first, last, uk_total)
+            path = uk.uk_postcodes(f"uk-{name}", first, last, uk_total)
             seconds, added = uk.import_postcodes(path, f"bench-uk-{name}", country="GB",
                                                  mapping=_mapping("pcon", "pcds"))
             log(f"  postcode-csv: {added:,} rows in {seconds:.1f} s "
@@ -611,8 +598,8 @@ def main() -> None:
               "wait": ("<= 50 ms", 0.05)})  # fmt: skip
         show(f"world, its first part ({first_part} countries), both measured",
              results["new-world-part"], results.get("old-world-part"), 1, {})
-        show(f"uk ({uk_total:,} postcodes, 650 constituencies)", results["new-uk-all"],
-             results.get("old-uk-part"), factor,
+        show(f"uk ({uk_total:,} postcodes, {UK_CONSTITUENCIES} constituencies)",
+             results["new-uk-all"], results.get("old-uk-part"), factor,
              {"memory": ("<= 50 MB", 50e6), "p99": ("< 5 ms", 0.005),
               "wait": ("<= 50 ms", 0.05)})  # fmt: skip
     finally:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
+import shutil
 import socket
 import sys
 import tempfile
@@ -57,6 +58,7 @@ from submit_path import (  # noqa: E402
     ROOT,
     SLUG,
     baseline_checkout,
+    dechunk,
     flask,
     real_env,
     remove_checkout,
@@ -99,17 +101,6 @@ def decode(data: bytes, coding: str) -> bytes:
     if coding == "deflate":
         return zlib.decompress(data)
     raise ValueError(f"unknown Content-Encoding {coding!r}")
-
-
-def dechunk(data: bytes) -> bytes:
-    out, pos = [], 0
-    while True:
-        end = data.index(b"\r\n", pos)
-        size = int(data[pos:end].split(b";")[0], 16)
-        if size == 0:
-            return b"".join(out)
-        out.append(data[end + 2 : end + 2 + size])
-        pos = end + 2 + size + 2
 
 
 def get(url: str, accept_encoding: str | None = None, extra: dict[str, str] | None = None
@@ -197,13 +188,11 @@ class Resource:
 
     def repeat_cost(self) -> tuple[int, int]:
         """(requests, bytes) this resource costs the next view."""
-        if self.kind == "page":
-            answer = self.answers["browser"]
-            return 1, answer.header_bytes + answer.body_bytes
-        if self.max_age() > 0:
-            return 0, 0
-        if self.revalidation is not None and self.revalidation.status == 304:
-            return 1, self.revalidation.header_bytes + self.revalidation.body_bytes
+        if self.kind != "page":
+            if self.max_age() > 0:
+                return 0, 0
+            if self.revalidation is not None and self.revalidation.status == 304:
+                return 1, self.revalidation.header_bytes + self.revalidation.body_bytes
         answer = self.answers["browser"]
         return 1, answer.header_bytes + answer.body_bytes
 
@@ -233,7 +222,6 @@ def fetch(resource: Resource, problems: list[str]) -> None:
 @dataclass
 class Measured:
     name: str
-    base: str
     resources: list[Resource]
     third_party: list[str]
     problems: list[str]
@@ -312,7 +300,7 @@ def measure(name: str, root: Path, tmp: Path) -> Measured:
                 resource.kind = "script"
     finally:
         server.stop()
-    return Measured(name, base, resources, third_party, problems)
+    return Measured(name, resources, third_party, problems)
 
 
 # --------------------------------------------------------------------------- report
@@ -327,9 +315,9 @@ def cells(resource: Resource | None) -> str:
             f"{a['browser'].body_bytes:>6} {coding:<4} {a['browser'].header_bytes:>5}")
 
 
-def cache_cell(resource: Resource | None) -> str:
-    if resource is None or resource.kind == "page":
-        return "" if resource is None else resource.cache_control
+def cache_cell(resource: Resource) -> str:
+    if resource.kind == "page":
+        return resource.cache_control
     answer = resource.revalidation
     status = answer.status if answer else "no validator"
     return f"{resource.cache_control or '(none)'}; revalidated: {status}"
@@ -395,6 +383,7 @@ def main() -> int:
     finally:
         if checkout is not None:
             remove_checkout(checkout)
+        shutil.rmtree(tmp, ignore_errors=True)
     report(runs)
     return 0 if all(ok for _, ok in runs[0].goals()) else 1
 

@@ -10,7 +10,7 @@ button (the letters written and queued for the worker). The confirmation link is
 mail holds, made from the new submission's public id (looked up in the database, untimed), as
 tests/webapp/flow.py does: no worker runs, so no mail is written. Printed: the median of each
 request and of the whole journey over N journeys, for a British supporter (the typical case:
-the UK government contacts, 3 letters) and a German one (96 letters, to every German MEP, the
+the UK government contacts) and a German one (96 letters, to every German MEP, the
 most any supporter gets), and the campaign page GET alone, each by a new visitor. Goals: the
 whole journey <= 6 ms for GB and <= 15 ms for DE, the campaign page <= 1 ms.
 
@@ -37,7 +37,6 @@ import json
 import os
 import platform
 import secrets
-import shutil
 import statistics
 import subprocess
 import sys
@@ -56,8 +55,9 @@ from submit_path import (  # noqa: E402
     add_backing_options,
     backing_from,
     baseline_checkout,
+    clean_up,
     raised_limits,
-    remove_checkout,
+    run_main,
     setup_real,
     stop_on_signals,
 )
@@ -118,50 +118,38 @@ class Journeys:
         client = self.app.test_client()
         times: dict[str, float] = {}
         cpu: dict[str, float] = {}
-        clock, cpu_clock = time.perf_counter, time.process_time
-        marks: list[tuple[float, float]] = []
 
-        def start():
-            marks.append((clock(), cpu_clock()))
+        def timed(step: str, request):
+            wall, used = time.perf_counter(), time.process_time()
+            response = request()
+            times[step], cpu[step] = time.perf_counter() - wall, time.process_time() - used
+            return response
 
-        def stop(step: str):
-            wall, used = marks.pop()
-            times[step], cpu[step] = clock() - wall, cpu_clock() - used
-
-        start()
-        page = client.get(f"/c/{SLUG}?lang=en")
-        stop("page")
+        page = timed("page", lambda: client.get(f"/c/{SLUG}?lang=en"))
         expect(page, 200, "campaign page")
 
         data = {"name": "Jane Doe", "email": email, "town": TOWNS.get(country, ""),
                 "country": country, "postcode": "",
                 "own_words": "My daughter will grow up with whatever we build now.",
                 "csrf_token": csrf_token(page.get_data(as_text=True))}
-        start()
-        step_one = client.post(f"/c/{SLUG}?lang=en", data=data)
-        stop("step_one")
+        step_one = timed("step_one", lambda: client.post(f"/c/{SLUG}?lang=en", data=data))
         expect(step_one, 200, "step one")
 
         fields = form_fields(step_one.get_data(as_text=True), "/letters")
         targets = sum(1 for name, _ in fields if name.endswith("-targets"))
         fields.append(("send", "x"))
-        start()
-        step_two = client.post(f"/c/{SLUG}/letters?lang=en", data=urlencode(fields).encode(),
-                               content_type="application/x-www-form-urlencoded")
-        stop("step_two")
+        step_two = timed("step_two", lambda: client.post(
+            f"/c/{SLUG}/letters?lang=en", data=urlencode(fields).encode(),
+            content_type="application/x-www-form-urlencoded"))
         expect(step_two, 200, "step two", b"Please check your inbox")
 
         submission_id, public_id = self.public_id(email)  # untimed: the mail's link
         link = f"/confirm/{self.state.confirmation_tokens.make(public_id)}"
-        start()
-        confirm_page = client.get(link)
-        stop("confirm_page")
+        confirm_page = timed("confirm_page", lambda: client.get(link))
         expect(confirm_page, 200, "confirm page")
 
         token = csrf_token(confirm_page.get_data(as_text=True))
-        start()
-        confirmed = client.post(link, data={"csrf_token": token})
-        stop("confirm")
+        confirmed = timed("confirm", lambda: client.post(link, data={"csrf_token": token}))
         expect(confirmed, 303, "confirm")
 
         result = {"times": times, "cpu": cpu, "targets": targets}
@@ -227,7 +215,7 @@ class Child:
     """One app (this checkout or the baseline) in a worker process."""
 
     def __init__(self, name: str, root: Path, env: dict[str, str], tmp: Path):
-        self.name, self.root = name, root
+        self.name = name
         self.log_path = tmp / f"journey-{name}.log"
         self.count = 0
         with open(self.log_path, "w") as log:
@@ -460,18 +448,8 @@ def main(argv=None) -> int:
     finally:
         for child in children:
             child.stop()
-        if baseline_root is not None:
-            remove_checkout(baseline_root)
-        backing.close()
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(tmp, args.keep, backing, baseline_root)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:  # cleaned up already, by main's `finally`
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    run_main(main)

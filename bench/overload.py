@@ -12,7 +12,7 @@ What runs: the real app under gunicorn on 127.0.0.1, started as bench/submit_pat
 (in the project folder, so gunicorn reads the project's gunicorn.conf.py: its backlog, worker
 class and timeouts; the command line sets only the port, the workers and the logs), with
 TRUSTED_REQUEST_START_HEADER=X-Request-Start and LOAD_SHED_AFTER_MS=--budget-ms. The request
-is the "send it for me" POST of step two by a British supporter (3 letters stored per POST),
+is the "send it for me" POST of step two by a British supporter (the typical few letters),
 each with a fresh form_key, so each one accepted stores a new submission.
 
 1. Capacity: a short closed loop (--clients supporters, each POSTing again as soon as it has
@@ -44,11 +44,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import os
 import platform
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,15 +64,19 @@ from submit_path import (  # noqa: E402  (a script beside this one)
     Scenario,
     Server,
     Store,
-    _dechunk,
     add_backing_options,
     backing_from,
+    clean_up,
     count_scenario_rows,
     drive,
     email_prefix,
     http,
     machine_busy_seconds,
+    nearest_rank,
+    parse_response,
     prepare,
+    print_server_logs,
+    run_main,
     server_cpu_seconds,
     setup_real,
     start_gunicorn,
@@ -117,20 +119,13 @@ class Phase:
         return sum(1 for v in self.latencies if v <= seconds) / self.sent if self.sent else 0.0
 
     def percentile(self, q: float) -> float:
-        return _nearest_rank(self.latencies, q)
+        return nearest_rank(self.latencies, q)
 
     def percentile_lag(self, q: float) -> float:
-        return _nearest_rank(self.lags, q)
+        return nearest_rank(self.lags, q)
 
     def count(self, kind: str) -> int:
         return self.outcomes.get(kind, 0)
-
-
-def _nearest_rank(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
 async def post(client: RealClient, stamp: bool, timeout: float) -> tuple[int, bytes, str]:
@@ -153,11 +148,8 @@ async def post(client: RealClient, stamp: bool, timeout: float) -> tuple[int, by
         raw = await asyncio.wait_for(reader.read(), timeout)
     finally:
         writer.close()
-    header_block, _, payload = raw.partition(b"\r\n\r\n")
-    lines = header_block.decode("latin-1").split("\r\n")
-    if "transfer-encoding: chunked" in header_block.decode("latin-1").lower():
-        payload = _dechunk(payload)
-    return int(lines[0].split()[1]), payload, form_key
+    status, payload = parse_response(raw)
+    return status, payload, form_key
 
 
 async def open_loop(phase: Phase, pool: list[RealClient], rate: float, seconds: float,
@@ -175,11 +167,9 @@ async def open_loop(phase: Phase, pool: list[RealClient], rate: float, seconds: 
         began = time.perf_counter()
         phase.lags.append(began - due)
         client = pool[i % len(pool)]
-        kind, sent_body = "", False
         try:
             status, body, form_key = await asyncio.wait_for(
                 post(client, phase.stamped, timeout), timeout)
-            sent_body = True
             if status == 200 and client.ok_marker in body:
                 kind = "200 stored"
                 phase.accepted += 1
@@ -188,15 +178,15 @@ async def open_loop(phase: Phase, pool: list[RealClient], rate: float, seconds: 
                 phase.kept_form += form_key.encode() in body
             else:
                 kind = str(status)
-        except TimeoutError:
-            kind, sent_body = "timeout", True
+        except TimeoutError:  # sent, perhaps stored: no answer
+            kind = "timeout"
+            phase.unknown += 1
         except OSError as error:
             kind = f"connection error ({type(error).__name__})"
-            sent_body = not isinstance(error, ConnectionRefusedError)
+            phase.unknown += not isinstance(error, ConnectionRefusedError)  # refused: not sent
         elapsed = time.perf_counter() - began
-        if kind in {"timeout"} or kind.startswith("connection error"):
-            phase.unknown += sent_body
-            elapsed = max(elapsed, timeout) if kind == "timeout" else elapsed
+        if kind == "timeout":
+            elapsed = max(elapsed, timeout)
         phase.outcomes[kind] = phase.outcomes.get(kind, 0) + 1
         phase.latencies.append(elapsed)
 
@@ -259,7 +249,7 @@ def report(phases: list[Phase], timeout: float) -> bool:
         ("503", lambda p: str(p.count("503"))),
         ("  503 giving the form back", lambda p: str(p.kept_form)),
         ("429", lambda p: str(p.count("429"))),
-        *[(f"{k}", lambda p, k=k: str(p.count(k))) for k in kinds if k != "429"],
+        *[(k, lambda p, k=k: str(p.count(k))) for k in kinds if k != "429"],
         ("generator lateness p99 ms", lambda p: f"{1000 * p.percentile_lag(99):.0f}"),
         ("queue drained after, s", lambda p: f"{p.drain:.1f}"),
         ("CPU cores: server", lambda p: p.cores("server")),
@@ -423,20 +413,9 @@ def main(argv=None) -> int:
     finally:
         if server is not None:
             server.stop()
-        log_path = tmp / "gunicorn-real.log"
-        if log_path.exists() and log_path.read_text().strip():
-            lines = log_path.read_text().strip().splitlines()
-            print("--- gunicorn-real.log (last lines)\n" + "\n".join(lines[-15:]))
-        backing.close()
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        print_server_logs(tmp)
+        clean_up(tmp, args.keep, backing)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    run_main(main)

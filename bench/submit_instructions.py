@@ -41,9 +41,6 @@ from submit_path import GOAL_RATIO, REAL_SCENARIOS, ROOT, SLUG, TOWNS, setup_rea
 
 from tests.webapp.pages import csrf_token, form_fields  # noqa: E402
 
-# The benchmark's scenarios: GB, NL and DE (the most letters a supporter gets).
-SCENARIOS = REAL_SCENARIOS
-
 WARM_UP = 50
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
@@ -136,8 +133,8 @@ def main(argv=None) -> int:
     parser.add_argument("--parallel", type=int, default=os.cpu_count() or 1,
                         help="callgrind runs at once (the counts do not depend on it)")
     parser.add_argument("--apps", nargs="+", type=str.lower,
-                        choices=["minimal"] + [s.key for s in SCENARIOS],
-                        default=["minimal"] + [s.key for s in SCENARIOS],
+                        choices=["minimal"] + [s.key for s in REAL_SCENARIOS],
+                        default=["minimal"] + [s.key for s in REAL_SCENARIOS],
                         help="which apps to count (one real scenario is quicker, to compare "
                              "a change with the one before it)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -190,7 +187,7 @@ def main(argv=None) -> int:
         print(f"{'':28s}{'instructions/POST':>20s}{'minimal/real':>16s}")
         if "minimal" in per_post:
             print(f"{'minimal app':28s}{per_post['minimal'] / 1e6:>18.2f} M{'':>16s}")
-        for scenario in SCENARIOS:
+        for scenario in REAL_SCENARIOS:
             if scenario.key not in per_post:
                 continue
             ratio = (f"{per_post['minimal'] / per_post[scenario.key]:.2f}"

@@ -11,9 +11,9 @@ Flask-WTF form with CSRF, insert one row).
 
 Why three real-app scenarios: the work per POST grows with the number of letters, and that
 depends on the supporter's country. A British supporter, the typical case, is matched to the
-UK government contacts in the project's default directory: at the time of writing 4 targets,
-3 of whom have an e-mail address, so 3 letters per POST (the app shows but stores no letter
-for a target without one; the run prints both numbers). A Dutch supporter is matched to every
+UK government contacts in the project's default directory, a few letters per POST (the app
+shows but stores no letter for a target without an e-mail address; the run prints both
+numbers). A Dutch supporter is matched to every
 Dutch MEP (31 letters per POST): the many-letters case, for the campaign's EU supporters. A
 German supporter is matched to every German MEP (96 letters), the most any supporter gets.
 All three are measured in the same run, and the goals and the stored-row check are reported
@@ -443,6 +443,11 @@ async def http(port: int, method: str, path: str, body: bytes | None = None,
         raw = await asyncio.wait_for(reader.read(), timeout)
     finally:
         writer.close()
+    return parse_response(raw, cookies)
+
+
+def parse_response(raw: bytes, cookies: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """(status, de-chunked body) of a whole HTTP/1.1 answer; Set-Cookie goes into `cookies`."""
     header_block, _, payload = raw.partition(b"\r\n\r\n")
     lines = header_block.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
@@ -457,11 +462,11 @@ async def http(port: int, method: str, path: str, body: bytes | None = None,
         elif name == "transfer-encoding" and "chunked" in value.lower():
             chunked = True
     if chunked:
-        payload = _dechunk(payload)
+        payload = dechunk(payload)
     return status, payload
 
 
-def _dechunk(data: bytes) -> bytes:
+def dechunk(data: bytes) -> bytes:
     out, pos = [], 0
     while True:
         end = data.index(b"\r\n", pos)
@@ -484,7 +489,6 @@ class RealClient:
     def __init__(self, port: int, index: int, run_id: str, scenario: Scenario):
         self.port, self.index, self.run_id, self.scenario = port, index, run_id, scenario
         self.cookies: dict[str, str] = {}
-        self.n = 0
         self.targets = 0  # ticked on the letters form; a letter is stored for each one
         # that has an e-mail address (the others are only shown), see count_scenario_rows
 
@@ -520,7 +524,6 @@ class RealClient:
         return f"{email_prefix(self.run_id, self.scenario.key)}{self.index}@example.org"
 
     async def one(self):
-        self.n += 1
         extra = urlencode({"form_key": secrets.token_urlsafe(24)})
         return await http(self.port, "POST", f"/c/{SLUG}/letters?lang=en",
                           self.fixed + b"&" + extra.encode(), cookies=self.cookies)
@@ -595,11 +598,16 @@ class Result:
         return self.measured_ok / self.window if self.window else 0.0
 
     def percentile(self, q: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))  # nearest
-        return ordered[rank] * 1000
+        """The q-th percentile of the latencies, in milliseconds."""
+        return nearest_rank(self.latencies, q) * 1000
+
+
+def nearest_rank(values: list[float], q: float) -> float:
+    """The q-th percentile of `values` by the nearest-rank method (NaN if there are none)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
 async def prepare(server: Server, make_client, clients: int, run_id: str) -> list:
@@ -877,6 +885,35 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, terminate)
 
 
+def print_server_logs(tmp: Path) -> None:
+    """The last lines of every gunicorn log start_gunicorn wrote under `tmp`, if any."""
+    for server_log in tmp.glob("gunicorn-*.log"):
+        text = server_log.read_text().strip()
+        if text:
+            print(f"--- {server_log.name} (last lines)\n" + "\n".join(text.splitlines()[-15:]))
+
+
+def clean_up(tmp: Path, keep: bool, backing: Backing, checkout: Path | None = None) -> None:
+    """The end of a run, in its `finally`: the baseline worktree, the databases and Redis db
+    (Backing.close), and the temporary directory unless `keep`."""
+    if checkout is not None:
+        remove_checkout(checkout)
+    backing.close()
+    if keep:
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_main(main) -> None:
+    """Exit with main()'s code; Ctrl+C (after main's own clean-up) with 130."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # cleaned up already, by main's `finally`
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0,
@@ -1039,23 +1076,9 @@ def main(argv=None) -> int:
     finally:
         for server in servers:
             server.stop()
-        for server_log in tmp.glob("gunicorn-*.log"):
-            text = server_log.read_text().strip()
-            if text:
-                print(f"--- {server_log.name} (last lines)\n" + "\n".join(
-                    text.splitlines()[-15:]))
-        if baseline_root is not None:
-            remove_checkout(baseline_root)
-        backing.close()
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        print_server_logs(tmp)
+        clean_up(tmp, args.keep, backing, baseline_root)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:  # cleaned up already, by main's `finally`
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    run_main(main)
