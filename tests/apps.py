@@ -3,11 +3,14 @@ tests. The fixtures that use these are in tests/conftest.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
 
 from database import make_engine
+from webapp import create_app
+from webapp.app_state import app_state
 from webapp.config import Config
 
 
@@ -33,6 +36,17 @@ def migrate(app) -> None:
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["campaigns", "sync"])
     assert result.exit_code == 0, result.output
+
+
+def migrate_database(base: Path, database_url: str,
+                     load: Callable[[object], None] | None = None) -> None:
+    """Migrate the database at `database_url` and `load(app)` data into it, through an app
+    whose instance folder is under `base`; the app's connections are closed after."""
+    app = create_app(make_config(base, database_url))
+    migrate(app)
+    if load is not None:
+        load(app)
+    app_state(app).database.dispose()
 
 
 def clear_outbox_tables(url: str) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from database import make_engine
 from letters.templates import load_all_campaigns
-from tests.apps import clear_outbox_tables, make_config, migrate
+from tests.apps import clear_outbox_tables, make_config, migrate_database
 from tests.webapp.data import load_test_directory
 from webapp import create_app
 from webapp.app_state import app_state
@@ -149,10 +149,7 @@ def sqlite_template(tmp_path_factory) -> Path:
     """One migrated SQLite file with the test data, per process; each test gets a copy."""
     base = tmp_path_factory.mktemp("sqlite-template")
     path = base / "template.sqlite3"
-    app = create_app(make_config(base, f"sqlite:///{path}"))
-    migrate(app)
-    load_test_directory(app)
-    app_state(app).database.dispose()
+    migrate_database(base, f"sqlite:///{path}", load_test_directory)
     return path
 
 
@@ -166,11 +163,7 @@ def postgres_migrated(tmp_path_factory) -> str:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    base = tmp_path_factory.mktemp("pg")
-    app = create_app(make_config(base, POSTGRES_URL))
-    migrate(app)
-    load_test_directory(app)
-    app_state(app).database.dispose()
+    migrate_database(tmp_path_factory.mktemp("pg"), POSTGRES_URL, load_test_directory)
     return POSTGRES_URL
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from urllib.parse import quote
 
 from hypothesis import given, settings
@@ -147,6 +148,8 @@ def test_api_bodies_take_anything(app, client, auth):
     query_value = st.one_of(st.sampled_from(["NL", "nl", "US", "", "1012AB", "12345"]), odd,
                             any_text, long_in_address)
 
+    seen: Counter[tuple[str, int]] = Counter()
+
     @settings(FUZZ, max_examples=150)  # quick ones: no page to render
     @given(endpoint=st.sampled_from(["submissions", "submissions", "render", "targets"]),
            submission=mutated_json(submission, near_values),
@@ -178,6 +181,7 @@ def test_api_bodies_take_anything(app, client, auth):
             body = submission if endpoint == "submissions" else render
             response = client.post(url, data=encoded(body, ascii_only), headers=headers)
         after = check(app, response, before, may_store=endpoint == "submissions")
+        seen[endpoint, response.status_code] += 1
         assert response.is_json, (response.status_code, response.get_data()[:200])
         if response.status_code == 202:  # taken: the submission with its confirmation mail
             assert after.submissions == before.submissions + 1
@@ -186,6 +190,8 @@ def test_api_bodies_take_anything(app, client, auth):
             assert after.submissions == before.submissions
 
     fuzz()
+    # The fuzz reached what lies behind the key and the body's checks, on every endpoint.
+    assert {("submissions", 202), ("render", 200), ("targets", 200)} <= set(seen), seen
 
 
 def test_country_around_white_space_is_stored_as_its_code(app, client, auth):

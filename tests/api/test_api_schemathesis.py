@@ -3,14 +3,11 @@ nor leave anything half-stored; on SQLite and PostgreSQL (the `app` fixture's tw
 
 from __future__ import annotations
 
-import pytest
+import schemathesis  # a test dependency (pyproject.toml): missing, the run fails, not skips
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 
-schemathesis = pytest.importorskip("schemathesis")
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402  (after the skip)
-from schemathesis.checks import not_a_server_error  # noqa: E402
-
-from tests.webapp.fuzzing import assert_whole, counts  # noqa: E402
+from tests.webapp.fuzzing import assert_whole, counts
 
 # Bounded, so the whole run takes seconds: every operation, valid and invalid data.
 EXAMPLES_PER_OPERATION = 40

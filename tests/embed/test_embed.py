@@ -16,38 +16,23 @@ from webapp.app_state import app_state
 from webapp.models import DraftCount, Submission
 from webapp.partners.models import PartnerConsent, PartnerDraftCount
 
-from .support import CONSENT, PARTNER, PARTNER_ORIGIN, add_partner, clear_partners
-
-EMBED = f"/embed/{PARTNER}/{SLUG}"
-QUERY = {"origin": PARTNER_ORIGIN, "lang": "en"}
+from .support import (
+    CONSENT,
+    EMBED,
+    PARTNER,
+    PARTNER_ORIGIN,
+    QUERY,
+    add_partner,
+    clear_partners,
+    embed_step_one,
+    embed_step_two,
+    open_embed,
+)
 
 
 def cookieless(app):
     # A browser blocking third-party cookies: nothing is kept between requests.
     return app.test_client(use_cookies=False)
-
-
-def open_embed(client, **query):
-    return client.get(EMBED, query_string={**QUERY, **query})
-
-
-def embed_step_one(client, consent=False, **changes):
-    page = open_embed(client)
-    assert page.status_code == 200, text(page)
-    fields = form_fields(page.get_data(as_text=True), EMBED)
-    data = MultiDict(fields)
-    for name, value in supporter(**changes).items():
-        data[name] = value
-    if consent:
-        data["partner_consent"] = "y"
-    return client.post(EMBED, query_string=QUERY, data=data,
-                       headers={"Origin": "http://localhost"})
-
-
-def embed_step_two(client, response, action):
-    fields = form_fields(response.get_data(as_text=True), "/letters") + [(action, "x")]
-    return client.post(f"{EMBED}/letters", query_string=QUERY, data=MultiDict(fields),
-                       headers={"Origin": "http://localhost"})
 
 
 def test_loader_is_small_plain_javascript(client):

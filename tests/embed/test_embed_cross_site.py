@@ -8,15 +8,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from tests.webapp.flow import SLUG, supporter
 from tests.webapp.pages import form_fields, text
 from webapp.app_state import app_state
 from webapp.models import Submission
 
-from .support import PARTNER, PARTNER_ORIGIN
+from .support import EMBED, PARTNER_ORIGIN, QUERY, step_one_form
 
-EMBED = f"/embed/{PARTNER}/{SLUG}"
-QUERY = {"origin": PARTNER_ORIGIN, "lang": "en"}
 FRAME = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 FOREIGN = [
     {"Origin": PARTNER_ORIGIN, "Sec-Fetch-Site": "cross-site"},  # the partner's own page
@@ -29,15 +26,6 @@ FOREIGN = [
 def submissions(app) -> int:
     with app_state(app).database.session_factory() as session:
         return session.scalar(select(func.count()).select_from(Submission))
-
-
-def step_one_form(client) -> MultiDict:
-    page = client.get(EMBED, query_string=QUERY)
-    assert page.status_code == 200, text(page)
-    data = MultiDict(form_fields(page.get_data(as_text=True), EMBED))
-    for name, value in supporter().items():
-        data[name] = value
-    return data
 
 
 def test_posts_from_other_pages_are_refused_and_store_nothing(app, partner):

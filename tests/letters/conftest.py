@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from letters.compose import build_letter_message
 from letters.rendering import LetterRenderer, Supporter
 from letters.templates import load_all_campaigns
 from representatives.model import Channel, ChannelKind, Target, TargetKind
@@ -30,6 +31,24 @@ def make_target(**overrides) -> Target:
     )
     values.update(overrides)
     return Target(**values)
+
+
+def letter_message(**overrides):
+    """`build_letter_message` with plausible values (Zoë Lee to Jane Smith); override any."""
+    values = dict(
+        campaign_title="A treaty at the next AI summit",
+        from_address="letters@campaign.example",
+        supporter_name="Zoë Lee",
+        supporter_email="zoe@example.net",
+        to_address="jane.smith@parliament.example",
+        to_name="Jane Smith",
+        subject="A treaty",
+        body="Dear Jane,\n",
+        message_id_domain="campaign.example",
+        letter_id=42,
+    )
+    values.update(overrides)
+    return build_letter_message(**values)
 
 
 def write_campaign(root: Path, templates: dict[str, str], slug: str = "test-campaign", **meta):

@@ -6,30 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from letters.compose import UnsendableMail, build_letter_message, build_notice_message
+from letters.compose import UnsendableMail, build_notice_message
 from letters.text import is_header_safe, is_sendable_address, sendable_address
+
+from .conftest import letter_message as letter
 
 # Every C0 and C1 control, the separators around U+2028, the lone surrogates' edges, and a
 # sample of ordinary letters, spaces and symbols from several scripts.
 CHARACTERS = [chr(c) for c in (*range(0x00, 0x250), *range(0x2000, 0x2070), 0x3000, 0x4E2D,
                                0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xFEFF, 0xFFFD, 0x1F600)]
-
-
-def letter(**overrides):
-    values = dict(
-        campaign_title="A treaty at the next AI summit",
-        from_address="letters@campaign.example",
-        supporter_name="Zoë Lee",
-        supporter_email="zoe@example.net",
-        to_address="jane.smith@parliament.example",
-        to_name="Jane Smith",
-        subject="A treaty",
-        body="Dear Jane,\n",
-        message_id_domain="campaign.example",
-        letter_id=42,
-    )
-    values.update(overrides)
-    return build_letter_message(**values)
 
 
 def notice(**overrides):

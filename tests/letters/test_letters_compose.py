@@ -11,7 +11,6 @@ import pytest
 from letters.compose import (
     MAILTO_SAFE_LENGTH,
     blank_compose_links,
-    build_letter_message,
     build_notice_message,
     compose_links,
     gmail_compose_url,
@@ -22,6 +21,7 @@ from letters.compose import (
 )
 
 from .conftest import CAMPAIGN, make_target
+from .conftest import letter_message as make_letter_message
 
 TO = ["jane.smith@parliament.example", "office+ai@ministry.example"]
 SUBJECT = "Un traité – pause & sécurité? 100% #1 a+b=c"
@@ -131,20 +131,7 @@ def test_eml_without_sender():
 
 
 def letter_message(**overrides):
-    values = dict(
-        campaign_title="A treaty at the next AI summit",
-        from_address="letters@campaign.example",
-        supporter_name="Zoë Lee",
-        supporter_email="zoe@example.net",
-        to_address="jane.smith@parliament.example",
-        to_name="Jane Smith",
-        subject=SUBJECT,
-        body=BODY,
-        message_id_domain="campaign.example",
-        letter_id=42,
-    )
-    values.update(overrides)
-    return build_letter_message(**values)
+    return make_letter_message(**{"subject": SUBJECT, "body": BODY, **overrides})
 
 
 def test_letter_message():

@@ -11,12 +11,20 @@ SendGrid's limit is reached under load.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+# SendGrid's Event Webhook signs each batch: ECDSA (P-256, SHA-256) over timestamp + body.
+SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
+TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
 
 # SendGrid reads a recipient's name in personalizations[].to[] as a list when it holds "," or
 # ";" (its documentation forbids both there); a name in double quotes is taken whole.
@@ -120,6 +128,11 @@ class FakeSendGrid(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
+    def settings(self, timeout: float = 10.0) -> dict:
+        """The app's configuration (`make_config`, `Config`) for sending through this server."""
+        return dict(mail_backend="sendgrid", sendgrid_api_key="SG.test",
+                    sendgrid_api_host=self.url, sendgrid_timeout_seconds=timeout)
+
     def start(self) -> FakeSendGrid:
         self._thread.start()
         return self
@@ -139,3 +152,20 @@ class FakeSendGrid(ThreadingHTTPServer):
         """How often each letter id was sent (from the custom args)."""
         return Counter(body.get("custom_args", {}).get("letter_id") for body in bodies
                        if body.get("custom_args", {}).get("letter_id"))
+
+
+def new_signing_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def public_key_text(key: ec.EllipticCurvePrivateKey) -> str:
+    """The key as SendGrid's settings page shows it, for SENDGRID_WEBHOOK_PUBLIC_KEY."""
+    der = key.public_key().public_bytes(serialization.Encoding.DER,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(der).decode("ascii")
+
+
+def sign(key: ec.EllipticCurvePrivateKey, body: bytes, timestamp: str) -> str:
+    """The signature header's value; a timestamp with lone surrogates is signed as raw bytes."""
+    signed = timestamp.encode("utf-8", "surrogatepass") + body
+    return base64.b64encode(key.sign(signed, ec.ECDSA(hashes.SHA256()))).decode("ascii")

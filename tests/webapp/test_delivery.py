@@ -23,19 +23,10 @@ from .pages import csrf_token
 
 
 @pytest.fixture
-def sendgrid():
-    server = FakeSendGrid().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app(database_url, tmp_path, sendgrid):
-    app = create_app(make_config(tmp_path, database_url, mail_backend="sendgrid",
-                                 sendgrid_api_key="SG.test", sendgrid_api_host=sendgrid.url,
-                                 # Short, for the timeout test, yet long enough that a
-                                 # busy machine (parallel test workers) answers in time.
-                                 sendgrid_timeout_seconds=2.0))
+    # A short timeout, for the timeout test, yet long enough that a busy machine (parallel
+    # test workers) answers in time.
+    app = create_app(make_config(tmp_path, database_url, **sendgrid.settings(timeout=2.0)))
     yield app
     app_state(app).database.dispose()
 

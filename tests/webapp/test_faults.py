@@ -131,9 +131,7 @@ def queue_url(database_url):
 
 def _app(tmp_path, database_url, sendgrid, redis_url):
     return create_app(make_config(tmp_path, database_url, redis_url=redis_url,
-                                  mail_backend="sendgrid", sendgrid_api_key="SG.test",
-                                  sendgrid_api_host=sendgrid.url,
-                                  sendgrid_timeout_seconds=10.0))
+                                  **sendgrid.settings(timeout=10.0)))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Each test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import re
@@ -17,8 +16,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select, update
 
 from database import utcnow
@@ -37,23 +34,14 @@ from webapp.models import (
     WebhookEvent,
 )
 
-from .fake_sendgrid import FakeSendGrid
+from .fake_sendgrid import SIGNATURE, TIMESTAMP, public_key_text, sign
 from .flow import letters_form, step_one, step_two
 from .pages import csrf_token
 
 
 @pytest.fixture
-def sendgrid():
-    server = FakeSendGrid().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app(database_url, tmp_path, sendgrid):
-    app = create_app(make_config(tmp_path, database_url, mail_backend="sendgrid",
-                                 sendgrid_api_key="SG.test", sendgrid_api_host=sendgrid.url,
-                                 sendgrid_timeout_seconds=10.0))
+    app = create_app(make_config(tmp_path, database_url, **sendgrid.settings()))
     yield app
     app_state(app).database.dispose()
 
@@ -264,22 +252,10 @@ def test_letters_to_names_with_commas_or_semicolons_are_sent(app, sendgrid, name
 
 # --- 4. webhook batches with characters no database stores ---------------------------------
 
-SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
-TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
-
-
-@pytest.fixture(scope="module")
-def signing_key() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
 @pytest.fixture
 def webhook_app(database_url, tmp_path, sendgrid, signing_key):
-    der = signing_key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    app = create_app(make_config(tmp_path, database_url, mail_backend="sendgrid",
-                                 sendgrid_api_key="SG.test", sendgrid_api_host=sendgrid.url,
-                                 sendgrid_webhook_public_key=base64.b64encode(der).decode()))
+    app = create_app(make_config(tmp_path, database_url, **sendgrid.settings(),
+                                 sendgrid_webhook_public_key=public_key_text(signing_key)))
     yield app
     app_state(app).database.dispose()
 
@@ -287,10 +263,8 @@ def webhook_app(database_url, tmp_path, sendgrid, signing_key):
 def post_events(app, key, events):
     body = json.dumps(events).encode()  # "\u0000" and "\ud800" as JSON escapes them
     stamp = str(int(time.time()))
-    signature = base64.b64encode(
-        key.sign(stamp.encode() + body, ec.ECDSA(hashes.SHA256()))).decode()
     return app.test_client().post("/webhooks/sendgrid", data=body, headers={
-        "Content-Type": "application/json", TIMESTAMP: stamp, SIGNATURE: signature})
+        "Content-Type": "application/json", TIMESTAMP: stamp, SIGNATURE: sign(key, body, stamp)})
 
 
 def sent_letters(app) -> list[int]:
@@ -334,8 +308,7 @@ def test_events_with_nul_or_lone_surrogates_are_stored_without_them(webhook_app,
 def test_webhook_without_a_key_is_a_quiet_404(database_url, tmp_path, sendgrid, signing_key,
                                               caplog):
     caplog.set_level(logging.INFO)
-    app = create_app(make_config(tmp_path, database_url, mail_backend="sendgrid",
-                                 sendgrid_api_key="SG.test", sendgrid_api_host=sendgrid.url))
+    app = create_app(make_config(tmp_path, database_url, **sendgrid.settings()))
     try:
         # One warning, as the app starts.
         warnings = [r for r in caplog.records if "SENDGRID_WEBHOOK_PUBLIC_KEY" in r.getMessage()]

@@ -8,17 +8,24 @@ import re
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.datastructures import MultiDict
 
 from letters.rendering import Supporter
-from tests.embed.support import CONSENT, PARTNER, PARTNER_ORIGIN, add_partner, clear_partners
+from tests.embed.support import (
+    CONSENT,
+    PARTNER,
+    add_partner,
+    clear_partners,
+    embed_step_one,
+    embed_step_two,
+    open_embed,
+)
 from webapp.app_state import app_state
 from webapp.models import Campaign, Letter, Submission
 from webapp.partners.models import Partner, PartnerConsent
 from webapp.supporters import operations
 
 from .flow import SLUG, confirm_latest, letters_form, step_one, step_two, supporter
-from .pages import form_fields, text
+from .pages import text
 
 ISSUED_FORM_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 
@@ -207,10 +214,6 @@ def test_csrf_failure_on_step_two_shows_the_letters_again(app, client, how):
 
 # --- 5. consents count once the address is confirmed -------------------------------------
 
-EMBED = f"/embed/{PARTNER}/{SLUG}"
-QUERY = {"origin": PARTNER_ORIGIN, "lang": "en"}
-
-
 @pytest.fixture
 def partner(app):
     clear_partners(app)
@@ -218,26 +221,9 @@ def partner(app):
     return PARTNER
 
 
-def embed_step_one(client, consent: bool):
-    page = client.get(EMBED, query_string=QUERY).get_data(as_text=True)
-    data = MultiDict(form_fields(page, EMBED))
-    for name, value in supporter(wants_updates="y").items():
-        data[name] = value
-    if consent:
-        data["partner_consent"] = "y"
-    return client.post(EMBED, query_string=QUERY, data=data,
-                       headers={"Origin": "http://localhost"})
-
-
-def embed_step_two(client, response, action):
-    fields = form_fields(response.get_data(as_text=True), "/letters") + [(action, "x")]
-    return client.post(f"{EMBED}/letters", query_string=QUERY, data=MultiDict(fields),
-                       headers={"Origin": "http://localhost"})
-
-
 def test_partner_consent_is_recorded_when_the_supporter_confirms(app, partner):
     client = app.test_client(use_cookies=False)
-    sent = embed_step_two(client, embed_step_one(client, consent=True), "send")
+    sent = embed_step_two(client, embed_step_one(client, consent=True, wants_updates="y"), "send")
     assert sent.status_code == 200, text(sent)
     assert consents(app) == []  # nobody has confirmed this address yet
     assert consent_texts(app) == [CONSENT]
@@ -258,7 +244,7 @@ def test_partner_consent_is_recorded_when_the_supporter_confirms(app, partner):
 
 def test_no_partner_consent_without_confirmation(app, partner):
     client = app.test_client(use_cookies=False)
-    response = embed_step_one(client, consent=True)
+    response = embed_step_one(client, consent=True, wants_updates="y")
     drafted = embed_step_two(client, response, "draft")
     assert drafted.status_code == 200, text(drafted)
     assert consents(app) == []  # "open in my mail app" confirms no address
@@ -268,10 +254,10 @@ def test_no_partner_consent_without_confirmation(app, partner):
 
 def test_the_embed_says_when_a_consent_counts(app, partner):
     client = app.test_client(use_cookies=False)
-    page = text(client.get(EMBED, query_string=QUERY))
+    page = text(open_embed(client))
     box = page.split('class="field checkbox partner-consent"', 1)[1].split("</div>", 1)[0]
     assert "once you confirm your e-mail address" in box
-    letters = text(embed_step_one(client, consent=True))
+    letters = text(embed_step_one(client, consent=True, wants_updates="y"))
     assert "is not passed on" in letters  # beside "Open in my mail app"
 
 
@@ -280,7 +266,7 @@ def test_no_partner_consent_box_no_consent(app, partner):
         session.scalars(select(Partner)).one().consent_text = ""
         session.commit()
     client = app.test_client(use_cookies=False)
-    embed_step_two(client, embed_step_one(client, consent=True), "send")
+    embed_step_two(client, embed_step_one(client, consent=True, wants_updates="y"), "send")
     assert consent_texts(app) == [None]
     assert confirm_latest(app, app.test_client()).status_code == 303
     assert consents(app) == []

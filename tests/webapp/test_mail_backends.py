@@ -13,8 +13,6 @@ from letters.compose import build_letter_message
 from webapp.config import Config
 from webapp.delivery.backends import MailError, SendGridBackend, SMTPBackend
 
-from .fake_sendgrid import FakeSendGrid
-
 
 def letter():
     message = build_letter_message(
@@ -32,24 +30,16 @@ def letter():
     return message
 
 
-@pytest.fixture
-def sendgrid_server():
-    server = FakeSendGrid().start()
-    yield server
-    server.stop()
-
-
 def sendgrid_backend(server, timeout=5.0) -> SendGridBackend:
-    config = Config(secret_key="x", database_url="sqlite://", mail_backend="sendgrid",
-                    sendgrid_api_key="SG.test", sendgrid_api_host=server.url,
-                    sendgrid_timeout_seconds=timeout)
-    return SendGridBackend(config)
+    """The backend sending through the local SendGrid (the `sendgrid` fixture)."""
+    return SendGridBackend(Config(secret_key="x", database_url="sqlite://",
+                                  **server.settings(timeout=timeout)))
 
 
-def test_sendgrid_sends_with_reply_to_and_letter_id(sendgrid_server):
-    provider_id = sendgrid_backend(sendgrid_server).send(letter())
+def test_sendgrid_sends_with_reply_to_and_letter_id(sendgrid):
+    provider_id = sendgrid_backend(sendgrid).send(letter())
     assert provider_id == "sg-1"
-    [(path, headers, body)] = sendgrid_server.received
+    [(path, headers, body)] = sendgrid.received
     assert path == "/v3/mail/send"
     assert headers["Authorization"] == "Bearer SG.test"
     assert body["from"] == {"email": "letters@campaign.example",
@@ -63,26 +53,26 @@ def test_sendgrid_sends_with_reply_to_and_letter_id(sendgrid_server):
     assert body["content"][0]["value"].startswith("Geachte mevrouw De Vries")
 
 
-def test_sendgrid_400_is_permanent(sendgrid_server):
-    sendgrid_server.mode = "bad"
+def test_sendgrid_400_is_permanent(sendgrid):
+    sendgrid.mode = "bad"
     with pytest.raises(MailError) as raised:
-        sendgrid_backend(sendgrid_server).send(letter())
+        sendgrid_backend(sendgrid).send(letter())
     assert raised.value.permanent and raised.value.status == 400
 
 
-def test_sendgrid_500_is_temporary(sendgrid_server):
-    sendgrid_server.mode = "down"
+def test_sendgrid_500_is_temporary(sendgrid):
+    sendgrid.mode = "down"
     with pytest.raises(MailError) as raised:
-        sendgrid_backend(sendgrid_server).send(letter())
+        sendgrid_backend(sendgrid).send(letter())
     assert not raised.value.permanent
 
 
-def test_sendgrid_timeout_is_temporary(sendgrid_server):
-    sendgrid_server.mode = "slow"
-    sendgrid_server.slow_seconds = 2.0
+def test_sendgrid_timeout_is_temporary(sendgrid):
+    sendgrid.mode = "slow"
+    sendgrid.slow_seconds = 2.0
     started = time.monotonic()
     with pytest.raises(MailError) as raised:
-        sendgrid_backend(sendgrid_server, timeout=0.3).send(letter())
+        sendgrid_backend(sendgrid, timeout=0.3).send(letter())
     assert time.monotonic() - started < 1.5
     assert not raised.value.permanent
 

@@ -15,9 +15,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import func, select, update
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import func, select
 
 from database import utcnow
 from representatives.tables import ContactDetail
@@ -36,51 +35,22 @@ from webapp.models import (
     WebhookEvent,
 )
 
+from .fake_sendgrid import SIGNATURE, TIMESTAMP, new_signing_key, public_key_text, sign
 from .flow import letters_form, read_outbox, run_worker, step_one, step_two
 from .pages import csrf_token
 
 URL = "/webhooks/sendgrid"
-SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
-TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
 MINISTER = "minister@ezk.example.org"
 MEP = "pieter.jansen@ep.example.org"
 
 
-def _new_key() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def _public_key_text(private_key: ec.EllipticCurvePrivateKey) -> str:
-    der = private_key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return base64.b64encode(der).decode("ascii")
-
-
-@pytest.fixture(scope="module")
-def signing_key() -> ec.EllipticCurvePrivateKey:
-    return _new_key()
-
-
 @pytest.fixture
 def app(database_url, tmp_path, signing_key):
+    # The addresses a test marks as bounced are unmarked before the next (tests/apps.py).
     app = create_app(make_config(tmp_path, database_url,
-                                 sendgrid_webhook_public_key=_public_key_text(signing_key)))
-    with app_state(app).database.session_factory() as session:
-        clean = set(session.scalars(select(ContactDetail.id)
-                                    .where(ContactDetail.bounced_at.is_(None))))
+                                 sendgrid_webhook_public_key=public_key_text(signing_key)))
     yield app
-    # The PostgreSQL database is shared by the tests: unmark what a test marked.
-    with app_state(app).database.session_factory() as session:
-        session.execute(update(ContactDetail).where(ContactDetail.id.in_(clean))
-                        .values(bounced_at=None))
-        session.commit()
     app_state(app).database.dispose()
-
-
-def sign(private_key, body: bytes, timestamp: str) -> str:
-    signature = private_key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
-    return base64.b64encode(signature).decode("ascii")
 
 
 def post(client, private_key, events=None, *, body: bytes | None = None,
@@ -322,7 +292,7 @@ def test_receipt_lists_letters_delivered_before_it_was_written(app, client, sign
 
 def test_forged_signature_is_refused_and_changes_nothing(app, client, signing_key):
     ids = send_letters(app, client)
-    response = post(client, _new_key(), [bounce(ids[MEP])])
+    response = post(client, new_signing_key(), [bounce(ids[MEP])])
     assert response.status_code == 403
     assert response.json == {"error": "bad signature"}
     assert letter(app, ids[MEP]).state == LetterState.SENT
