@@ -48,6 +48,11 @@ class Addressee(Protocol):
     def gender(self) -> str | None: ...
 
 
+def _by_title(target: Addressee) -> bool:
+    """An office the data names by its title only: greeted as the office, never by a name."""
+    return bool(getattr(target, "by_title", False))
+
+
 # Name particles written in lower case inside a name ("Cotrim de Figueiredo", "von der Leyen").
 _PARTICLES = frozenset(
     "van von der den de del della dei degli di da das do dos du des la le lo ten ter te "
@@ -129,12 +134,15 @@ class _Parts:
 
     def __init__(self, target: Addressee) -> None:
         self.country = (target.country or "").upper()
-        family = (target.family_name or "").strip()
-        given = (target.given_name or "").strip()
+        by_title = _by_title(target)
+        family = "" if by_title else (target.family_name or "").strip()
+        given = "" if by_title else (target.given_name or "").strip()
         self.family = normalise_family_name(family, self.country) if family else ""
         self.given = _normalise_words(given) if given else ""
         if self.given and self.family:
             self.full = f"{self.given} {self.family}"
+        elif by_title:
+            self.full = ""  # the name is the office's title: the neutral or office form
         else:
             self.full = _normalise_words(target.name or "") or self.family
         gender = (target.gender or "").strip().lower()
@@ -154,6 +162,8 @@ class _Parts:
         kind = str(getattr(target, "kind", "") or "")
         if kind == "minister":
             self.office = "minister"
+        elif kind == "head_of_government":
+            self.office = "head_of_government"
         elif kind == "mep":
             self.office = "mep"
         elif kind == "mp":
@@ -180,6 +190,16 @@ def _english(p: _Parts) -> str:
     us = p.country == "US"
     # British usage drops the full stop after contractions ("Dr", "Ms"); American keeps it.
     dot = "." if us else ""
+    if p.office == "head_of_government":
+        # Heads of government by office: "Dear Prime Minister,", "Dear Taoiseach,"; a
+        # president by name where the data gives one ("Dear President Tinubu,"), otherwise
+        # with the diplomatic form, which needs no gender.
+        for office in ("prime minister", "chancellor", "taoiseach", "premier"):
+            if p.role.startswith(office):
+                return f"Dear {office.title()},"
+        if p.role.startswith("president") and p.family:
+            return f"Dear President {p.family},"
+        return "Your Excellency,"
     if p.office == "minister" and not us:
         # UK, Irish and Commonwealth usage addresses ministers by office, whatever their gender:
         # a Secretary of State as such, junior ministers (Minister of State, Parliamentary

@@ -58,6 +58,7 @@ SAMPLE_SUPPORTERS = (
 _SAMPLE_ROLES = {
     TargetKind.SUMMIT_DELEGATE: ("Summit delegate", "Ministry of Foreign Affairs"),
     TargetKind.MINISTER: ("Minister for Digital Affairs", "Government"),
+    TargetKind.HEAD_OF_GOVERNMENT: ("Prime Minister", "Office of the Prime Minister"),
     TargetKind.MP: ("Member of Parliament", "Parliament"),
     TargetKind.MEP: ("Member of the European Parliament", "European Parliament"),
 }

@@ -28,6 +28,7 @@ from typing import Protocol
 
 from .countries import EU_MEMBER_STATES, iso_countries, subdivision_codes
 from .model import (
+    ChannelKind,
     GroupKind,
     Match,
     MatchedTarget,
@@ -44,8 +45,9 @@ GROUP_ORDER = (GroupKind.GOVERNMENT, GroupKind.PARLIAMENT, GroupKind.EUROPEAN_PA
 _KIND_RANK = {
     TargetKind.MINISTER: 0,
     TargetKind.SUMMIT_DELEGATE: 1,
-    TargetKind.MP: 2,
-    TargetKind.MEP: 3,
+    TargetKind.HEAD_OF_GOVERNMENT: 2,
+    TargetKind.MP: 3,
+    TargetKind.MEP: 4,
 }
 _US_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
 
@@ -153,6 +155,8 @@ class Directory:
         "_region_single_district",
         "_regions",
         "_postcode_countries",
+        "_next_host",
+        "_next_host_group",
     )
 
     def __init__(
@@ -162,6 +166,7 @@ class Directory:
         postcodes: Mapping[str, Mapping[str, Iterable[str]]] | PostcodeLookup | None = None,
         parents: Mapping[str, Mapping[str, str]] | None = None,
         postcode_countries: Iterable[str] | None = None,
+        next_summit_host: str | None = None,
     ) -> None:
         """Index `targets`; `parents[country][area]` is the label of the area containing it.
 
@@ -256,6 +261,14 @@ class Directory:
             country: {group: self._sorted(items) for group, items in groups.items()}
             for country, groups in national.items()
         }
+        # The government hosting the next summit, for supporters of every other country.
+        self._next_host = next_summit_host
+        host_government = self._national.get(next_summit_host or "", {}).get(
+            GroupKind.GOVERNMENT, ()
+        )
+        self._next_host_group = tuple(
+            MatchedTarget(m.target, "next_summit_host", m.target.country) for m in host_government
+        )
 
         def members(country: str, areas: Iterable[str]) -> tuple[Target, ...]:
             return self._ranked(t for area in areas for t in in_area.get((country, area), ()))
@@ -328,6 +341,20 @@ class Directory:
         """Every target, in no particular order."""
         return self._targets
 
+    def groups_by_country(self, kinds: Iterable[TargetKind]) -> dict[str, dict[GroupKind, bool]]:
+        """Per country (territories aside), the groups that have targets of `kinds` a letter can
+        reach, each with whether one of them takes e-mail or a contact form (False: post only)."""
+        kinds = frozenset(kinds)
+        found: dict[str, dict[GroupKind, bool]] = defaultdict(dict)
+        for target in self._targets:
+            if target.kind not in kinds:
+                continue
+            usable = any(channel.usable for channel in target.channels)
+            if usable or target.channel(ChannelKind.POST) is not None:
+                groups = found[target.country]
+                groups[target.group] = groups.get(target.group, False) or usable
+        return dict(found)
+
     def get(self, target_id: str) -> Target | None:
         """The target with this id, or None."""
         rank = self._rank.get(target_id)
@@ -342,8 +369,22 @@ class Directory:
                 return False  # the territory is its own district
         return country in self._postcode_countries
 
-    def match(self, country: str, postcode: str | None = None, region: str | None = None) -> Match:
-        """The targets for a visitor in `country`, narrowed by `postcode` or `region` if needed."""
+    @property
+    def next_summit_host(self) -> str | None:
+        """The country hosting the next summit, if the data marks one."""
+        return self._next_host
+
+    def next_host_targets(self) -> tuple[MatchedTarget, ...]:
+        """The government targets of the next summit's host, as offered to everyone else."""
+        return self._next_host_group
+
+    def match(self, country: str, postcode: str | None = None, region: str | None = None,
+              *, with_next_host: bool = False) -> Match:
+        """The targets for a visitor in `country`, narrowed by `postcode` or `region` if needed.
+
+        `with_next_host` adds the government of the next summit's host (unless it is the
+        visitor's own) as a group of its own, after the visitor's government.
+        """
         chosen = (country or "").strip().upper()
         if chosen not in iso_countries():
             raise UnknownCountry(chosen)
@@ -407,6 +448,9 @@ class Directory:
             # Members elected by constituency are in the data, but without postcodes there is
             # no telling which one is the visitor's.
             notes.append("no_postcode_data")
+        if with_next_host and self._next_host_group and self._next_host != country:
+            at = 1 if groups and groups[0].kind is GroupKind.GOVERNMENT else 0
+            groups.insert(at, TargetGroup(GroupKind.NEXT_SUMMIT_HOST, self._next_host_group))
         return Match(
             country=chosen,
             groups=tuple(groups),

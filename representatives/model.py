@@ -10,6 +10,7 @@ from enum import StrEnum
 class TargetKind(StrEnum):
     SUMMIT_DELEGATE = "summit_delegate"
     MINISTER = "minister"
+    HEAD_OF_GOVERNMENT = "head_of_government"  # prime minister, chancellor, president
     MP = "mp"
     MEP = "mep"
 
@@ -24,7 +25,9 @@ class ChannelKind(StrEnum):
 class GroupKind(StrEnum):
     """How targets are grouped on the page, in this order."""
 
-    GOVERNMENT = "government"  # summit delegation and ministers responsible for AI
+    GOVERNMENT = "government"  # summit delegation, ministers for AI, head of government
+    # The government hosting the next summit, offered to supporters of every other country.
+    NEXT_SUMMIT_HOST = "next_summit_host"
     PARLIAMENT = "parliament"  # national members of parliament
     EUROPEAN_PARLIAMENT = "european_parliament"
 
@@ -32,6 +35,7 @@ class GroupKind(StrEnum):
 GROUP_OF_KIND = {
     TargetKind.SUMMIT_DELEGATE: GroupKind.GOVERNMENT,
     TargetKind.MINISTER: GroupKind.GOVERNMENT,
+    TargetKind.HEAD_OF_GOVERNMENT: GroupKind.GOVERNMENT,
     TargetKind.MP: GroupKind.PARLIAMENT,
     TargetKind.MEP: GroupKind.EUROPEAN_PARLIAMENT,
 }
@@ -43,6 +47,13 @@ class Channel:
     value: str
     source_url: str | None = None
     verified_on: date | None = None
+    # Checked against a stored copy of the source page only, not the live site.
+    stored_copy: bool = False
+
+    @property
+    def usable(self) -> bool:
+        """A channel a letter can go through without paper: e-mail, or a contact form."""
+        return self.kind in (ChannelKind.EMAIL, ChannelKind.CONTACT_FORM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,9 @@ class Target:
     gender: str | None = None  # "female" / "male" only where the data says so
     area: str | None = None  # constituency or district label, e.g. "CA-12"
     party: str | None = None
+    # An office whose holder the data does not name: `name` is its title, and letters greet
+    # the office ("Dear Minister,") rather than a person.
+    by_title: bool = False
 
     def channel(self, kind: ChannelKind) -> Channel | None:
         # A plain loop: asked several times for each of a submission's letters.
@@ -90,7 +104,7 @@ class Target:
 class MatchedTarget:
     target: Target
     # Why this person was chosen, as a code the web layer translates ("country", "postcode",
-    # "region", "eu_member_state") with the area it matched on.
+    # "region", "eu_member_state", "next_summit_host") with the area it matched on.
     reason: str
     matched_on: str
 

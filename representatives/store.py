@@ -20,6 +20,7 @@ from .tables import (
     Organization,
     Person,
     PostcodeArea,
+    Summit,
 )
 
 # Within a target, the channel a letter should use first comes first.
@@ -65,10 +66,12 @@ def load_targets(session: Session) -> list[Target]:
             Person.family_name,
             Person.honorific_prefix,
             Person.gender,
+            Person.by_title,
             ContactDetail.kind.label("channel"),
             ContactDetail.value,
             ContactDetail.source_url,
             ContactDetail.verified_on,
+            ContactDetail.stored_copy,
         )
         .join(Person, Membership.person_id == Person.id)
         .join(Organization, Membership.organization_id == Organization.id)
@@ -93,9 +96,11 @@ def load_targets(session: Session) -> list[Target]:
         first = person[0].membership_id
         channels = tuple(
             Channel(ChannelKind(row.channel), row.value, share(row.source_url, row.source_url),
-                    share(row.verified_on, row.verified_on))
+                    share(row.verified_on, row.verified_on), row.stored_copy)
             for row in person if row.membership_id == first and row.channel is not None
         )  # fmt: skip
+        if not channels:
+            return  # no way to reach them, not even by post: offering them is a dead end
         for row in roles.values():
             country = share(row.country, row.country)
             area = _label(row.area_id, country)
@@ -116,6 +121,7 @@ def load_targets(session: Session) -> list[Target]:
                 gender=share(row.gender, row.gender),
                 area=share(area, area),
                 party=share(row.party, row.party),
+                by_title=row.by_title,
             ))  # fmt: skip
 
     person: list[Any] = []
@@ -207,7 +213,13 @@ def load_directory(session: Session, postcodes: PostcodeLookup | None = None) ->
         postcodes=DatabasePostcodes.within(session) if postcodes is None else postcodes,
         parents=parents,
         postcode_countries=postcode_countries,
+        next_summit_host=next_summit_host(session),
     )
+
+
+def next_summit_host(session: Session) -> str | None:
+    """The country hosting the summit marked next, if one is."""
+    return session.scalar(select(Summit.host_country).where(Summit.status == "next").limit(1))
 
 
 def directory_version(session: Session) -> str:

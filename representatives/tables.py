@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,6 +35,9 @@ ORGANIZATION_CLASSIFICATIONS = (
 )
 AREA_CLASSIFICATIONS = ("country", "subdivision", "district")
 PARTICIPATION_STATUSES = ("attended", "signed", "declined", "unknown")
+# "held": dates known and past; "next": the summit the campaign works towards (at most one);
+# "announced": named, later than the next, dates not yet known.
+SUMMIT_STATUSES = ("held", "next", "announced")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -59,6 +64,10 @@ class Person(_Tracked, Base):
     family_name: Mapped[str | None] = mapped_column(String(100))
     honorific_prefix: Mapped[str | None] = mapped_column(String(40))
     gender: Mapped[str | None] = mapped_column(String(16))
+    # An office whose holder the data does not name ("Minister for Digital Affairs"): `name` is
+    # the office's title, and letters greet the office ("Dear Minister,"), which survives a
+    # reshuffle where a holder's name would not.
+    by_title: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
@@ -116,6 +125,8 @@ class Membership(_Tracked, Base):
     # Where the role itself is documented, and when someone last checked it.
     source_url: Mapped[str | None] = mapped_column(String(1000))
     verified_on: Mapped[date | None] = mapped_column(Date)
+    # Checked against a stored copy of the source page, not the live site: re-check first.
+    stored_copy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     person: Mapped[Person] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships")
@@ -137,6 +148,8 @@ class ContactDetail(_Tracked, Base):
     label: Mapped[str | None] = mapped_column(String(200))  # "General enquiries"
     source_url: Mapped[str | None] = mapped_column(String(1000))
     verified_on: Mapped[date | None] = mapped_column(Date)
+    # Checked against a stored copy of the source page, not the live site: re-check first.
+    stored_copy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set by the delivery side when mail to this address bounces; imports never clear it.
     bounced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when the source stopped listing this contact; kept so bounce history survives.
@@ -159,13 +172,18 @@ class PostcodeArea(Base):
 
 class Summit(_Tracked, Base):
     __tablename__ = "rep_summit"
+    __table_args__ = (CheckConstraint(_in("status", SUMMIT_STATUSES), "status"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "paris-2025"
     name: Mapped[str] = mapped_column(String(200))
     host_country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(100))
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
+    # Unknown for a summit that is only announced.
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="held", server_default="held")
+    # The year it is announced for, when its dates are not known yet.
+    year: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str | None] = mapped_column(String(1000))
 
 

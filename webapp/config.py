@@ -54,6 +54,8 @@ class Config:
     trusted_proxies: int = 0
     ratelimit_enabled: bool = True
     ratelimit_per_client: str = "30 per minute;300 per day"
+    # Supporters' reports about the data ("wrong address?", "whom to write to?"), per client.
+    ratelimit_reports: str = "5 per hour;20 per day"
     ratelimit_per_email: str = "5 per hour;20 per day"
     # Per IPv4 /24 or IPv6 /64, and per /16 or /48, beside the limit per client: looser, since
     # many supporters may share a network (an office, a university, a mobile provider's NAT).
@@ -162,6 +164,7 @@ def config_from_env(environ: os._Environ | dict | None = None) -> Config:
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
         ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), default=True),
         ratelimit_per_client=env.get("RATELIMIT_PER_CLIENT", "30 per minute;300 per day"),
+        ratelimit_reports=env.get("RATELIMIT_REPORTS", "5 per hour;20 per day"),
         ratelimit_per_email=env.get("RATELIMIT_PER_EMAIL", "5 per hour;20 per day"),
         ratelimit_per_subnet=env.get("RATELIMIT_PER_SUBNET", "120 per minute;1200 per day"),
         ratelimit_per_wide_subnet=env.get("RATELIMIT_PER_WIDE_SUBNET",

@@ -72,6 +72,11 @@ def per_client_limit() -> str:
     return app_state().config.ratelimit_per_client
 
 
+def reports_limit() -> str:
+    """The limit on supporters' reports about the data, per client (a setting)."""
+    return app_state().config.ratelimit_reports
+
+
 def per_email_limit() -> str:
     """The public forms' limit per e-mail address (a setting)."""
     return app_state().config.ratelimit_per_email

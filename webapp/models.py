@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,6 +85,9 @@ class Campaign(Base):
     # "Send it for me" needs a proof of work from the supporter's browser first (ALTCHA:
     # webapp/supporters/proof_of_work.py).
     proof_of_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Every supporter, whatever their country, is also offered the government hosting the
+    # next summit (it shapes the agenda); a country with no targets of its own still has them.
+    write_to_next_host: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -374,3 +378,26 @@ class SpentChallenge(Base):
     # The form that spent it: the same form sent twice is a double submit, not a replay.
     form_key: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DataReportKind(StrEnum):
+    WRONG_CONTACT = "wrong_contact"  # "wrong address or person?" on a target's card
+    SUGGESTION = "suggestion"  # "whom should we write to?" from a country with nobody
+
+
+class DataReport(Base):
+    """A supporter telling staff about the data: no personal data asked for or kept."""
+
+    __tablename__ = "data_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    campaign_slug: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    # The target as the supporter saw it; the name too, as the data may change by the time
+    # staff read the report.
+    target_id: Mapped[str | None] = mapped_column(String(160), index=True)
+    target_name: Mapped[str | None] = mapped_column(String(300))
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -165,6 +165,7 @@ class Dataset:
         label: str | None = None,
         source_url: str | None = None,
         verified_on: date | None = None,
+        stored_copy: bool = False,
     ) -> None:
         key = (person_id, organization_id, kind, value)
         self.contacts[key] = {
@@ -175,6 +176,7 @@ class Dataset:
             "label": label,
             "source_url": source_url,
             "verified_on": verified_on,
+            "stored_copy": stored_copy,
         }
 
 
@@ -362,7 +364,7 @@ def parse_partial_date(value: Any, *, end: bool = False) -> date | None:
 
 # --- writing -------------------------------------------------------------------------------
 
-_PERSON_COLUMNS = ("name", "given_name", "family_name", "honorific_prefix", "gender")
+_PERSON_COLUMNS = ("name", "given_name", "family_name", "honorific_prefix", "gender", "by_title")
 _ORGANIZATION_COLUMNS = ("name", "classification", "country")
 _AREA_COLUMNS = ("name", "country", "classification", "parent_id", "ocd_id")
 _MEMBERSHIP_COLUMNS = (
@@ -377,9 +379,19 @@ _MEMBERSHIP_COLUMNS = (
     "start_date",
     "source_url",
     "verified_on",
+    "stored_copy",
 )
-_CONTACT_COLUMNS = ("label", "source_url", "verified_on")
-_SUMMIT_COLUMNS = ("name", "host_country", "city", "start_date", "end_date", "source_url")
+_CONTACT_COLUMNS = ("label", "source_url", "verified_on", "stored_copy")
+_SUMMIT_COLUMNS = (
+    "name", "host_country", "city", "start_date", "end_date", "status", "year", "source_url",
+)
+# Columns only some formats fill (the project's own: offices, stored copies, announced
+# summits), with what the others mean by leaving them out.
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "people": {"by_title": False},
+    "memberships": {"stored_copy": False},
+    "summits": {"status": "held", "year": None},
+}
 _PARTICIPATION_COLUMNS = ("status", "source_url", "note")
 
 
@@ -669,6 +681,10 @@ def apply(
         report.seconds = time.perf_counter() - started
         return report
 
+    for rows, defaults in _DEFAULTS.items():
+        for row in getattr(dataset, rows).values():
+            for column, value in defaults.items():
+                row.setdefault(column, value)
     report_progress(PARSED)
     plan = _Plan(source=source, now=utcnow(), retiring=not partial)
     _plan_shared(plan, session, "organization", Organization, dataset.organizations,

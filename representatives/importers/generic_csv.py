@@ -88,6 +88,7 @@ FIELDS = (
 REQUIRED_FIELDS = ("kind", "role", "body", "country")
 CLASSIFICATION_OF_KIND = {
     TargetKind.MINISTER: "ministry",
+    TargetKind.HEAD_OF_GOVERNMENT: "government",
     TargetKind.SUMMIT_DELEGATE: "government",
     TargetKind.MP: "parliament",
     TargetKind.MEP: "european_parliament",
@@ -366,7 +367,8 @@ class _Sheet:
             return fit_id(f"{self.source}:{slugify(own) or own}", ID_LENGTH)
         if not (kind and country and name):
             return ""
-        if kind in (TargetKind.MINISTER, TargetKind.SUMMIT_DELEGATE):
+        if kind in (TargetKind.MINISTER, TargetKind.HEAD_OF_GOVERNMENT,
+                    TargetKind.SUMMIT_DELEGATE):
             return government_person_id(country, name)
         return fit_id(f"{self.source}:{country.lower()}:{slugify(name)}", ID_LENGTH)
 

@@ -9,14 +9,31 @@ Shape: {"format": "treaty-letters/representatives", "version": 1, "provenance": 
 "organizations": [{id, name, classification, country, contacts}],
 "people": [{id, name, given_name?, family_name?, honorific_prefix?, gender?,
             memberships: [{organization, kind, role, country, language, party?,
-                           source_url, verified_on}],
-            contacts: [{kind, value, label?, source_url, verified_on}]}]}
+                           source_url, verified_on, stored_copy?}],
+            contacts: [{kind, value, label?, source_url, verified_on, stored_copy?}]}],
+"offices": [{id, kind, title, local_title?, organization: {id, name, local_name?}, country,
+             language, source_url, verified_on, stored_copy?, holder: null | {name,
+             given_name?, family_name?, source_url, as_of}, contacts: [...]}]}
+
+An office is a post in a government (a minister, a head of government, a summit delegation's
+head) with the channels that reach it. Where a current source names its holder, the letter goes
+to them by name; otherwise to the office by its title ("Dear Minister,"), which survives a
+reshuffle. `stored_copy` marks a record checked against a stored copy of its source page rather
+than the live site: staff re-check those first.
+
+A summit is "held" (dates required), "next" (the one the campaign works towards; dates may be
+unknown, then its `year`) or "announced" (later than the next).
+
+The shipped data is `data/default.json` (summits, participation) and one file per summit country
+in `data/governments/` ({"country", "searched", "offices"}: what was searched, and the offices
+found), imported together as the source "default".
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +41,30 @@ from sqlalchemy.orm import Session
 
 from ..countries import iso_countries
 from ..model import ChannelKind, TargetKind
-from ..tables import ORGANIZATION_CLASSIFICATIONS, PARTICIPATION_STATUSES
+from ..tables import ORGANIZATION_CLASSIFICATIONS, PARTICIPATION_STATUSES, SUMMIT_STATUSES
 from .base import (
     Dataset,
     FileProblem,
     ImportReport,
+    apply,
     email_problem,
+    fit_id,
     import_file,
     parse_date,
+    rejected_file,
+    slugify,
     url_problem,
 )
 
 SOURCE = "default"
 FORMAT = "treaty-letters/representatives"
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "default.json"
+GOVERNMENTS = DEFAULT_DATA.parent / "governments"
+_OFFICE_CLASSIFICATION = {
+    TargetKind.MINISTER: "ministry",
+    TargetKind.HEAD_OF_GOVERNMENT: "government",
+    TargetKind.SUMMIT_DELEGATE: "summit_delegation",
+}
 _ID = re.compile(r"[a-z0-9][a-z0-9:._-]{0,63}")
 _LANGUAGE = re.compile(r"[a-z]{2}")
 _KINDS = {k.value for k in TargetKind}
@@ -63,6 +90,12 @@ class _Problems(list):
     def url(self, value: Any) -> None:
         if value is not None and (problem := url_problem(str(value))):
             self.append(problem)
+
+    def flag(self, record: dict, field: str) -> bool:
+        value = record.get(field, False)
+        if not isinstance(value, bool):
+            self.append(f"{field} is true or false, not {value!r}")
+        return value is True
 
     def date(self, record: dict, field: str):
         try:
@@ -90,15 +123,35 @@ def _contact(problems: _Problems, contact: Any) -> dict[str, Any] | None:
         "label": contact.get("label"),
         "source_url": contact.get("source_url"),
         "verified_on": problems.date(contact, "verified_on"),
+        "stored_copy": problems.flag(contact, "stored_copy"),
     }
 
 
 def parse_project(text: str) -> Dataset:
     """Validate a file in the project's format into a Dataset."""
+    return parse_document(_json(text))
+
+
+def _json(text: str) -> Any:
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileProblem(f"not valid JSON: {exc.msg} on line {exc.lineno} (truncated?)") from exc
+
+
+def default_document() -> dict[str, Any]:
+    """The shipped data as one document: `default.json` with every government file's offices."""
+    document = _json(DEFAULT_DATA.read_text(encoding="utf-8"))
+    offices = document.setdefault("offices", [])
+    for path in sorted(GOVERNMENTS.glob("*.json")):
+        government = _json(path.read_text(encoding="utf-8"))
+        for office in government.get("offices", []):
+            offices.append({"country": government.get("country"), **office})
+    return document
+
+
+def parse_document(document: Any) -> Dataset:
+    """Validate a document in the project's format (parsed JSON) into a Dataset."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise FileProblem(f"not a {FORMAT} file (the 'format' field is missing or different)")
     if document.get("version") != 1:
@@ -107,6 +160,7 @@ def parse_project(text: str) -> Dataset:
     _summits(data, document)
     _organizations(data, document)
     _people(data, document)
+    _offices(data, document)
     return data
 
 
@@ -128,12 +182,21 @@ def _summits(data: Dataset, document: dict) -> None:
         summit_id = problems.need(record, "id")
         if summit_id and not _ID.fullmatch(summit_id):
             problems.append(f"bad id {summit_id!r}")
-        for field in ("name", "city"):
-            problems.need(record, field)
+        problems.need(record, "name")
+        if record.get("status") != "announced":  # a later summit may be named by host only
+            problems.need(record, "city")
         problems.country(record.get("host_country"))
         start, end = problems.date(record, "start_date"), problems.date(record, "end_date")
-        if not start or not end or end < start:
+        status = record.get("status", "held")
+        year = record.get("year") or (start.year if start else None)
+        if status not in SUMMIT_STATUSES:
+            problems.append(f"unknown status {status!r}")
+        if (status == "held" or start or end) and (not start or not end or end < start):
             problems.append("start_date and end_date are required, start first")
+        if not isinstance(year, int):
+            problems.append("a summit without dates needs its year")
+        if status == "next" and any(s["status"] == "next" for s in data.summits.values()):
+            problems.append("only one summit can be the next")
         problems.url(record.get("source_url"))
         if summit_id in data.summits:
             problems.append(f"duplicate id {summit_id}")
@@ -143,9 +206,11 @@ def _summits(data: Dataset, document: dict) -> None:
         data.summits[summit_id] = {
             "name": record["name"],
             "host_country": record["host_country"],
-            "city": record["city"],
+            "city": record.get("city") or "",
             "start_date": start,
             "end_date": end,
+            "status": status,
+            "year": year,
             "source_url": record.get("source_url"),
         }
     for where, record in _records(data, document, "participation"):
@@ -241,6 +306,7 @@ def _people(data: Dataset, document: dict) -> None:
                 "start_date": problems.date(membership, "start_date"),
                 "source_url": membership.get("source_url"),
                 "verified_on": problems.date(membership, "verified_on"),
+                "stored_copy": problems.flag(membership, "stored_copy"),
             }
         if not memberships:
             problems.append("at least one membership is required")
@@ -261,6 +327,81 @@ def _people(data: Dataset, document: dict) -> None:
             data.add_contact(person_id=person_id, **contact)
 
 
+def _offices(data: Dataset, document: dict) -> None:
+    for where, record in _records(data, document, "offices"):
+        problems = _Problems()
+        office_id = problems.need(record, "id")
+        if office_id and not _ID.fullmatch(office_id):
+            problems.append(f"bad id {office_id!r}")
+        title = problems.need(record, "title")
+        kind = record.get("kind")
+        if kind not in _OFFICE_CLASSIFICATION:
+            problems.append(f"unknown kind {kind!r}")
+        country = record.get("country")
+        problems.country(country)
+        if not _LANGUAGE.fullmatch(str(record.get("language") or "")):
+            problems.append(f"bad language {record.get('language')!r}")
+        problems.url(record.get("source_url"))
+        organization = record.get("organization")
+        if not isinstance(organization, dict):
+            problems.append("organization is required ({id, name})")
+            organization = {}
+        org_id = problems.need(organization, "id")
+        if org_id and not _ID.fullmatch(org_id):
+            problems.append(f"bad organization id {org_id!r}")
+        problems.need(organization, "name")
+        holder = record.get("holder")
+        if holder is not None and not isinstance(holder, dict):
+            problems.append("holder is an object or null")
+            holder = None
+        if holder is not None:
+            problems.need(holder, "name")
+            problems.url(holder.get("source_url"))
+            problems.date(holder, "as_of")
+        contacts = [_contact(problems, c) for c in record.get("contacts") or []]
+        # The person a letter is addressed to: the named holder, or the office itself.
+        person_id = office_id
+        if holder is not None and office_id and holder.get("name"):
+            person_id = fit_id(f"{office_id}:{slugify(holder['name'])}", 64)
+        if person_id in data.people:
+            problems.append(f"duplicate id {person_id}")
+        if problems:
+            data.reject(where, f"{title or 'office'}: " + "; ".join(problems))
+            continue
+        data.organizations.setdefault(org_id, {
+            "name": organization["name"],
+            "classification": _OFFICE_CLASSIFICATION[kind],
+            "country": country,
+        })  # fmt: skip
+        if holder is None:
+            data.people[person_id] = {"name": title, "given_name": None, "family_name": None,
+                                      "honorific_prefix": None, "gender": None,
+                                      "by_title": True}  # fmt: skip
+        else:
+            data.people[person_id] = {"name": holder["name"],
+                                      "given_name": holder.get("given_name"),
+                                      "family_name": holder.get("family_name"),
+                                      "honorific_prefix": None, "gender": None,
+                                      "by_title": False}  # fmt: skip
+        data.memberships[f"{person_id}@{org_id}"] = {
+            "person_id": person_id,
+            "organization_id": org_id,
+            "kind": kind,
+            "role": title,
+            "country": country,
+            "area_id": None,
+            "language": record["language"],
+            "party": None,
+            "start_date": None,
+            "source_url": record.get("source_url"),
+            "verified_on": problems.date(record, "verified_on"),
+            "stored_copy": problems.flag(record, "stored_copy"),
+        }
+        for contact in contacts:
+            assert contact is not None  # None only with a problem, and the record was rejected
+            data.add_contact(person_id=person_id, **contact)
+
+
 def import_project(
     session: Session,
     path: str | Path | None = None,
@@ -275,6 +416,14 @@ def import_project(
     A campaign importing its own file passes its own `source` name, so that the shipped data
     and its own never retire each other's people.
     """
-    path = DEFAULT_DATA if path is None else path
-    return import_file(session, source, path, parse_project, dry_run=dry_run,
-                       partial=partial, allow_mass_retirement=allow_mass_retirement)
+    if path is not None:
+        return import_file(session, source, path, parse_project, dry_run=dry_run,
+                           partial=partial, allow_mass_retirement=allow_mass_retirement)
+    started = time.perf_counter()
+    try:
+        data = parse_document(default_document())
+    except FileProblem as problem:
+        return rejected_file(source, DEFAULT_DATA.parent, problem, dry_run=dry_run,
+                             started=started)
+    return apply(session, source, DEFAULT_DATA.parent, data, dry_run=dry_run, partial=partial,
+                 allow_mass_retirement=allow_mass_retirement, started=started)

@@ -19,6 +19,8 @@ ASKS = {
     "the agenda of the next summit, and support them there?",
     ("en", K.MINISTER): "Will you make sure that the government proposes putting negotiations "
     "on such a treaty on the agenda of the next summit",
+    ("en", K.HEAD_OF_GOVERNMENT): "Will you make negotiations on such a treaty your government's "
+    "position for the next summit, and raise it with the other heads of government taking part?",
     ("en", K.MP): "Will you ask the government to put negotiations on such a treaty on the "
     "agenda of the next summit, for example through written questions or a motion?",
     ("en", K.MEP): "Will you call on the European Commission and the Council to put negotiations "
@@ -26,6 +28,8 @@ ASKS = {
     ("nl", K.SUMMIT_DELEGATE): "Wilt u voorstellen om onderhandelingen over zo'n verdrag op de "
     "agenda van de volgende top te zetten, en ze daar steunen?",
     ("nl", K.MINISTER): "Wilt u ervoor zorgen dat de regering voorstelt",
+    ("nl", K.HEAD_OF_GOVERNMENT): "Wilt u van onderhandelingen over zo'n verdrag het standpunt van "
+    "uw regering voor de volgende top maken",
     ("nl", K.MP): "Wilt u de regering vragen om onderhandelingen over zo'n verdrag op de agenda "
     "van de volgende top te zetten, bijvoorbeeld met schriftelijke vragen of een motie?",
     ("nl", K.MEP): "Wilt u de Europese Commissie en de Raad oproepen om namens de Europese Unie",

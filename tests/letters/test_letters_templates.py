@@ -28,6 +28,7 @@ def test_shipped_campaign_loads(campaigns):
     assert content.target_kinds == (
         TargetKind.SUMMIT_DELEGATE,
         TargetKind.MINISTER,
+        TargetKind.HEAD_OF_GOVERNMENT,
         TargetKind.MP,
         TargetKind.MEP,
     )

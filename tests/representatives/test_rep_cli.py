@@ -90,7 +90,7 @@ def test_rejections_are_listed_up_to_fifty(flask, tmp_path):
     lines = result.output.splitlines()
     assert lines[1] == "Rejected (60):"
     assert lines[2] == ("  line 2: Person 0: kind 'senator' is not one of: summit_delegate, "
-                        "minister, mp, mep")  # fmt: skip
+                        "minister, head_of_government, mp, mep")  # fmt: skip
     assert lines[51].startswith("  line 51: Person 49: kind 'senator'")
     assert lines[52] == "  ... and 10 more"
     assert lines[53] == (
@@ -185,10 +185,12 @@ def test_stats_table(flask):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["country", "kind", "targets", "email", "form", "post", "none"]
-    assert "IE       mp                     5        4        0        0        1" in lines
-    assert lines[-3].split()[:2] == ["total", "15"]  # 6 in AU, 4 in GB, 5 in IE
-    assert lines[-2] == "Countries with targets: 3."
-    assert lines[-1].startswith("Countries in the summit data without any target: AE, AL,")
+    assert "PL       head_of_government        1        1        0        1        0" in lines
+    assert ["IE", "mp", "5", "4", "0", "0", "1"] in [line.split() for line in lines]
+    # 59 offices with a channel in the shipped data, 5 members of the Dáil.
+    assert lines[-3].split()[:2] == ["total", "64"]
+    assert lines[-2] == "Countries with targets: 51."
+    assert lines[-1].startswith("Countries in the summit data without any target: AE, AL, BO,")
     only = flask("stats", "--country", "ie")
     assert [line.split()[0] for line in only.output.splitlines()[1:-1]] == ["IE", "total"]
     assert only.output.splitlines()[-1] == "Countries with targets: 1."

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 
 import pytest
 from rep_support import shared_file
 from sqlalchemy import select
 
 from representatives.importers import DEFAULT_DATA, IMPORTERS
+from representatives.importers.project import GOVERNMENTS
 from representatives.tables import Summit, SummitParticipation
 
 SHIPPED = json.loads(DEFAULT_DATA.read_text(encoding="utf-8"))
@@ -20,12 +22,17 @@ def test_shipped_data_imports_cleanly(session):
     report = IMPORTERS["default"](session)
     assert report.ok and report.written, report.rejected
     summits = {s.id: s for s in session.scalars(select(Summit))}
-    assert set(summits) == {"bletchley-2023", "seoul-2024", "paris-2025", "delhi-2026"}
+    assert set(summits) == {"bletchley-2023", "seoul-2024", "paris-2025", "delhi-2026",
+                            "geneva-2027", "uae-2028"}
     assert (summits["bletchley-2023"].host_country, str(summits["bletchley-2023"].start_date)) == (
         "GB",
         "2023-11-01",
     )
     assert summits["paris-2025"].host_country == "FR"
+    assert (summits["geneva-2027"].status, summits["geneva-2027"].host_country,
+            summits["geneva-2027"].city, summits["geneva-2027"].year) == ("next", "CH", "Geneva",
+                                                                           2027)
+    assert (summits["uae-2028"].status, summits["uae-2028"].host_country) == ("announced", "AE")
     signed = set(
         session.execute(
             select(SummitParticipation.summit_id, SummitParticipation.country).where(
@@ -67,36 +74,78 @@ def test_summit_dates_match_the_research():
         assert (shipped["start_date"], shipped["end_date"]) == (start, end)
 
 
-def test_no_contact_or_url_is_invented():
-    """Every email, URL and person in the shipped file appears in the research files."""
-    sources = "".join(
-        shared_file(*parts).read_text(encoding="utf-8")
-        for parts in (
-            ("pauseai-summits-contacts", "contacts.json"),
-            ("ai-summits", "summits.json"),
-            ("ai-summits", "signatories.csv"),
-        )
-    )
-    shipped = DEFAULT_DATA.read_text(encoding="utf-8")
-    urls = set(re.findall(r'https?://[^"\s]+', shipped))
-    emails = set(re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", shipped))
-    assert urls and emails
-    for value in urls | emails | {p["name"] for p in SHIPPED["people"]}:
-        assert value in sources, f"{value} is not in the research files"
+def test_the_next_summits_are_the_ones_announced_at_new_delhi():
+    announced = shared_file("ai-summits", "NEXT-SUMMITS.txt").read_text(encoding="utf-8")
+    later = [s for s in SHIPPED["summits"] if s.get("status") in ("next", "announced")]
+    assert [(s["host_country"], s["year"], s["status"]) for s in later] == [
+        ("CH", 2027, "next"), ("AE", 2028, "announced")]
+    for summit in later:
+        assert summit["source_url"] in announced
 
 
-def test_people_without_a_cited_email_have_no_email():
-    contacts = json.loads(
-        shared_file("pauseai-summits-contacts", "contacts.json").read_text(encoding="utf-8")
-    )
-    cited = {
-        c["name"]: c["email"]
-        for country in contacts["countries"].values()
-        for c in country["contacts"]
-    }
-    for person in SHIPPED["people"]:
-        emails = [c["value"] for c in person["contacts"] if c["kind"] == "email"]
-        assert emails == ([cited[person["name"]]] if cited[person["name"]] else [])
+def _government_files() -> dict[str, dict]:
+    return {path.stem: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(GOVERNMENTS.glob("*.json"))}
+
+
+def _summit_countries() -> set[str]:
+    path = shared_file("ai-summits", "signatories.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r["iso3166_alpha2_or_EU"] for r in csv.DictReader(f)} - {"EU", ""}
+
+
+def test_every_summit_country_has_a_government_file_saying_what_was_searched():
+    files = _government_files()
+    assert set(files) == {code.lower() for code in _summit_countries()}
+    for code, government in files.items():
+        assert government["country"] == code.upper()
+        assert len(government["searched"]) > 40, code
+
+
+def test_every_contact_has_its_source_its_check_date_and_the_words_that_show_it():
+    for code, government in _government_files().items():
+        for office in government["offices"]:
+            for contact in office["contacts"]:
+                where = f"{code}: {office['id']} {contact['value']}"
+                assert contact["source_url"].startswith(("https://", "http://")), where
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", contact["verified_on"]), where
+                assert isinstance(contact.get("stored_copy"), bool), where
+                # The address as the source page shows it, or the research that cites it.
+                evidence = contact.get("evidence") or ""
+                assert evidence, where
+                if contact["kind"] == "email" and contact["stored_copy"]:
+                    # NFKC: a page may style an address in mathematical italics.
+                    shown = unicodedata.normalize("NFKC", evidence).lower()
+                    assert contact["value"].lower() in shown, where
+
+
+def test_records_checked_only_on_a_stored_copy_are_marked_so():
+    stored = [contact["stored_copy"] for government in _government_files().values()
+              for office in government["offices"] for contact in office["contacts"]]
+    assert stored and all(isinstance(flag, bool) for flag in stored)
+    # The UK inbox comes from the campaign's own research, checked on the live page.
+    uk = _government_files()["gb"]["offices"]
+    inbox = next(c for o in uk for c in o["contacts"] if c["value"] == "enquiries@dsit.gov.uk")
+    assert inbox["stored_copy"] is False and inbox["verified_on"] == "2026-01-11"
+
+
+def test_people_who_left_office_are_gone():
+    """The UK's data named two people who left the department in the September 2025
+    reshuffle, and Australia's six officials had no channel and an unverified source."""
+    shipped = (DEFAULT_DATA.read_text(encoding="utf-8")
+               + "".join(p.read_text(encoding="utf-8") for p in GOVERNMENTS.glob("*.json")))
+    for gone in ("Peter Kyle", "Feryal Clark", "AI Safety Institute", "Helen Wilson",
+                 "Julie Inman Grant"):
+        assert f'"{gone}"' not in shipped
+
+
+def test_holders_are_named_only_from_recent_sources():
+    for code, government in _government_files().items():
+        for office in government["offices"]:
+            holder = office.get("holder")
+            if holder:
+                assert holder["as_of"] >= "2025-10-01", f"{code}: {holder['name']}"
+                assert holder["source_url"].startswith("http"), f"{code}: {holder['name']}"
 
 
 @pytest.mark.parametrize(
@@ -114,8 +163,15 @@ def test_broken_project_files(session, tmp_path, broken):
 def test_invalid_records_are_named(session, tmp_path):
     document = json.loads(json.dumps(SHIPPED))
     document["participation"][0]["countries"].append("XX")
-    document["people"][0]["memberships"][0]["organization"] = "gb:nowhere"
-    document["people"][1]["contacts"][0]["value"] = "not an email"
+    person = {"id": "gov:gb:someone", "name": "Someone",
+              "memberships": [{"organization": "gb:dsit", "kind": "minister", "role": "Minister",
+                               "country": "GB", "language": "en"}], "contacts": []}
+    document["organizations"] = [{"id": "gb:dsit", "name": "DSIT", "classification": "ministry",
+                                  "country": "GB", "contacts": []}]
+    document["people"] = [
+        {**person, "memberships": [{**person["memberships"][0], "organization": "gb:nowhere"}]},
+        {**person, "id": "gov:gb:other", "contacts": [{"kind": "email", "value": "not an email"}]},
+    ]
     path = tmp_path / "data.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     report = IMPORTERS["default"](session, path)

@@ -92,6 +92,11 @@ def real_directory(tmp_path_factory):
     return directory
 
 
+def _congress(match):
+    """The members of Congress a match found (the US government's offices come beside them)."""
+    return [m for m in match.targets if m.target.kind is TargetKind.MP]
+
+
 def test_zip_inside_one_district(real_directory):
     zips, house = read_zccd(), read_house()
     code = "94110"  # San Francisco, in one district only
@@ -100,7 +105,7 @@ def test_zip_inside_one_district(real_directory):
     match = real_directory.match("US", code)
     assert match.candidate_areas == ()
     assert "postcode_spans_areas" not in match.notes
-    found = [m.target for m in match.targets]
+    found = [m.target for m in _congress(match)]
     assert {t.id for t in found} == house[(state, district)] | house[(state, None)]
     assert len(house[(state, None)]) == 2
     assert found[0].area == f"{state}-{district}"  # the district's member first
@@ -121,7 +126,7 @@ def test_zip_across_two_districts(real_directory):
     assert list(match.candidate_areas) == labels
     state = next(iter(zips[code]))[0]
     expected = set().union(*(house[a] for a in zips[code])) | house[(state, None)]
-    assert {m.target.id for m in match.targets} == expected
+    assert {m.target.id for m in _congress(match)} == expected
 
 
 def test_known_zip_across_two_new_york_districts(real_directory):
@@ -133,16 +138,16 @@ def test_state_senators_by_region(real_directory):
     house = read_house()
     for region in ("US-CA", "CA"):
         match = real_directory.match("US", region=region)
-        assert {m.target.id for m in match.targets} == house[("CA", None)]
-        assert len(match.targets) == 2
+        assert {m.target.id for m in _congress(match)} == house[("CA", None)]
+        assert len(_congress(match)) == 2
         assert "postcode_for_district" in match.notes
 
 
 def test_at_large_state_by_region_includes_its_representative(real_directory):
     house = read_house()
     match = real_directory.match("US", region="US-AK")
-    assert {m.target.id for m in match.targets} == house[("AK", None)] | house[("AK", 0)]
-    assert match.targets[0].target.area == "AK-AL"
+    assert {m.target.id for m in _congress(match)} == house[("AK", None)] | house[("AK", 0)]
+    assert _congress(match)[0].target.area == "AK-AL"
 
 
 @pytest.mark.parametrize(
@@ -162,29 +167,32 @@ def test_us_territory_as_a_country_gives_its_delegate(real_directory, shared_dat
     assert not real_directory.needs_postcode(territory)
     match = real_directory.match(territory)
     assert match.country == territory
-    assert {m.target.id for m in match.targets} == house[(territory, 0)]
-    (matched,) = match.targets
+    assert {m.target.id for m in _congress(match)} == house[(territory, 0)]
+    (matched,) = _congress(match)
     assert matched.target.role == role and matched.target.country == "US"
     assert (matched.reason, matched.matched_on) == ("region", f"{territory}-AL")
-    # The shipped data has no US government contacts; the page says so.
-    assert match.notes == ("no_government_data",)
+    # The territory's foreign policy, summits included, is the United States': its government.
+    assert {m.target.country for m in match.targets} == {"US"}
+    assert match.notes == ()
     # A Puerto Rican ZIP typed with the US chosen finds the same person.
     if territory == "PR":
-        assert [m.target.id for m in real_directory.match("US", "00901").targets] == [
+        assert [m.target.id for m in _congress(real_directory.match("US", "00901"))] == [
             matched.target.id
         ]
 
 
 def test_notes_on_the_real_data(real_directory, shared_data):
-    assert real_directory.match("BR").notes == ("no_data",)
+    assert real_directory.match("SN").notes == ("no_data",)  # a summit country with no one yet
+    assert real_directory.match("BR").notes == ("no_parliament_data",)
     assert real_directory.match("GB").notes == ("no_parliament_data",)
-    # Germany: MEPs only.
-    assert real_directory.match("DE").notes == ("no_government_data", "no_parliament_data")
+    # Germany: its digital ministry and MEPs, no national parliament.
+    assert real_directory.match("DE").notes == ("no_parliament_data",)
     # Réunion is France: France's MEPs, chosen as an EU member state's.
     reunion = real_directory.match("RE")
-    assert reunion.targets and {m.reason for m in reunion.targets} == {"eu_member_state"}
+    meps = [m for m in reunion.targets if m.target.kind is TargetKind.MEP]
+    assert meps and {m.reason for m in meps} == {"eu_member_state"}
     assert {m.target.country for m in reunion.targets} == {"FR"}
-    assert real_directory.match("US", "94110").notes == ("no_government_data",)
+    assert real_directory.match("US", "94110").notes == ()
 
 
 def test_all_meps_of_the_netherlands(real_directory, meps_csv):
@@ -202,10 +210,12 @@ def test_uk_government_from_the_shipped_data(real_directory):
     match = real_directory.match("GB")
     government = match.groups[0]
     assert government.kind is GroupKind.GOVERNMENT
-    names = {m.target.name: m.target for m in government.targets}
-    assert names["Peter Kyle"].kind is TargetKind.MINISTER
-    assert names["Peter Kyle"].email == "enquiries@dsit.gov.uk"
-    assert names["Kier Beaumont"].channels == ()  # listed, though no public channel is known
+    # The Secretary of State's office by its title, through the department's public inbox;
+    # the Prime Minister's office has no channel a letter can take, so it is not offered.
+    (office,) = (m.target for m in government.targets)
+    assert (office.name, office.kind, office.by_title) == (
+        "Secretary of State for Science, Innovation and Technology", TargetKind.MINISTER, True)
+    assert office.email == "enquiries@dsit.gov.uk"
 
 
 # --- each importer on its real file --------------------------------------------------------
@@ -332,7 +342,8 @@ def test_bounce_survives_reimport(session, meps_csv):
     session.refresh(contact)
     assert contact.bounced_at is not None
     target = load_directory(session).get(contact.person_id)
-    assert target.email is None  # a bounced address is not offered
+    # A bounced address is not offered; someone left with no channel at all is not offered.
+    assert target is None or target.email is None
 
 
 # --- broken copies: rejected with reasons, nothing written -----------------------------------
@@ -486,8 +497,9 @@ def test_pauseai_maps_role_types_and_keeps_sources(session, pauseai_json):
         for country in directory.countries()
         for m in directory.match(country).targets
     }
-    assert set(by_name) == {c["name"] for c in contacts}
-    for contact in contacts:
+    # Only people with a channel are offered: the rest cannot be written to at all.
+    assert set(by_name) == {c["name"] for c in contacts if c["email"]}
+    for contact in (c for c in contacts if c["email"]):
         found = by_name[contact["name"]]
         expected = (
             TargetKind.MINISTER

@@ -23,6 +23,7 @@ from representatives.model import Target, TargetKind, UnknownPostcode
 from representatives.store import DatabasePostcodes, directory_version, load_directory
 from representatives.tables import (
     Area,
+    ContactDetail,
     ImportRun,
     Membership,
     Organization,
@@ -61,7 +62,8 @@ def write(tmp_path, text: str, name: str = "postcodes.csv"):
 
 
 def add_mps(session) -> None:
-    """A member of parliament for each constituency of UK (the areas the import adds)."""
+    """A member of parliament for each constituency of UK (the areas the import adds), each
+    with a postal address (people with no channel at all are no targets)."""
     session.add(Organization(id="gb:commons", name="House of Commons",
                              classification="parliament", country="GB", source="test"))
     for area, name in MPS.items():
@@ -71,6 +73,8 @@ def add_mps(session) -> None:
                                organization_id="gb:commons", kind="mp",
                                role="Member of Parliament", country="GB", area_id=f"GB-{area}",
                                language="en", source="test"))
+        session.add(ContactDetail(person_id=person, kind="post", source="test",
+                                  value=f"{name}, House of Commons, London SW1A 0AA"))
     session.flush()
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, update
 
 from representatives.importers import DEFAULT_DATA, IMPORTERS, run_import
+from representatives.importers.project import GOVERNMENTS
 from representatives.model import ChannelKind, GroupKind, TargetKind
-from representatives.store import directory_version, load_directory
+from representatives.store import directory_version, load_directory, load_targets
 from representatives.tables import ContactDetail, ImportRun, Membership, Person
 
 LEGISLATORS = """
@@ -37,11 +39,13 @@ LEGISLATORS = """
   name: {first: Ari, last: Large}
   bio: {}
   terms:
-  - {type: rep, start: '2025-01-03', end: '2027-01-03', state: AK, district: 0, party: Republican}
+  - {type: rep, start: '2025-01-03', end: '2027-01-03', state: AK, district: 0, party: Republican,
+     phone: 202-225-0099}
 - id: {bioguide: D000001}
   name: {first: Dee, last: Delegate}
   terms:
-  - {type: rep, start: '2025-01-03', end: '2027-01-03', state: DC, district: 0, party: Democrat}
+  - {type: rep, start: '2025-01-03', end: '2027-01-03', state: DC, district: 0, party: Democrat,
+     address: 2 Rayburn House Office Building Washington DC 20515}
 """
 ZCCD = (
     "state_fips,state_abbr,zcta,cd\n06,CA,94612,12\n06,CA,94613,12\n06,CA,94613,3\n02,AK,99501,0\n"
@@ -111,28 +115,50 @@ def test_government_from_the_shipped_data(session):
     report = IMPORTERS["default"](session)
     assert report.ok, report.rejected
     directory = load_directory(session)
-    assert directory.countries() == frozenset({"GB", "AU"})
+    # Every country with an office that has some channel; an office with none is no target.
+    reachable = {
+        government["country"]
+        for government in (json.loads(path.read_text(encoding="utf-8"))
+                           for path in GOVERNMENTS.glob("*.json"))
+        if any(office["contacts"] for office in government["offices"])
+    }  # fmt: skip
+    assert {"GB", "AU", "CH"} <= reachable
+    assert directory.countries() == frozenset(reachable)
+    assert all(t.channels for t in load_targets(session))
     assert not directory.needs_postcode("GB")
     match = directory.match("GB")
     assert [g.kind for g in match.groups] == [GroupKind.GOVERNMENT]
-    kinds = {m.target.name: m.target.kind for m in match.targets}
-    assert kinds["Peter Kyle"] is TargetKind.MINISTER
-    assert kinds["Emran Mian"] is TargetKind.SUMMIT_DELEGATE
-    kyle = directory.get("gov:gb:peter-kyle")
-    assert kyle.body == "Department for Science, Innovation and Technology"
-    (email,) = kyle.channels
+    # The Prime Minister's office has no channel in the data: only the department's is left.
+    assert [m.target.id for m in match.targets] == ["gb:secretary-of-state-dsit"]
+    assert directory.get("gb:prime-minister") is None
+    office = directory.get("gb:secretary-of-state-dsit")
+    assert office.kind is TargetKind.MINISTER and office.by_title
+    assert office.name == office.role == "Secretary of State for Science, Innovation and Technology"
+    assert office.body == "Department for Science, Innovation and Technology"
+    (email,) = office.channels
     assert (email.value, email.verified_on) == ("enquiries@dsit.gov.uk", date(2026, 1, 11))
     assert email.source_url.startswith("https://www.gov.uk/")
-    assert all(not m.target.channels for m in directory.match("AU").targets)
+    assert email.stored_copy is False  # checked on the live page
+    # A named holder is a person, greeted by name.
+    (holder,) = [m.target for m in directory.match("KG").targets]
+    assert (holder.name, holder.kind, holder.by_title) == (
+        "Adylbek Kasymaliev", TargetKind.HEAD_OF_GOVERNMENT, False)
+    # The next summit's host, offered beside the visitor's own government.
+    assert directory.next_summit_host == "CH"
+    both = directory.match("GB", with_next_host=True)
+    assert [g.kind for g in both.groups] == [GroupKind.GOVERNMENT, GroupKind.NEXT_SUMMIT_HOST]
+    assert {m.target.country for m in both.groups[1].targets} == {"CH"}
+    assert [g.kind for g in directory.match("CH", with_next_host=True).groups] == [
+        GroupKind.GOVERNMENT]
 
 
 def test_person_with_two_roles_is_two_targets(session):
     IMPORTERS["default"](session)
     session.add(
         Membership(
-            id="gov:gb:peter-kyle@gb:aisi",
-            person_id="gov:gb:peter-kyle",
-            organization_id="gb:aisi",
+            id="gb:secretary-of-state-dsit@gb:pmo",
+            person_id="gb:secretary-of-state-dsit",
+            organization_id="gb:pmo",
             kind="summit_delegate",
             role="Head of delegation",
             country="GB",
@@ -142,30 +168,35 @@ def test_person_with_two_roles_is_two_targets(session):
     )
     session.flush()
     directory = load_directory(session)
-    assert directory.get("gov:gb:peter-kyle") is None
-    assert directory.get("gov:gb:peter-kyle@gb:dsit").kind is TargetKind.MINISTER
-    assert directory.get("gov:gb:peter-kyle@gb:aisi").role == "Head of delegation"
+    assert directory.get("gb:secretary-of-state-dsit") is None
+    assert directory.get("gb:secretary-of-state-dsit@gb:dsit").kind is TargetKind.MINISTER
+    assert directory.get("gb:secretary-of-state-dsit@gb:pmo").role == "Head of delegation"
 
 
 def test_retired_people_ended_roles_and_bounced_addresses_are_left_out(session):
     IMPORTERS["default"](session)
     now = datetime.now(UTC)
-    session.execute(update(Person).where(Person.id == "gov:gb:emran-mian").values(retired_at=now))
+    session.execute(update(Person).where(Person.id == "de:minister-digital").values(retired_at=now))
     session.execute(
         update(Membership)
-        .where(Membership.person_id == "gov:gb:kier-beaumont")
+        .where(Membership.person_id == "ca:minister-ai")
         .values(end_date=date(2026, 1, 31))
     )
     session.execute(
         update(ContactDetail)
-        .where(ContactDetail.person_id == "gov:gb:feryal-clark")
+        .where(ContactDetail.person_id.in_(("pl:minister-digital-affairs",
+                                            "gb:secretary-of-state-dsit")),
+               ContactDetail.kind == "email")
         .values(bounced_at=now)
-    )
+    )  # fmt: skip
     directory = load_directory(session)
-    assert directory.get("gov:gb:emran-mian") is None
-    assert directory.get("gov:gb:kier-beaumont") is None
-    assert directory.get("gov:gb:feryal-clark").channels == ()
-    assert directory.get("gov:gb:peter-kyle").email == "enquiries@dsit.gov.uk"
+    assert directory.get("de:minister-digital") is None
+    assert directory.get("ca:minister-ai") is None
+    # A bounced address is left out; whoever has no other channel cannot be written to at all.
+    assert [c.kind for c in directory.get("pl:minister-digital-affairs").channels] == [
+        ChannelKind.POST]
+    assert directory.get("gb:secretary-of-state-dsit") is None
+    assert directory.get("pl:head-of-government").email is not None
 
 
 def test_directory_version_follows_changes(session_factory):

@@ -116,7 +116,7 @@ def test_submit_letters_refuses_two_letters_to_one_target(app, send_for_me):
     with app.app_context(), app_state(app).database.session_factory() as session:
         campaign = session.scalars(select(Campaign)).one()
         content = app_state(app).campaigns.get(SLUG)
-        target = operations.match_supporter(content, "NL").targets[0].target
+        target = operations.match_supporter(campaign, content, "NL").targets[0].target
         draft = operations.DraftLetter(target=target, subject="A treaty", text="Please.",
                                        salutation="", language="nl")
         sender = operations.Sender(Supporter(name="Jane Doe", email="jane@example.org",

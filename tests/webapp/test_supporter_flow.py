@@ -42,10 +42,11 @@ def test_home_shows_default_campaign_with_form(client):
 def test_country_names_in_visitor_language_and_preselected(client):
     page = text(client.get(f"/c/{SLUG}", headers={"Accept-Language": "nl-NL,nl;q=0.9"}))
     assert '<html lang="nl">' in page
-    assert re.search(r'<option selected value="NL">Nederland</option>', page)
+    assert ('<option selected value="NL">Nederland — regering, Europees Parlement</option>'
+            in page)
     assert "Verenigd Koninkrijk" in page
     english = text(client.get(f"/c/{SLUG}?lang=en", headers={"Accept-Language": "en-GB"}))
-    assert re.search(r'<option selected value="GB">United Kingdom</option>', english)
+    assert re.search(r'<option selected value="GB">United Kingdom — government</option>', english)
 
 
 def test_unknown_campaign_is_a_clear_404(client):

@@ -296,9 +296,10 @@ def _supporter(data: dict) -> tuple[Supporter, str, bool]:
     return supporter, form.postcode.data or "", wants
 
 
-def _match(content: CampaignContent, country: str, postcode: str | None) -> Match:
+def _match(campaign: Campaign, content: CampaignContent, country: str, postcode: str | None
+           ) -> Match:
     try:
-        return operations.match_supporter(content, country, postcode or None)
+        return operations.match_supporter(campaign, content, country, postcode or None)
     except operations.OutsideCampaign:
         message = f"This campaign takes letters from: {', '.join(content.countries)}."
         raise ApiError(422, "outside_campaign", message) from None
@@ -358,7 +359,7 @@ def list_campaigns():
 
 @bp.get("/campaigns/<slug>/targets")
 def targets(slug: str):
-    _, content = _campaign(slug)
+    campaign, content = _campaign(slug)
     country = request.args.get("country", "")
     postcode = request.args.get("postcode", "")
     errors = {}
@@ -368,7 +369,7 @@ def targets(slug: str):
         errors["postcode"] = [f"At most {LIMITS['postcode']} printable characters."]
     if errors:
         raise _invalid(errors)
-    match = _match(content, country, postcode)
+    match = _match(campaign, content, country, postcode)
     return jsonify({"country": match.country, "notes": list(match.notes),
                     "candidate_areas": list(match.candidate_areas),
                     "targets": [_target_json(m) for m in match.targets]})
@@ -376,13 +377,13 @@ def targets(slug: str):
 
 @bp.post("/campaigns/<slug>/render")
 def render_letter(slug: str):
-    _, content = _campaign(slug)
+    campaign, content = _campaign(slug)
     data = _json_object(RENDER_FIELDS)
     target_id = data.get("target_id")
     supporter, postcode, _wants = _supporter(data)
     if not isinstance(target_id, str) or not target_id or len(target_id) > 64:
         raise _invalid({"target_id": ["The id of one of the supporter's targets is required."]})
-    match = _match(content, supporter.country, postcode)
+    match = _match(campaign, content, supporter.country, postcode)
     by_id = {m.target.id: m for m in match.targets}
     if target_id not in by_id:
         raise ApiError(422, "unknown_target",
@@ -487,7 +488,8 @@ def submit(slug: str):
         raise ApiError(409, "campaign_closed", "This campaign takes no letters just now.")
     if not campaign.allow_send:
         raise ApiError(409, "sending_not_offered", "This campaign does not send letters.")
-    drafts = _letters(data, _match(content, supporter.country, postcode), content, supporter)
+    match = _match(campaign, content, supporter.country, postcode)
+    drafts = _letters(data, match, content, supporter)
     if not any(can_send_for(d.target) for d in drafts):
         raise ApiError(422, "nothing_to_send", "None of these targets can be written to by "
                        "e-mail; use the render endpoint and their other channels.")

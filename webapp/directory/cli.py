@@ -183,12 +183,14 @@ def reps_stats(country: str | None):
     For each country and kind of target: how many there are, and how many have an email, a
     contact form, a postal address, or none of them (no letter can reach those).
     """
+    from representatives.model import TargetKind
     from representatives.quality import stats
 
     with get_database().session_factory() as session:
         found = stats(session, country=country.upper() if country else None)
     header = ("country", "kind", "targets", "email", "form", "post", "none")
-    widths = (7, 15, 7, 7, 7, 7, 7)
+    kind_width = max(len(kind.value) for kind in TargetKind)
+    widths = (7, kind_width, 7, 7, 7, 7, 7)
     line = "  ".join(f"{h:<{w}}" if i < 2 else f"{h:>{w}}" for i, (h, w) in
                      enumerate(zip(header, widths, strict=True)))  # fmt: skip
     click.echo(line)
@@ -196,14 +198,63 @@ def reps_stats(country: str | None):
     for row in found.rows:
         numbers = (row.targets, row.email, row.contact_form, row.post, row.none)
         totals = [a + b for a, b in zip(totals, numbers, strict=True)]
-        click.echo(f"{row.country:<7}  {row.kind.value:<15}  "
+        click.echo(f"{row.country:<7}  {row.kind.value:<{kind_width}}  "
                    + "  ".join(f"{n:>7}" for n in numbers))  # fmt: skip
-    click.echo(f"{'total':<7}  {'':<15}  " + "  ".join(f"{n:>7}" for n in totals))
+    click.echo(f"{'total':<7}  {'':<{kind_width}}  " + "  ".join(f"{n:>7}" for n in totals))
     countries = len({row.country for row in found.rows})
     click.echo(f"Countries with targets: {countries}.")
     if found.summit_countries_without_targets:
         click.echo("Countries in the summit data without any target: "
                    + ", ".join(found.summit_countries_without_targets))  # fmt: skip
+
+
+@reps_cli.command("coverage")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="A table to read, or JSON for scripts.")
+def reps_coverage(fmt: str):
+    """Per summit country: targets by kind, usable channels, oldest check, missing sources.
+
+    A summit country is one the summit data names, or a summit's host. It is reachable when
+    a government target (minister, head of government, summit delegate) has an e-mail address
+    or contact form that did not bounce and has a source URL. Contacts marked as checked
+    against a stored copy of their source are to be re-checked on the live site.
+    """
+    import json
+
+    from representatives.coverage import KINDS, summarize, summit_coverage
+    from representatives.model import TargetKind
+
+    labels = {TargetKind.MINISTER: "ministers", TargetKind.HEAD_OF_GOVERNMENT: "heads of "
+              "government", TargetKind.SUMMIT_DELEGATE: "summit delegates",
+              TargetKind.MP: "MPs", TargetKind.MEP: "MEPs"}
+
+    with get_database().session_factory() as session:
+        countries = summit_coverage(session)
+    summary = summarize(countries)
+    if fmt == "json":
+        click.echo(json.dumps({"countries": [c.as_dict() for c in countries],
+                               "summary": summary.as_dict()}, indent=2, ensure_ascii=False))
+        return
+    header = ("code", "name", "reachable", "ministers", "heads", "delegates", "MPs", "MEPs",
+              "usable", "oldest check", "stored copy", "no source")
+    row = ("{:<4}  {:<22}  {:<9}  {:>9}  {:>5}  {:>9}  {:>4}  {:>4}  {:>6}  {:<12}  {:>11}"
+           "  {:>9}")
+    click.echo(row.format(*header))
+    for c in sorted(countries, key=lambda c: (not c.reachable, c.country)):
+        click.echo(row.format(
+            c.country, c.name[:22], "yes" if c.reachable else "no",
+            *(c.targets[kind] for kind in KINDS), c.usable,
+            c.oldest_check.isoformat() if c.oldest_check else "-", c.stored_copy,
+            c.missing_sources,
+        ))  # fmt: skip
+    kinds = ", ".join(f"{labels[kind]} {summary.targets[kind]}" for kind in KINDS)
+    click.echo(f"Summit countries: {summary.countries}; reachable (a government target with a "
+               f"usable, sourced channel): {summary.reachable}.")  # fmt: skip
+    click.echo(f"Targets: {kinds}; with a usable channel: {summary.usable}.")
+    click.echo(f"Contacts checked against a stored copy only, to re-check live: "
+               f"{summary.stored_copy}.")  # fmt: skip
+    if summary.unreachable:
+        click.echo("No reachable government target: " + ", ".join(summary.unreachable))
 
 
 @reps_cli.command("export")

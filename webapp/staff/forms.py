@@ -44,6 +44,8 @@ class CampaignForm(FlaskForm):
     allow_draft = BooleanField(_l("Offer 'open in my mail app'"))
     proof_of_work = BooleanField(_l("Before 'send it for me', ask the supporter's browser for a "
                                     "short proof of work (needs JavaScript)"))
+    write_to_next_host = BooleanField(
+        _l("Offer every supporter the government hosting the next summit too"), default=True)
 
 
 class TemplateForm(FlaskForm):

@@ -47,6 +47,7 @@ class CampaignValues:
     deadline: date | None
     texts: dict[str, tuple[str, str]]  # language -> (title, intro), as typed
     proof_of_work: bool = False
+    write_to_next_host: bool = True
 
 
 def chosen_kinds(posted: Iterable[str]) -> list[str]:
@@ -93,6 +94,7 @@ def _store_campaign(db: Session, campaign: Campaign, values: CampaignValues) -> 
     campaign.allow_send = values.allow_send
     campaign.allow_draft = values.allow_draft
     campaign.proof_of_work = values.proof_of_work
+    campaign.write_to_next_host = values.write_to_next_host
     settings = db.get(CampaignSettings, campaign.id) or CampaignSettings(campaign_id=campaign.id)
     settings.target_kinds = ",".join(chosen_kinds(values.target_kinds))
     settings.countries = ",".join(

@@ -316,5 +316,22 @@ class LettersForm:
         return all([group.validate() for group in self.groups])
 
 
+REPORT_MAX_LENGTH = 1000
+
+
+class DataReportForm(PublicForm):
+    """"Wrong address or person?" and "whom should we write to?": no personal data asked."""
+
+    message = TextAreaField(_l("What is wrong? (optional)"), validators=[
+        Optional(), Length(max=REPORT_MAX_LENGTH), PlainText()])  # fmt: skip
+    website = StringField(_l("Website"))  # a honeypot, hidden from people
+
+
+class SuggestionForm(DataReportForm):
+    message = TextAreaField(
+        _l("Whom should we write to, and where is their address published?"),
+        validators=[DataRequired(), Length(min=3, max=REPORT_MAX_LENGTH), PlainText()])
+
+
 class ConfirmForm(PublicForm):
     confirm = SubmitField(_l("Yes, send my letters"))

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 from jinja2 import TemplateError
@@ -25,7 +27,17 @@ from database import insert_or_merge, utcnow
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
 from letters.sharing import SharedLetter, addressed_body, share_letters
 from letters.templates import CampaignContent
-from representatives.model import ChannelKind, Match, MatchError, Target, TargetGroup
+from letters.text import normalise_newlines
+from representatives.directory import Directory
+from representatives.model import (
+    ChannelKind,
+    GroupKind,
+    Match,
+    MatchError,
+    Target,
+    TargetGroup,
+    TargetKind,
+)
 
 from ..app_state import app_state
 from ..campaigns import campaign_ended
@@ -34,6 +46,8 @@ from ..delivery.outbox import queue_submission
 from ..models import (
     Campaign,
     CampaignStatus,
+    DataReport,
+    DataReportKind,
     DraftCount,
     Notice,
     NoticeKind,
@@ -112,16 +126,18 @@ def match_problem(error: MatchError) -> MatchProblem:
     return MatchProblem("country" if error.code in _COUNTRY_PROBLEMS else "postcode", error.code)
 
 
-def match_supporter(content: CampaignContent, country: str, postcode: str | None = None
-                    ) -> Match:
-    """The campaign's targets for a supporter: only its countries and kinds of target.
+def match_supporter(campaign: Campaign, content: CampaignContent, country: str,
+                    postcode: str | None = None) -> Match:
+    """The campaign's targets for a supporter: only its countries and kinds of target, and
+    the next summit's host where the campaign offers it to everyone.
 
     Raises a MatchError (see match_problem) when there is no one to write to.
     """
     country = country.upper()
     if content.countries and country not in content.countries:
         raise OutsideCampaign(country)
-    match = app_state().directory.get().match(country, postcode=postcode or None)
+    match = app_state().directory.get().match(country, postcode=postcode or None,
+                                              with_next_host=campaign.write_to_next_host)
     kinds = set(content.target_kinds)
     groups = tuple(
         TargetGroup(group.kind, tuple(m for m in group.targets if m.target.kind in kinds))
@@ -131,6 +147,56 @@ def match_supporter(content: CampaignContent, country: str, postcode: str | None
     if not match.targets:
         raise NoTargets(country)
     return match
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key
+class CountryReach:
+    """What a supporter from each country can do in a campaign, before they type anything."""
+
+    # The groups of a country's own targets, each with whether one takes e-mail or a form.
+    own: Mapping[str, Mapping[GroupKind, bool]]
+    next_host: str | None  # the next summit's host, offered to everyone else; None if not
+    countries: frozenset[str]  # the campaign's countries; empty: every country
+
+    def of(self, country: str) -> tuple[str, ...]:
+        """Codes for the country list: its own groups ("government", or "government_by_post"
+        where its targets take only letters on paper), else "next_summit_host", "nobody", or
+        "outside_campaign"."""
+        if self.countries and country not in self.countries:
+            return ("outside_campaign",)
+        own = self.own.get(country)
+        if own:
+            return tuple(kind.value if own[kind] else f"{kind.value}_by_post"
+                         for kind in GroupKind if kind in own)
+        return ("next_summit_host",) if self.next_host and self.next_host != country else (
+            "nobody",)
+
+
+def country_reach(campaign: Campaign, content: CampaignContent) -> CountryReach:
+    """The campaign's reach per country, the same object until the data or settings change."""
+    return _reach(app_state().directory.get(), frozenset(content.target_kinds),
+                  frozenset(content.countries), campaign.write_to_next_host)
+
+
+@lru_cache(maxsize=16)
+def _reach(directory: Directory, kinds: frozenset[TargetKind], countries: frozenset[str],
+           with_next_host: bool) -> CountryReach:
+    host = directory.next_summit_host if with_next_host else None
+    if host is not None and not any(m.target.kind in kinds
+                                    for m in directory.next_host_targets()):
+        host = None
+    return CountryReach(directory.groups_by_country(kinds), host, countries)
+
+
+def record_data_report(session: Session, kind: DataReportKind, campaign_slug: str,
+                       country: str, message: str, target: Target | None = None) -> None:
+    """Keep a supporter's report about the data for staff; nothing about the supporter."""
+    session.add(DataReport(
+        kind=kind, campaign_slug=campaign_slug, country=country,
+        target_id=target.id if target else None, target_name=target.name if target else None,
+        message=normalise_newlines(message or "").strip(),
+    ))  # fmt: skip
+    session.commit()
 
 
 # --- letters -----------------------------------------------------------------------------

@@ -35,15 +35,18 @@ from ..extensions import (
     limiter,
     per_client_limit,
     per_email_limit,
+    reports_limit,
 )
-from ..i18n import country_name, current_language, guess_country
-from ..models import Campaign, CampaignStatus, Submission
+from ..i18n import country_codes, country_name, current_language, guess_country
+from ..models import Campaign, CampaignStatus, DataReportKind, Submission
 from . import operations
 from .flow import MAIN, Flow
 from .forms import (
     ConfirmForm,
+    DataReportForm,
     LetterGroupFields,
     LettersForm,
+    SuggestionForm,
     SupporterDetails,
     SupporterForm,
     pack_recipients,
@@ -130,6 +133,7 @@ def render_campaign_page(campaign, content, form, error: str | None = None, stat
         "campaign.html", flow=flow, campaign=campaign, content=content, form=form,
         error=error or closed_message(campaign, content),
         postcode_countries=sorted(c for c in directory.countries() if directory.needs_postcode(c)),
+        reach=operations.country_reach(campaign, content),
         retention_days=app_state().config.retention_days,
     ), status
 
@@ -161,11 +165,13 @@ def offered_recipients(group: LetterGroupFields, by_id: dict[str, MatchedTarget]
 def render_letters_page(campaign, content, form: LettersForm, match: Match,
                         details: SupporterDetails, error=None, status=200, flow: Flow = MAIN):
     by_id = {m.target.id: m for m in match.targets}
+    # The match's group, not the target's own: the next host's ministers are a group apart.
+    group_of = {m.target.id: group.kind for group in match.groups for m in group.targets}
     sections: dict[GroupKind, list] = {group.kind: [] for group in match.groups}
     for group in form.groups:
         offered = offered_recipients(group, by_id)
         if offered:
-            sections[offered[1][0].matched.target.group].append((group, offered[1]))
+            sections[group_of[offered[1][0].matched.target.id]].append((group, offered[1]))
     return render_template(
         "letters.html", flow=flow, campaign=campaign, content=content, form=form,
         details=details, match=match,
@@ -213,10 +219,11 @@ def show_campaign(flow: Flow, slug: str, country: str | None = None):
     return render_campaign_page(campaign, content, form, flow=flow)
 
 
-def matched_or_message(form: SupporterForm, content: CampaignContent) -> Match | None:
+def matched_or_message(form: SupporterForm, campaign: Campaign, content: CampaignContent
+                       ) -> Match | None:
     """The targets for a validated supporter form; None, with the message at its field."""
     try:
-        return operations.match_supporter(content, form.country.data or "",
+        return operations.match_supporter(campaign, content, form.country.data or "",
                                           form.postcode.data or None)
     except MatchError as error:
         field = operations.match_problem(error).field
@@ -239,7 +246,7 @@ def targets_step(flow: Flow, slug: str):
         return render_campaign_page(campaign, content, form, status=409, flow=flow)
     if form.website.data:
         return render_template("message.html", title=_("Thank you"), message=_("Thank you."))
-    match = matched_or_message(form, content) if form.validate() else None
+    match = matched_or_message(form, campaign, content) if form.validate() else None
     if match is None:
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
     details = SupporterDetails.from_form(form)
@@ -259,7 +266,7 @@ def targets_step(flow: Flow, slug: str):
 
 # --- step two ----------------------------------------------------------------------------
 
-def checked_details(content: CampaignContent
+def checked_details(campaign: Campaign, content: CampaignContent
                     ) -> tuple[SupporterDetails, Match] | SupporterForm:
     """Step two's supporter details and their targets, or step one's form showing what is
     wrong with them.
@@ -277,11 +284,12 @@ def checked_details(content: CampaignContent
             return form
         details = SupporterDetails.from_form(form)
     try:
-        return details, operations.match_supporter(content, details.country, details.postcode)
+        return details, operations.match_supporter(campaign, content, details.country,
+                                                   details.postcode)
     except MatchError:
         form = form or SupporterForm(request.form)
         form.validate()
-        matched_or_message(form, content)
+        matched_or_message(form, campaign, content)
         return form
 
 
@@ -320,7 +328,7 @@ def letters_step(flow: Flow, slug: str):
         return render_template("check_inbox.html", flow=flow, campaign=campaign,
                                content=content, email=request.form.get("email", ""),
                                others=[], sent=0)
-    checked = checked_details(content)
+    checked = checked_details(campaign, content)
     if isinstance(checked, SupporterForm):
         return render_campaign_page(campaign, content, checked, status=422, flow=flow)
     details, match = checked
@@ -395,7 +403,7 @@ def render_form_again(campaign, content, error: str, status: int, flow: Flow = M
     if request.endpoint != f"{flow.blueprint}.submit_letters":
         return render_campaign_page(campaign, content, SupporterForm(request.form), error=error,
                                     status=status, flow=flow)
-    checked = checked_details(content)
+    checked = checked_details(campaign, content)
     if isinstance(checked, SupporterForm):
         return render_campaign_page(campaign, content, checked, error=error, status=status,
                                     flow=flow)
@@ -463,3 +471,48 @@ def confirmed(token: str):
     if submission is None:
         return cannot_confirm(problem or "")
     return render_template("confirmed.html", submission=submission)
+
+
+# --- reports about the data ----------------------------------------------------------------
+
+@bp.route("/c/<slug>/report", methods=["GET", "POST"])
+@limiter.limit(reports_limit, methods=["POST"])
+@client_limits
+def report_target(slug: str):
+    """"Wrong address or person?" about one target, from its card on step two."""
+    campaign, content = campaign_or_404(slug)
+    target = app_state().directory.get().get(request.args.get("target", ""))
+    if target is None:
+        abort(404)
+    form = DataReportForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        if not form.website.data:
+            operations.record_data_report(get_session(), DataReportKind.WRONG_CONTACT, slug,
+                                          target.country, form.message.data or "", target)
+        return report_received(content)
+    return render_template("report.html", campaign=campaign, content=content, form=form,
+                           target=target, country=None), 422 if form.errors else 200
+
+
+@bp.route("/c/<slug>/suggest", methods=["GET", "POST"])
+@limiter.limit(reports_limit, methods=["POST"])
+@client_limits
+def suggest_target(slug: str):
+    """"Whom should we write to?" from a country the campaign has nobody for yet."""
+    campaign, content = campaign_or_404(slug)
+    country = request.args.get("country", "").upper()
+    if country not in country_codes():
+        abort(404)
+    form = SuggestionForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        if not form.website.data:
+            operations.record_data_report(get_session(), DataReportKind.SUGGESTION, slug,
+                                          country, form.message.data)
+        return report_received(content)
+    return render_template("report.html", campaign=campaign, content=content, form=form,
+                           target=None, country=country), 422 if form.errors else 200
+
+
+def report_received(content: CampaignContent):
+    return render_template("message.html", title=_("Thank you"), message=_(
+        "Thank you: campaign staff will check it. You can close this page.")), 201

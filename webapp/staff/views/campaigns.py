@@ -106,6 +106,7 @@ def _posted_values(form: CampaignForm) -> CampaignValues:
         target_kinds=_posted_kinds(), countries=form.countries.data or "",
         deadline=form.deadline.data, texts=_posted_texts(),
         proof_of_work=bool(form.proof_of_work.data),
+        write_to_next_host=bool(form.write_to_next_host.data),
     )
 
 
@@ -124,6 +125,7 @@ def _fill_form(form: CampaignForm, campaign: Campaign) -> None:
     form.deadline.data = settings.deadline if settings else None
     form.allow_send.data, form.allow_draft.data = campaign.allow_send, campaign.allow_draft
     form.proof_of_work.data = campaign.proof_of_work
+    form.write_to_next_host.data = campaign.write_to_next_host
 
 
 def _render_campaign(campaign: Campaign, content: CampaignContent,
