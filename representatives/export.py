@@ -5,11 +5,15 @@ contacts letters can use (not retired, not bounced).
 
 The JSON is a Popolo collection the `popolo-json` importer reads back to the same rows: every
 person and body carries its id as an identifier with scheme "treaty-letters"; memberships add
-`kind`, `country`, `language` and `verified_on`, contact details `verified_on`; parties are
-organizations referred to by `on_behalf_of_id`, and contact forms are `url` contacts labelled
-as such. The CSV has the `generic-csv` importer's fields as columns, one row per role, so a
-spreadsheet made from it imports back without a mapping (people keep their ids; a cell keeps
-every email but only the first value of the other channels, and contact labels are lost).
+`kind`, `country`, `language` and `verified_on`, contact details `verified_on`; a person who is
+an office addressed by its title carries `"by_title": true`, and a membership or contact detail
+checked only on a stored copy of its source page `"stored_copy": true` (both left out when
+false); parties are organizations referred to by `on_behalf_of_id`, and contact forms are `url`
+contacts with the note "contact form" (and the label "Contact form" if they have none). The CSV
+has the `generic-csv` importer's fields as columns, one row per role, so a spreadsheet made from
+it imports back without a mapping (people keep their ids; a cell keeps every email but only the
+first value of the other channels, and contact labels are lost; so are `by_title` and
+`stored_copy`, which that importer has no field for).
 
 Summits and summit participation are not people and are not exported: re-import an export
 under its own source name, not under `default`, whose import would then delete them.
@@ -123,6 +127,7 @@ def _popolo_contact(contact: ContactDetail) -> dict[str, Any]:
         "note": "contact form" if kind is ChannelKind.CONTACT_FORM else None,
         "sources": [{"url": contact.source_url}] if contact.source_url else [],
         "verified_on": contact.verified_on.isoformat() if contact.verified_on else None,
+        "stored_copy": True if contact.stored_copy else None,
     })  # fmt: skip
 
 
@@ -148,6 +153,7 @@ def to_popolo(selection: Selection) -> dict[str, Any]:
             "start_date": m.start_date.isoformat() if m.start_date else None,
             "sources": [{"url": m.source_url}] if m.source_url else [],
             "verified_on": m.verified_on.isoformat() if m.verified_on else None,
+            "stored_copy": True if m.stored_copy else None,
         }))  # fmt: skip
     persons = [
         _drop_empty({
@@ -157,6 +163,7 @@ def to_popolo(selection: Selection) -> dict[str, Any]:
             "family_name": p.family_name,
             "honorific_prefix": p.honorific_prefix,
             "gender": p.gender,
+            "by_title": True if p.by_title else None,
             "identifiers": [{"scheme": SCHEME, "identifier": p.id}],
             "contact_details": [_popolo_contact(c) for c in selection.contacts[(p.id, None)]],
         })  # fmt: skip

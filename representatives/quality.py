@@ -10,6 +10,7 @@ import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,6 +63,14 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _who(role: Any, key: str) -> str:
+    """A role as a problem names it: an office addressed by its title is named once, since
+    the title is both its name and its role (having no named holder is no problem)."""
+    if role.by_title:
+        return f"{role.name} ({key})"
+    return f"{role.name} ({key}), {role.role}"
+
+
 def validate(
     session: Session, *, months: int = 12, today: date | None = None, source: str | None = None
 ) -> Validation:
@@ -72,7 +81,7 @@ def validate(
 
     roles = session.execute(
         select(Membership.id, Membership.person_id, Membership.source, Membership.source_url,
-               Membership.role, Person.name)  # fmt: skip
+               Membership.role, Person.name, Person.by_title)  # fmt: skip
         .join(Person, Membership.person_id == Person.id)
         .where(Membership.end_date.is_(None), Person.retired_at.is_(None))
         .order_by(Membership.source, Person.name, Membership.id)
@@ -116,14 +125,13 @@ def validate(
             has = " (a phone number only)" if ChannelKind.PHONE in kinds else ""
             result.problems.append(Problem(
                 "no_channel", role.source, person_id,
-                f"{role.name} ({person_id}), {role.role}: no email, contact form or postal "
-                f"address{has}",
+                f"{_who(role, person_id)}: no email, contact form or postal address{has}",
             ))  # fmt: skip
     for role in roles:
         if not role.source_url:
             result.problems.append(Problem(
                 "no_source", role.source, role.person_id,
-                f"{role.name} ({role.id}), {role.role}: no source URL",
+                f"{_who(role, role.id)}: no source URL",
             ))  # fmt: skip
     if source is not None:
         # Whose rows they are: a person's channels count whichever source gave them.

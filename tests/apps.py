@@ -53,13 +53,13 @@ def clear_outbox_tables(url: str) -> None:
     """Between PostgreSQL tests: empty what the app writes, keep the migrated directory data."""
     engine = make_engine(url)
     tables = ["webhook_event", "letter_event", "notice", "letter", "letter_text", "submission",
-              "draft_count", "delivery_pause", "spent_challenge"]
+              "draft_count", "delivery_pause", "spent_challenge", "data_report"]
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         connection.execute(text(
             "UPDATE campaign SET status = 'open', sending_paused = false, "
             "per_target_hourly_cap = NULL, send_window_start = NULL, send_window_end = NULL, "
-            "test_recipient = NULL, proof_of_work = false"))
+            "test_recipient = NULL, proof_of_work = false, write_to_next_host = true"))
         # Bounces (the webhook's tests, its fuzz) mark directory addresses; the next test
         # starts with none marked.
         connection.execute(text(

@@ -32,6 +32,8 @@ def _rerender_form(message: str, status: int):
         return views.render_form_again(*loaded, error=message, status=status)
     if request.endpoint == "public.confirm":
         return views.render_confirm_page(view_args["token"], error=message, status=status)
+    if request.endpoint in {"public.report_target", "public.suggest_target"}:
+        return views.render_report_again(view_args["slug"], error=message, status=status)
     return None
 
 

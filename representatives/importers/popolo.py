@@ -12,11 +12,15 @@ default): not ended, its legislative period not over, its person alive. Parties 
 memberships' party; committees, companies and other organizations are left out with a warning.
 
 Contact details: `email`, `voice`/`phone`/`cell`, `address`, and `contact_form` (or a `url`
-labelled as a contact form) become channels; fax and social media are not ways to send a letter.
+labelled as a contact form, or with the note "contact form") become channels; fax and social
+media are not ways to send a letter.
 
 Beyond the spec, the fields this project's export adds are read when present: an identifier
 with scheme "treaty-letters" is the row's own id, and memberships may carry `kind`, `country`,
-`language` and `verified_on`, organizations `country`, contact details `verified_on`.
+`language` and `verified_on`, organizations `country`, contact details `verified_on`; a person
+`"by_title": true` (an office addressed by its title, not a named holder), memberships and
+contact details `"stored_copy": true` (checked only on a stored copy of the source page). Only
+the JSON value true sets these.
 """
 
 from __future__ import annotations
@@ -409,6 +413,7 @@ class _Reader:
             "family_name": _text(p.get("family_name")) or None,
             "honorific_prefix": _text(p.get("honorific_prefix")) or None,
             "gender": gender(p.get("gender")),
+            "by_title": p.get("by_title") is True,
         }
         source_url = _source_url(p) or self.source_url
         if email := _text(p.get("email")):
@@ -428,7 +433,10 @@ class _Reader:
         kind_text = _text(detail.get("type")).lower()
         value, label = _text(detail.get("value")), _text(detail.get("label")) or None
         kind = _CHANNELS.get(kind_text)
-        if kind is None and kind_text == "url" and "contact" in (label or "").lower():
+        if kind is None and kind_text == "url" and (
+            "contact" in (label or "").lower()
+            or _text(detail.get("note")).lower() == "contact form"  # as the export marks one
+        ):
             kind = ChannelKind.CONTACT_FORM
         if kind is None or not value:
             return  # fax, social media, web pages: no way to send a letter
@@ -455,6 +463,7 @@ class _Reader:
             label=label,
             source_url=_source_url(detail) or source_url,
             verified_on=own_date or verified_on or self.as_of,
+            stored_copy=detail.get("stored_copy") is True,
         )
 
     # --- one membership ---
@@ -559,6 +568,7 @@ class _Reader:
             "start_date": start,
             "source_url": source_url,
             "verified_on": verified_on,
+            "stored_copy": m.get("stored_copy") is True,
         }
         for holder in (m, post.data if post else {}):
             for detail in holder.get("contact_details") or ():

@@ -86,7 +86,10 @@ def test_targets_for_country_and_postcode(client, auth):
     assert [t["id"] for t in body["targets"]] == ["t:nl-minister", "t:nl-mep"]
     assert body["targets"][0]["can_send_for_me"] is True
     assert body["targets"][0]["channels"] == [
-        {"kind": "email", "value": "minister@ezk.example.org"}]
+        {"kind": "email", "value": "minister@ezk.example.org",
+         "source_url": "https://example.org/source", "checked_on": "2026-01-01",
+         "checked_on_stored_copy": False}]
+    assert body["targets"][0]["addressed_by_title"] is False
     us = client.get(f"/api/v1/campaigns/{SLUG}/targets?country=US&postcode=94110",
                     headers=auth).get_json()
     assert {t["id"] for t in us["targets"]} == {"t:us-senator", "t:us-rep-12"}

@@ -125,8 +125,8 @@ def test_own_ids_are_kept_apart_per_source(session, tmp_path):
 def test_existing_bodies_keep_their_name_and_classification(session, tmp_path):
     IMPORTERS["default"](session)
     sheet = write(tmp_path, (
-        "name,kind,role,body,body_id,country\n"
-        "Sam Example,summit_delegate,Delegate,DSIT,gb:dsit,GB\n"
+        "name,kind,role,body,body_id,country,email\n"
+        "Sam Example,summit_delegate,Delegate,DSIT,gb:dsit,GB,sam@example.org\n"
     ))  # fmt: skip
     report = run(session, sheet)
     assert report.ok and report.added == 1
@@ -195,7 +195,7 @@ ROWS = [
     ("Ok Person,mp,MP,Parliament,GB,ok@example.org,,,,,", None),
     ("Bad Mail,mp,MP,Parliament,GB,bad@,,,,,", "bad email 'bad@'"),
     ("Odd Kind,senator,MP,Parliament,GB,,,,,,",
-     "kind 'senator' is not one of: summit_delegate, minister, mp, mep"),
+     "kind 'senator' is not one of: summit_delegate, minister, head_of_government, mp, mep"),
     ("No Land,mp,MP,Parliament,XX,,,,,,", "country: 'XX' is not an ISO 3166-1 country code"),
     ("Swiss Mep,mep,MEP,European Parliament,CH,,,,,,",
      "an MEP's country must be an EU member state, not CH"),

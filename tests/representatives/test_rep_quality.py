@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from representatives.importers import IMPORTERS, progress_to
+from representatives.importers.base import fit_id, slugify
+from representatives.importers.project import GOVERNMENTS
 from representatives.model import TargetKind
 from representatives.quality import months_before, stats, validate
-from representatives.tables import ContactDetail, Membership
+from representatives.tables import ContactDetail, Membership, Person
 
 TODAY = date(2026, 3, 31)
 HEADER = "id,name,kind,role,body,country,email,postal_address,phone,source_url,verified_on\n"
@@ -87,6 +90,10 @@ def test_source_filter(session, tmp_path):
 
 def test_organization_contacts_are_checked_too(session):
     IMPORTERS["default"](session)
+    # The shipped offices carry their own channels: give the department an inbox of its own.
+    session.add(ContactDetail(organization_id="gb:dsit", kind="email", value="inbox@example.org",
+                              source="test", verified_on=date(2026, 1, 1)))  # fmt: skip
+    session.flush()
     session.execute(
         update(ContactDetail)
         .where(ContactDetail.organization_id == "gb:dsit")
@@ -123,9 +130,15 @@ def test_stats_per_country_and_kind(session, tmp_path):
     assert (ministers.targets, ministers.email, ministers.post, ministers.none) == (2, 1, 0, 1)
     mp = rows[("FR", TargetKind.MP)]
     assert (mp.targets, mp.email, mp.contact_form, mp.post, mp.none) == (1, 1, 0, 1, 0)
-    assert [r.country for r in found.rows][:2] == ["AU", "FR"]  # sorted, minister before MP
-    # The shipped summit data names countries the directory has nobody for.
-    assert "CN" in found.summit_countries_without_targets
+    # Sorted by country, then kind: the government before the parliament.
+    assert [r.country for r in found.rows] == sorted(r.country for r in found.rows)
+    assert [r.kind for r in found.rows if r.country == "FR"] == [
+        TargetKind.SUMMIT_DELEGATE, TargetKind.MINISTER, TargetKind.HEAD_OF_GOVERNMENT,
+        TargetKind.MP,
+    ]
+    # The shipped summit data names countries the directory has nobody for (the UAE's offices
+    # are in the data, but with no channel they are nobody a letter can go to).
+    assert "AE" in found.summit_countries_without_targets
     assert "GB" not in found.summit_countries_without_targets
     only = stats(session, country="FR")
     assert {r.country for r in only.rows} == {"FR"}
@@ -161,7 +174,25 @@ def test_recent_verification_is_not_stale(session, tmp_path):
 def test_shipped_data_problems_are_known(session):
     IMPORTERS["default"](session)
     result = validate(session, today=TODAY)
-    # The shipped data lists people it found no public channel for, and says so.
-    assert "gov:gb:kier-beaumont" in {p.subject for p in result.of("no_channel")}
+    # The shipped data lists offices it found no public channel for, and says so: exactly
+    # those are reported, whether addressed by title or to a named holder.
+    unreachable = set()
+    for path in GOVERNMENTS.glob("*.json"):
+        for office in json.loads(path.read_text(encoding="utf-8"))["offices"]:
+            if not {c["kind"] for c in office["contacts"]} & {"email", "contact_form", "post"}:
+                holder = office["holder"]
+                unreachable.add(fit_id(f"{office['id']}:{slugify(holder['name'])}", 64)
+                                if holder else office["id"])  # fmt: skip
+    assert "gb:prime-minister" in unreachable
+    assert {p.subject for p in result.of("no_channel")} == unreachable
+    # An office addressed by its title, with a channel and a source, is no problem.
+    office = session.get(Person, "gb:secretary-of-state-dsit")
+    assert office.by_title and office.family_name is None
+    assert office.id not in {p.subject for p in result.problems}
+    texts = {p.subject: p.text for p in result.of("no_channel")}
+    # Its title is its name and its role: said once.
+    assert texts["gb:prime-minister"] == (
+        "Prime Minister (gb:prime-minister): no email, contact form or postal address"
+    )
 
 

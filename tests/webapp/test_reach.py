@@ -166,3 +166,20 @@ def test_a_suggestion_needs_words_and_keeps_them_when_refused(host_app, host_cli
 def test_reports_about_unknown_targets_or_countries_are_not_found(host_client):
     assert host_client.get(f"/c/{SLUG}/report?target=nobody").status_code == 404
     assert host_client.get(f"/c/{SLUG}/suggest?country=XX").status_code == 404
+
+
+def test_reports_are_rate_limited_and_the_words_kept(host_database, tmp_path):
+    app = create_app(make_config(tmp_path, host_database, ratelimit_enabled=True,
+                                 ratelimit_reports="2 per hour"))
+    client = app.test_client()
+    url = f"/c/{SLUG}/suggest?lang=en&country=TD"
+    token = csrf_token(text(client.get(url)))
+    for n in range(2):
+        sent = client.post(url, data={"csrf_token": token, "message": f"Suggestion {n}"})
+        assert sent.status_code == 201
+    refused = client.post(url, data={"csrf_token": token, "message": "Suggestion three"})
+    assert refused.status_code == 429
+    page = text(refused)
+    assert "Please try again" in page or "try again" in page
+    assert "Suggestion three" in page
+    app_state(app).database.dispose()

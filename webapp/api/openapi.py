@@ -57,9 +57,13 @@ TARGET = {
         "area": {"type": "string", "nullable": True},
         "reason": {"type": "string"}, "matched_on": {"type": "string"},
         "can_send_for_me": {"type": "boolean"},
+        "addressed_by_title": {"type": "boolean"},
         "channels": {"type": "array", "items": {
-            "type": "object", "properties": {"kind": {"type": "string"},
-                                             "value": {"type": "string"}}}},
+            "type": "object", "properties": {
+                "kind": {"type": "string"}, "value": {"type": "string"},
+                "source_url": {"type": "string", "nullable": True},
+                "checked_on": {"type": "string", "format": "date", "nullable": True},
+                "checked_on_stored_copy": {"type": "boolean"}}}},
     },
 }
 

@@ -321,8 +321,13 @@ def _target_json(matched) -> dict:
         "group": str(target.group), "role": target.role, "body": target.body,
         "country": target.country, "language": target.language, "party": target.party,
         "area": target.area, "reason": matched.reason, "matched_on": matched.matched_on,
-        "can_send_for_me": can_send_for(target),
-        "channels": [{"kind": str(c.kind), "value": c.value} for c in target.channels],
+        "can_send_for_me": can_send_for(target), "addressed_by_title": target.by_title,
+        # Where each address comes from and when it was checked, so that a partner's page can
+        # show it as ours does.
+        "channels": [{"kind": str(c.kind), "value": c.value, "source_url": c.source_url,
+                      "checked_on": c.verified_on.isoformat() if c.verified_on else None,
+                      "checked_on_stored_copy": c.stored_copy}
+                     for c in target.channels],
     }
 
 

@@ -480,18 +480,7 @@ def confirmed(token: str):
 @client_limits
 def report_target(slug: str):
     """"Wrong address or person?" about one target, from its card on step two."""
-    campaign, content = campaign_or_404(slug)
-    target = app_state().directory.get().get(request.args.get("target", ""))
-    if target is None:
-        abort(404)
-    form = DataReportForm(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        if not form.website.data:
-            operations.record_data_report(get_session(), DataReportKind.WRONG_CONTACT, slug,
-                                          target.country, form.message.data or "", target)
-        return report_received(content)
-    return render_template("report.html", campaign=campaign, content=content, form=form,
-                           target=target, country=None), 422 if form.errors else 200
+    return report_page(slug, kind=DataReportKind.WRONG_CONTACT)
 
 
 @bp.route("/c/<slug>/suggest", methods=["GET", "POST"])
@@ -499,20 +488,38 @@ def report_target(slug: str):
 @client_limits
 def suggest_target(slug: str):
     """"Whom should we write to?" from a country the campaign has nobody for yet."""
+    return report_page(slug, kind=DataReportKind.SUGGESTION)
+
+
+def report_page(slug: str, kind: DataReportKind, error: str | None = None,
+                status: int | None = None):
+    """The form of either report; what a valid POST sends is stored for staff."""
     campaign, content = campaign_or_404(slug)
-    country = request.args.get("country", "").upper()
-    if country not in country_codes():
-        abort(404)
-    form = SuggestionForm(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        if not form.website.data:
-            operations.record_data_report(get_session(), DataReportKind.SUGGESTION, slug,
-                                          country, form.message.data)
-        return report_received(content)
+    target, country = None, request.args.get("country", "").upper()
+    if kind == DataReportKind.WRONG_CONTACT:
+        target = app_state().directory.get().get(request.args.get("target", ""))
+        if target is None:
+            abort(404)
+        country = target.country
+        form: DataReportForm = DataReportForm(request.form if request.method == "POST" else None)
+    else:
+        if country not in country_codes():
+            abort(404)
+        form = SuggestionForm(request.form if request.method == "POST" else None)
+    if error is None and request.method == "POST" and form.validate():
+        if not form.website.data:  # a bot filled the hidden field: store nothing
+            operations.record_data_report(get_session(), kind, slug, country,
+                                          form.message.data or "", target)
+        return render_template("message.html", title=_("Thank you"), message=_(
+            "Thank you: campaign staff will check it. You can close this page.")), 201
+    status = status or (422 if form.errors else 200)
     return render_template("report.html", campaign=campaign, content=content, form=form,
-                           target=None, country=country), 422 if form.errors else 200
+                           target=target, country=None if target else country,
+                           error=error), status
 
 
-def report_received(content: CampaignContent):
-    return render_template("message.html", title=_("Thank you"), message=_(
-        "Thank you: campaign staff will check it. You can close this page.")), 201
+def render_report_again(slug: str, error: str, status: int):
+    """A report refused before its view ran (a rate limit, an expired form), as typed."""
+    kind = (DataReportKind.WRONG_CONTACT if request.endpoint == "public.report_target"
+            else DataReportKind.SUGGESTION)
+    return report_page(slug, kind, error=error, status=status)
