@@ -38,8 +38,13 @@ def in_scope(content: CampaignContent, targets: Iterable[Target]) -> Iterable[Ta
 
 
 def _has_letter(content: CampaignContent, language: str, kind: str) -> bool:
-    template = content.templates.get(language)
-    return template is not None and kind in template.target_kinds
+    """Whether a letter in `language`, or in its base language ("pt" for "pt-br"), takes
+    `kind`: the renderer's order before it falls back to English."""
+    for candidate in (language, language.split("-")[0]):
+        template = content.templates.get(candidate)
+        if template is not None and kind in template.target_kinds:
+            return True
+    return False
 
 
 def missing_translations(content: CampaignContent,

@@ -126,9 +126,11 @@ class LetterRenderer:
             raise UnknownCampaign(f"no campaign {slug!r}") from None
 
     def _pick(self, content: CampaignContent, kind: str, language: str) -> tuple[str, bool]:
-        template = content.templates.get(language)
-        if template is not None and kind in template.target_kinds:
-            return language, False
+        # The language as tagged ("pt-br"), then its base language ("pt"), then English.
+        for candidate in dict.fromkeys((language, language.split("-")[0])):
+            template = content.templates.get(candidate)
+            if template is not None and kind in template.target_kinds:
+                return candidate, False
         english = content.templates[DEFAULT_LANGUAGE]
         if kind in english.target_kinds:
             return DEFAULT_LANGUAGE, language != DEFAULT_LANGUAGE

@@ -34,7 +34,10 @@ DEFAULT_ROOT = Path(__file__).parent / "campaigns"
 # The only names a template may read; rendering passes exactly these.
 ALLOWED_VARIABLES = frozenset({"supporter", "target", "campaign", "summit", "language"})
 
-_HEADER_KEYS = ("subject", "targets")
+_HEADER_KEYS = ("subject", "targets", "review")
+# `review: native reader needed` marks a letter nobody fluent in its language has read yet (a
+# translation): the staff editor says so until staff mark it reviewed.
+NEEDS_REVIEW = "native reader needed"
 _HEADER_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*)$")
 _LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\.txt$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -67,6 +70,7 @@ class LetterTemplate:
     target_kinds: tuple[TargetKind, ...]
     path: str | None = None
     body_line: int = 1  # line of the file where the body starts, for error messages
+    needs_review: bool = False  # awaiting a native reader's review (the file's `review` line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +194,12 @@ def parse_template(
     kinds = default_kinds
     if "targets" in header:
         kinds = _target_kinds(header["targets"][0], path, header["targets"][1])
+    needs_review = False
+    if "review" in header:
+        value, line_number = header["review"]
+        if value.lower() != NEEDS_REVIEW:
+            raise ContentError(f"review can only be '{NEEDS_REVIEW}'", path, line_number)
+        needs_review = True
     body = "\n".join(lines[separator:])
     if not body.strip():
         raise ContentError("the letter body is empty", path, separator + 1)
@@ -203,6 +213,7 @@ def parse_template(
         target_kinds=kinds,
         path=str(path) if path is not None else None,
         body_line=separator + 1,
+        needs_review=needs_review,
     )
 
 

@@ -26,7 +26,7 @@ class Config:
     # Where the app is reached, for links in e-mails ("http://127.0.0.1:5000").
     base_url: str = "http://127.0.0.1:5000"
     default_campaign: str = "treaty-at-next-summit"
-    languages: tuple[str, ...] = ("en", "nl", "de", "fr", "es")
+    languages: tuple[str, ...] = ("en", "nl", "de", "fr", "es", "ja", "ko", "zh", "pt")
     # Mail: "file" (default, writes .eml under instance/outbox), "sendgrid" or "smtp".
     mail_backend: str = "file"
     mail_from_address: str = "letters@localhost"

@@ -70,18 +70,21 @@ def init_app(app: Flask) -> None:
 def language_name(code: str) -> str:
     """A language's name in that language, for the language switcher."""
     try:
-        name = Locale.parse(code).get_display_name(code)
+        name = Locale.parse(code, sep="-").get_display_name(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return code
-    return name.capitalize() if name else code
+    return name[:1].upper() + name[1:] if name else code
 
 
 def is_language(code: str) -> bool:
-    """An ISO 639 code Babel knows ("mt", "ga", "lb"), written as in our URLs and files."""
-    if not (code.isascii() and code.isalpha() and code.islower() and 2 <= len(code) <= 3):
+    """An ISO 639 code Babel knows ("mt", "ga", "lb"), or one with its region where the
+    written language differs ("pt-br"), written as in our URLs and files."""
+    base, _, region = code.partition("-")
+    if not (code.isascii() and code.islower() and base.isalpha() and 2 <= len(base) <= 3
+            and (not region or (region.isalpha() and len(region) == 2))):
         return False
     try:
-        Locale.parse(code)
+        Locale.parse(code, sep="-")
     except (UnknownLocaleError, ValueError):
         return False
     return True

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, render_template
 from markupsafe import Markup
 
@@ -68,8 +69,19 @@ def target_sources(target: Target) -> list[Source]:
     return list(found.values())
 
 
+@lru_cache(maxsize=64)
+def text_direction(language: str) -> str:
+    """"rtl" for a language written right to left (Arabic, Persian...), else "ltr"."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode("ascii")
     app.jinja_env.globals["country_options"] = country_options
     app.jinja_env.globals["target_sources"] = target_sources
+    app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, current_language())

@@ -66,7 +66,7 @@ _OFFICE_CLASSIFICATION = {
     TargetKind.SUMMIT_DELEGATE: "summit_delegation",
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9:._-]{0,63}")
-_LANGUAGE = re.compile(r"[a-z]{2}")
+_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")  # ISO 639-1, with a region where it matters
 _KINDS = {k.value for k in TargetKind}
 _CHANNELS = {k.value for k in ChannelKind}
 

@@ -19,19 +19,21 @@ def test_every_eu_language_is_covered_by_the_default_campaign(campaigns):
 def test_missing_languages_counted_per_language_kind_and_country(campaigns):
     content = campaigns[CAMPAIGN]
     targets = [
-        make_target(id="jp:1", language="ja", country="JP", kind=TargetKind.SUMMIT_DELEGATE),
-        make_target(id="jp:2", language="ja", country="JP", kind=TargetKind.MINISTER),
-        make_target(id="no:1", language="nb", country="NO", kind=TargetKind.MP),
+        make_target(id="th:1", language="th", country="TH", kind=TargetKind.SUMMIT_DELEGATE),
+        make_target(id="th:2", language="th", country="TH", kind=TargetKind.MINISTER),
+        make_target(id="mn:1", language="mn", country="MN", kind=TargetKind.MP),
+        # Brazilian Portuguese has its own letter, and European Portuguese would do.
+        make_target(id="br:1", language="pt-BR", country="BR", kind=TargetKind.MINISTER),
         make_target(id="nl:1", language="nl", country="NL"),
         make_target(id="gb:1", language="en", country="GB"),
     ]
     missing = missing_translations(content, targets)
     assert [(m.language, m.targets, m.countries, m.kinds) for m in missing] == [
-        ("ja", 2, ("JP",), ("minister", "summit_delegate")),
-        ("nb", 1, ("NO",), ("mp",)),
+        ("th", 2, ("TH",), ("minister", "summit_delegate")),
+        ("mn", 1, ("MN",), ("mp",)),
     ]
-    counts = fallback_letter_counts(missing, {"jp:1": 3, "jp:2": 1, "gb:1": 7})
-    assert counts == {"ja": 4, "nb": 0}
+    counts = fallback_letter_counts(missing, {"th:1": 3, "th:2": 1, "gb:1": 7})
+    assert counts == {"th": 4, "mn": 0}
 
 
 def test_only_targets_in_the_campaign_scope_count(campaigns):

@@ -7,7 +7,7 @@ import pytest
 
 from letters.rendering import LetterRenderer, SecurityError, Supporter, UnknownCampaign
 from letters.salutations import salutation
-from letters.templates import load_campaign_dir
+from letters.templates import DEFAULT_ROOT, load_campaign_dir
 from representatives.countries import EU_OFFICIAL_LANGUAGES
 from representatives.model import TargetKind
 
@@ -52,11 +52,30 @@ def test_each_kind_gets_its_own_ask(renderer, supporter, language, kind):
     assert 250 <= word_count(letter.body) <= 350
 
 
-# Greek ends a question with ";" (the Greek question mark, or the semicolon that stands for it).
-_QUESTION_MARKS = ("?", ";", "\u037e")
+# Greek ends a question with ";" (the Greek question mark, or the semicolon that stands for it);
+# Chinese and Japanese with a full-width mark, Arabic and Persian with a reversed one.
+_QUESTION_MARKS = {"el": ("?", ";", "\u037e"), "ja": ("？", "?"), "zh": ("？", "?"),
+                   "ar": ("؟",), "fa": ("؟",), "dv": ("؟",)}
+# Languages written without spaces between words: their length is counted in characters.
+_CHARACTERS_PER_WORD = {"ja": 2.5, "zh": 1.7}
+# Every language the default campaign has a letter in: the EU's 24 and those of the summit
+# countries' governments.
+LETTER_LANGUAGES = sorted(load_campaign_dir(DEFAULT_ROOT / CAMPAIGN).templates)
 
 
-@pytest.mark.parametrize("language", sorted(EU_OFFICIAL_LANGUAGES))
+def letter_length(text: str, language: str) -> float:
+    """Words, or for languages without spaces their characters in words' worth."""
+    per_word = _CHARACTERS_PER_WORD.get(language.split("-")[0])
+    if per_word is None:
+        return word_count(text)
+    return len("".join(text.split())) / per_word
+
+
+def test_every_eu_language_has_a_letter():
+    assert set(EU_OFFICIAL_LANGUAGES) <= set(LETTER_LANGUAGES)
+
+
+@pytest.mark.parametrize("language", LETTER_LANGUAGES)
 @pytest.mark.parametrize("kind", list(TargetKind))
 def test_every_language_and_kind(renderer, supporter, language, kind):
     target = make_target(kind=kind, language=language, gender="female")
@@ -69,9 +88,9 @@ def test_every_language_and_kind(renderer, supporter, language, kind):
         assert fact in letter.body
     paragraphs = letter.body.split("\n\n")
     # One ask, chosen by the kind of target: the only paragraph that is a question.
-    marks = _QUESTION_MARKS if language == "el" else ("?",)
+    marks = _QUESTION_MARKS.get(language.split("-")[0], ("?",))
     assert sum(p.rstrip().endswith(marks) for p in paragraphs) == 1
-    assert 180 <= word_count(letter.body) <= 420
+    assert 180 <= letter_length(letter.body, language) <= 420
     assert letter.body.endswith("Ann Lee\nLeeds\n")
     # The ask differs by kind of target.
     others = {renderer.render(CAMPAIGN, make_target(kind=k, language=language), supporter).body
@@ -144,7 +163,7 @@ def test_us_member_of_congress(renderer, supporter):
 
 
 def test_missing_translation_falls_back_to_english(renderer, supporter):
-    target = make_target(language="ja", country="JP")
+    target = make_target(language="th", country="TH")
     letter = renderer.render(CAMPAIGN, target, supporter)
     assert (letter.language, letter.fell_back) == ("en", True)
     assert letter.body.startswith("Dear Jane Smith,")

@@ -48,7 +48,7 @@ def test_shipped_campaign_summit_is_the_latest_of_the_series(campaigns):
     assert [s.year for s in content.series] == ["2023", "2024", "2025", "2026"]
 
 
-@pytest.mark.parametrize("language", ["en", "nl", "de", "fr", "es"])
+@pytest.mark.parametrize("language", ["en", "nl", "de", "fr", "es", "ja", "ko", "zh", "pt"])
 def test_intros_have_two_to_four_paragraphs(campaigns, language):
     content = campaigns[CAMPAIGN]
     paragraphs = [p for p in content.intro(language).split("\n\n") if p.strip()]

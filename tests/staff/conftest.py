@@ -17,6 +17,7 @@ from webapp.staff.models import (
     CampaignSettings,
     CampaignText,
     ContentRevision,
+    LetterReview,
     PublishedTemplate,
     Role,
     StaffUser,
@@ -47,7 +48,7 @@ def password_hash() -> str:
 def reset_staff_tables(flask_app, password_hash: str) -> None:
     with app_state(flask_app).database.session_factory() as session:
         for table in (PublishedTemplate, TemplateVersion, CampaignText, CampaignSettings,
-                      AuditEntry, ContentRevision, StaffUser):
+                      AuditEntry, ContentRevision, LetterReview, StaffUser):
             session.execute(delete(table))
         for role, email in USERS.items():
             session.add(StaffUser(email=email, password_hash=password_hash, role=Role(role),

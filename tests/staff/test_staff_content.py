@@ -186,33 +186,33 @@ def test_similarity_page(staff_app, editor):
 
 
 def test_staff_are_told_which_languages_fall_back_to_english(staff_app, editor, client):
-    # The test directory has a Japanese summit delegate; the campaign has no Japanese letter.
+    # The test directory has a Thai summit delegate; the campaign has no Thai letter.
     campaign_url = f"/staff/campaigns/{SLUG}"
     page = editor.get(campaign_url).get_data(as_text=True)
-    assert 'data-language="ja"' in page and "summit_delegate" in page
+    assert 'data-language="th"' in page and "summit_delegate" in page
     assert "Letters in English so far" in page
     dashboard = editor.get("/staff/").get_data(as_text=True)
-    assert "1 language falls back to English: ja" in dashboard
+    assert "1 language falls back to English: th" in dashboard
 
-    # A Japanese supporter sends a letter: it goes in English, and the count says so.
-    response = step_one(client, **supporter(country="JP", town="Tokyo"))
+    # A Thai supporter sends a letter: it goes in English, and the count says so.
+    response = step_one(client, **supporter(country="TH", town="Bangkok"))
     assert response.status_code == 200
     assert "I am writing to ask for your help" in response.get_data(as_text=True)
     from tests.webapp.flow import confirm_latest, letters_form, step_two
 
     assert step_two(client, letters_form(response), "send").status_code in (200, 303)
     assert confirm_latest(staff_app, client).status_code == 303  # counted once confirmed
-    row = editor.get(campaign_url).get_data(as_text=True).split('data-language="ja"')[1]
+    row = editor.get(campaign_url).get_data(as_text=True).split('data-language="th"')[1]
     assert "<td>1</td>" in row.split("</tr>")[0]
 
     # The editor takes any language, starting from the English letter with a note.
-    ja_url = f"/staff/campaigns/{SLUG}/letters/ja"
-    ja_page = editor.get(ja_url).get_data(as_text=True)
-    assert "no letter in" in ja_page and "subject: Put an AI pause treaty" in ja_page
-    japanese = GOOD.replace("Please put the treaty first.", "条約を最優先にしてください。")
-    assert editor_form(editor, japanese, "publish", ja_url).status_code == 303
-    assert 'data-language="ja"' not in editor.get(campaign_url).get_data(as_text=True)
-    again = step_one(client, **supporter(country="JP", town="Tokyo", email="k@example.org"))
-    assert "条約を最優先にしてください。" in again.get_data(as_text=True)
+    th_url = f"/staff/campaigns/{SLUG}/letters/th"
+    th_page = editor.get(th_url).get_data(as_text=True)
+    assert "no letter in" in th_page and "subject: Put an AI pause treaty" in th_page
+    thai = GOOD.replace("Please put the treaty first.", "โปรดให้ความสำคัญกับสนธิสัญญาเป็นอันดับแรก")
+    assert editor_form(editor, thai, "publish", th_url).status_code == 303
+    assert 'data-language="th"' not in editor.get(campaign_url).get_data(as_text=True)
+    again = step_one(client, **supporter(country="TH", town="Bangkok", email="k@example.org"))
+    assert "โปรดให้ความสำคัญกับสนธิสัญญาเป็นอันดับแรก" in again.get_data(as_text=True)
     assert editor.get(f"/staff/campaigns/{SLUG}/letters/zz").status_code == 404
     assert editor.get(f"/staff/campaigns/{SLUG}/letters/EN").status_code == 404

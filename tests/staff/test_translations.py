@@ -1,4 +1,4 @@
-"""The interface in five languages: complete catalogues, and a switcher on every page."""
+"""The interface in nine languages: complete catalogues, and a switcher on every page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from .conftest import login
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "webapp" / "translations"
-LANGUAGES = ("nl", "de", "fr", "es")
+LANGUAGES = ("nl", "de", "fr", "es", "ja", "ko", "zh", "pt")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
@@ -40,12 +40,12 @@ def test_catalogue_is_complete_and_keeps_placeholders(language):
 
 
 @pytest.mark.parametrize("path", ["/c/treaty-at-next-summit", "/staff/login", "/staff/"])
-def test_every_page_switches_between_five_languages(staff_app, path):
+def test_every_page_switches_between_the_languages(staff_app, path):
     client = staff_app.test_client()
     login(client, "viewer")
     page = client.get(f"{path}?lang=de").get_data(as_text=True)
     switcher = page.split('class="languages"', 1)[1].split("</nav>", 1)[0]
-    for code in ("en", "nl", "fr", "es"):
+    for code in ("en", "nl", "fr", "es", "ja", "ko", "zh", "pt"):
         assert f'hreflang="{code}"' in switcher
     assert "<strong>Deutsch</strong>" in switcher
 

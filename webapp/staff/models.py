@@ -141,6 +141,21 @@ class PublishedTemplate(Base):
     version: Mapped[TemplateVersion] = relationship(lazy="joined")
 
 
+class LetterReview(Base):
+    """A native reader has read a campaign's letter in a language translated without one (its
+    file says `review: native reader needed`): who said so, and when."""
+
+    __tablename__ = "letter_review"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    reviewed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ContentRevision(Base):
     """One row whose counter grows with every staff change supporters see.
 

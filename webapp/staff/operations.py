@@ -27,6 +27,7 @@ from .content import bump_revision
 from .models import (
     CampaignSettings,
     CampaignText,
+    LetterReview,
     PublishedTemplate,
     Role,
     StaffUser,
@@ -193,4 +194,27 @@ def update_user(db: Session, user: StaffUser, role: str, active: bool,
         user.session_token = auth.new_session_token()  # ends the user's sessions
         auth.close_all_sessions(db, user)
     user.role, user.active = role, active
+    return True
+
+
+# --- reviews of translated letters --------------------------------------------------------
+
+def awaiting_review(db: Session, campaign: Campaign, content: CampaignContent) -> set[str]:
+    """The languages whose letter was translated without a native reader and that no staff
+    member has marked reviewed yet."""
+    flagged = {language for language, template in content.templates.items()
+               if template.needs_review}
+    if not flagged:
+        return set()
+    reviewed = set(db.scalars(select(LetterReview.language).where(
+        LetterReview.campaign_id == campaign.id, LetterReview.language.in_(flagged))))
+    return flagged - reviewed
+
+
+def mark_reviewed(db: Session, campaign: Campaign, language: str, actor: StaffIdentity) -> bool:
+    """Record that a native reader has read the letter in `language`; False if already."""
+    if db.get(LetterReview, (campaign.id, language)) is not None:
+        return False
+    db.add(LetterReview(campaign_id=campaign.id, language=language, reviewed_by=actor.user_id))
+    auth.audit(db, "letter.reviewed", campaign.slug, language, actor=actor)
     return True

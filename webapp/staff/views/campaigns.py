@@ -139,7 +139,9 @@ def _render_campaign(campaign: Campaign, content: CampaignContent,
                            texts=texts, error=None, new=False, action_form=ActionForm(),
                            kinds=[str(k) for k in content.target_kinds], all_kinds=ALL_KINDS,
                            missing=missing, sent_in_english=sent_in_english,
-                           letter_languages=_letter_languages(content))
+                           letter_languages=_letter_languages(content),
+                           awaiting_review=operations.awaiting_review(get_session(), campaign,
+                                                                      content))
 
 
 def _missing(content: CampaignContent) -> list[MissingTranslation]:

@@ -21,7 +21,7 @@ from representatives.model import MatchError, Target, TargetKind, UnknownCountry
 
 from ...app_state import app_state
 from ...db import get_session
-from ...i18n import is_language
+from ...i18n import is_language, language_name
 from ...models import Campaign, Letter, LetterText
 from .. import operations
 from ..forms import ActionForm, TemplateForm
@@ -124,6 +124,21 @@ def letter_publish(slug: str, language: str, number: int) -> ResponseReturnValue
     return redirect(url_for("staff.letter_versions", slug=slug, language=language), 303)
 
 
+@bp.post("/campaigns/<slug>/letters/<language>/reviewed")
+def letter_reviewed(slug: str, language: str) -> ResponseReturnValue:
+    """A native reader has read the translated letter: it no longer awaits review."""
+    campaign, content = campaign_or_404(slug), content_or_404(slug)
+    if not ActionForm().validate():
+        abort(400)
+    if language not in content.templates:
+        abort(404)
+    if operations.mark_reviewed(get_session(), campaign, language, current_user):
+        get_session().commit()
+        flash(_("The letter in %(language)s is marked as reviewed.",
+                language=language_name(language)), "ok")
+    return redirect(url_for("staff.letter_editor", slug=slug, language=language), 303)
+
+
 @bp.get("/campaigns/<slug>/similarity")
 def similarity(slug: str) -> ResponseReturnValue:
     """How alike the letters to each target are (a sample of the latest per target)."""
@@ -149,6 +164,7 @@ def _render_editor(campaign: Campaign, content: CampaignContent, language: str,
         letter=shown.letter, error=shown.error, targets=shown.targets, target=shown.target,
         versions=_versions(campaign, language),
         published=_published(campaign, language), has_letter=language in content.templates,
+        awaiting_review=language in operations.awaiting_review(get_session(), campaign, content),
         variants=count_variants(source), action_form=ActionForm(),
     )
 

@@ -19,7 +19,9 @@ Estonian, Finnish, Hungarian) use them where no office applies.
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Callable
+from importlib import import_module
 from typing import Protocol
 
 
@@ -720,10 +722,18 @@ _BY_LANGUAGE: dict[str, Callable[[_Parts], str]] = {
     "sv": _swedish,
 }
 
+# Languages beyond the European Union's have a module each in this package (`ja.py`, `pt_br.py`
+# for "pt-br"), with a `salutation(parts)` built from the same `_Parts`.
+for _module in pkgutil.iter_modules(__path__):
+    _BY_LANGUAGE[_module.name.replace("_", "-")] = import_module(
+        f"{__name__}.{_module.name}").salutation
+
 LANGUAGES = frozenset(_BY_LANGUAGE)
 
 
 def salutation(target: Addressee, language: str) -> str:
-    """The opening line of a letter to `target` in `language`, punctuation included."""
-    build = _BY_LANGUAGE.get(language.split("-")[0].lower(), _english)
+    """The opening line of a letter to `target` in `language`, punctuation included: the
+    language's own forms ("pt-br"), else its base language's ("pt"), else English."""
+    tag = language.lower()
+    build = _BY_LANGUAGE.get(tag) or _BY_LANGUAGE.get(tag.split("-")[0], _english)
     return build(_Parts(target))
