@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from representatives.model import Target
+from representatives.model import ChannelKind, Target
 
 from .sandbox import DEFAULT_LANGUAGE
 from .templates import CampaignContent
@@ -37,6 +37,10 @@ def in_scope(content: CampaignContent, targets: Iterable[Target]) -> Iterable[Ta
             yield target
 
 
+# The channels a letter goes through: by e-mail, a contact form, or on paper.
+_LETTER_CHANNELS = frozenset({ChannelKind.EMAIL, ChannelKind.CONTACT_FORM, ChannelKind.POST})
+
+
 def _has_letter(content: CampaignContent, language: str, kind: str) -> bool:
     """Whether a letter in `language`, or in its base language ("pt" for "pt-br"), takes
     `kind`: the renderer's order before it falls back to English."""
@@ -49,11 +53,17 @@ def _has_letter(content: CampaignContent, language: str, kind: str) -> bool:
 
 def missing_translations(content: CampaignContent,
                          targets: Iterable[Target]) -> list[MissingTranslation]:
-    """Languages of targets in scope that fall back to English, most targets first."""
+    """Languages of targets in scope that fall back to English, most targets first.
+
+    Only targets a letter can reach count: someone with nothing but a phone number gets no
+    letter, in English or otherwise.
+    """
     ids: dict[str, set[str]] = defaultdict(set)
     countries: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, set[str]] = defaultdict(set)
     for target in in_scope(content, targets):
+        if not any(channel.kind in _LETTER_CHANNELS for channel in target.channels):
+            continue
         language = (target.language or DEFAULT_LANGUAGE).lower()
         if language == DEFAULT_LANGUAGE or _has_letter(content, language, str(target.kind)):
             continue

@@ -6,9 +6,9 @@ when they are loaded (templates.py) and renders them (rendering.py).
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 import time
-import zlib
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -231,9 +231,14 @@ def _wordwrap_filter(env, s, width=79, break_long_words=True, wrapstring=None,
 
 
 def _variant_filter(context, index: int, alternatives: int) -> int:
-    """Which of `alternatives` wordings to use at variant `index` (see letters.variants)."""
+    """Which of `alternatives` wordings to use at variant `index` (see letters.variants).
+
+    A cryptographic hash, so that the choices at different places are independent: a CRC is
+    linear, and with it every two-way choice of a letter flipped together.
+    """
     seed = str(context.get("variant_seed", ""))
-    return zlib.crc32(f"{seed}\x00{index}".encode()) % max(int(alternatives), 1)
+    digest = hashlib.blake2b(f"{seed}\x00{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % max(int(alternatives), 1)
 
 
 def _finalize(value):

@@ -722,6 +722,24 @@ _BY_LANGUAGE: dict[str, Callable[[_Parts], str]] = {
     "sv": _swedish,
 }
 
+# Countries whose people write their family name first.
+_FAMILY_NAME_FIRST = frozenset({"CN", "HK", "JP", "KP", "KR", "MO", "TW"})
+
+
+def is_cjk(text: str) -> bool:
+    """Whether `text` is written in Chinese, Japanese or Korean characters only."""
+    return all(ord(ch) >= 0x2E80 for ch in text)
+
+
+def family_name_first(p: _Parts) -> str:
+    """The full name as Chinese, Japanese and Korean write it: family name first for people of
+    the countries that put it first (no space between CJK names), others as they are."""
+    if p.family and p.given and p.country in _FAMILY_NAME_FIRST:
+        glue = "" if is_cjk(p.family + p.given) else " "
+        return f"{p.family}{glue}{p.given}"
+    return p.full
+
+
 # Languages beyond the European Union's have a module each in this package (`ja.py`, `pt_br.py`
 # for "pt-br"), with a `salutation(parts)` built from the same `_Parts`.
 for _module in pkgutil.iter_modules(__path__):

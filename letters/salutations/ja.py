@@ -11,21 +11,7 @@ everyone, while 先生 or 教授 would depend on the addressee's relation to the
 
 from __future__ import annotations
 
-from . import _Parts
-
-# Countries whose people write the family name first.
-_FAMILY_FIRST = frozenset({"JP", "CN", "KR", "KP", "TW", "HK", "MO"})
-
-
-def _is_cjk(text: str) -> bool:
-    return all(ord(ch) >= 0x2E80 for ch in text)
-
-
-def _name(p: _Parts) -> str:
-    if p.family and p.given and p.country in _FAMILY_FIRST:
-        glue = "" if _is_cjk(p.family + p.given) else " "
-        return f"{p.family}{glue}{p.given}"
-    return p.full
+from . import _Parts, family_name_first
 
 
 def _head_of_government(p: _Parts) -> str:
@@ -43,7 +29,7 @@ def salutation(p: _Parts) -> str:
         "senator": "上院議員",
         "mep": "欧州議会議員",
     }.get(p.office, "")
-    name = _name(p)
+    name = family_name_first(p)
     if office:
         return f"{office} {name} 様" if name else f"{office} 様"
     return f"{name} 様" if name else "ご担当者 様"

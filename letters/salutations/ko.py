@@ -12,21 +12,7 @@ name first, Hangul names without a space; other names keep their own order.
 
 from __future__ import annotations
 
-from . import _Parts
-
-# Countries whose people write the family name first.
-_FAMILY_FIRST = frozenset({"KR", "KP", "JP", "CN", "TW", "HK", "MO"})
-
-
-def _is_cjk(text: str) -> bool:
-    return all(ord(ch) >= 0x2E80 for ch in text)
-
-
-def _name(p: _Parts) -> str:
-    if p.family and p.given and p.country in _FAMILY_FIRST:
-        glue = "" if _is_cjk(p.family + p.given) else " "
-        return f"{p.family}{glue}{p.given}"
-    return p.full
+from . import _Parts, family_name_first
 
 
 def _head_of_government(p: _Parts) -> str:
@@ -41,7 +27,7 @@ def salutation(p: _Parts) -> str:
         "senator": "상원의원",
         "mep": "유럽의회 의원",
     }.get(p.office) or {"prof": "교수", "dr": "박사"}.get(p.title, "")
-    name = _name(p)
+    name = family_name_first(p)
     if office:
         return f"존경하는 {name} {office}님께" if name else f"존경하는 {office}님께"
     return f"존경하는 {name} 님께" if name else "존경하는 담당자님께"

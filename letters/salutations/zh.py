@@ -12,26 +12,12 @@ in Latin script is set off from the Chinese by a space on each side ("尊敬的 
 
 from __future__ import annotations
 
-from . import _Parts
-
-# Countries whose people write the family name first.
-_FAMILY_FIRST = frozenset({"CN", "TW", "HK", "MO", "JP", "KR", "KP"})
-
-
-def _is_cjk(text: str) -> bool:
-    return all(ord(ch) >= 0x2E80 for ch in text)
-
-
-def _full(p: _Parts) -> str:
-    if p.family and p.given and p.country in _FAMILY_FIRST:
-        glue = "" if _is_cjk(p.family + p.given) else " "
-        return f"{p.family}{glue}{p.given}"
-    return p.full
+from . import _Parts, family_name_first, is_cjk
 
 
 def _spaced(name: str) -> str:
     """A name in Latin (or another alphabetic) script set off from the Chinese by spaces."""
-    return name if not name or _is_cjk(name) else f" {name} "
+    return name if not name or is_cjk(name) else f" {name} "
 
 
 def _head_of_government(p: _Parts) -> str:
@@ -50,10 +36,10 @@ def salutation(p: _Parts) -> str:
         "senator": "参议员",
         "mep": "议员",
     }.get(p.office) or {"prof": "教授", "dr": "博士"}.get(p.title, "")
-    name = _spaced(p.family or _full(p))
+    name = _spaced(p.family or family_name_first(p))
     if office:
         return f"尊敬的{name}{office}：" if name else f"尊敬的{office}："
     if p.gender and p.family:
         return f"尊敬的{_spaced(p.family)}{p.pick('女士', '先生')}："
-    full = _spaced(_full(p))
+    full = _spaced(family_name_first(p))
     return f"尊敬的{full}阁下：" if full else "尊敬的先生/女士："

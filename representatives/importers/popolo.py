@@ -100,7 +100,7 @@ _CHANNELS = {
     "webform": ChannelKind.CONTACT_FORM,
 }
 _OCD_COUNTRY = re.compile(r"ocd-division/country:([a-z]{2})\b")
-_LANGUAGE = re.compile(r"[a-z]{2}")
+_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")  # ISO 639-1, with a region where it matters
 _NO_PARTY = {"", "unknown", "none"}
 _GENERIC_ROLES = {"", "member"}
 

@@ -62,7 +62,7 @@ def test_send_it_for_me_proves_and_is_stored(context, page, proving):
     widget = page.locator("altcha-widget")
     expect(widget).to_be_attached()
     # The widget has come to life: the custom element is defined, from our own file.
-    assert page.evaluate("() => customElements.get('altcha-widget') !== undefined")
+    page.wait_for_function("() => customElements.get('altcha-widget') !== undefined")
     assert not any(CHALLENGE in url for url in seen)  # nothing is solved before it is needed
 
     page.get_by_role("button", name="Send it for me").click()

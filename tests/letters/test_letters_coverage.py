@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from letters.coverage import fallback_letter_counts, missing_translations
-from representatives.model import TargetKind
+from representatives.model import Channel, ChannelKind, TargetKind
 
 from .conftest import CAMPAIGN, make_target
 
@@ -52,3 +52,12 @@ def test_a_template_that_leaves_out_a_kind_falls_back_for_that_kind(campaigns):
                make_target(id="nl:mep", language="nl", country="NL", kind=TargetKind.MEP)]
     [missing] = missing_translations(content, targets)
     assert (missing.language, missing.target_ids) == ("nl", frozenset({"nl:mep"}))
+
+
+def test_a_target_no_letter_can_reach_is_not_counted(campaigns):
+    phone_only = make_target(id="am:1", language="hy", country="AM",
+                             channels=(Channel(ChannelKind.PHONE, "+374 10 527000"),))
+    by_post = make_target(id="am:2", language="hy", country="AM",
+                          channels=(Channel(ChannelKind.POST, "Government House 1, Yerevan"),))
+    assert missing_translations(campaigns[CAMPAIGN], [phone_only]) == []
+    assert [m.language for m in missing_translations(campaigns[CAMPAIGN], [by_post])] == ["hy"]

@@ -81,3 +81,16 @@ def test_variants_make_letters_less_alike(tmp_path):
     plain = [render(r, "same@example.org") for _ in range(10)]
     varied = [render(r, f"p{i}@example.org") for i in range(10)]
     assert report(varied).mean < report(plain).mean == 1.0
+
+
+def test_two_way_choices_at_different_places_are_independent():
+    """With a linear hash (CRC) every two-way choice flipped together: 5,000 supporters over
+    five places got 2 distinct letters instead of 32."""
+    from letters.sandbox import _variant_filter
+
+    letters = {
+        tuple(_variant_filter({"variant_seed": f"supporter-{n}@example.org"}, place, 2)
+              for place in range(5))
+        for n in range(5000)
+    }
+    assert len(letters) == 32

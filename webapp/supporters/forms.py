@@ -211,7 +211,7 @@ def unpack_recipients(value: str | None) -> tuple[str, bool, list[str]]:
     return language, greet == "1", [i for i in ids.split(",") if i]
 
 
-_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z]{2})?")  # "nl", or with its region "pt-br"
 
 
 class LetterGroupFields(Form):
