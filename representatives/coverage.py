@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, exists, func, literal, select, union
 from sqlalchemy.orm import Session
 
+from .importers.naming import country_name
 from .model import ChannelKind, TargetKind
 from .tables import ContactDetail, Membership, Person, Summit, SummitParticipation
 
@@ -105,16 +106,6 @@ class CoverageSummary:
                 "targets": {kind.value: self.targets.get(kind, 0) for kind in KINDS},
                 "usable": self.usable, "stored_copy": self.stored_copy,
                 "unreachable": list(self.unreachable)}  # fmt: skip
-
-
-def country_name(code: str) -> str:
-    """The English short name of a country ("KR" -> "Korea, Republic of"); the code if unknown."""
-    import pycountry
-
-    found = pycountry.countries.get(alpha_2=code)
-    if found is None:
-        return code
-    return getattr(found, "common_name", None) or found.name
 
 
 def summit_countries(session: Session) -> list[str]:

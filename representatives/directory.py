@@ -157,6 +157,7 @@ class Directory:
         "_postcode_countries",
         "_next_host",
         "_next_host_group",
+        "__weakref__",  # so that caches can hold a directory weakly
     )
 
     def __init__(

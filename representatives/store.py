@@ -219,7 +219,8 @@ def load_directory(session: Session, postcodes: PostcodeLookup | None = None) ->
 
 def next_summit_host(session: Session) -> str | None:
     """The country hosting the summit marked next, if one is."""
-    return session.scalar(select(Summit.host_country).where(Summit.status == "next").limit(1))
+    return session.scalar(select(Summit.host_country).where(Summit.status == "next")
+                          .order_by(Summit.year, Summit.id).limit(1))
 
 
 def directory_version(session: Session) -> str:

@@ -84,10 +84,11 @@ def is_language(code: str) -> bool:
             and (not region or (region.isalpha() and len(region) == 2))):
         return False
     try:
-        Locale.parse(code, sep="-")
+        locale = Locale.parse(code, sep="-")
     except (UnknownLocaleError, ValueError):
         return False
-    return True
+    # Babel answers an unknown region with the language's likeliest one ("en-zz": en_US).
+    return not region or locale.territory == region.upper()
 
 
 def _sort_key(name: str) -> str:

@@ -308,6 +308,17 @@ class CsvStream:
 # --- validating ----------------------------------------------------------------------------
 
 
+def language_code(value: str) -> str | None:
+    """An ISO 639-1 code as stored ("nl"), with its region where the written language differs
+    ("pt-BR", from "pt-br" or "PT-BR"); None when `value` is not one."""
+    language, _, region = value.strip().partition("-")
+    code = f"{language.lower()}-{region.upper()}" if region else language.lower()
+    return code if _LANGUAGE_CODE.fullmatch(code) else None
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
+
+
 def email_problem(value: str) -> str | None:
     """Why `value` is not a usable email address, or None."""
     try:

@@ -46,6 +46,7 @@ from .base import (
     apply,
     email_problem,
     fit_id,
+    language_code,
     read_csv,
     read_text,
     rejected_file,
@@ -94,7 +95,6 @@ CLASSIFICATION_OF_KIND = {
     TargetKind.MEP: "european_parliament",
 }
 _OWN_ID = re.compile(r"\S{1,64}")
-_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")  # ISO 639-1, with a region where it matters
 # A spreadsheet's date cell often comes out as "2026-01-11 00:00:00".
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
 
@@ -230,10 +230,9 @@ class _Sheet:
         for label, text in (("role", role), ("body", body)):
             if not text:
                 problems.append(f"{label} is required")
-        base, _, region = value("language").partition("-")
-        language = (f"{base.lower()}-{region.upper()}" if region else base.lower()) or (
-            main_language(country) if country else "")
-        if language and not _LANGUAGE.fullmatch(language):
+        language = (language_code(value("language")) if value("language") else
+                    main_language(country) if country else "")
+        if language is None:
             problems.append(f"bad language {value('language')!r}: expected a 2-letter code, "
                             "or one with its region (pt-BR)")
         emails = split_emails(value("email"))

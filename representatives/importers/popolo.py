@@ -46,6 +46,7 @@ from .base import (
     apply,
     email_problem,
     fit_id,
+    language_code,
     parse_partial_date,
     read_text,
     rejected_file,
@@ -100,7 +101,6 @@ _CHANNELS = {
     "webform": ChannelKind.CONTACT_FORM,
 }
 _OCD_COUNTRY = re.compile(r"ocd-division/country:([a-z]{2})\b")
-_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")  # ISO 639-1, with a region where it matters
 _NO_PARTY = {"", "unknown", "none"}
 _GENERIC_ROLES = {"", "member"}
 
@@ -522,9 +522,9 @@ class _Reader:
             self.data.reject(where, f"a member of the European Parliament for {country}, "
                                     "which is not an EU member state")  # fmt: skip
             return
-        language = _text(m.get("language")) or main_language(country)
-        if not _LANGUAGE.fullmatch(language):
-            self.data.reject(where, f"bad language {language!r}")
+        language = language_code(_text(m.get("language")) or main_language(country))
+        if language is None:
+            self.data.reject(where, f"bad language {_text(m.get('language'))!r}")
             return
         person_id = self.person(person_raw)
         if person_id is None:

@@ -50,6 +50,7 @@ from .base import (
     email_problem,
     fit_id,
     import_file,
+    language_code,
     parse_date,
     rejected_file,
     slugify,
@@ -66,7 +67,6 @@ _OFFICE_CLASSIFICATION = {
     TargetKind.SUMMIT_DELEGATE: "summit_delegation",
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9:._-]{0,63}")
-_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")  # ISO 639-1, with a region where it matters
 _KINDS = {k.value for k in TargetKind}
 _CHANNELS = {k.value for k in ChannelKind}
 
@@ -287,11 +287,11 @@ def _people(data: Dataset, document: dict) -> None:
             org_id = problems.need(membership, "organization")
             if org_id and org_id not in data.organizations:
                 problems.append(f"unknown organization {org_id!r}")
-            if membership.get("kind") not in _KINDS:
+            if not isinstance(membership.get("kind"), str) or membership["kind"] not in _KINDS:
                 problems.append(f"unknown kind {membership.get('kind')!r}")
             problems.need(membership, "role")
             problems.country(membership.get("country"))
-            if not _LANGUAGE.fullmatch(str(membership.get("language") or "")):
+            if language_code(str(membership.get("language") or "")) != membership.get("language"):
                 problems.append(f"bad language {membership.get('language')!r}")
             problems.url(membership.get("source_url"))
             memberships[f"{person_id}@{org_id}"] = {
@@ -335,11 +335,11 @@ def _offices(data: Dataset, document: dict) -> None:
             problems.append(f"bad id {office_id!r}")
         title = problems.need(record, "title")
         kind = record.get("kind")
-        if kind not in _OFFICE_CLASSIFICATION:
+        if not isinstance(kind, str) or kind not in _OFFICE_CLASSIFICATION:
             problems.append(f"unknown kind {kind!r}")
         country = record.get("country")
         problems.country(country)
-        if not _LANGUAGE.fullmatch(str(record.get("language") or "")):
+        if language_code(str(record.get("language") or "")) != record.get("language"):
             problems.append(f"bad language {record.get('language')!r}")
         problems.url(record.get("source_url"))
         organization = record.get("organization")
@@ -358,6 +358,8 @@ def _offices(data: Dataset, document: dict) -> None:
             problems.need(holder, "name")
             problems.url(holder.get("source_url"))
             problems.date(holder, "as_of")
+        verified_on = problems.date(record, "verified_on")
+        stored_copy = problems.flag(record, "stored_copy")
         contacts = [_contact(problems, c) for c in record.get("contacts") or []]
         # The person a letter is addressed to: the named holder, or the office itself.
         person_id = office_id
@@ -393,9 +395,10 @@ def _offices(data: Dataset, document: dict) -> None:
             "language": record["language"],
             "party": None,
             "start_date": None,
-            "source_url": record.get("source_url"),
-            "verified_on": problems.date(record, "verified_on"),
-            "stored_copy": problems.flag(record, "stored_copy"),
+            # A named holder's role is documented by the page that names them.
+            "source_url": (holder or {}).get("source_url") or record.get("source_url"),
+            "verified_on": verified_on,
+            "stored_copy": stored_copy,
         }
         for contact in contacts:
             assert contact is not None  # None only with a problem, and the record was rejected

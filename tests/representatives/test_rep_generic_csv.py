@@ -266,3 +266,17 @@ def test_channels_order_for_a_sheet_row(session, tmp_path):
         ChannelKind.EMAIL, ChannelKind.EMAIL, ChannelKind.CONTACT_FORM, ChannelKind.POST,
         ChannelKind.PHONE,
     ]  # fmt: skip
+
+
+def test_a_language_with_its_region_is_kept_in_its_usual_spelling(session, tmp_path):
+    sheet = write(tmp_path, HEADER
+                  + "Ana Lima,minister,Ministra,Governo,BR,a@example.org,,,,,pt-br\n"
+                  + "Rui Sá,minister,Ministro,Governo PT,PT,r@example.org,,,,,PT\n"
+                  + "Bad Region,minister,Ministro,Governo,BR,b@example.org,,,,,pt-brazil\n")
+    report = run(session, sheet)
+    assert [why for _, why in report.rejected] == [
+        "Bad Region: bad language 'pt-brazil': expected a 2-letter code, or one with its "
+        "region (pt-BR)"]
+    report = run(session, sheet, partial=True)
+    languages = dict(session.execute(select(Membership.country, Membership.language)).all())
+    assert languages == {"BR": "pt-BR", "PT": "pt"}

@@ -133,6 +133,18 @@ def test_invalid_offices_and_summits_are_refused_with_their_reasons(session, tmp
     assert session.scalars(select(Person)).first() is None  # nothing written half-way
 
 
+def test_an_office_with_a_bad_check_date_or_flag_is_refused(session, tmp_path):
+    bad_date = {**_office("pl:one", "minister", "Minister", "PL", "pl"), "verified_on": "soon"}
+    bad_flag = {**_office("pl:two", "minister", "Minister", "PL", "pl"), "stored_copy": "yes"}
+    bad_kind = {**_office("pl:three", "minister", "Minister", "PL", "pl"), "kind": ["minister"]}
+    report = _import(session, tmp_path, _document(bad_date, bad_flag, bad_kind))
+    reasons = " | ".join(why for _, why in report.rejected)
+    assert "bad date in verified_on: 'soon'" in reasons
+    assert "stored_copy is true or false, not 'yes'" in reasons
+    assert "unknown kind ['minister']" in reasons
+    assert session.scalars(select(Person)).first() is None
+
+
 def test_targets_that_cannot_be_reached_at_all_are_not_offered(session, tmp_path):
     _import(session, tmp_path, _document(*OFFICES))
     directory = load_directory(session)

@@ -66,7 +66,7 @@ def add_reports(app) -> dict[str, int]:
         return {name: row.id for name, row in rows.items()}
 
 
-def resolve(client, report_id: int, **extra):
+def resolve(client, report_id: int | str, **extra):
     return client.post(f"{PAGE}/resolve",
                        data={"csrf_token": token(client, PAGE), "report": report_id, **extra})
 
@@ -138,6 +138,13 @@ def test_resolving_needs_the_csrf_token(reports_app, editor):
     response = editor.post(f"{PAGE}/resolve", data={"report": ids["nl"]})
     assert response.status_code == 400
     assert all(r.resolved_at is None for r in stored(reports_app) if r.id != ids["old"])
+
+
+def test_resolving_a_report_id_that_is_not_one_is_a_bad_request(reports_app, editor):
+    add_reports(reports_app)
+    for report_id in ("", "abc", "\u00b2", "-1", "9" * 30):
+        assert resolve(editor, report_id).status_code == 400, report_id
+    assert resolve(editor, 2**31 - 1).status_code == 303  # none such: said so, no error
 
 
 def test_filters_by_kind_and_country(reports_app, viewer):

@@ -48,3 +48,13 @@ def test_language_switcher_after_a_form_leads_home_and_a_page_links_to_itself(ap
         page = client.get("/c/treaty-at-next-summit?lang=nl").get_data(as_text=True)
     assert '<html lang="nl">' in page
     assert 'href="/c/treaty-at-next-summit?lang=en"' in _switcher(page)
+
+
+def test_a_language_code_with_its_region_names_a_region_babel_knows():
+    from webapp.i18n import is_language, language_name
+
+    assert is_language("nl") and is_language("pt-br") and is_language("zh-tw")
+    assert language_name("pt-br") == "Português (Brasil)"
+    # Babel would read these as en_US and pt_BR: not what the code says.
+    assert not is_language("en-zz") and not is_language("pt-xx")
+    assert not is_language("pt-BR") and not is_language("pt_br") and not is_language("xx")

@@ -160,3 +160,32 @@ def test_pending_letters_become_versioned_keyed_json_and_back(database_url, tmp_
                     connection.execute(text(f"DELETE FROM {table}"))
             command.upgrade(alembic_config(), "heads")
     app_state(app).database.dispose()
+
+
+def test_summits_known_by_their_year_go_on_the_way_back_to_required_dates(database_url, tmp_path):
+    """Migration 0012 lets a summit have no dates; its downgrade drops such summits and makes
+    the dates required again, as 0011 had them."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from tests.apps import make_config
+    from webapp import create_app
+    from webapp.cli import alembic_config
+
+    app = create_app(make_config(tmp_path, database_url))
+    engine = app_state(app).database.engine
+    with app.app_context():
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO rep_summit (id, name, host_country, city, status, year, source, "
+                    "created_at, updated_at) VALUES ('geneva-2027', 'Geneva', 'CH', 'Geneva', "
+                    "'next', 2027, 'test', '2026-12-01 09:00:00', '2026-12-01 09:00:00')"))
+            command.downgrade(alembic_config(), "0011")
+            columns = {c["name"]: c for c in inspect(engine).get_columns("rep_summit")}
+            assert not columns["start_date"]["nullable"] and not columns["end_date"]["nullable"]
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT count(*) FROM rep_summit")).scalar() == 0
+        finally:
+            command.upgrade(alembic_config(), "heads")
+    app_state(app).database.dispose()

@@ -183,3 +183,26 @@ def test_reports_are_rate_limited_and_the_words_kept(host_database, tmp_path):
     assert "Please try again" in page or "try again" in page
     assert "Suggestion three" in page
     app_state(app).database.dispose()
+
+
+def test_a_report_refused_before_its_view_about_an_unknown_target_is_not_a_server_error(
+        host_client):
+    # Without its CSRF token the form is refused in an error handler, which must not fail on
+    # a target, country or campaign that does not exist.
+    for url in (f"/c/{SLUG}/report?target=nobody", f"/c/{SLUG}/suggest?country=XX",
+                "/c/no-such-campaign/suggest?country=TD"):
+        response = host_client.post(url, data={"message": "Hello"})
+        assert response.status_code == 400, url
+
+
+def test_both_kinds_of_report_count_against_one_limit(host_database, tmp_path):
+    app = create_app(make_config(tmp_path, host_database, ratelimit_enabled=True,
+                                 ratelimit_reports="2 per hour"))
+    client = app.test_client()
+    suggest = f"/c/{SLUG}/suggest?lang=en&country=TD"
+    report = f"/c/{SLUG}/report?lang=en&target=t:ch-fc-office"
+    token = csrf_token(text(client.get(suggest)))
+    for url in (suggest, report):
+        assert client.post(url, data={"csrf_token": token, "message": "A note"}).status_code == 201
+    assert client.post(report, data={"csrf_token": token, "message": "A third"}).status_code == 429
+    app_state(app).database.dispose()

@@ -22,7 +22,7 @@ from letters.rendering import Supporter
 from letters.sharing import addressed_body, share_letters
 from letters.templates import CampaignContent
 from letters.text import has_lone_surrogate, is_header_safe, is_plain_text, normalise_newlines
-from representatives.model import Match, MatchError
+from representatives.model import GroupKind, Match, MatchError
 
 from ..app_state import app_state
 from ..db import get_session
@@ -314,11 +314,12 @@ def _match(campaign: Campaign, content: CampaignContent, country: str, postcode:
         raise ApiError(422, code, str(error) or code) from None
 
 
-def _target_json(matched) -> dict:
+def _target_json(matched, group: GroupKind) -> dict:
     target = matched.target
     return {
         "id": target.id, "name": target.name, "kind": str(target.kind),
-        "group": str(target.group), "role": target.role, "body": target.body,
+        # The match's group: the next summit's host is a group of its own.
+        "group": str(group), "role": target.role, "body": target.body,
         "country": target.country, "language": target.language, "party": target.party,
         "area": target.area, "reason": matched.reason, "matched_on": matched.matched_on,
         "can_send_for_me": can_send_for(target), "addressed_by_title": target.by_title,
@@ -377,7 +378,8 @@ def targets(slug: str):
     match = _match(campaign, content, country, postcode)
     return jsonify({"country": match.country, "notes": list(match.notes),
                     "candidate_areas": list(match.candidate_areas),
-                    "targets": [_target_json(m) for m in match.targets]})
+                    "targets": [_target_json(m, group.kind) for group in match.groups
+                                for m in group.targets]})
 
 
 @bp.post("/campaigns/<slug>/render")

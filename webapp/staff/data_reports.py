@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from database import rowcount, utcnow
@@ -19,6 +20,8 @@ from database import rowcount, utcnow
 from ..models import DataReport, DataReportKind
 from . import auth
 from .auth import StaffIdentity
+
+T = TypeVar("T")
 
 # Each list of the page shows at most this many; older ones stay in the table.
 REPORTS_SHOWN = 500
@@ -40,6 +43,15 @@ class ReportFilter:
                    country=country if len(country) == 2 and country.isalpha() else None)
 
 
+def _matching(query: Select[T], where: ReportFilter) -> Select[T]:
+    """`query` narrowed to the reports of `where`'s kind and country."""
+    if where.kind:
+        query = query.where(DataReport.kind == where.kind)
+    if where.country:
+        query = query.where(DataReport.country == where.country)
+    return query
+
+
 def list_reports(db: Session, where: ReportFilter, *, resolved: bool,
                  limit: int = REPORTS_SHOWN) -> Sequence[DataReport]:
     """Open (or resolved) reports matching `where`: open ones newest first, resolved ones most
@@ -51,11 +63,7 @@ def list_reports(db: Session, where: ReportFilter, *, resolved: bool,
     else:
         query = query.where(DataReport.resolved_at.is_(None)).order_by(
             DataReport.created_at.desc(), DataReport.id.desc())
-    if where.kind:
-        query = query.where(DataReport.kind == where.kind)
-    if where.country:
-        query = query.where(DataReport.country == where.country)
-    return db.scalars(query.limit(limit)).all()
+    return db.scalars(_matching(query, where).limit(limit)).all()
 
 
 def count_reports(db: Session, where: ReportFilter | None = None, *,
@@ -64,11 +72,7 @@ def count_reports(db: Session, where: ReportFilter | None = None, *,
     where = where or ReportFilter()
     query = select(func.count()).select_from(DataReport).where(
         DataReport.resolved_at.is_not(None) if resolved else DataReport.resolved_at.is_(None))
-    if where.kind:
-        query = query.where(DataReport.kind == where.kind)
-    if where.country:
-        query = query.where(DataReport.country == where.country)
-    return db.scalar(query) or 0
+    return db.scalar(_matching(query, where)) or 0
 
 
 def report_countries(db: Session) -> list[str]:

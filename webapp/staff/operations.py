@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from database import utcnow
+from database import insert_or_merge, rowcount, utcnow
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
 from letters.validation import validate_template
@@ -212,9 +212,17 @@ def awaiting_review(db: Session, campaign: Campaign, content: CampaignContent) -
 
 
 def mark_reviewed(db: Session, campaign: Campaign, language: str, actor: StaffIdentity) -> bool:
-    """Record that a native reader has read the letter in `language`; False if already."""
-    if db.get(LetterReview, (campaign.id, language)) is not None:
+    """Record that a native reader has read the letter in `language`; False if already.
+
+    One statement that does nothing when the row exists: two clicks at once record it once.
+    """
+    added = db.execute(
+        insert_or_merge(db, LetterReview)
+        .values(campaign_id=campaign.id, language=language, reviewed_by=actor.user_id,
+                reviewed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["campaign_id", "language"])
+    )
+    if not rowcount(added):
         return False
-    db.add(LetterReview(campaign_id=campaign.id, language=language, reviewed_by=actor.user_id))
     auth.audit(db, "letter.reviewed", campaign.slug, language, actor=actor)
     return True

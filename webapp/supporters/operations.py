@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from jinja2 import TemplateError
 from sqlalchemy import insert, select
@@ -36,7 +36,6 @@ from representatives.model import (
     MatchError,
     Target,
     TargetGroup,
-    TargetKind,
 )
 
 from ..app_state import app_state
@@ -174,18 +173,23 @@ class CountryReach:
 
 def country_reach(campaign: Campaign, content: CampaignContent) -> CountryReach:
     """The campaign's reach per country, the same object until the data or settings change."""
-    return _reach(app_state().directory.get(), frozenset(content.target_kinds),
-                  frozenset(content.countries), campaign.write_to_next_host)
+    directory = app_state().directory.get()
+    kinds, countries = frozenset(content.target_kinds), frozenset(content.countries)
+    key = (kinds, countries, campaign.write_to_next_host)
+    # Kept per directory and weakly: a directory the cache has replaced is freed with its reach.
+    per_directory = _REACH.setdefault(directory, {})
+    reach = per_directory.get(key)
+    if reach is None:
+        host = directory.next_summit_host if campaign.write_to_next_host else None
+        if host is not None and not any(m.target.kind in kinds
+                                        for m in directory.next_host_targets()):
+            host = None
+        reach = per_directory[key] = CountryReach(directory.groups_by_country(kinds), host,
+                                                  countries)
+    return reach
 
 
-@lru_cache(maxsize=16)
-def _reach(directory: Directory, kinds: frozenset[TargetKind], countries: frozenset[str],
-           with_next_host: bool) -> CountryReach:
-    host = directory.next_summit_host if with_next_host else None
-    if host is not None and not any(m.target.kind in kinds
-                                    for m in directory.next_host_targets()):
-        host = None
-    return CountryReach(directory.groups_by_country(kinds), host, countries)
+_REACH: WeakKeyDictionary[Directory, dict[tuple, CountryReach]] = WeakKeyDictionary()
 
 
 def record_data_report(session: Session, kind: DataReportKind, campaign_slug: str,

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 
 from letters.compose import (
     blank_compose_links,
@@ -475,8 +476,12 @@ def confirmed(token: str):
 
 # --- reports about the data ----------------------------------------------------------------
 
+# One limit for both kinds of report: a client may not send as many again of the other kind.
+_reports_limit = limiter.shared_limit(reports_limit, scope="data_reports", methods=["POST"])
+
+
 @bp.route("/c/<slug>/report", methods=["GET", "POST"])
-@limiter.limit(reports_limit, methods=["POST"])
+@_reports_limit
 @client_limits
 def report_target(slug: str):
     """"Wrong address or person?" about one target, from its card on step two."""
@@ -484,7 +489,7 @@ def report_target(slug: str):
 
 
 @bp.route("/c/<slug>/suggest", methods=["GET", "POST"])
-@limiter.limit(reports_limit, methods=["POST"])
+@_reports_limit
 @client_limits
 def suggest_target(slug: str):
     """"Whom should we write to?" from a country the campaign has nobody for yet."""
@@ -519,7 +524,11 @@ def report_page(slug: str, kind: DataReportKind, error: str | None = None,
 
 
 def render_report_again(slug: str, error: str, status: int):
-    """A report refused before its view ran (a rate limit, an expired form), as typed."""
+    """A report refused before its view ran (a rate limit, an expired form), as typed; None
+    for an unknown campaign, target or country (the error's own page then)."""
     kind = (DataReportKind.WRONG_CONTACT if request.endpoint == "public.report_target"
             else DataReportKind.SUGGESTION)
-    return report_page(slug, kind, error=error, status=status)
+    try:
+        return report_page(slug, kind, error=error, status=status)
+    except NotFound:  # raised in an error handler, it would be a 500
+        return None

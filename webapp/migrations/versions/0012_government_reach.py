@@ -68,10 +68,16 @@ def downgrade() -> None:
     op.drop_table("data_report")
     with op.batch_alter_table("campaign", schema=None) as batch_op:
         batch_op.drop_column("write_to_next_host")
+    # Summits known only by their year have no place in 0011's schema, whose dates are required.
+    undated = "SELECT id FROM rep_summit WHERE start_date IS NULL OR end_date IS NULL"
+    op.execute(f"DELETE FROM rep_summit_participation WHERE summit_id IN ({undated})")
+    op.execute(f"DELETE FROM rep_summit WHERE id IN ({undated})")
     with op.batch_alter_table("rep_summit", schema=None) as batch_op:
         batch_op.drop_constraint("status", type_="check")
         batch_op.drop_column("year")
         batch_op.drop_column("status")
+        batch_op.alter_column("start_date", existing_type=sa.Date(), nullable=False)
+        batch_op.alter_column("end_date", existing_type=sa.Date(), nullable=False)
     with op.batch_alter_table("rep_contact_detail", schema=None) as batch_op:
         batch_op.drop_column("stored_copy")
     with op.batch_alter_table("rep_membership", schema=None) as batch_op:

@@ -1,7 +1,8 @@
 """The staff area at /staff: one blueprint, its routes in a module per feature.
 
-campaigns (the dashboard and campaign settings), letters (the template editor, versions and
-similarity) and accounts (signing in, users and the audit log). Views stay thin: read the
+campaigns (the dashboard and campaign settings), letters (the template editor, versions,
+similarity and reviews of translated letters), data_reports (supporters' reports about the
+data) and accounts (signing in, users and the audit log). Views stay thin: read the
 request, call one function of staff.operations, commit, render or redirect.
 """
 

@@ -43,11 +43,12 @@ def data_report_resolve() -> ResponseReturnValue:
     """Mark one report resolved (editors; viewers are refused by auth.enforce_access)."""
     if not ActionForm().validate():
         abort(400)
-    report_id = request.form.get("report", "")
-    if not report_id.isdigit():
+    # type=int, not str.isdigit: "²" is a digit that int() refuses; and an id the column holds.
+    report_id = request.form.get("report", type=int)
+    if report_id is None or not 0 < report_id < 2**31:
         abort(400)
     db = get_session()
-    if data_reports.resolve_report(db, int(report_id), current_user):
+    if data_reports.resolve_report(db, report_id, current_user):
         db.commit()
         flash(_("Marked as resolved."), "ok")
     else:

@@ -130,7 +130,7 @@ def letter_reviewed(slug: str, language: str) -> ResponseReturnValue:
     campaign, content = campaign_or_404(slug), content_or_404(slug)
     if not ActionForm().validate():
         abort(400)
-    if language not in content.templates:
+    if language not in content.templates or not content.templates[language].needs_review:
         abort(404)
     if operations.mark_reviewed(get_session(), campaign, language, current_user):
         get_session().commit()
