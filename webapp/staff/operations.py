@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from database import insert_or_merge, rowcount, utcnow
+from database import insert_or_merge, utcnow
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
 from letters.validation import validate_template
@@ -221,8 +221,9 @@ def mark_reviewed(db: Session, campaign: Campaign, language: str, actor: StaffId
         .values(campaign_id=campaign.id, language=language, reviewed_by=actor.user_id,
                 reviewed_at=utcnow())
         .on_conflict_do_nothing(index_elements=["campaign_id", "language"])
-    )
-    if not rowcount(added):
+        .returning(LetterReview.language)  # a row only when one was inserted
+    ).first()
+    if added is None:
         return False
     auth.audit(db, "letter.reviewed", campaign.slug, language, actor=actor)
     return True
