@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from representatives.model import ChannelKind, Target
+from representatives.model import LETTER_CHANNELS, Target
 
 from .sandbox import DEFAULT_LANGUAGE
 from .templates import CampaignContent
@@ -37,10 +37,6 @@ def in_scope(content: CampaignContent, targets: Iterable[Target]) -> Iterable[Ta
             yield target
 
 
-# The channels a letter goes through: by e-mail, a contact form, or on paper.
-_LETTER_CHANNELS = frozenset({ChannelKind.EMAIL, ChannelKind.CONTACT_FORM, ChannelKind.POST})
-
-
 def _has_letter(content: CampaignContent, language: str, kind: str) -> bool:
     """Whether a letter in `language`, or in its base language ("pt" for "pt-br"), takes
     `kind`: the renderer's order before it falls back to English."""
@@ -62,7 +58,7 @@ def missing_translations(content: CampaignContent,
     countries: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, set[str]] = defaultdict(set)
     for target in in_scope(content, targets):
-        if not any(channel.kind in _LETTER_CHANNELS for channel in target.channels):
+        if not any(channel.kind in LETTER_CHANNELS for channel in target.channels):
             continue
         language = (target.language or DEFAULT_LANGUAGE).lower()
         if language == DEFAULT_LANGUAGE or _has_letter(content, language, str(target.kind)):

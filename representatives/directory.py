@@ -28,7 +28,7 @@ from typing import Protocol
 
 from .countries import EU_MEMBER_STATES, iso_countries, subdivision_codes
 from .model import (
-    ChannelKind,
+    LETTER_CHANNELS,
     GroupKind,
     Match,
     MatchedTarget,
@@ -350,8 +350,8 @@ class Directory:
         for target in self._targets:
             if target.kind not in kinds:
                 continue
-            usable = any(channel.usable for channel in target.channels)
-            if usable or target.channel(ChannelKind.POST) is not None:
+            if any(channel.kind in LETTER_CHANNELS for channel in target.channels):
+                usable = any(channel.usable for channel in target.channels)
                 groups = found[target.country]
                 groups[target.group] = groups.get(target.group, False) or usable
         return dict(found)

@@ -22,6 +22,10 @@ class ChannelKind(StrEnum):
     PHONE = "phone"
 
 
+# The channels a letter goes through: by e-mail, a contact form, or on paper (a phone is not).
+LETTER_CHANNELS = frozenset({ChannelKind.EMAIL, ChannelKind.CONTACT_FORM, ChannelKind.POST})
+
+
 class GroupKind(StrEnum):
     """How targets are grouped on the page, in this order."""
 

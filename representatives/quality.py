@@ -15,12 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .model import ChannelKind, TargetKind
+from .model import LETTER_CHANNELS, ChannelKind, TargetKind
 from .store import load_targets
 from .tables import ContactDetail, Membership, Organization, Person, SummitParticipation
-
-# The channels a letter can go by; a phone number alone is no way to send one.
-LETTER_CHANNELS = frozenset({ChannelKind.EMAIL, ChannelKind.CONTACT_FORM, ChannelKind.POST})
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,12 @@ def country_codes() -> frozenset[str]:
 
 
 def country_name(code: str, language: str) -> str:
-    return dict(country_choices(language)).get(code, code)
+    return _country_names(language).get(code, code)
+
+
+@lru_cache(maxsize=32)
+def _country_names(language: str) -> dict[str, str]:
+    return dict(country_choices(language))
 
 
 def guess_country(headers, accept_languages: LanguageAccept, trusted_header: str) -> str | None:

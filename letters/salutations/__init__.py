@@ -740,6 +740,16 @@ def family_name_first(p: _Parts) -> str:
     return p.full
 
 
+def office_by_role(role: str, offices: tuple[tuple[tuple[str, ...], str], ...]) -> str:
+    """The office whose English or local prefixes `role` (lower case) starts with, as the
+    language writes it; "" when none does. For heads of government: "Prime Minister of ...",
+    "President of ...", "Chancellor"."""
+    for prefixes, office in offices:
+        if role.startswith(prefixes):
+            return office
+    return ""
+
+
 # Languages beyond the European Union's have a module each in this package (`ja.py`, `pt_br.py`
 # for "pt-br"), with a `salutation(parts)` built from the same `_Parts`.
 for _module in pkgutil.iter_modules(__path__):

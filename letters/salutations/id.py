@@ -12,7 +12,7 @@ with "Dengan hormat,".
 
 from __future__ import annotations
 
-from . import _Parts
+from . import _Parts, office_by_role
 
 _HEADS = (
     (("prime minister", "perdana menteri", "chairman of the government"), "Perdana Menteri"),
@@ -21,17 +21,10 @@ _HEADS = (
 )
 
 
-def _head(role: str) -> str:
-    for prefixes, office in _HEADS:
-        if role.startswith(prefixes):
-            return office
-    return ""
-
-
 def salutation(p: _Parts) -> str:
     honorific = p.pick("Ibu", "Bapak") if p.gender else "Bapak/Ibu"
     if p.office == "head_of_government":
-        office = _head(p.role)
+        office = office_by_role(p.role, _HEADS)
         return f"Yang terhormat {honorific} {office}," if office else "Yang Mulia,"
     if p.office == "minister":
         return f"Yang terhormat {honorific} Menteri,"

@@ -14,7 +14,7 @@ used in a Russian salutation for a degree.
 
 from __future__ import annotations
 
-from . import _Parts
+from . import _Parts, office_by_role
 
 _OPENING = {"female": "Уважаемая госпожа", "male": "Уважаемый господин"}
 _EITHER = "Уважаемая госпожа / Уважаемый господин"
@@ -28,17 +28,10 @@ _HEADS = (
 )
 
 
-def _head(role: str) -> str:
-    for prefixes, office in _HEADS:
-        if role.startswith(prefixes):
-            return office
-    return ""
-
-
 def salutation(p: _Parts) -> str:
     opening = _OPENING[p.gender] if p.gender else _EITHER
     if p.office == "head_of_government":
-        office = _head(p.role)
+        office = office_by_role(p.role, _HEADS)
         return f"{opening} {office}!" if office else "Ваше Превосходительство!"
     office = _OFFICES.get(p.office, "")
     if office:

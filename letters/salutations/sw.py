@@ -11,7 +11,7 @@ Tanzanian and Kenyan usage), or "Mheshimiwa Mbunge," without a name. Others are 
 
 from __future__ import annotations
 
-from . import _Parts
+from . import _Parts, office_by_role
 
 _HEADS = (
     (("prime minister", "waziri mkuu", "chairman of the government"), "Waziri Mkuu"),
@@ -21,16 +21,9 @@ _HEADS = (
 _TITLES = {"dr": "Dkt.", "prof": "Prof."}
 
 
-def _head(role: str) -> str:
-    for prefixes, office in _HEADS:
-        if role.startswith(prefixes):
-            return office
-    return ""
-
-
 def salutation(p: _Parts) -> str:
     if p.office == "head_of_government":
-        office = _head(p.role)
+        office = office_by_role(p.role, _HEADS)
         return f"Mheshimiwa {office}," if office else "Mheshimiwa,"
     if p.office == "minister":
         return "Mheshimiwa Waziri,"

@@ -14,7 +14,7 @@ line ends with "!", as in Ukrainian official letters.
 
 from __future__ import annotations
 
-from . import _Parts
+from . import _Parts, office_by_role
 
 _OPENING = {"female": "Шановна пані", "male": "Шановний пане"}
 _EITHER = "Шановна пані / Шановний пане"
@@ -30,13 +30,6 @@ _TITLES = {"prof": ("професорко", "професоре"), "dr": ("до�
 _UNCHANGED_ENDINGS = ("ська", "цька", "зька", "ова", "ева", "єва", "іна", "їна", "ина")
 
 
-def _head(role: str) -> str:
-    for prefixes, office in _HEADS:
-        if role.startswith(prefixes):
-            return office
-    return ""
-
-
 def _unchanged(family: str) -> bool:
     """A woman's family name that reads the same in the vocative after "пані"."""
     cyrillic = any("\u0400" <= c <= "\u04ff" for c in family)
@@ -46,7 +39,7 @@ def _unchanged(family: str) -> bool:
 def salutation(p: _Parts) -> str:
     opening = _OPENING[p.gender] if p.gender else _EITHER
     if p.office == "head_of_government":
-        office = _head(p.role)
+        office = office_by_role(p.role, _HEADS)
         return f"{opening} {office}!" if office else "Ваша Високоповажносте!"
     office = _OFFICES.get(p.office, "")
     if p.office == "mp" and p.country == "UA":

@@ -31,6 +31,7 @@ found), imported together as the source "default".
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -193,7 +194,7 @@ def _summits(data: Dataset, document: dict) -> None:
             problems.append(f"unknown status {status!r}")
         if (status == "held" or start or end) and (not start or not end or end < start):
             problems.append("start_date and end_date are required, start first")
-        if not isinstance(year, int):
+        if not isinstance(year, int) or isinstance(year, bool):
             problems.append("a summit without dates needs its year")
         if status == "next" and any(s["status"] == "next" for s in data.summits.values()):
             problems.append("only one summit can be the next")
@@ -364,17 +365,24 @@ def _offices(data: Dataset, document: dict) -> None:
         # The person a letter is addressed to: the named holder, or the office itself.
         person_id = office_id
         if holder is not None and office_id and holder.get("name"):
-            person_id = fit_id(f"{office_id}:{slugify(holder['name'])}", 64)
+            # A name in a script slugify drops ("李强") still needs an id of its own, so that
+            # a new holder retires the old one rather than taking over their row.
+            name_key = slugify(holder["name"]) or hashlib.sha1(
+                holder["name"].encode()).hexdigest()[:10]
+            person_id = fit_id(f"{office_id}:{name_key}", 64)
         if person_id in data.people:
             problems.append(f"duplicate id {person_id}")
         if problems:
             data.reject(where, f"{title or 'office'}: " + "; ".join(problems))
             continue
-        data.organizations.setdefault(org_id, {
+        body = data.organizations.setdefault(org_id, {
             "name": organization["name"],
             "classification": _OFFICE_CLASSIFICATION[kind],
             "country": country,
         })  # fmt: skip
+        if kind == TargetKind.HEAD_OF_GOVERNMENT:
+            # A chancellery that also hosts a minister (Austria's) is the government's office.
+            body["classification"] = _OFFICE_CLASSIFICATION[TargetKind.HEAD_OF_GOVERNMENT]
         if holder is None:
             data.people[person_id] = {"name": title, "given_name": None, "family_name": None,
                                       "honorific_prefix": None, "gender": None,

@@ -12,8 +12,10 @@ from letters.templates import DEFAULT_ROOT, load_campaign_dir
 from representatives.tables import ContactDetail, Membership, Organization, Person
 from tests.apps import migrate_database
 from tests.webapp.data import SOURCE, load_test_directory
-from tests.webapp.flow import SLUG, supporter
+from tests.webapp.flow import SLUG
 from webapp.app_state import app_state
+
+from .test_supporter_browser import send_step_one
 
 TEMPLATES = load_campaign_dir(DEFAULT_ROOT / SLUG).templates
 # (country, target id, language of its government's letters)
@@ -69,14 +71,7 @@ def sqlite_template(governments_template):
 def test_a_supporter_gets_their_governments_letter_in_its_language(page, country, target,
                                                                    language):
     assert TEMPLATES[language].needs_review  # a translation, marked for a native reader
-    data = supporter(country=country, town="Somewhere")
-    page.goto(f"/c/{SLUG}?lang=en")
-    form = page.locator("form.supporter")
-    form.locator("[name=name]").fill(data["name"])
-    form.locator("[name=email]").fill(data["email"])
-    form.locator("select[name=country]").select_option(country)
-    form.locator("[name=town]").fill(data["town"])
-    form.get_by_role("button", name="Show my representatives and letters").click()
+    send_step_one(page, country=country, town="Somewhere")
 
     letter = page.locator(".shared-letter").filter(
         has=page.locator(f'article.target[data-target="{target}"]'))

@@ -7,7 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.apps import migrate_database
-from tests.webapp.flow import SLUG, supporter
+from tests.webapp.flow import SLUG
+
+from .test_supporter_browser import send_step_one
 
 
 def _shipped_data(app) -> None:
@@ -30,19 +32,6 @@ def sqlite_template(shipped_template):
     return shipped_template
 
 
-def _step_one(page, country: str) -> None:
-    data = supporter(country=country, town="Somewhere")
-    page.goto(f"/c/{SLUG}?lang=en")
-    form = page.locator("form.supporter")
-    form.locator("[name=name]").fill(data["name"])
-    form.locator("[name=email]").fill(data["email"])
-    form.locator("select[name=country]").select_option(country)
-    form.locator("[name=town]").fill(data["town"])
-    form.locator("[name=own_words]").fill(data["own_words"])
-    form.get_by_role("button", name="Show my representatives and letters").click()
-    expect(page.locator("form.letters")).to_be_visible()
-
-
 def _draft(page) -> None:
     page.get_by_role("button", name="Open in my mail app").click()
     expect(page.locator("h1[data-letters-done=drafted]")).to_be_visible()
@@ -61,7 +50,7 @@ def test_the_country_list_says_what_a_supporter_can_do_before_anything_is_typed(
 
 @pytest.mark.browser
 def test_a_polish_supporter_writes_to_their_own_government_and_the_next_host(page):
-    _step_one(page, "PL")
+    send_step_one(page, country="PL", town="Somewhere")
     polish = page.locator('article.target[data-target="pl:minister-digital-affairs"]')
     expect(polish).to_contain_text("Minister of Digital Affairs")
     expect(polish).to_contain_text("kancelaria@cyfra.gov.pl")
@@ -81,7 +70,7 @@ def test_a_polish_supporter_writes_to_their_own_government_and_the_next_host(pag
 
 @pytest.mark.browser
 def test_a_senegalese_supporter_with_no_target_of_their_own_still_gets_a_letter(page):
-    _step_one(page, "SN")
+    send_step_one(page, country="SN", town="Somewhere")
     expect(page.locator("p.notice").first).to_contain_text(
         "We have no contacts yet for anyone in Senegal.")
     suggest = page.get_by_role("link", name="Tell us whom to write to there")

@@ -9,21 +9,13 @@ from letters.salutations import LANGUAGES, salutation
 from letters.templates import DEFAULT_ROOT, load_campaign_dir
 from representatives.model import TargetKind
 
-from .conftest import CAMPAIGN, make_target
+from .conftest import CAMPAIGN, morgan
 
 K = TargetKind
 OURS = ("ru", "uk", "id", "sw")
-COUNTRY = {"ru": "RU", "uk": "UA", "id": "ID", "sw": "TZ"}
 
 
-def person(language, kind=K.MP, gender=None, honorific=None, **overrides):
-    values = dict(
-        name="Alex Morgan", given_name="Alex", family_name="Morgan", country=COUNTRY[language],
-        language=language, kind=kind, gender=gender, honorific=honorific,
-        role="Minister" if kind == K.MINISTER else "Member",
-    )
-    values.update(overrides)
-    return make_target(**values)
+person = morgan  # Alex Morgan, in the language's own country (tests/letters/conftest.py)
 
 
 # The offices as the governments data names them, with no holder: addressed by title.

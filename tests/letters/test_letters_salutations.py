@@ -12,7 +12,7 @@ from letters.sharing import greeting_for
 from representatives.countries import EU_OFFICIAL_LANGUAGES, main_language
 from representatives.model import TargetKind
 
-from .conftest import make_target
+from .conftest import COUNTRY, make_target, morgan
 
 SMITH = dict(name="Jane Smith", given_name="Jane", family_name="Smith", country="GB")
 JANSEN = dict(name="Jan Jansen", given_name="Jan", family_name="Jansen", country="NL")
@@ -210,28 +210,6 @@ CASES = [
 ]
 # Each language is tried on a person from the country that writes it (Hungarian puts the family
 # name first for Hungarians; Bulgarian and Lithuanian name their own parliament's members).
-COUNTRY = {
-    "bg": "BG", "cs": "CZ", "da": "DK", "de": "DE", "el": "GR", "en": "IE", "es": "ES",
-    "et": "EE", "fi": "FI", "fr": "FR", "ga": "IE", "hr": "HR", "hu": "HU", "it": "IT",
-    "lt": "LT", "lv": "LV", "mt": "MT", "nl": "NL", "pl": "PL", "pt": "PT", "ro": "RO",
-    "sk": "SK", "sl": "SI", "sv": "SE",
-    # The languages of the summit countries' governments beyond the EU (their own exact forms
-    # are tested in their own files, tests/letters/test_letters_<region>.py).
-    "ar": "AE", "dv": "MV", "fa": "IR", "hi": "IN", "id": "ID", "is": "IS", "ja": "JP",
-    "ko": "KR", "nb": "NO", "pt-br": "BR", "ru": "RU", "sw": "TZ", "tr": "TR", "uk": "UA",
-    "uz": "UZ", "zh": "CN",
-}
-
-
-def morgan(language, kind=TargetKind.MP, gender=None, honorific=None, **overrides):
-    """Alex Morgan: a name that says nothing about gender, in the language's own country."""
-    values = dict(
-        name="Alex Morgan", given_name="Alex", family_name="Morgan", country=COUNTRY[language],
-        language=language, kind=kind, gender=gender, honorific=honorific,
-        role="Minister" if kind == TargetKind.MINISTER else "Member",
-    )
-    values.update(overrides)
-    return make_target(**values)
 
 
 EXPECTED = {

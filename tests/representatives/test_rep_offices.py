@@ -214,3 +214,13 @@ def test_a_directory_without_a_next_summit_offers_no_host():
     assert directory.next_summit_host is None
     assert [g.kind for g in directory.match("PL", with_next_host=True).groups] == [
         GroupKind.GOVERNMENT]
+
+
+def test_a_holder_named_in_another_script_gets_an_id_of_their_own(session, tmp_path):
+    office = _office("cn:premier", "head_of_government", "Premier", "CN", "zh",
+                     holder={"name": "李强", "source_url": "https://gov.example/cn",
+                             "as_of": "2026-10-01"})
+    assert _import(session, tmp_path, _document(office)).ok
+    (person,) = session.scalars(select(Person)).all()
+    assert person.id.startswith("cn:premier:") and person.id != "cn:premier:"
+    assert person.name == "李强"

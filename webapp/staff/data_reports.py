@@ -80,6 +80,29 @@ def report_countries(db: Session) -> list[str]:
     return sorted(db.scalars(select(DataReport.country).distinct()).all())
 
 
+@dataclass(frozen=True)
+class ReportsPage:
+    """What the staff page shows: the open reports, the resolved ones when asked, the counts
+    of both, and the countries to filter by."""
+
+    open_reports: Sequence[DataReport]
+    resolved_reports: Sequence[DataReport]
+    open_count: int
+    resolved_count: int
+    countries: list[str]
+
+
+def reports_page(db: Session, where: ReportFilter, *, show_resolved: bool) -> ReportsPage:
+    """The staff page's reports matching `where`."""
+    return ReportsPage(
+        open_reports=list_reports(db, where, resolved=False),
+        resolved_reports=list_reports(db, where, resolved=True) if show_resolved else [],
+        open_count=count_reports(db, where),
+        resolved_count=count_reports(db, where, resolved=True),
+        countries=report_countries(db),
+    )
+
+
 def resolve_report(db: Session, report_id: int, actor: StaffIdentity) -> bool:
     """Mark a report resolved and note it in the audit log; False if it is unknown or was
     resolved already (by someone else, maybe at the same moment: the UPDATE decides)."""

@@ -24,18 +24,14 @@ def _open_report_count() -> dict[str, object]:
 @bp.get("/data-reports")
 def data_reports_list() -> ResponseReturnValue:
     """Open reports, newest first, filtered by kind and country; resolved ones if asked."""
-    db = get_session()
     where = ReportFilter.parse(request.args.get("kind"), request.args.get("country"))
     show_resolved = request.args.get("resolved") == "1"
+    page = data_reports.reports_page(get_session(), where, show_resolved=show_resolved)
     return render_template(
         "staff/data_reports.html", where=where, show_resolved=show_resolved,
-        open_reports=data_reports.list_reports(db, where, resolved=False),
-        resolved_reports=(data_reports.list_reports(db, where, resolved=True)
-                          if show_resolved else []),
-        open_count=data_reports.count_reports(db, where),
-        resolved_count=data_reports.count_reports(db, where, resolved=True),
-        countries=data_reports.report_countries(db), kinds=list(DataReportKind),
-        form=ActionForm())
+        open_reports=page.open_reports, resolved_reports=page.resolved_reports,
+        open_count=page.open_count, resolved_count=page.resolved_count,
+        countries=page.countries, kinds=list(DataReportKind), form=ActionForm())
 
 
 @bp.post("/data-reports/resolve")
