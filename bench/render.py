@@ -22,6 +22,7 @@ import jinja2  # noqa: E402
 from letters.rendering import LetterRenderer, Supporter, normalise_body  # noqa: E402
 from letters.salutations import salutation  # noqa: E402
 from letters.sandbox import CampaignView, SupporterView, TargetView  # noqa: E402
+from letters.summit_views import record_view  # noqa: E402
 from letters.templates import load_all_campaigns  # noqa: E402
 from representatives.model import Channel, ChannelKind, Target, TargetKind  # noqa: E402
 
@@ -72,7 +73,8 @@ def main() -> None:
             "target": TargetView(target.name, target.given_name, target.family_name, "",
                                  target.gender or "", str(target.kind), target.role,
                                  target.body, "", target.country, target),
-            "campaign": CampaignView(content.title("en")), "summit": content.summit,
+            "campaign": CampaignView(content.title("en")), "summit": None,
+            "record": record_view(None, "GB", "en"),
             "language": "en",
         }
         " ".join(plain_subject.render(variables).split())

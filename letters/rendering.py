@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import jinja2
 
-from representatives.model import Target
+from representatives.countries import EU_MEMBER_STATES
+from representatives.model import Target, TargetKind
+from representatives.summits import SummitSeries
 
 from .sandbox import (
     DEFAULT_LANGUAGE,
@@ -22,6 +24,7 @@ from .sandbox import (
     make_environment,
     render_text,
 )
+from .summit_views import next_summit_view, record_view
 from .templates import CampaignContent, ContentError, LetterTemplate
 from .text import normalise_newlines
 
@@ -142,8 +145,13 @@ class LetterRenderer:
         target: Target,
         supporter: Supporter,
         language: str | None = None,
+        summits: SummitSeries | None = None,
     ) -> RenderedLetter:
-        """Render the campaign's letter to `target` in `language` (default: the target's)."""
+        """Render the campaign's letter to `target` in `language` (default: the target's).
+
+        `summits`: the series as the data holds it, for the template's `summit` (the next one)
+        and `record` (what the supporter's country did at each).
+        """
         content = self._content(campaign_slug)
         wanted = (language or target.language or DEFAULT_LANGUAGE).lower()
         used, fell_back = self._pick(content, str(target.kind), wanted)
@@ -167,9 +175,11 @@ class LetterRenderer:
                 area=target.area or "",
                 country=target.country,
                 _source=target,
+                in_eu=target.kind is TargetKind.MEP or target.country in EU_MEMBER_STATES,
             ),
             "campaign": self._views[campaign_slug, used],
-            "summit": content.summit,
+            "summit": next_summit_view(summits, used),
+            "record": record_view(summits, supporter.country or target.country, used),
             "language": used,
             "variant_seed": supporter.variant_seed or supporter.email,
         }

@@ -93,6 +93,7 @@ class TargetView:
     area: str
     country: str
     _source: Target
+    in_eu: bool = False  # an MEP, or a target in a member state of the European Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +351,19 @@ class _LetterEnvironment(SandboxedEnvironment):
 
 
 @pass_context
+def _and_list_filter(context, items, names=None) -> str:
+    from .summit_views import and_list
+
+    if isinstance(items, str) or not isinstance(items, list | tuple):
+        raise SecurityError("and_list joins a list")
+    if len(items) > 100:
+        raise RenderLimitExceeded("too many items for one sentence")
+    if names is not None and not isinstance(names, dict):
+        raise SecurityError("and_list's names are a mapping")
+    return and_list(str(context.get("language") or DEFAULT_LANGUAGE), items, names)
+
+
+@pass_context
 def _salutation_filter(context, target, language: str | None = None) -> str:
     source = target._source if isinstance(target, TargetView) else target
     return salutation(source, language or context.get("language") or DEFAULT_LANGUAGE)
@@ -373,6 +387,7 @@ def make_environment(*, render_seconds: float = RENDER_SECONDS,
     env.filters["replace"] = pass_eval_context(_replace_filter)
     env.filters["wordwrap"] = pass_environment(_wordwrap_filter)
     env.filters["variant"] = pass_context(_variant_filter)
+    env.filters["and_list"] = _and_list_filter
     # Inserted by _Guard, not meant to be written by hand (harmless if they are).
     env.filters["_counted"] = _counted
     env.filters["_sized"] = _sized

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from representatives.model import Target
+from representatives.summits import SummitSeries
 
 from .rendering import LetterRenderer, Supporter
 from .salutations import salutation
@@ -32,12 +33,13 @@ class SharedLetter:
 
 
 def share_letters(
-    renderer: LetterRenderer, campaign_slug: str, targets: Iterable[Target], supporter: Supporter
+    renderer: LetterRenderer, campaign_slug: str, targets: Iterable[Target], supporter: Supporter,
+    summits: SummitSeries | None = None,
 ) -> list[SharedLetter]:
     """Render the letter to each target and group those whose texts differ only in salutation."""
     groups: dict[tuple, list[Recipient]] = {}
     for target in targets:
-        letter = renderer.render(campaign_slug, target, supporter)
+        letter = renderer.render(campaign_slug, target, supporter, summits=summits)
         greeting = salutation(target, letter.language)
         if letter.body.startswith(greeting + "\n"):
             text = letter.body[len(greeting) :].lstrip("\n")

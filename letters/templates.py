@@ -32,7 +32,8 @@ from .text import normalise_newlines
 DEFAULT_ROOT = Path(__file__).parent / "campaigns"
 
 # The only names a template may read; rendering passes exactly these.
-ALLOWED_VARIABLES = frozenset({"supporter", "target", "campaign", "summit", "language"})
+ALLOWED_VARIABLES = frozenset(
+    {"supporter", "target", "campaign", "summit", "record", "language"})
 
 _HEADER_KEYS = ("subject", "targets", "review")
 # `review: native reader needed` marks a letter nobody fluent in its language has read yet (a
@@ -74,20 +75,6 @@ class LetterTemplate:
 
 
 @dataclass(frozen=True, slots=True)
-class SummitInfo:
-    """One summit of the series, as the campaign content states it."""
-
-    name: str
-    city: str
-    date: str  # ISO 8601 date or interval, as in the summit data ("2026-02-16/2026-02-20")
-    upcoming: bool = False  # False: no next summit is announced; this is the latest one
-
-    @property
-    def year(self) -> str:
-        return self.date[:4]
-
-
-@dataclass(frozen=True, slots=True)
 class CampaignContent:
     """Everything a campaign folder holds."""
 
@@ -95,8 +82,6 @@ class CampaignContent:
     titles: dict[str, str]
     intros: dict[str, str]
     target_kinds: tuple[TargetKind, ...]
-    summit: SummitInfo | None
-    series: tuple[SummitInfo, ...] = ()
     templates: dict[str, LetterTemplate] = field(default_factory=dict)
     # Set by staff: the countries whose supporters may write (empty: all), and the last day
     # letters are taken.
@@ -224,14 +209,6 @@ def _read_text(path: Path) -> str:
         raise ContentError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path) from None
 
 
-def _summit(data: object, path: Path) -> SummitInfo:
-    if not isinstance(data, dict) or not all(
-        isinstance(data.get(k), str) for k in ("name", "city", "date")
-    ):
-        raise ContentError("a summit needs string 'name', 'city' and 'date'", path)
-    return SummitInfo(data["name"], data["city"], data["date"], bool(data.get("upcoming", False)))
-
-
 def _language_map(data: dict, key: str, path: Path) -> dict[str, str]:
     value = data.get(key)
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -259,8 +236,10 @@ def load_campaign_dir(path: str | Path) -> CampaignContent:
     if slug != folder.name:
         raise ContentError(f"slug {slug!r} differs from the folder name {folder.name!r}", meta_path)
     kinds = _target_kinds(data.get("target_kinds", []), meta_path, None)
-    summit = _summit(data["summit"], meta_path) if data.get("summit") else None
-    series = tuple(_summit(item, meta_path) for item in data.get("summit_series", []))
+    if "summit" in data or "summit_series" in data:
+        raise ContentError("the summits are data, not campaign content: staff keep them at "
+                           "/staff/summits (the next summit is the one marked next there)",
+                           meta_path)
 
     templates = {}
     for file in sorted(folder.glob("*.txt")):
@@ -283,8 +262,6 @@ def load_campaign_dir(path: str | Path) -> CampaignContent:
         titles=_language_map(data, "title", meta_path),
         intros=_language_map(data, "intro", meta_path),
         target_kinds=kinds,
-        summit=summit,
-        series=series,
         templates=templates,
     )
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import date
 
 import jinja2
 
 from representatives.model import Channel, ChannelKind, Target, TargetKind
+from representatives.summits import Participation, SummitFacts, SummitSeries
 
 from .rendering import (
     BODY_MAX_LENGTH,
@@ -53,6 +55,26 @@ SAMPLE_SUPPORTERS = (
               email="longest@example.org",
               town=_filled("Llanfairpwllgwyngyll-on-the-Sea ", TOWN_MAX_LENGTH),
               own_words=_filled(_OWN_WORDS, OWN_WORDS_MAX_LENGTH), country="NL"),
+)
+
+# A series with a next summit and a country that signed, endorsed and declined, so that every
+# branch a template takes on the record is rendered; templates are also checked without one.
+SAMPLE_SUMMITS = SummitSeries.build(
+    [
+        SummitFacts("sample-2023", "Sample Summit", "Bletchley Park", "GB", date(2023, 11, 1),
+                    date(2023, 11, 2), "held", 2023),
+        SummitFacts("sample-2025", "Second Sample Summit", "Paris", "FR", date(2025, 2, 10),
+                    date(2025, 2, 11), "held", 2025),
+        SummitFacts("sample-2026", "Third Sample Summit", "New Delhi", "IN", date(2026, 2, 16),
+                    date(2026, 2, 20), "held", 2026),
+        SummitFacts("sample-next", "Next Sample Summit", "Geneva", "CH", None, None, "next",
+                    2027),
+    ],
+    [
+        Participation("sample-2023", "NL", "", "signed"),
+        Participation("sample-2025", "NL", "", "declined"),
+        Participation("sample-2026", "NL", "", "endorsed"),
+    ],
 )
 
 _SAMPLE_ROLES = {
@@ -134,10 +156,12 @@ def _check_sendable(letter: RenderedLetter, template: LetterTemplate, target: Ta
                            template.path)
 
 
-def _render(renderer, content, template, target, supporter, time_limit) -> RenderedLetter:
+def _render(renderer, content, template, target, supporter, time_limit,
+            summits: SummitSeries | None = SAMPLE_SUMMITS) -> RenderedLetter:
     started = time.perf_counter()
     try:
-        letter = renderer.render(content.slug, target, supporter, language=template.language)
+        letter = renderer.render(content.slug, target, supporter, language=template.language,
+                                 summits=summits)
     except SecurityError as exc:
         raise ContentError(f"not allowed in a letter: {exc}", template.path,
                            _template_line(exc, template)) from None
@@ -173,15 +197,19 @@ def validate_template(text: str, *, content: CampaignContent, language: str,
             target = sample_target(kind, language=language, gender=gender)
             for supporter in SAMPLE_SUPPORTERS:
                 _render(renderer, content, template, target, supporter, time_limit)
+        # Where the data marks no next summit and knows nothing of the supporter's country.
+        _render(renderer, content, template, sample_target(kind, language=language),
+                SAMPLE_SUPPORTERS[1], time_limit, summits=None)
     return template
 
 
 def preview(text: str, *, content: CampaignContent, language: str, target: Target,
-            supporter: Supporter, time_limit: float = DEFAULT_TIME_LIMIT) -> RenderedLetter:
+            supporter: Supporter, time_limit: float = DEFAULT_TIME_LIMIT,
+            summits: SummitSeries | None = SAMPLE_SUMMITS) -> RenderedLetter:
     """Validate `text`, then render it for `target` and `supporter` in `language`."""
     template = validate_template(text, content=content, language=language,
                                  time_limit=time_limit)
     if target.kind not in template.target_kinds:
         raise ContentError(f"this template does not address {target.kind} targets")
     return _render(_renderer(content, template, time_limit), content, template, target,
-                   supporter, time_limit)
+                   supporter, time_limit, summits)

@@ -40,6 +40,7 @@ from .model import (
     UnknownPostcode,
     UnknownRegion,
 )
+from .summits import SummitSeries
 
 GROUP_ORDER = (GroupKind.GOVERNMENT, GroupKind.PARLIAMENT, GroupKind.EUROPEAN_PARLIAMENT)
 _KIND_RANK = {
@@ -157,6 +158,7 @@ class Directory:
         "_postcode_countries",
         "_next_host",
         "_next_host_group",
+        "summits",
         "__weakref__",  # so that caches can hold a directory weakly
     )
 
@@ -168,6 +170,7 @@ class Directory:
         parents: Mapping[str, Mapping[str, str]] | None = None,
         postcode_countries: Iterable[str] | None = None,
         next_summit_host: str | None = None,
+        summits: SummitSeries | None = None,
     ) -> None:
         """Index `targets`; `parents[country][area]` is the label of the area containing it.
 
@@ -262,7 +265,11 @@ class Directory:
             country: {group: self._sorted(items) for group, items in groups.items()}
             for country, groups in national.items()
         }
-        # The government hosting the next summit, for supporters of every other country.
+        # The summit series (what each country signed; the next summit) and the government
+        # hosting the next summit, for supporters of every other country.
+        self.summits = summits or SummitSeries()
+        if next_summit_host is None and self.summits.next is not None:
+            next_summit_host = self.summits.next.host_country
         self._next_host = next_summit_host
         host_government = self._national.get(next_summit_host or "", {}).get(
             GroupKind.GOVERNMENT, ()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .directory import Directory, PostcodeLookup, most_specific, postcode_keys
 from .model import Channel, ChannelKind, Target, TargetKind
+from .summits import OutcomeDocument, Participation, SummitFacts, SummitSeries
 from .tables import (
     Area,
     ContactDetail,
@@ -21,6 +22,7 @@ from .tables import (
     Person,
     PostcodeArea,
     Summit,
+    SummitParticipation,
 )
 
 # Within a target, the channel a letter should use first comes first.
@@ -214,7 +216,34 @@ def load_directory(session: Session, postcodes: PostcodeLookup | None = None) ->
         parents=parents,
         postcode_countries=postcode_countries,
         next_summit_host=next_summit_host(session),
+        summits=load_summits(session),
     )
+
+
+def load_summits(session: Session) -> SummitSeries:
+    """The summit series with every country's participation, in two queries."""
+    summits = [
+        SummitFacts(
+            id=s.id, name=s.name, city=s.city, host_country=s.host_country,
+            start_date=s.start_date, end_date=s.end_date, status=s.status, year=s.year,
+            source_url=s.source_url,
+            documents=tuple(
+                OutcomeDocument(str(d.get("title", "")), str(d.get("date") or ""),
+                                str(d.get("url") or ""))
+                for d in (s.documents or ()) if isinstance(d, dict)
+            ),
+        )
+        for s in session.scalars(select(Summit))
+    ]
+    participation = [
+        Participation(summit_id, country, document, status, source_url, note)
+        for summit_id, country, document, status, source_url, note in session.execute(
+            select(SummitParticipation.summit_id, SummitParticipation.country,
+                   SummitParticipation.document, SummitParticipation.status,
+                   SummitParticipation.source_url, SummitParticipation.note)
+        )
+    ]
+    return SummitSeries.build(summits, participation)
 
 
 def next_summit_host(session: Session) -> str | None:
@@ -241,6 +270,9 @@ def directory_version(session: Session) -> str:
             select(func.max(ContactDetail.updated_at)).scalar_subquery(),
             select(func.max(Organization.updated_at)).scalar_subquery(),
             select(func.max(Area.updated_at)).scalar_subquery(),
+            select(func.max(Summit.updated_at)).scalar_subquery(),
+            select(func.max(SummitParticipation.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(SummitParticipation).scalar_subquery(),
             select(func.count()).select_from(Person).scalar_subquery(),
             select(func.count()).select_from(ContactDetail).scalar_subquery(),
         )

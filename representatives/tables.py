@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -34,7 +35,7 @@ ORGANIZATION_CLASSIFICATIONS = (
     "european_parliament",
 )
 AREA_CLASSIFICATIONS = ("country", "subdivision", "district")
-PARTICIPATION_STATUSES = ("attended", "signed", "declined", "unknown")
+PARTICIPATION_STATUSES = ("attended", "signed", "endorsed", "declined", "unknown")
 # "held": dates known and past; "next": the summit the campaign works towards (at most one);
 # "announced": named, later than the next, dates not yet known.
 SUMMIT_STATUSES = ("held", "next", "announced")
@@ -185,6 +186,9 @@ class Summit(_Tracked, Base):
     # The year it is announced for, when its dates are not known yet.
     year: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str | None] = mapped_column(String(1000))
+    # Its outcome documents: [{"title", "date" (ISO, may be ""), "url" (may be "")}]; the
+    # participation rows name them by title.
+    documents: Mapped[list | None] = mapped_column(JSON)
 
 
 class SummitParticipation(_Tracked, Base):

@@ -88,6 +88,9 @@ class Campaign(Base):
     # Every supporter, whatever their country, is also offered the government hosting the
     # next summit (it shapes the agenda); a country with no targets of its own still has them.
     write_to_next_host: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # How many letters (sent or drafted) staff aim for before the next summit; the public
+    # counter shows progress towards it. None: the counter shows the count alone.
+    letter_goal: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -395,13 +395,14 @@ _MEMBERSHIP_COLUMNS = (
 _CONTACT_COLUMNS = ("label", "source_url", "verified_on", "stored_copy")
 _SUMMIT_COLUMNS = (
     "name", "host_country", "city", "start_date", "end_date", "status", "year", "source_url",
+    "documents",
 )
 # Columns only some formats fill (the project's own: offices, stored copies, announced
 # summits), with what the others mean by leaving them out.
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "people": {"by_title": False},
     "memberships": {"stored_copy": False},
-    "summits": {"status": "held", "year": None},
+    "summits": {"status": "held", "year": None, "documents": None},
 }
 _PARTICIPATION_COLUMNS = ("status", "source_url", "note")
 

@@ -201,10 +201,12 @@ def _summits(data: Dataset, document: dict) -> None:
         problems.url(record.get("source_url"))
         if summit_id in data.summits:
             problems.append(f"duplicate id {summit_id}")
+        documents = _documents(record.get("documents"), problems)
         if problems:
             data.reject(where, "; ".join(problems))
             continue
         data.summits[summit_id] = {
+            "documents": documents,
             "name": record["name"],
             "host_country": record["host_country"],
             "city": record.get("city") or "",
@@ -229,6 +231,9 @@ def _summits(data: Dataset, document: dict) -> None:
         for country in countries:
             problems.country(country, allow_eu=True)
         document_title = record.get("document") or ""
+        titles = {d["title"] for d in data.summits.get(summit_id or "", {}).get("documents") or ()}
+        if document_title and titles and document_title not in titles:
+            problems.append(f"document {document_title!r} is not among the summit's documents")
         for country in countries:
             if (summit_id, country, document_title) in data.participations:
                 problems.append(f"duplicate row for {country}")
@@ -241,6 +246,29 @@ def _summits(data: Dataset, document: dict) -> None:
                 "source_url": record.get("source_url"),
                 "note": record.get("note"),
             }
+
+
+def _documents(value: object, problems: _Problems) -> list[dict[str, str]] | None:
+    """A summit's outcome documents: [{"title", "date" (ISO), "url"}], titles unique."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        problems.append("documents must be a list")
+        return None
+    documents: list[dict[str, str]] = []
+    for number, item in enumerate(value):
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str) \
+                or not item["title"].strip():
+            problems.append(f"documents[{number}] needs a title")
+            continue
+        if item.get("date"):
+            problems.date(item, "date")
+        problems.url(item.get("url") or None)
+        documents.append({"title": item["title"].strip(), "date": str(item.get("date") or ""),
+                          "url": str(item.get("url") or "")})
+    if len({d["title"] for d in documents}) < len(documents):
+        problems.append("two documents with one title")
+    return documents
 
 
 def _organizations(data: Dataset, document: dict) -> None:

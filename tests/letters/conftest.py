@@ -60,7 +60,6 @@ def write_campaign(root: Path, templates: dict[str, str], slug: str = "test-camp
         "title": {"en": "Test campaign", "nl": "Testcampagne"},
         "intro": {"en": "An introduction."},
         "target_kinds": ["summit_delegate", "minister", "mp", "mep"],
-        "summit": {"name": "Test Summit", "city": "Testville", "date": "2030-01-01"},
     }
     data.update(meta)
     (folder / "campaign.json").write_text(json.dumps(data), encoding="utf-8")
@@ -107,3 +106,34 @@ def morgan(language, kind=TargetKind.MP, gender=None, honorific=None, **override
     )
     values.update(overrides)
     return make_target(**values)
+
+
+def series_from_project_file(path: Path | None = None):
+    """The summit series of a project data file (default: the shipped default.json)."""
+    from datetime import date
+
+    from representatives.importers.project import DEFAULT_DATA
+    from representatives.summits import OutcomeDocument, Participation, SummitFacts, SummitSeries
+
+    data = json.loads((path or DEFAULT_DATA).read_text(encoding="utf-8"))
+
+    def day(value):
+        return date.fromisoformat(value) if value else None
+
+    summits = [
+        SummitFacts(s["id"], s["name"], s.get("city") or "", s["host_country"],
+                    day(s.get("start_date")), day(s.get("end_date")), s.get("status", "held"),
+                    s.get("year") or day(s["start_date"]).year, s.get("source_url"),
+                    tuple(OutcomeDocument(d["title"], d.get("date", ""), d.get("url", ""))
+                          for d in s.get("documents") or ()))
+        for s in data["summits"]
+    ]
+    participation = [Participation(p["summit"], country, p.get("document") or "", p["status"],
+                                   p.get("source_url"), p.get("note"))
+                     for p in data["participation"] for country in p["countries"]]
+    return SummitSeries.build(summits, participation)
+
+
+@pytest.fixture(scope="session")
+def summits():
+    return series_from_project_file()

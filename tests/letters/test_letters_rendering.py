@@ -84,7 +84,7 @@ def test_every_language_and_kind(renderer, supporter, language, kind):
     # The letter opens with the language's own salutation (by name or by office).
     assert letter.body.split("\n", 1)[0] == salutation(target, language)
     assert salutation(target, language) != salutation(target, "en") or language == "en"
-    for fact in ["10^12", "10^25", "GPT-4", "(2023)", "(2024)", "(2025)", "(2026)", "28"]:
+    for fact in ["10¹²", "10²⁵", "2023", "2024", "2025", "2026", "28"]:
         assert fact in letter.body
     paragraphs = letter.body.split("\n\n")
     # One ask, chosen by the kind of target: the only paragraph that is a question.
@@ -101,27 +101,26 @@ def test_every_language_and_kind(renderer, supporter, language, kind):
 def test_english_letter(renderer, supporter):
     target = make_target(gender="female")
     letter = renderer.render(CAMPAIGN, target, supporter)
-    assert letter.subject == "Put an AI pause treaty on the agenda of the next AI summit"
-    assert letter.body.startswith("Dear Ms Smith,\n\nI am writing to ask for your help")
+    assert letter.subject in {
+        "Put an AI pause treaty on the agenda of the next AI summit",
+        "A treaty to pause the most powerful AI: please raise it at the next AI summit",
+        "Please help start treaty negotiations on pausing frontier AI at the next AI summit",
+    }
+    assert letter.body.startswith("Dear Ms Smith,\n\n")
     for sentence in [
-        "an international treaty that pauses the development of the most powerful "
-        "general-purpose AI systems",
-        "on the agenda of the next AI summit.",
-        "deepfakes, disinformation",
-        "Today's models are grown rather than programmed",
-        "A pause by one country alone would fail",
-        "the pause must be international, agreed by treaty and backed by strong enforcement",
-        "more than 10^12 parameters, trained with more than 10^25 FLOP, or with capabilities "
-        "expected to exceed GPT-4",
-        "Bletchley Park (2023), Seoul (2024), Paris (2025) and New Delhi (2026)",
-        "no summit has yet produced a binding agreement",
-        "The Montreal Protocol",
+        "international treaty",
+        "the next AI summit.",  # no summit marked next in the data: not named
+        "eepfakes",
+        "The proposal leaves ordinary AI untouched: it covers only the largest general-purpose "
+        "models, those trained with more than 10²⁵ FLOP or with more than 10¹² parameters",
+        "Bletchley Park",
+        "New Delhi",
+        "Montreal Protocol",
     ]:
         assert sentence in letter.body
-    assert letter.body.endswith(
-        "Thank you for your time. I look forward to your reply.\n\n"
-        "Yours sincerely,\n\nAnn Lee\nLeeds\n"
-    )
+    assert "narrow" not in letter.body and "10^" not in letter.body
+    assert "reply" in letter.body.split("\n\n")[-3]  # asks for a reply
+    assert letter.body.endswith("Yours sincerely,\n\nAnn Lee\nLeeds\n")
 
 
 def test_dutch_letter(renderer, supporter):
@@ -134,15 +133,8 @@ def test_dutch_letter(renderer, supporter):
         language="nl",
     )
     letter = renderer.render(CAMPAIGN, target, supporter)
-    assert letter.subject == "Zet een verdrag voor een AI-pauze op de agenda van de volgende AI-top"
     assert letter.body.startswith("Geachte heer Jansen,\n\n")
-    for sentence in [
-        "10^12 parameters",
-        "10^25 FLOP",
-        "GPT-4",
-        "Montreal Protocol",
-        "Bletchley Park (2023), Seoul (2024), Parijs (2025) en New Delhi (2026)",
-    ]:
+    for sentence in ["10¹²", "10²⁵", "Montreal", "Bletchley Park", "New Delhi"]:
         assert sentence in letter.body
     assert letter.body.endswith("Met vriendelijke groet,\n\nAnn Lee\nLeeds\n")
 
@@ -207,7 +199,7 @@ def test_own_words_are_a_paragraph_of_their_own(renderer):
 
 def test_no_own_words_no_empty_paragraph(renderer, supporter):
     letter = renderer.render(CAMPAIGN, make_target(), supporter)
-    assert "or a motion?\n\nThank you for your time." in letter.body
+    assert "or a motion?\n\nThank you for " in letter.body
 
 
 def test_town_is_optional(renderer):
@@ -244,17 +236,11 @@ def test_output_is_normalised(renderer, supporter):
     assert "\n" not in letter.subject
 
 
-def test_upcoming_summit_is_named(tmp_path, campaigns, supporter):
-    """When the next summit is announced, the letter names it instead of 'the next AI summit'."""
-    source = campaigns[CAMPAIGN].templates["en"]
-    folder = write_campaign(
-        tmp_path,
-        {"en": f"subject: {source.subject}\n---\n{source.body}"},
-        summit={"name": "AI Summit", "city": "Geneva", "date": "2030-03-01", "upcoming": True},
-    )
-    renderer = LetterRenderer({"test-campaign": load_campaign_dir(folder)})
-    letter = renderer.render("test-campaign", make_target(), supporter)
-    assert "on the agenda of the AI Summit in Geneva." in letter.body
+def test_the_next_summit_comes_from_the_data(renderer, supporter, summits):
+    """The summit marked next in the data is named; without one, "the next AI summit"."""
+    letter = renderer.render(CAMPAIGN, make_target(), supporter, summits=summits)
+    assert "the next AI summit (Geneva, 2027)" in letter.body
+    assert "(Geneva, 2027)" not in renderer.render(CAMPAIGN, make_target(), supporter).body
 
 
 def renderer_for(tmp_path, body: str) -> LetterRenderer:
@@ -294,20 +280,22 @@ def test_unknown_attribute_is_an_error_not_blank(tmp_path, supporter):
         renderer.render("test-campaign", make_target(), supporter)
 
 
-def test_template_variables_and_filters(tmp_path, supporter):
+def test_template_variables_and_filters(tmp_path, supporter, summits):
     body = (
         "{{ target|salutation }} {{ target|salutation('de') }}\n"
         "{{ target.kind }}|{{ target.role }}|{{ target.body }}|{{ target.country }}\n"
-        "{{ campaign.title }}|{{ summit.name }}|{{ summit.city }}|{{ summit.date }}|"
-        "{{ language }}\n"
+        "{{ campaign.title }}|{{ summit.name }}|{{ summit.city }}|{{ summit.when }}|"
+        "{{ summit.host }}|{{ record.country }}|{{ record.signed|and_list }}|{{ language }}\n"
         "{{ supporter.name|upper }}|{{ target.area|default('none', true) }}"
     )
     renderer = renderer_for(tmp_path, body)
-    letter = renderer.render("test-campaign", make_target(gender="female"), supporter)
+    letter = renderer.render("test-campaign", make_target(gender="female"), supporter,
+                             summits=summits)
     assert letter.body == (
         "Dear Ms Smith, Sehr geehrte Frau Smith,\n"
         "mp|Member of Parliament|House of Commons|GB\n"
-        "Test campaign|Test Summit|Testville|2030-01-01|en\n"
+        "Test campaign|AI Summit Geneva|Geneva|2027|Switzerland|United Kingdom|"
+        "bletchley-2023 and seoul-2024|en\n"
         "ANN LEE|none\n"
     )
 

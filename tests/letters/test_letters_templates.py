@@ -38,16 +38,6 @@ def test_shipped_campaign_loads(campaigns):
         assert set(template.target_kinds) == set(content.target_kinds)
 
 
-def test_shipped_campaign_summit_is_the_latest_of_the_series(campaigns):
-    content = campaigns[CAMPAIGN]
-    # No next summit was announced in the summit data: the latest one, marked not upcoming.
-    assert content.summit.city == "New Delhi"
-    assert content.summit.year == "2026"
-    assert not content.summit.upcoming
-    assert [s.city for s in content.series] == ["Bletchley Park", "Seoul", "Paris", "New Delhi"]
-    assert [s.year for s in content.series] == ["2023", "2024", "2025", "2026"]
-
-
 @pytest.mark.parametrize("language", ["en", "nl", "de", "fr", "es", "ja", "ko", "zh", "pt"])
 def test_intros_have_two_to_four_paragraphs(campaigns, language):
     content = campaigns[CAMPAIGN]
@@ -117,7 +107,7 @@ def test_load_campaign_dir(tmp_path):
     assert content.slug == "test-campaign"
     assert set(content.templates) == {"en", "nl"}
     assert content.templates["nl"].path == str(folder / "nl.txt")
-    assert content.summit.name == "Test Summit" and content.series == ()
+    assert not hasattr(content, "summit")  # the summits are data (rep_summit), not content
 
 
 def test_load_all_campaigns_from_a_root(tmp_path):
@@ -152,7 +142,7 @@ def test_invalid_json_gives_its_line(tmp_path):
         ({"target_kinds": []}, "no target kinds"),
         ({"title": {"nl": "Alleen Nederlands"}}, "needs an English"),
         ({"intro": "not a map"}, "'intro' must map"),
-        ({"summit": {"name": "X"}}, "a summit needs"),
+        ({"summit": {"name": "X"}}, "the summits are data"),
     ],
 )
 def test_bad_campaign_json(tmp_path, meta, fragment):

@@ -335,7 +335,7 @@ def _target_json(matched, group: GroupKind) -> dict:
 def _letter_for(content, target, supporter: Supporter) -> tuple[str, str, str]:
     """(language, subject, body as the recipient gets it) of the campaign's letter."""
     letter = share_letters(app_state().campaigns.renderer, content.slug, [target],
-                           supporter)[0]
+                           supporter, summits=app_state().directory.get().summits)[0]
     return letter.language, letter.subject, addressed_body(letter.recipients[0].salutation,
                                                            letter.body)
 

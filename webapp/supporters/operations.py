@@ -229,12 +229,15 @@ class DraftLetter:
 def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
                    ) -> list[SharedLetter]:
     """The letters for step two: one text per section and wording, each recipient greeted."""
+    summits = app_state().directory.get().summits
+
     def render(renderer: LetterRenderer) -> list[SharedLetter]:
         return [
             letter
             for group in match.groups
             for letter in share_letters(renderer, content.slug,
-                                        (m.target for m in group.targets), supporter)
+                                        (m.target for m in group.targets), supporter,
+                                        summits=summits)
         ]
 
     campaigns = app_state().campaigns

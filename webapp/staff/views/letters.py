@@ -225,7 +225,8 @@ def _preview_form(form: TemplateForm, source: str, content: CampaignContent,
                           variant_seed=form.seed.data or "preview")
     try:
         letter = preview(source, content=content, language=language, target=target,
-                         supporter=supporter, time_limit=app_state().config.template_time_limit)
+                         supporter=supporter, time_limit=app_state().config.template_time_limit,
+                         summits=app_state().directory.get().summits)
     except ContentError as error:
         return _Preview(None, _error_text(error), targets, target)
     return _Preview(letter, None, targets, target)
