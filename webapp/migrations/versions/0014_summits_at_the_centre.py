@@ -26,7 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table("rep_summit", schema=None) as batch_op:
         batch_op.add_column(sa.Column("documents", sa.JSON(), nullable=True))
     with op.batch_alter_table("rep_summit_participation", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_rep_summit_participation_status", type_="check")
+        batch_op.drop_constraint(op.f("ck_rep_summit_participation_status"), type_="check")
         batch_op.create_check_constraint("status", _NEW)
     with op.batch_alter_table("campaign", schema=None) as batch_op:
         batch_op.add_column(sa.Column("letter_goal", sa.Integer(), nullable=True))
@@ -37,7 +37,7 @@ def downgrade() -> None:
         batch_op.drop_column("letter_goal")
     op.execute("UPDATE rep_summit_participation SET status = 'signed' WHERE status = 'endorsed'")
     with op.batch_alter_table("rep_summit_participation", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_rep_summit_participation_status", type_="check")
+        batch_op.drop_constraint(op.f("ck_rep_summit_participation_status"), type_="check")
         batch_op.create_check_constraint("status", _OLD)
     with op.batch_alter_table("rep_summit", schema=None) as batch_op:
         batch_op.drop_column("documents")
