@@ -54,7 +54,7 @@ def load_overrides(session: Session, files: dict[str, CampaignContent],
                    template_slug: str) -> dict[str, CampaignContent]:
     """Every campaign's content: the files' with staff edits on top, plus staff-made campaigns.
 
-    A campaign made by staff starts from `template_slug`'s folder (its summit and its letters)
+    A campaign made by staff starts from `template_slug`'s folder (its texts and its letters)
     until its own letters are published.
     """
     result = dict(files)
