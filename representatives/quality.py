@@ -37,6 +37,8 @@ PROBLEMS = {
     "stale": "Contact details last verified more than {months} months ago",
     "never_verified": "Contact details with no verification date",
     "no_source": "Current roles without a source",
+    "shared_inbox": "Email addresses shared by several people in office (each would get "
+    "its own copy of a supporter's letter)",
 }
 
 
@@ -95,6 +97,7 @@ def validate(
     ).all()  # fmt: skip
     names = {person_id: r.name for person_id, r in in_office.items()}
     usable: dict[str, set[ChannelKind]] = defaultdict(set)
+    inboxes: dict[str, dict[str, str]] = defaultdict(dict)  # address -> person id -> source
 
     for c in contacts:
         if c.person_id is not None and c.person_id not in in_office:
@@ -109,6 +112,8 @@ def validate(
             continue
         if c.person_id is not None:
             usable[c.person_id].add(ChannelKind(c.kind))
+            if c.kind == ChannelKind.EMAIL:
+                inboxes[c.value.strip().lower()].setdefault(c.person_id, c.source)
         if c.verified_on is None:
             result.problems.append(Problem("never_verified", c.source, subject, where))
         elif c.verified_on < cutoff:
@@ -123,6 +128,14 @@ def validate(
             result.problems.append(Problem(
                 "no_channel", role.source, person_id,
                 f"{_who(role, person_id)}: no email, contact form or postal address{has}",
+            ))  # fmt: skip
+    for address, people in inboxes.items():
+        if len(people) > 1:
+            sharing = ", ".join(f"{names[p]} ({p})" for p in sorted(people))
+            first = min(people)
+            result.problems.append(Problem(
+                "shared_inbox", people[first], first,
+                f"{address!r} is the address of {len(people)} people: {sharing}",
             ))  # fmt: skip
     for role in roles:
         if not role.source_url:

@@ -42,6 +42,26 @@ IMPORTERS: dict[str, Importer] = {
 }
 # The fields a --mapping may name, by importer (generic-csv's by default).
 MAPPINGS: dict[str, type[ColumnMapping]] = {"postcode-csv": PostcodeMapping}
+# What each format reads, for `flask reps import --help`: the fields a mapping names, or the
+# columns and keys of a published file.
+FORMAT_FIELDS: dict[str, str] = {
+    "default": "no FILE: the project's own data (summits, participation, government offices)",
+    "pauseai-contacts": "contacts.json: countries[].contacts[] with name, title, organization, "
+    "role_type, email, source_url, verified_date",
+    "ep-meps-csv": "columns epid, country, first_name, last_name, email (and gender, party, "
+    "phone, since)",
+    "us-legislators": "legislators-current.yaml: id (bioguide), name (first, last, "
+    "official_full), bio (gender), terms (type, state, district, party, start, contact_form, "
+    "address, phone)",
+    "us-zccd": "columns state_fips, state_abbr, zcta, cd",
+    "everypolitician-csv": "columns id, name, sort_name, email, group (party), area_id, area, "
+    "chamber, start_date, end_date, gender (given_name, family_name, honorific_prefix, phone)",
+    "popolo-json": "persons, organizations, memberships, areas (Popolo JSON)",
+    "generic-csv": "fields " + ", ".join(ColumnMapping.fields)
+    + " (--map FIELD=COLUMN, --default FIELD=VALUE)",
+    "postcode-csv": "fields " + ", ".join(PostcodeMapping.fields)
+    + " (--map FIELD=COLUMN, --default FIELD=VALUE)",
+}
 _COMMON = frozenset({"dry_run", "partial", "allow_mass_retirement"})
 
 
@@ -138,6 +158,7 @@ def run_import(
 
 __all__ = [
     "DEFAULT_DATA",
+    "FORMAT_FIELDS",
     "IMPORTERS",
     "ColumnMapping",
     "ImportReport",

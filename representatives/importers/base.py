@@ -714,9 +714,11 @@ def apply(
         report.rejected.append(
             (
                 0,
-                f"this import would retire {retiring} of the {active} people this source "
-                "lists now; if the file is complete (after an election), import it again "
-                "with allow_mass_retirement",
+                f"this import would retire {retiring} of the {active} people source "
+                f"{source!r} lists now. If this file is another body or list than the one "
+                f"imported before under {source!r}, give it a source of its own (--source "
+                "NAME), so that neither retires the other; if it is the same list, complete "
+                "after an election, import it again with --allow-mass-retirement",
             )
         )
         report.seconds = time.perf_counter() - started

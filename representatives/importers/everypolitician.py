@@ -47,12 +47,18 @@ from .naming import (
     member_role,
     source_name,
     split_emails,
+    split_sort_name,
 )
 
 SOURCE = "everypolitician-csv"
 PERSON_PREFIX = "everypolitician:"
 REQUIRED_COLUMNS = ("id", "name")
 _UNKNOWN_PARTY = {"", "unknown", "none"}
+
+
+# A term file with no date (start or end of anyone's seat) this recent is a past term: a term
+# lasts at most five years nearly everywhere, and members leaving or joining date the rows.
+STALE_AFTER_DAYS = 5 * 365
 
 
 def parse_everypolitician_csv(
@@ -74,6 +80,7 @@ def parse_everypolitician_csv(
     # Every chamber in the file, current members or not, names the source: the next file of
     # the same chamber must have the same source even if everyone in it has left.
     chambers = set()
+    latest: date | None = None  # the file's latest start or end date
     for line, row in read_csv(text, REQUIRED_COLUMNS, data):
         chambers.add(row.get("chamber") or f"Parliament of {country_name(country)}")
         problems = []
@@ -97,6 +104,7 @@ def parse_everypolitician_csv(
         if problems:
             data.reject(line, "; ".join(problems))
             continue
+        latest = max((d for d in (latest, start, end) if d is not None), default=None)
         if (end is not None and end < on) or (start is not None and start > on):
             continue  # a stint that is over, or not begun on the file's date: not a target
         if person_id in current:
@@ -126,6 +134,11 @@ def parse_everypolitician_csv(
         _add_member(data, line, row, country, person_id, chamber, label, start, source_url, as_of,
                     role or member_role(chamber))  # fmt: skip
 
+    if latest is not None and (on - latest).days > STALE_AFTER_DAYS and data.people:
+        data.warn(0, f"the latest date in this file is {latest.isoformat()}, "
+                     f"{(on - latest).days // 365} year(s) before {on.isoformat()}: its term may "
+                     "have ended (EveryPolitician stopped updating in 2019); check that it is "
+                     "the current term before relying on it")  # fmt: skip
     if not data.rejected and not data.people:
         # A file where nobody is current is more likely the wrong file (an old term) than a
         # parliament that emptied: retiring everyone would need allow_mass_retirement anyway.
@@ -152,8 +165,9 @@ def _add_member(
     given, family = row.get("given_name") or None, row.get("family_name") or None
     sort_name = row.get("sort_name") or ""
     if not (given or family) and "," in sort_name:
-        # EveryPolitician's sort_name is "Family, Given" where it knows the split.
-        family, given = (part.strip() or None for part in sort_name.split(",", 1))
+        # EveryPolitician's sort_name is "Family, Given" where it knows the split, with any
+        # name particle after the given names ("Vries, A. de").
+        family, given = split_sort_name(sort_name)
     data.people[person_id] = {
         "name": row["name"],
         "given_name": given,

@@ -1,9 +1,11 @@
 """A campaign's own spreadsheet, saved as CSV, with a mapping from its columns to our fields.
 
 Fields (FIELDS): id, name, given_name, family_name, honorific, gender, kind (summit_delegate,
-minister, mp, mep), role, body (the organization's name), body_id, country, language, area,
-email, contact_form, postal_address, phone, source_url, verified_on. A row needs a name (or a
-given and a family name), kind, role, body and country; the rest is optional.
+minister, head_of_government, mp, mep), role, body (the organization's name), body_id,
+country, language, area, party, email, contact_form, postal_address, phone, source_url,
+verified_on. A row needs a name (or a given and a family name), kind, role, body and country;
+the rest is optional. A cell that only says there is nothing ("n/a", "-", "No email found")
+counts as empty.
 
 The mapping says which column holds which field, as a small JSON or TOML file,
 
@@ -60,6 +62,7 @@ from .naming import (
     body_id,
     country_option,
     gender,
+    is_placeholder,
     split_emails,
 )
 from .pauseai import government_person_id
@@ -79,6 +82,7 @@ FIELDS = (
     "country",
     "language",
     "area",
+    "party",
     "email",
     "contact_form",
     "postal_address",
@@ -212,8 +216,10 @@ def _header(text: str) -> list[str]:
 
 
 class _Sheet:
-    def __init__(self, data: Dataset, source: str, source_url: str | None) -> None:
+    def __init__(self, data: Dataset, source: str, source_url: str | None,
+                 as_of: date | None = None) -> None:
         self.data, self.source, self.source_url = data, source, source_url
+        self.as_of = as_of  # when rows without their own verified_on were checked
         self.first_line: dict[str, tuple[int, dict[str, Any]]] = {}  # person id -> first row
         self.membership_line: dict[str, int] = {}
 
@@ -241,7 +247,7 @@ class _Sheet:
         for label, url in (("contact_form", form), ("source_url", value("source_url"))):
             if url and (problem := url_problem(url)):
                 problems.append(f"{label}: {problem}")
-        verified_on = self._date(value("verified_on"), problems)
+        verified_on = self._date(value("verified_on"), problems) or self.as_of
         own_body_id = value("body_id")
         if own_body_id and not _OWN_ID.fullmatch(own_body_id):
             problems.append(f"bad body_id {own_body_id!r}")
@@ -310,7 +316,7 @@ class _Sheet:
             "country": country,
             "area_id": area,
             "language": language,
-            "party": None,
+            "party": value("party") or None,
             "start_date": None,
             "source_url": source_url,
             "verified_on": verified_on,
@@ -381,17 +387,20 @@ def parse_generic_csv(
     *,
     source: str = SOURCE,
     source_url: str | None = None,
+    as_of: date | None = None,
 ) -> Dataset:
     """Validate a campaign's CSV, read through `mapping`, into a Dataset."""
     data = Dataset()
     header = _header(text)
     columns = _resolve(mapping, header)
-    sheet = _Sheet(data, source, source_url)
+    sheet = _Sheet(data, source, source_url, as_of)
     defaults = mapping.defaults
     for line, row in read_csv(text, (), data):
 
         def value(name: str, row=row) -> str:
             cell = row.get(columns[name], "") if name in columns else ""
+            if is_placeholder(cell):
+                cell = ""
             return cell or defaults.get(name, "")
 
         sheet.row(line, value)
@@ -411,10 +420,12 @@ def import_generic_csv(
     country: str | None = None,
     source: str = SOURCE,
     source_url: str | None = None,
+    as_of: date | None = None,
 ) -> ImportReport:
     """Import a campaign's CSV through `mapping` (by default: columns named like the fields).
 
-    `country` is the default of the country field. Give each sheet its own `source`, so that
+    `country` is the default of the country field; `as_of` the date rows without their own
+    verified_on were checked. Give each sheet its own `source`, so that
     one sheet's import never retires the people of another.
     """
     mapping = mapping or ColumnMapping()
@@ -424,7 +435,8 @@ def import_generic_csv(
     try:
         if not 0 < len(source) <= SOURCE_LENGTH:
             raise FileProblem(f"the source name {source!r} must be 1 to {SOURCE_LENGTH} characters")
-        data = parse_generic_csv(read_text(path), mapping, source=source, source_url=source_url)
+        data = parse_generic_csv(read_text(path), mapping, source=source, source_url=source_url,
+                                 as_of=as_of)
     except FileProblem as problem:
         return rejected_file(source, path, problem, dry_run=dry_run, started=started)
     return apply(session, source, path, data, dry_run=dry_run, partial=partial,

@@ -98,6 +98,43 @@ def gender(value: str | None) -> str | None:
     return _GENDERS.get((value or "").strip().lower())
 
 
+# Name particles ("tussenvoegsels" and their kin) that a "Family, Given particle" sort name
+# puts after the given names: "Vries, A. de" is A. de Vries. Only lower-case words count, so a
+# given name such as "Van" or "De" stays a given name.
+_SORT_NAME_PARTICLES = frozenset(
+    "van von der den de het 't ten ter te in op aan uit bij voor onder la le les du des d' del "
+    "della da das dos do di zu zum zur vom".split()
+)
+
+
+def split_sort_name(sort_name: str) -> tuple[str | None, str | None]:
+    """(family, given) from a sort name "Family, Given": "Vries, A. de" -> ("de Vries", "A.")."""
+    family, _, given = (part.strip() for part in sort_name.partition(","))
+    words = given.split()
+    moved: list[str] = []
+    while words and words[-1] in _SORT_NAME_PARTICLES:
+        moved.insert(0, words.pop())
+    if moved and family:
+        family = " ".join([*moved, family])
+    return family or None, " ".join(words) or None
+
+
+# What spreadsheets put in a cell that has no value: "n/a", "-", "No email found", "unknown".
+_PLACEHOLDER = re.compile(
+    r"[-–—?.\s]*|(?:n\.?\s?/?\s?a\.?|none|nil|null|unknown|tbc|tbd|not (?:known|available)"
+    r"|no(?:t)?\s+(?:e-?mail|address|contact(?:\s+form)?|phone|website|url)(?:\s+(?:found|"
+    r"known|available|listed|given))?)\.?",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(value: str | None) -> bool:
+    """Whether a cell says there is no value rather than giving one ("n/a", "No email found")."""
+    return _PLACEHOLDER.fullmatch((value or "").strip()) is not None
+
+
 def split_emails(value: str | None) -> list[str]:
     """Cells and fields holding several addresses separate them with ';' or ','."""
+    if is_placeholder(value):
+        return []
     return [part for part in _EMAIL_SEPARATORS.split(value or "") if part]

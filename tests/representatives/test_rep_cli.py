@@ -82,22 +82,90 @@ def test_options_that_do_not_apply_are_refused(flask):
 
 
 def test_rejections_are_listed_up_to_fifty(flask, tmp_path):
-    rows = "".join(f"p{n},Person {n},senator,MP,Parliament,GB\n" for n in range(60))
+    rows = "".join(f"p{n},Person {n},senator{n},MP,Parliament,GB\n" for n in range(60))
     path = tmp_path / "sheet.csv"
     path.write_text("id,name,kind,role,body,country\n" + rows, encoding="utf-8")
     result = flask("import", "generic-csv", str(path))
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[1] == "Rejected (60):"
-    assert lines[2] == ("  line 2: Person 0: kind 'senator' is not one of: summit_delegate, "
+    assert lines[2] == ("  line 2: Person 0: kind 'senator0' is not one of: summit_delegate, "
                         "minister, head_of_government, mp, mep")  # fmt: skip
-    assert lines[51].startswith("  line 51: Person 49: kind 'senator'")
+    assert lines[51].startswith("  line 51: Person 49: kind 'senator49'")
     assert lines[52] == "  ... and 10 more"
     assert lines[53] == (
         "Nothing was written: fix the file, or import the valid rows with --partial."
     )
     dry = flask("import", "generic-csv", str(path), "--dry-run")
     assert dry.exit_code == 0 and "dry run" in dry.output
+
+
+def test_a_problem_on_every_row_is_reported_once_with_its_count(flask, tmp_path):
+    rows = "".join(f"p{n},Person {n},mp,MP,Parliament,GB,xx-yy-zz\n" for n in range(40))
+    rows += "q1,Other,king,MP,Parliament,GB,en\n"
+    path = tmp_path / "sheet.csv"
+    path.write_text("id,name,kind,role,body,country,language\n" + rows, encoding="utf-8")
+    result = flask("import", "generic-csv", str(path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1] == "Rejected (41):"
+    assert lines[2].startswith("  40 rows (line 2, line 3, line 4, ...): bad language 'xx-yy-zz'")
+    assert lines[3].startswith("  line 42: Other: kind 'king'")
+    assert len(lines) == 5  # and the "nothing was written" line
+
+
+def test_partial_after_a_file_level_error_writes_nothing_and_fails(flask, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    result = flask("import", "generic-csv", str(path), "--partial")
+    assert result.exit_code == 1, result.output
+    assert "nothing written" in result.output
+    # With --partial, valid rows next to rejected ones are written and the command succeeds.
+    path.write_text("id,name,kind,role,body,country\np1,Ann,mp,MP,Parliament,GB\n"
+                    "p2,Bob,king,MP,Parliament,GB\n", encoding="utf-8")
+    result = flask("import", "generic-csv", str(path), "--partial")
+    assert result.exit_code == 0, result.output
+
+
+def test_import_help_lists_each_formats_fields(flask):
+    result = flask("import", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "Formats and their fields:" in text
+    for fragment in ("generic-csv fields id, name", "party", "postcode-csv fields country,",
+                     "everypolitician-csv columns id, name, sort_name", "ep-meps-csv columns"):
+        assert fragment in text
+
+
+def test_refusing_to_retire_most_of_a_source_points_to_source(flask, tmp_path):
+    rows = "".join(f"p{n},Person {n},mp,MP,Parliament,GB\n" for n in range(24))
+    path = tmp_path / "sheet.csv"
+    path.write_text("id,name,kind,role,body,country\n" + rows, encoding="utf-8")
+    assert flask("import", "generic-csv", str(path)).exit_code == 0
+    other = tmp_path / "other.csv"
+    other.write_text("id,name,kind,role,body,country\nx1,Xavier,mp,MP,Senate,GB\n",
+                     encoding="utf-8")
+    result = flask("import", "generic-csv", str(other))
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "give it a source of its own (--source NAME)" in text
+    assert "--allow-mass-retirement" in text
+    assert flask("import", "generic-csv", str(other), "--source", "senate").exit_code == 0
+
+
+def test_validate_reports_shared_inboxes(flask, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text(
+        "id,name,kind,role,body,country,email,source_url,verified_on\n"
+        "a,Ann Lee,minister,Minister,Ministry,GB,office@ministry.example,https://example.org/a,"
+        f"{date.today().isoformat()}\n"
+        "b,Bob Roe,minister,Minister of State,Ministry,GB,Office@Ministry.example,"
+        f"https://example.org/b,{date.today().isoformat()}\n", encoding="utf-8")
+    assert flask("import", "generic-csv", str(path)).exit_code == 0
+    result = flask("validate")
+    assert result.exit_code == 1
+    assert "Email addresses shared by several people in office" in result.output
+    assert "'office@ministry.example' is the address of 2 people: Ann Lee" in result.output
 
 
 def test_file_level_problem_and_warnings(flask, tmp_path):

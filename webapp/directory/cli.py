@@ -29,14 +29,40 @@ def _where(where: int | str, path: str) -> str:
     return where
 
 
+# A problem found on at least this many rows is printed once, with a count.
+REPEATED = 3
+
+
+def grouped_reasons(reasons: list) -> list[tuple[list, str]]:
+    """Reasons with the rows they apply to, in the order each problem first appears: a problem
+    repeated on many rows ("Jane Doe: bad language 'xx'", "John Roe: bad language 'xx'", ...)
+    once, for all its rows."""
+    rows: dict[str, list] = {}
+    for where, why in reasons:
+        name, separator, problem = why.partition(": ")
+        rows.setdefault(problem if separator and name else why, []).append((where, why))
+    grouped: list[tuple[list, str]] = []
+    for problem, found in rows.items():
+        if len(found) >= REPEATED:
+            grouped.append(([where for where, _ in found], problem))
+        else:
+            grouped.extend(([where], why) for where, why in found)
+    return grouped
+
+
 def _echo_reasons(title: str, reasons: list, path: str, *, err: bool) -> None:
     if not reasons:
         return
     click.echo(f"{title} ({len(reasons)}):", err=err)
-    for where, why in reasons[:SHOW_REASONS]:
-        click.echo(f"  {_where(where, path)}: {why}", err=err)
-    if len(reasons) > SHOW_REASONS:
-        click.echo(f"  ... and {len(reasons) - SHOW_REASONS} more", err=err)
+    grouped = grouped_reasons(reasons)
+    for places, why in grouped[:SHOW_REASONS]:
+        if len(places) == 1:
+            click.echo(f"  {_where(places[0], path)}: {why}", err=err)
+        else:
+            shown = ", ".join(str(_where(p, path)) for p in places[:3])
+            click.echo(f"  {len(places)} rows ({shown}, ...): {why}", err=err)
+    if len(grouped) > SHOW_REASONS:
+        click.echo(f"  ... and {len(grouped) - SHOW_REASONS} more", err=err)
 
 
 def _progress(label: str):
@@ -70,7 +96,9 @@ def run_import_command(fmt: str, path: str | None, dry_run: bool, partial: bool,
     if report.rejected and not report.written and not dry_run:
         hint = "" if partial else ", or import the valid rows with --partial"
         click.echo(f"Nothing was written: fix the file{hint}.")
-    if report.rejected and not (partial or dry_run):
+    # Rejected rows fail the command, unless --partial wrote the others; a command that wrote
+    # nothing at all because of them (a file-level error, even with --partial) fails too.
+    if report.rejected and not dry_run and (not partial or not report.written):
         raise SystemExit(1)
 
 
@@ -80,7 +108,18 @@ def _formats() -> str:
     return ", ".join(IMPORTERS)
 
 
-@reps_cli.command("import")
+class _ImportCommand(click.Command):
+    """`reps import`, whose help ends with what each format reads (known only once the
+    importers are loaded, which the other commands do not need)."""
+
+    def format_epilog(self, ctx, formatter) -> None:
+        from representatives.importers import FORMAT_FIELDS
+
+        with formatter.section("Formats and their fields"):
+            formatter.write_dl(list(FORMAT_FIELDS.items()))
+
+
+@reps_cli.command("import", cls=_ImportCommand)
 @click.argument("fmt", metavar="FORMAT")
 @click.argument("source", metavar="FILE", required=False)
 @click.option("--dry-run", is_flag=True, help="Check and report, change nothing.")
