@@ -57,10 +57,20 @@ class RecordView:
 @lru_cache(maxsize=64)
 def babel_locale(language: str) -> Locale:
     """The Babel locale for a letter language ("pt-br" -> pt_BR), English if Babel has none."""
+    # "pt" is European Portuguese in our letters (Brazil's are "pt-br"); Babel's "pt" is
+    # Brazilian.
+    code = "pt_PT" if language == "pt" else language.replace("-", "_")
     try:
-        return Locale.parse(language.replace("-", "_"))
+        return Locale.parse(code)
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
+
+
+def warm_locale(language: str) -> None:
+    """Load the locale data a render reads (country names, list patterns, dates) now, not
+    inside a render's time limit: the first read of a locale takes longer than a letter may."""
+    locale = babel_locale(language)
+    _ = locale.territories, locale.list_patterns, locale.date_formats, locale.interval_formats
 
 
 def country_name(code: str, language: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from letters.rendering import LetterRenderer
+from letters.rendering import Supporter
 from letters.salutations import salutation
-from letters.templates import load_campaign_dir
 from representatives.model import TargetKind
 
-from .conftest import CAMPAIGN, make_target, write_campaign
+from .conftest import CAMPAIGN, make_target
+from .test_letters_west_asia import RECORDS
 
 K = TargetKind
 LANGUAGES = ("ja", "ko", "zh", "hi")
@@ -137,25 +137,83 @@ def test_the_us_branch_differs(renderer, supporter):
         assert us.body.split("\n\n")[5] != gb.body.split("\n\n")[5]
 
 
+# The next summit in each letter's grammar (Geneva, 2027, in the shipped data: Japanese, Korean
+# and Chinese give the year with 年/년 and the place before the summit), and the plain wording
+# when the data marks none.
+NEXT_SUMMIT = {
+    "ja": ("2027年にジュネーブで開催される次回AIサミットの議題", "次回のAIサミットの議題"),
+    "ko": ("2027년 제네바에서 열리는 다음 AI 정상회의의 의제", "다음 AI 정상회의의 의제"),
+    "zh": ("列入将于2027年在日内瓦举行的下一届人工智能峰会的议程", "列入下一届人工智能峰会的议程"),
+    "hi": ("अगले एआई शिखर सम्मेलन (जिनेवा, 2027) के एजेंडे में", "अगले एआई शिखर सम्मेलन के एजेंडे में"),
+}
+HOST = {"ja": "開催国である貴国の政府", "ko": "그 정상회의의 개최국으로서", "zh": "作为东道国",
+        "hi": "मेज़बान होने के नाते आपकी सरकार"}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_an_upcoming_summit_is_named_and_the_letter_stays_in_length(
-    tmp_path, campaigns, supporter, language
-):
-    templates = campaigns[CAMPAIGN].templates
-    folder = write_campaign(
-        tmp_path,
-        {lang: f"subject: {templates[lang].subject}\n---\n{templates[lang].body}"
-         for lang in ("en", language)},
-        target_kinds=[kind.value for kind in TargetKind],
-        summit={"name": "India AI Impact Summit", "city": "New Delhi", "date": "2030-03-01",
-                "upcoming": True},
-    )
-    renderer = LetterRenderer({"test-campaign": load_campaign_dir(folder)})
+def test_the_next_summit_is_named_and_the_letter_stays_in_length(renderer, summits, language):
+    named, plain = NEXT_SUMMIT[language]
     for kind in TargetKind:
         target = make_target(kind=kind, language=language)
-        body = renderer.render("test-campaign", target, supporter, language=language).body
-        assert "India AI Impact Summit" in body and "New Delhi" in body
-        assert 180 <= length(body, language) <= 420
+        for seed in (f"supporter-{n}" for n in range(8)):
+            supporter = Supporter(name="Ann Lee", email="a@example.net", town="Leeds",
+                                  country="US", variant_seed=seed)
+            body = renderer.render(CAMPAIGN, target, supporter, summits=summits).body
+            assert named in body
+            assert "Bletchley" not in body and "Geneva" not in body
+            assert 180 <= length(body, language) <= 420
+            without = renderer.render(CAMPAIGN, target, supporter, summits=None).body
+            assert plain in without and "2027" not in without
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_host_is_told_it_shapes_the_agenda(renderer, summits, supporter, language):
+    host, other = (renderer.render(CAMPAIGN, make_target(kind=K.MINISTER, language=language,
+                                                         country=country),
+                                   supporter, summits=summits).body for country in ("CH", "GB"))
+    assert HOST[language] in host and HOST[language] not in other
+    assert host.split("\n\n")[1].startswith(other.split("\n\n")[1])  # in the first paragraph
+
+
+# The supporter's country's record (see RECORDS): Korean reads the country as "X의 경우", so
+# that no particle has to agree with the name's last sound; Hindi's "ने" does not inflect.
+RECORD = {
+    "ja": {"US": "アメリカ合衆国はブレッチリー宣言、ソウル宣言に署名し、"
+                 "ニューデリー宣言を支持しましたが、"
+                 "包摂的で持続可能なAIに関するパリ声明への署名は拒否しました。"
+                 "いずれの文書にも拘束力はありません。",
+           "TR": "トルコはブレッチリー宣言に署名しました。この文書に拘束力はありません。",
+           "GB": "イギリスは包摂的で持続可能なAIに関するパリ声明への署名を拒否しました。"},
+    "ko": {"US": "미국의 경우 블레츨리 선언 및 서울 선언에 서명했고 "
+                 "뉴델리 선언을 지지했지만 포용적이고 지속 가능한 AI에 관한 "
+                 "파리 성명에 대한 서명은 거부했습니다. "
+                 "이 문서들은 어느 것도 누구에게도 구속력이 없습니다.",
+           "TR": "튀르키예의 경우 블레츨리 선언에 서명했습니다. "
+                 "이 문서는 누구에게도 구속력이 없습니다.",
+           "GB": "영국의 경우 포용적이고 지속 가능한 AI에 관한 파리 성명에 대한 "
+                 "서명을 거부했습니다."},
+    "zh": {"US": "美国签署了《布莱切利宣言》和《首尔宣言》，并赞同《新德里宣言》，"
+                 "但拒绝签署《巴黎包容、可持续人工智能声明》；这些文件均无约束力。",
+           "TR": "土耳其签署了《布莱切利宣言》；该文件并无约束力。",
+           "GB": "英国拒绝签署《巴黎包容、可持续人工智能声明》。"},
+    "hi": {"US": "संयुक्त राज्य ने ब्लेचली घोषणा और सियोल घोषणा पर हस्ताक्षर किए और नई दिल्ली घोषणा "
+                 "का समर्थन किया, लेकिन समावेशी और टिकाऊ एआई संबंधी पेरिस वक्तव्य पर हस्ताक्षर करने "
+                 "से इनकार किया; इनमें से कोई भी बाध्यकारी नहीं है।",
+           "TR": "तुर्किये ने ब्लेचली घोषणा पर हस्ताक्षर किए; यह दस्तावेज़ बाध्यकारी नहीं है।",
+           "GB": "यूनाइटेड किंगडम ने समावेशी और टिकाऊ एआई संबंधी पेरिस वक्तव्य पर हस्ताक्षर करने "
+                 "से इनकार किया।"},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_supporters_country_record(renderer, language):
+    target = make_target(kind=K.MINISTER, language=language)
+    for country, sentence in RECORD[language].items():
+        supporter = Supporter(name="Ann Lee", email="a@example.net", country=country)
+        assert sentence in renderer.render(CAMPAIGN, target, supporter, summits=RECORDS).body
+    unknown = Supporter(name="Ann Lee", email="a@example.net", country="AQ")
+    body = renderer.render(CAMPAIGN, target, unknown, summits=RECORDS).body
+    assert not any(sentence[:8] in body for sentence in RECORD[language].values())
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

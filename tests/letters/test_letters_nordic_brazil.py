@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from letters.rendering import Supporter
 from letters.salutations import LANGUAGES, salutation
 from letters.templates import DEFAULT_ROOT, load_campaign_dir
 from representatives.model import TargetKind
+from representatives.summits import Participation, SummitSeries
 
 from .conftest import CAMPAIGN, morgan
 
@@ -98,7 +100,10 @@ def test_letter_closing_and_ask(renderer, supporter, language, closing):
     assert len(asks) == 1
 
 
-def test_brazilian_letter_uses_brazilian_words(renderer, supporter):
+@pytest.mark.parametrize("seed", [f"supporter-{n}" for n in range(8)])
+def test_brazilian_letter_uses_brazilian_words(renderer, seed):
+    # Every wording variant: each supporter's letter draws its own.
+    supporter = Supporter(name="Ann Lee", email="ann@example.net", variant_seed=seed)
     letter = renderer.render(CAMPAIGN, person("pt-br", K.MP, "female"), supporter)
     assert letter.body.startswith("Excelentíssima Senhora Deputada,\n\nDirijo-me a Vossa "
                                   "Excelência")
@@ -106,3 +111,83 @@ def test_brazilian_letter_uses_brazilian_words(renderer, supporter):
         assert word in letter.body
     for european in ("cimeira", "controlo", "ozono", "V. Ex.ª"):
         assert european not in letter.body
+
+
+@pytest.mark.parametrize(
+    ("language", "next_summit", "host", "ai_act"),
+    [
+        ("pt-br", "na pauta da próxima cúpula sobre IA (Genebra, 2027).",
+         "Como anfitrião da cúpula, o governo de Vossa Excelência",
+         "A Lei de IA da União Europeia (AI Act) já considera"),
+        ("is", "á dagskrá næsta leiðtogafundar um gervigreind (Genf, 2027).",
+         "Þar sem fundurinn er haldinn í þínu landi", "Gervigreindarreglugerð ESB (AI Act)"),
+        ("nb", "på dagsordenen for neste KI-toppmøte (Genève, 2027).",
+         "Som vertskap for toppmøtet har din regjering", "EUs KI-forordning regner allerede"),
+    ],
+)
+def test_the_next_summit_its_host_and_the_ai_act(renderer, supporter, summits, language,
+                                                 next_summit, host, ai_act):
+    """Geneva under its own name in the language; the host and EU targets each hear more."""
+    def letter(**where):
+        return renderer.render(CAMPAIGN, person(language, **where), supporter,
+                               summits=summits).body
+
+    at_home, in_the_eu = letter(kind=K.MINISTER), letter(kind=K.MEP, country="DE")
+    at_the_host = letter(kind=K.MINISTER, country="CH")
+    assert next_summit in at_home and next_summit in in_the_eu
+    assert host in at_the_host and host not in at_home
+    assert ai_act in in_the_eu and ai_act not in at_home
+    without = renderer.render(CAMPAIGN, person(language, K.MINISTER), supporter).body
+    assert "2027" not in without and "10^" not in without and "GPT-4" not in without
+
+
+# What each country did, as (summit, country, status): the shapes the record sentence takes.
+RECORD = [("bletchley-2023", "US", "signed"), ("seoul-2024", "US", "signed"),
+          ("delhi-2026", "US", "endorsed"), ("paris-2025", "US", "declined"),
+          ("paris-2025", "GB", "declined"), ("bletchley-2023", "PH", "signed"),
+          ("delhi-2026", "PH", "endorsed"), ("bletchley-2023", "KE", "signed"),
+          ("delhi-2026", "PT", "endorsed"), ("delhi-2026", "BR", "endorsed"),
+          ("delhi-2026", "IS", "endorsed"), ("delhi-2026", "NO", "endorsed")]
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "sentence"),
+    [
+        # Brazilian Portuguese: the country's article and the verb's number follow its name.
+        ("pt-br", "US", "Os Estados Unidos assinaram a Declaração de Bletchley e a Declaração de "
+         "Seul e endossaram a Declaração de Nova Délhi, mas se recusaram a assinar a Declaração "
+         "de Paris sobre IA inclusiva e sustentável; nenhuma delas obriga ninguém."),
+        ("pt-br", "GB", " O Reino Unido se recusou a assinar a Declaração de Paris sobre IA "
+         "inclusiva e sustentável."),
+        ("pt-br", "PH", "As Filipinas assinaram a Declaração de Bletchley e endossaram"),
+        ("pt-br", "KE", "O Quênia assinou a Declaração de Bletchley, que, no entanto, não obriga "
+         "ninguém."),
+        ("pt-br", "BR", "O Brasil endossou a Declaração de Nova Délhi"),
+        ("pt-br", "PT", " Portugal endossou a Declaração de Nova Délhi"),
+        # Icelandic: plural names ("Bandaríkin", "-eyjar") take "hafa".
+        ("is", "US", "Bandaríkin hafa undirritað Bletchley-yfirlýsinguna og Seúl-yfirlýsinguna og "
+         "lýst stuðningi við yfirlýsinguna frá Nýju-Delí, en neitað að undirrita "
+         "Parísaryfirlýsinguna um inngildandi og sjálfbæra gervigreind; engin þeirra er "
+         "bindandi fyrir neinn."),
+        ("is", "PH", "Filippseyjar hafa undirritað Bletchley-yfirlýsinguna og lýst stuðningi við"),
+        ("is", "IS", "Ísland hefur lýst stuðningi við yfirlýsinguna frá Nýju-Delí, sem er þó ekki "
+         "bindandi fyrir neinn."),
+        # Norwegian: names stand alone, whatever their number.
+        ("nb", "US", "USA har undertegnet Bletchley-erklæringen og Seoul-erklæringen og sluttet "
+         "seg til New Delhi-erklæringen, men avslått å undertegne Paris-erklæringen om "
+         "inkluderende og bærekraftig KI; ingen av dem er bindende for noen."),
+        ("nb", "GB", "Storbritannia har avslått å undertegne Paris-erklæringen"),
+        ("nb", "NO", "Norge har sluttet seg til New Delhi-erklæringen, som imidlertid ikke er "
+         "bindende for noen."),
+    ],
+)
+def test_the_record_sentence_agrees_with_the_country(renderer, summits, language, country,
+                                                     sentence):
+    series = SummitSeries.build(summits.summits,
+                                [Participation(s, c, "", status) for s, c, status in RECORD])
+    supporter = Supporter(name="Ann Lee", email="ann@example.net", country=country)
+    letter = renderer.render(CAMPAIGN, person(language, K.MINISTER), supporter, summits=series)
+    assert sentence in letter.body
+    nowhere = Supporter(name="Ann Lee", email="ann@example.net", country="AQ")
+    assert sentence not in renderer.render(CAMPAIGN, person(language, K.MINISTER), nowhere,
+                                           summits=series).body

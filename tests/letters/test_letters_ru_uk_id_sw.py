@@ -8,6 +8,7 @@ from letters.rendering import Supporter
 from letters.salutations import LANGUAGES, salutation
 from letters.templates import DEFAULT_ROOT, load_campaign_dir
 from representatives.model import TargetKind
+from representatives.summits import Participation, SummitSeries
 
 from .conftest import CAMPAIGN, morgan
 
@@ -129,3 +130,87 @@ def test_the_ask_follows_the_kind(renderer, language, kind, country, fragment):
     asks = [p for p in letter.body.split("\n\n") if p.rstrip().endswith("?")]
     assert len(asks) == 1 and fragment in asks[0]
     assert letter.body.endswith("Ann Lee\n")
+
+
+@pytest.mark.parametrize(
+    ("language", "next_summit", "host", "ai_act"),
+    [
+        ("ru", "в повестку следующего саммита по ИИ (Женева, 2027).",
+         "Поскольку саммит проходит в Вашей стране",
+         "Регламент ЕС об искусственном интеллекте (AI Act) уже относит"),
+        ("uk", "до порядку денного наступного саміту з питань ШІ (Женева, 2027).",
+         "Оскільки саміт приймає Ваша країна",
+         "Регламент ЄС про штучний інтелект (AI Act) уже відносить"),
+        ("id", "agenda Konferensi Tingkat Tinggi (KTT) AI berikutnya di Jenewa pada tahun 2027.",
+         "Sebagai tuan rumah KTT tersebut", "Undang-Undang AI Uni Eropa (EU AI Act)"),
+        ("sw", "kwenye ajenda ya mkutano wa kilele wa AI ujao (Geneva, 2027).",
+         "Kwa kuwa nchi yako ndiyo mwenyeji", "Sheria ya AI ya Umoja wa Ulaya (EU AI Act)"),
+    ],
+)
+def test_the_next_summit_its_host_and_the_ai_act(renderer, summits, language, next_summit,
+                                                 host, ai_act):
+    """Geneva under its own name in the language; the host and EU targets each hear more."""
+    supporter = Supporter(name="Ann Lee", email="ann@example.net", town="")
+
+    def letter(**where):
+        return renderer.render(CAMPAIGN, person(language, **where), supporter,
+                               summits=summits).body
+
+    at_home, in_the_eu = letter(kind=K.MINISTER), letter(kind=K.MEP, country="DE")
+    at_the_host = letter(kind=K.MINISTER, country="CH")
+    assert next_summit in at_home and next_summit in in_the_eu
+    assert host in at_the_host and host not in at_home
+    assert ai_act in in_the_eu and ai_act not in at_home
+    without = renderer.render(CAMPAIGN, person(language, K.MINISTER), supporter).body
+    assert "2027" not in without and "10^" not in without and "GPT-4" not in without
+
+
+# What each country did, as (summit, country, status): the shapes the record sentence takes.
+RECORD = [("bletchley-2023", "US", "signed"), ("seoul-2024", "US", "signed"),
+          ("delhi-2026", "US", "endorsed"), ("paris-2025", "US", "declined"),
+          ("paris-2025", "GB", "declined"), ("bletchley-2023", "UA", "signed"),
+          ("delhi-2026", "UA", "endorsed"), ("bletchley-2023", "ID", "signed"),
+          ("delhi-2026", "ID", "endorsed"), ("delhi-2026", "RU", "endorsed"),
+          ("delhi-2026", "TZ", "endorsed"), ("bletchley-2023", "EU", "signed"),
+          ("delhi-2026", "SC", "endorsed")]
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "sentence"),
+    [
+        # Russian and Ukrainian: "X — среди тех, кто подписал": no verb agrees with the name.
+        ("ru", "US", "США — среди тех, кто подписал Декларацию Блетчли и Сеульскую декларацию, а "
+         "также одобрил Декларацию Нью-Дели, но отказался подписать Парижское заявление об "
+         "инклюзивном и устойчивом ИИ; ни один из этих документов никого ни к чему не "
+         "обязывает."),
+        ("ru", "GB", "Великобритания — среди тех, кто отказался подписать Парижское заявление"),
+        ("ru", "RU", "Россия — среди тех, кто одобрил Декларацию Нью-Дели; этот документ никого "
+         "ни к чему не обязывает."),
+        ("ru", "SC", "Сейшельские Острова — среди тех, кто одобрил"),
+        ("uk", "UA", "Україна — серед тих, хто підписав Декларацію Блетчлі, а також схвалив "
+         "Декларацію Нью-Делі; жоден із цих документів нікого ні до чого не зобов’язує."),
+        ("uk", "US", "США — серед тих, хто підписав Декларацію Блетчлі і Сеульську декларацію, "
+         "а також схвалив Декларацію Нью-Делі, але відмовився підписати Паризьку заяву"),
+        # Indonesian: names are not inflected.
+        ("id", "ID", "Indonesia telah menandatangani Deklarasi Bletchley serta mendukung "
+         "Deklarasi New Delhi; tidak satu pun dari dokumen tersebut mengikat siapa pun."),
+        ("id", "GB", "Inggris Raya menolak menandatangani Pernyataan Paris tentang AI yang "
+         "Inklusif dan Berkelanjutan."),
+        # Swahili: "X ni miongoni mwa nchi zilizo...", whatever the name's noun class.
+        ("sw", "TZ", "Tanzania ni miongoni mwa nchi zilizounga mkono Azimio la New Delhi; hati "
+         "hiyo haimfungi mtu yeyote kisheria."),
+        ("sw", "US", "Marekani ni miongoni mwa nchi zilizotia saini Azimio la Bletchley na Azimio "
+         "la Seoul na zilizounga mkono Azimio la New Delhi, na pia miongoni mwa zilizokataa "
+         "kutia saini Taarifa ya Paris"),
+        ("sw", "EU", "Umoja wa Ulaya ni miongoni mwa pande zilizotia saini Azimio la Bletchley"),
+    ],
+)
+def test_the_record_sentence_fits_any_country(renderer, summits, language, country, sentence):
+    series = SummitSeries.build(summits.summits,
+                                [Participation(s, c, "", status) for s, c, status in RECORD])
+    supporter = Supporter(name="Ann Lee", email="ann@example.net", country=country)
+    letter = renderer.render(CAMPAIGN, person(language, K.MINISTER), supporter, summits=series)
+    assert sentence in letter.body
+    nowhere = Supporter(name="Ann Lee", email="ann@example.net", country="AQ")
+    assert sentence not in renderer.render(CAMPAIGN, person(language, K.MINISTER), nowhere,
+                                           summits=series).body

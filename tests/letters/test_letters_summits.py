@@ -32,7 +32,7 @@ def test_the_series_knows_the_next_summit_and_each_record(summits):
     assert summits.next is not None and (summits.next.city, summits.next.year) == ("Geneva", 2027)
     assert summits.next.host_country == "CH"
     germany = summits.record("DE")
-    assert germany.signed == ("bletchley-2023", "seoul-2024")
+    assert germany.signed == ("bletchley-2023", "seoul-2024", "paris-2025")
     assert germany.endorsed == ("delhi-2026",)
     assert summits.record("US").declined == ("paris-2025",)
     assert summits.record("AQ").rows == ()
