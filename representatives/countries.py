@@ -48,10 +48,34 @@ MAIN_LANGUAGE = {
     "SE": "sv",
     "SI": "sl",
     "SK": "sk",
-    # Outside the EU, only where Babel's first official language is not the one to write in.
+    # Outside the EU, only where Babel's first official language is not the one a government
+    # corresponds in (Babel lists national or community languages first for many).
     "AU": "en",
     "US": "en",
     "IN": "en",  # the Government of India corresponds in English as well as Hindi
+    "PK": "en",  # Urdu is national; the government works in English
+    "SN": "fr",  # French is the official language; Wolof the most spoken
+    "PY": "es",  # Guaraní and Spanish are official; the government writes in Spanish
+    "KE": "en",
+    "RW": "en",
+    "UG": "en",
+    "ZW": "en",
+    "MW": "en",
+    "LS": "en",
+    "SC": "en",
+    "MU": "en",
+    "VU": "en",
+    "WS": "en",
+    "TO": "en",
+    "BT": "en",  # Dzongkha is national; the government corresponds in English too
+    "MG": "fr",
+    "HT": "fr",
+    "BI": "fr",
+    "CF": "fr",
+    "KM": "fr",
+    "TD": "fr",
+    "NO": "nb",  # Babel says "no"; letters are written in Bokmål
+    "KG": "ru",  # Kyrgyz and Russian are both official; the campaign has a Russian letter
 }
 
 

@@ -81,6 +81,9 @@ class Target:
     # An office whose holder the data does not name: `name` is its title, and letters greet
     # the office ("Dear Minister,") rather than a person.
     by_title: bool = False
+    # How strongly the campaign wants them written to: a weight, 1 for everyone by default
+    # (representatives.selection).
+    priority: int = 1
 
     def channel(self, kind: ChannelKind) -> Channel | None:
         # A plain loop: asked several times for each of a submission's letters.

@@ -61,6 +61,7 @@ def load_targets(session: Session) -> list[Target]:
             Membership.area_id,
             Membership.language,
             Membership.party,
+            Membership.priority,
             Organization.name.label("body"),
             Person.id.label("person_id"),
             Person.name,
@@ -124,6 +125,7 @@ def load_targets(session: Session) -> list[Target]:
                 area=share(area, area),
                 party=share(row.party, row.party),
                 by_title=row.by_title,
+                priority=1 if row.priority is None else row.priority,
             ))  # fmt: skip
 
     person: list[Any] = []

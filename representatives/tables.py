@@ -39,6 +39,8 @@ PARTICIPATION_STATUSES = ("attended", "signed", "endorsed", "declined", "unknown
 # "held": dates known and past; "next": the summit the campaign works towards (at most one);
 # "announced": named, later than the next, dates not yet known.
 SUMMIT_STATUSES = ("held", "next", "announced")
+# The `source` of rows staff wrote in the browser: imports leave those rows as staff left them.
+STAFF_SOURCE = "staff"
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -121,6 +123,9 @@ class Membership(_Tracked, Base):
     area_id: Mapped[str | None] = mapped_column(ForeignKey("rep_area.id"), index=True)
     language: Mapped[str] = mapped_column(String(8))
     party: Mapped[str | None] = mapped_column(String(200))
+    # How strongly the campaign wants this role written to, as a weight (see
+    # representatives.selection); empty: 1, the same as everyone.
+    priority: Mapped[int | None] = mapped_column(Integer)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     # Where the role itself is documented, and when someone last checked it.

@@ -11,6 +11,8 @@ from .partners import models as _partner_models  # noqa: F401  (its tables join 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app from one frozen config (read from the environment when not given)."""
+    from representatives.selection import Rotation
+
     from . import (
         api,
         assets,
@@ -32,6 +34,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
     from .extensions import csrf, init_limiter
+    from .summits import views as summits
     from .supporters import views as supporters
     from .supporters.proof_of_work import ProofOfWork
     from .supporters.tokens import ConfirmationTokens, DetailsSeal
@@ -81,6 +84,7 @@ def create_app(config: Config | None = None) -> Flask:
         embed_tokens=EmbedTokens(config.secret_key, config.embed_token_max_age_seconds),
         proof_of_work=ProofOfWork(config.secret_key, config.proof_of_work_complexity,
                                   config.proof_of_work_max_age_seconds),
+        rotation=Rotation(),
     )
     assets.init_app(app)  # early: hooks run in reverse, so it compresses the final response
     i18n.init_app(app)
@@ -90,6 +94,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_limiter(app)
     templating.init_app(app)
     app.register_blueprint(supporters.bp)
+    app.register_blueprint(summits.bp)
     app.register_blueprint(webhooks.bp)
     csrf.exempt(webhooks.bp)  # signed by SendGrid instead
     app.register_blueprint(embed.bp)

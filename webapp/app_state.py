@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app
 
 if TYPE_CHECKING:
+    from representatives.selection import Rotation
+
     from .campaigns import Campaigns
     from .config import Config
     from .db import Database
@@ -37,6 +39,8 @@ class AppState:
     details_seal: DetailsSeal
     embed_tokens: EmbedTokens
     proof_of_work: ProofOfWork
+    # Which of a long list of targets each supporter gets ticked, in turn (per process).
+    rotation: Rotation
 
 
 def app_state(app: Flask | None = None) -> AppState:

@@ -91,6 +91,9 @@ class Campaign(Base):
     # How many letters (sent or drafted) staff aim for before the next summit; the public
     # counter shows progress towards it. None: the counter shows the count alone.
     letter_goal: Mapped[int | None] = mapped_column(Integer)
+    # In a list longer than this (96 MEPs), only this many are ticked for a supporter, chosen
+    # in turn (representatives.selection); the others are one click away.
+    letters_ticked: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

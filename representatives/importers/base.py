@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from database import utcnow
 
 from ..tables import (
+    STAFF_SOURCE,
     Area,
     ContactDetail,
     ImportRun,
@@ -431,6 +432,8 @@ class _Plan:
     retiring: bool  # False for a partial import: absence from it proves nothing
     tables: dict[str, _Changes] = field(default_factory=dict)
     touched: set[str] = field(default_factory=set)  # people with any changed row of their own
+    # Rows the file would change but staff edited in the browser, kept as staff left them.
+    kept: list[Rejection] = field(default_factory=list)
     active_people: int = 0  # people this source listed before the import, for the safety check
 
     def __getitem__(self, table: str) -> _Changes:
@@ -459,14 +462,32 @@ def _plan_shared(
     plan: _Plan, session: Session, table: str, model, new: dict, columns,
     referenced: AbstractSet[str] = frozenset(),
 ) -> None:
-    """Bodies, areas and summits: shared between sources and kept for history, never retired."""
+    """Bodies, areas and summits: shared between sources and kept for history, never retired.
+
+    A row staff edited in the browser stays as they left it: a re-import must not undo it.
+    """
     changes = plan[table]
-    old = {r["id"]: r for r in _rows(session, model.id, *_columns(model, columns))}
+    old = {r["id"]: r for r in _rows(session, model.id, model.source, *_columns(model, columns))}
     for key, row in new.items():
         if key not in old:
             changes.inserts.append(plan.stamp({"id": key, **row}, new=True))
-        elif key not in referenced and _changed(old[key], row, columns):
+        elif key in referenced or not _changed(old[key], row, columns):
+            continue
+        elif old[key]["source"] == STAFF_SOURCE:
+            plan.kept.append((f"{table} {key}", "kept as staff edited it; the file differs"))
+        else:
             changes.updates.append(plan.stamp({"id": key, **row}, new=False))
+
+
+def _beside_staff_next(session: Session, summits: dict[str, dict[str, Any]]) -> dict:
+    """The file's summits as an import may write them: while a summit staff marked is the
+    next, the file's next is written as announced, so that one summit at most is the next."""
+    staff_next = session.scalar(select(Summit.id).where(
+        Summit.source == STAFF_SOURCE, Summit.status == "next").limit(1))
+    if staff_next is None:
+        return summits
+    return {key: {**row, "status": "announced"} if row["status"] == "next" and key != staff_next
+            else row for key, row in summits.items()}
 
 
 def _plan_people(plan: _Plan, session: Session, new: dict) -> None:
@@ -502,18 +523,22 @@ def _plan_people(plan: _Plan, session: Session, new: dict) -> None:
 def _plan_memberships(plan: _Plan, session: Session, new: dict) -> None:
     """Memberships end rather than disappear; one that comes back is reopened."""
     changes = plan["membership"]
+    # A priority is compared (and written) only by formats that give one: importing the
+    # European Parliament's list again must not reset the priorities a campaign set.
+    columns = _MEMBERSHIP_COLUMNS + (
+        ("priority",) if any("priority" in row for row in new.values()) else ())
     old_memberships = {
         r["id"]: r
         for r in _rows(
             session, Membership.id, Membership.source, Membership.end_date,
-            *_columns(Membership, _MEMBERSHIP_COLUMNS),
+            *_columns(Membership, columns),
         )
     }  # fmt: skip
     for key, row in new.items():
         old = old_memberships.get(key)
         if old is None:
             changes.inserts.append(plan.stamp({"id": key, **row, "end_date": None}, new=True))
-        elif _changed(old, row, _MEMBERSHIP_COLUMNS) or old["end_date"] is not None:
+        elif _changed(old, row, columns) or old["end_date"] is not None:
             changes.updates.append(plan.stamp({"id": key, **row, "end_date": None}, new=False))
         else:
             continue
@@ -562,8 +587,20 @@ def _plan_contacts(plan: _Plan, session: Session, new: dict) -> None:
 
 
 def _plan_participations(plan: _Plan, session: Session, new: dict) -> None:
-    """Facts a source may correct: rows it stopped listing are deleted."""
+    """Facts a source may correct: rows it stopped listing are deleted.
+
+    Rows staff wrote in the browser stay as they are, and so do the documents of a summit staff
+    edited: the file's rows for a document that summit no longer lists (staff renamed or
+    removed it) are left out.
+    """
     changes = plan["summit_participation"]
+    staff_titles: dict[str, set[str]] = {}
+    for summit_id, documents in session.execute(
+            select(Summit.id, Summit.documents).where(Summit.source == STAFF_SOURCE)):
+        if isinstance(documents, list):  # a summit without a list of documents takes any title
+            staff_titles[str(summit_id)] = {
+                str(d.get("title")) for d in documents if isinstance(d, dict)} | {""}
+    left_out: set[tuple[str, str]] = set()
     old_rows = {
         (r["summit_id"], r["country"], r["document"]): r
         for r in _rows(
@@ -574,11 +611,22 @@ def _plan_participations(plan: _Plan, session: Session, new: dict) -> None:
     }  # fmt: skip
     for key, row in new.items():
         old = old_rows.get(key)
+        if old is not None and old["source"] == STAFF_SOURCE:
+            if _changed(old, row, _PARTICIPATION_COLUMNS):
+                plan.kept.append((f"summit_participation {'/'.join(key)}",
+                                  "kept as staff edited it; the file differs"))
+            continue
+        if key[2] not in staff_titles.get(key[0], {key[2]}):
+            left_out.add((key[0], key[2]))
+            continue
         if old is None:
             keyed = {"summit_id": key[0], "country": key[1], "document": key[2], **row}
             changes.inserts.append(plan.stamp(keyed, new=True))
         elif _changed(old, row, _PARTICIPATION_COLUMNS):
             changes.updates.append(plan.stamp({"id": old["id"], **row}, new=False))
+    plan.kept.extend(
+        (f"summit {summit_id}", f"rows for {title!r} left out: staff renamed or removed it")
+        for summit_id, title in sorted(left_out))
     if plan.retiring:
         changes.deletes = [
             {"pid": old["id"]}
@@ -703,7 +751,8 @@ def apply(
                  _ORGANIZATION_COLUMNS, dataset.referenced_organizations)  # fmt: skip
     _plan_shared(plan, session, "area", Area, dataset.areas, _AREA_COLUMNS,
                  dataset.referenced_areas)  # fmt: skip
-    _plan_shared(plan, session, "summit", Summit, dataset.summits, _SUMMIT_COLUMNS)
+    _plan_shared(plan, session, "summit", Summit, _beside_staff_next(session, dataset.summits),
+                 _SUMMIT_COLUMNS)
     _plan_people(plan, session, dataset.people)
     retiring, active = len(plan["person"].retires), plan.active_people
     if (
@@ -727,6 +776,7 @@ def apply(
     _plan_contacts(plan, session, dataset.contacts)
     _plan_participations(plan, session, dataset.participations)
     _plan_postcodes(plan, session, dataset.postcodes)
+    report.warnings.extend(plan.kept)
 
     # The headline counts records a person reads as one: a person with all their roles and
     # contacts, a summit, a participation row, a postcode row.

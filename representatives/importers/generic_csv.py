@@ -2,9 +2,10 @@
 
 Fields (FIELDS): id, name, given_name, family_name, honorific, gender, kind (summit_delegate,
 minister, head_of_government, mp, mep), role, body (the organization's name), body_id,
-country, language, area, party, email, contact_form, postal_address, phone, source_url,
-verified_on. A row needs a name (or a given and a family name), kind, role, body and country;
-the rest is optional. A cell that only says there is nothing ("n/a", "-", "No email found")
+country, language, area, party, priority (a weight: 2 is offered twice as often as 1, 0 is
+never ticked by default), email, contact_form, postal_address, phone, source_url,
+verified_on. A row needs a name (or a given and a family name), kind, role, body and
+country; the rest is optional. A cell that only says there is nothing ("n/a", "-", "No email found")
 counts as empty.
 
 The mapping says which column holds which field, as a small JSON or TOML file,
@@ -83,6 +84,7 @@ FIELDS = (
     "language",
     "area",
     "party",
+    "priority",
     "email",
     "contact_form",
     "postal_address",
@@ -91,6 +93,7 @@ FIELDS = (
     "verified_on",
 )
 REQUIRED_FIELDS = ("kind", "role", "body", "country")
+MAX_PRIORITY = 100
 CLASSIFICATION_OF_KIND = {
     TargetKind.MINISTER: "ministry",
     TargetKind.HEAD_OF_GOVERNMENT: "government",
@@ -248,6 +251,7 @@ class _Sheet:
             if url and (problem := url_problem(url)):
                 problems.append(f"{label}: {problem}")
         verified_on = self._date(value("verified_on"), problems) or self.as_of
+        priority = self._priority(value("priority"), problems)
         own_body_id = value("body_id")
         if own_body_id and not _OWN_ID.fullmatch(own_body_id):
             problems.append(f"bad body_id {own_body_id!r}")
@@ -317,6 +321,7 @@ class _Sheet:
             "area_id": area,
             "language": language,
             "party": value("party") or None,
+            "priority": priority,
             "start_date": None,
             "source_url": source_url,
             "verified_on": verified_on,
@@ -354,6 +359,16 @@ class _Sheet:
         if kind is TargetKind.MEP and country not in EU_MEMBER_STATES:
             problems.append(f"an MEP's country must be an EU member state, not {country}")
         return country
+
+    @staticmethod
+    def _priority(text: str, problems: list[str]) -> int | None:
+        if not text:
+            return None
+        if not re.fullmatch(r"[0-9]{1,3}", text.strip()) or int(text) > MAX_PRIORITY:
+            problems.append(f"bad priority {text!r}: expected a whole number from 0 to "
+                            f"{MAX_PRIORITY}")
+            return None
+        return int(text)
 
     @staticmethod
     def _date(text: str, problems: list[str]) -> date | None:

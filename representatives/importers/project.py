@@ -36,13 +36,15 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import String
 from sqlalchemy.orm import Session
 
 from ..countries import iso_countries
 from ..model import ChannelKind, TargetKind
-from ..tables import ORGANIZATION_CLASSIFICATIONS, PARTICIPATION_STATUSES, SUMMIT_STATUSES
+from ..summits import OutcomeDocument, Participation, SummitFacts
+from ..tables import ORGANIZATION_CLASSIFICATIONS, ContactDetail
 from .base import (
     Dataset,
     FileProblem,
@@ -57,6 +59,7 @@ from .base import (
     slugify,
     url_problem,
 )
+from .summit_rules import participation_problems, summit_problems
 
 SOURCE = "default"
 FORMAT = "treaty-letters/representatives"
@@ -106,6 +109,11 @@ class _Problems(list):
             return None
 
 
+# What the contact table holds (PostgreSQL refuses longer text; SQLite would take it).
+_LABEL_LENGTH = cast(String, ContactDetail.__table__.c.label.type).length or 0
+_VALUE_LENGTH = cast(String, ContactDetail.__table__.c.value.type).length or 0
+
+
 def _contact(problems: _Problems, contact: Any) -> dict[str, Any] | None:
     if not isinstance(contact, dict):
         problems.append("a contact is not an object")
@@ -118,10 +126,15 @@ def _contact(problems: _Problems, contact: Any) -> dict[str, Any] | None:
     elif kind == ChannelKind.CONTACT_FORM and value:
         problems.url(value)
     problems.url(contact.get("source_url"))
+    label = contact.get("label")
+    if label is not None and (not isinstance(label, str) or len(label) > _LABEL_LENGTH):
+        problems.append(f"a contact's label is text of at most {_LABEL_LENGTH} characters")
+    if isinstance(value, str) and len(value) > _VALUE_LENGTH:
+        problems.append(f"a contact's value is at most {_VALUE_LENGTH} characters")
     return {
         "kind": kind,
         "value": value,
-        "label": contact.get("label"),
+        "label": label,
         "source_url": contact.get("source_url"),
         "verified_on": problems.date(contact, "verified_on"),
         "stored_copy": problems.flag(contact, "stored_copy"),
@@ -180,61 +193,58 @@ def _records(data: Dataset, document: dict, key: str):
 def _summits(data: Dataset, document: dict) -> None:
     for where, record in _records(data, document, "summits"):
         problems = _Problems()
-        summit_id = problems.need(record, "id")
-        if summit_id and not _ID.fullmatch(summit_id):
-            problems.append(f"bad id {summit_id!r}")
-        problems.need(record, "name")
-        if record.get("status") != "announced":  # a later summit may be named by host only
-            problems.need(record, "city")
-        problems.country(record.get("host_country"))
         start, end = problems.date(record, "start_date"), problems.date(record, "end_date")
-        status = record.get("status", "held")
         year = record.get("year") or (start.year if start else None)
-        if status not in SUMMIT_STATUSES:
-            problems.append(f"unknown status {status!r}")
-        if (status == "held" or start or end) and (not start or not end or end < start):
-            problems.append("start_date and end_date are required, start first")
-        if not isinstance(year, int) or isinstance(year, bool):
-            problems.append("a summit without dates needs its year")
-        if status == "next" and any(s["status"] == "next" for s in data.summits.values()):
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            problems.append(f"year is a number, not {year!r}")
+            year = None
+        source_url = record.get("source_url")
+        summit = SummitFacts(
+            id=_text(record.get("id")), name=_text(record.get("name")),
+            city=_text(record.get("city")), host_country=_text(record.get("host_country")),
+            start_date=start, end_date=end, status=_text(record.get("status", "held")),
+            year=year, source_url=None if source_url is None else str(source_url),
+            documents=_documents(record.get("documents"), problems) or (),
+        )
+        problems.extend(str(problem) for problem in summit_problems(summit))
+        if summit.is_next and any(s["status"] == "next" for s in data.summits.values()):
             problems.append("only one summit can be the next")
-        problems.url(record.get("source_url"))
-        if summit_id in data.summits:
-            problems.append(f"duplicate id {summit_id}")
-        documents = _documents(record.get("documents"), problems)
+        if summit.id in data.summits:
+            problems.append(f"duplicate id {summit.id}")
         if problems:
             data.reject(where, "; ".join(problems))
             continue
-        data.summits[summit_id] = {
-            "documents": documents,
-            "name": record["name"],
-            "host_country": record["host_country"],
-            "city": record.get("city") or "",
+        data.summits[summit.id] = {
+            "documents": None if record.get("documents") is None else [
+                {"title": d.title, "date": d.date, "url": d.url} for d in summit.documents],
+            "name": summit.name,
+            "host_country": summit.host_country,
+            "city": summit.city,
             "start_date": start,
             "end_date": end,
-            "status": status,
+            "status": summit.status,
             "year": year,
-            "source_url": record.get("source_url"),
+            "source_url": summit.source_url,
         }
     for where, record in _records(data, document, "participation"):
         problems = _Problems()
         summit_id = problems.need(record, "summit")
         if summit_id and summit_id not in data.summits:
             problems.append(f"unknown summit {summit_id!r}")
-        if record.get("status") not in PARTICIPATION_STATUSES:
-            problems.append(f"unknown status {record.get('status')!r}")
-        problems.url(record.get("source_url"))
         countries = record.get("countries")
         if not isinstance(countries, list) or not countries:
             problems.append("countries must be a non-empty list")
             countries = []
-        for country in countries:
-            problems.country(country, allow_eu=True)
         document_title = record.get("document") or ""
         titles = {d["title"] for d in data.summits.get(summit_id or "", {}).get("documents") or ()}
-        if document_title and titles and document_title not in titles:
-            problems.append(f"document {document_title!r} is not among the summit's documents")
+        source_url = record.get("source_url")
         for country in countries:
+            row = Participation(summit_id or "", _text(country), str(document_title),
+                                _text(record.get("status")),
+                                None if source_url is None else str(source_url))
+            for problem in map(str, participation_problems(row, titles)):
+                if problem not in problems:  # a wrong status once, not once per country
+                    problems.append(problem)
             if (summit_id, country, document_title) in data.participations:
                 problems.append(f"duplicate row for {country}")
         if problems:
@@ -248,27 +258,28 @@ def _summits(data: Dataset, document: dict) -> None:
             }
 
 
-def _documents(value: object, problems: _Problems) -> list[dict[str, str]] | None:
-    """A summit's outcome documents: [{"title", "date" (ISO), "url"}], titles unique."""
+def _text(value: object) -> str:
+    """A field that should hold text, as text ("" when it holds something else)."""
+    return value if isinstance(value, str) else ""
+
+
+def _documents(value: object, problems: _Problems) -> tuple[OutcomeDocument, ...] | None:
+    """A summit's outcome documents as the file lists them ({"title", "date" (ISO), "url"});
+    summit_rules checks what they hold."""
     if value is None:
         return None
     if not isinstance(value, list):
         problems.append("documents must be a list")
         return None
-    documents: list[dict[str, str]] = []
+    documents: list[OutcomeDocument] = []
     for number, item in enumerate(value):
-        if not isinstance(item, dict) or not isinstance(item.get("title"), str) \
-                or not item["title"].strip():
-            problems.append(f"documents[{number}] needs a title")
+        if not isinstance(item, dict):
+            problems.append(f"documents[{number}] is not an object")
             continue
-        if item.get("date"):
-            problems.date(item, "date")
-        problems.url(item.get("url") or None)
-        documents.append({"title": item["title"].strip(), "date": str(item.get("date") or ""),
-                          "url": str(item.get("url") or "")})
-    if len({d["title"] for d in documents}) < len(documents):
-        problems.append("two documents with one title")
-    return documents
+        documents.append(OutcomeDocument(_text(item.get("title")).strip(),
+                                         str(item.get("date") or ""),
+                                         str(item.get("url") or "")))
+    return tuple(documents)
 
 
 def _organizations(data: Dataset, document: dict) -> None:

@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -44,18 +45,21 @@ HOST_PAGE = """<!doctype html>
   }});
 </script>
 <script src="{app}/embed.js" data-campaign="{slug}" data-partner="{partner}" data-lang="en"
-        data-accent="#006644" data-target="#widget" async></script>
+        data-accent="#006644" data-target="#widget"{attributes} async></script>
 <noscript><a href="{app}/c/{slug}">Write to your representatives</a></noscript>
 </body></html>
 """
 
 
 @contextmanager
-def partner_site(app_url: str) -> Iterator[str]:
-    """A partner's page on http://localhost:<port>, embedding the app on 127.0.0.1."""
-    page = HOST_PAGE.format(app=app_url, slug=SLUG, partner=PARTNER)
+def partner_site(app_url: str, attributes: str = "") -> Iterator[str]:
+    """A partner's page on http://localhost:<port>, embedding the app on 127.0.0.1, with more
+    of the snippet's `attributes` (where "{site}" is the partner's own address)."""
 
     def host(environ, start_response):
+        site = f"http://localhost:{server.server_port}"
+        page = HOST_PAGE.format(app=app_url, slug=SLUG, partner=PARTNER,
+                                attributes=attributes.replace("{site}", site))
         return Response(page, mimetype="text/html")(environ, start_response)
 
     server = make_server("127.0.0.1", 0, host, threaded=True, request_handler=_QuietHandler)
@@ -137,6 +141,8 @@ def test_widget_loads_resizes_drafts_and_sends(context, live_app, host_url):
     accent = page.frame_locator("#widget iframe").locator("html").evaluate(
         "html => getComputedStyle(html).getPropertyValue('--accent').trim()")
     assert accent == "#006644"
+    # No counter unless the partner asks for it (data-counter="on").
+    expect(page.frame_locator("#widget iframe").locator(".letter-counter")).to_have_count(0)
 
     event = complete_flow(page, "drafted")
     assert event == {"action": "drafted", "letters": 2, "campaign": SLUG, "partner": PARTNER}
@@ -217,3 +223,77 @@ def test_builder_writes_the_snippet_and_previews_it(page, live_app, host_url):
     page.locator("#b-lang").select_option("nl")
     expect(snippet).to_have_value(re.compile(r'data-lang="nl"'))
     expect(page.frame_locator("#preview iframe").locator("html")).to_have_attribute("lang", "nl")
+    expect(page.frame_locator("#preview iframe").locator(".letter-counter")).to_have_count(0)
+    page.locator("#b-counter").check()
+    expect(snippet).to_have_value(re.compile(r'data-counter="on"'))
+    expect(page.frame_locator("#preview iframe").locator(".letter-counter")).to_be_visible()
+    page.locator("#b-share-url").fill(f"{host_url}/act")
+    page.locator("#b-share-url").press("Tab")
+    expect(snippet).to_have_value(re.compile(rf'data-share-url="{re.escape(host_url)}/act"'))
+
+
+# The partner shows the counter and has their own page shared ("{site}": the partner's site).
+COUNTER_AND_SHARE = ' data-counter="on" data-share-url="{site}/act?from=share"'
+# Headless Chromium on Linux has no share sheet of its own: this stands in for one, recording
+# what it was given. An init script runs in every frame, the widget's included.
+SHARE_SHEET = """navigator.share = function (data) {
+  window.sharedWith = data; return Promise.resolve();
+};"""
+
+
+@pytest.fixture
+def sharing_host_url(live_app) -> Iterator[str]:
+    with partner_site(live_app.base_url, COUNTER_AND_SHARE) as url:
+        add_partner(live_app.app, origins=(url,))
+        yield url
+
+
+@pytest.mark.browser
+def test_widget_shows_the_counter_and_shares_the_partners_page(context, live_app,
+                                                               sharing_host_url):
+    context.add_init_script(SHARE_SHEET)
+    page = context.new_page()
+    errors = watch(page)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(sharing_host_url)
+    frame = page.frame_locator("#widget iframe")
+    expect(frame.locator(".letter-counter")).to_be_visible()
+    expect(frame.locator(".letter-counter")).to_contain_text("0")
+
+    complete_flow(page, "drafted")
+    share = frame.locator("section.share")
+    expect(share).to_be_visible()
+    shared_page = f"{sharing_host_url}/act?from=share"
+    whatsapp = share.locator("a[data-network=whatsapp]")
+    text = parse_qs(urlsplit(whatsapp.get_attribute("href")).query)["text"][0]
+    assert text.startswith("I just wrote to my representatives") and text.endswith(shared_page)
+    expect(whatsapp).to_have_attribute("target", "_blank")
+    expect(whatsapp).to_have_attribute("rel", "noopener noreferrer")
+    expect(share.locator("#share-url")).to_have_value(shared_page)
+    expect(share.get_by_role("button", name="Copy the link")).to_be_visible()
+
+    share.get_by_role("button", name="Share", exact=True).click()
+    frame.locator("html").evaluate("() => new Promise(r => setTimeout(r, 0))")
+    shared = frame.locator("html").evaluate("() => window.sharedWith")
+    assert shared["url"] == shared_page and shared["text"] in text
+    # Only the partner's page and our own were asked for anything: no network's script.
+    assert requested and all(url.startswith((sharing_host_url, live_app.base_url))
+                             for url in requested), requested
+    assert not errors, errors
+
+
+@pytest.mark.browser
+def test_without_a_share_sheet_the_share_button_stays_hidden(context, live_app, host_url):
+    page = context.new_page()
+    page.goto(host_url)
+    complete_flow(page, "drafted")
+    frame = page.frame_locator("#widget iframe")
+    has_sheet = frame.locator("html").evaluate("() => typeof navigator.share === 'function'")
+    button = frame.locator("button.share-native")
+    if has_sheet:
+        expect(button).to_be_visible()
+    else:
+        expect(button).to_be_hidden()
+    # The plain links are there either way, as ordinary links.
+    expect(frame.locator("section.share a[data-network]")).to_have_count(7)

@@ -35,8 +35,8 @@ def versions(app):
 
 def test_editor_starts_from_the_file(editor):
     page = editor.get(EDITOR_URL).get_data(as_text=True)
-    assert "subject: Put an AI pause treaty on the agenda" in page
-    assert "I am writing to ask for your help" in page  # the preview, rendered
+    assert "subject: [[Put an AI pause treaty on the agenda" in page
+    assert "international treaty" in page and "Dear " in page  # the preview, rendered
 
 
 def test_preview_endpoint_renders_as_you_type(editor):
@@ -197,7 +197,7 @@ def test_staff_are_told_which_languages_fall_back_to_english(staff_app, editor, 
     # A Thai supporter sends a letter: it goes in English, and the count says so.
     response = step_one(client, **supporter(country="TH", town="Bangkok"))
     assert response.status_code == 200
-    assert "I am writing to ask for your help" in response.get_data(as_text=True)
+    assert "the most powerful general-purpose AI" in response.get_data(as_text=True)
     from tests.webapp.flow import confirm_latest, letters_form, step_two
 
     assert step_two(client, letters_form(response), "send").status_code in (200, 303)
@@ -208,7 +208,7 @@ def test_staff_are_told_which_languages_fall_back_to_english(staff_app, editor, 
     # The editor takes any language, starting from the English letter with a note.
     th_url = f"/staff/campaigns/{SLUG}/letters/th"
     th_page = editor.get(th_url).get_data(as_text=True)
-    assert "no letter in" in th_page and "subject: Put an AI pause treaty" in th_page
+    assert "no letter in" in th_page and "subject: [[Put an AI pause treaty" in th_page
     thai = GOOD.replace("Please put the treaty first.", "โปรดให้ความสำคัญกับสนธิสัญญาเป็นอันดับแรก")
     assert editor_form(editor, thai, "publish", th_url).status_code == 303
     assert 'data-language="th"' not in editor.get(campaign_url).get_data(as_text=True)

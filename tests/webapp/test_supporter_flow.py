@@ -241,6 +241,11 @@ def test_postcode_across_districts_lists_every_candidate(client):
     assert response.status_code == 200, page
     assert "Casey Kim" in page and "Robin Diaz" in page and "Jordan Lee" in page
     assert "more than one district" in page
+    # Neither district's representative is ticked until the supporter chooses; the senator,
+    # elected for the whole state, is theirs either way.
+    ticked = {v for k, v in letters_form(response) if k.endswith("-targets")}
+    assert "t:us-senator" in ticked
+    assert not ticked & {"t:us-rep-11", "t:us-rep-12"}
 
 
 def test_contact_form_only_target_shows_text_and_form_link(client):
@@ -249,7 +254,8 @@ def test_contact_form_only_target_shows_text_and_form_link(client):
     page = text(response)
     assert "https://senator.example.org/contact" in page
     assert "contact form" in page
-    assert page.count("mailto:") == 1  # only the representative with an address
+    # Only the representative with an address (the share step's e-mail link names nobody).
+    assert len(re.findall(r'href="mailto:[^?"]', page)) == 1
 
 
 def test_send_mixes_email_and_contact_form_targets(app, client):

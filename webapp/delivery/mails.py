@@ -12,6 +12,8 @@ from letters.compose import OutgoingMail, build_letter_message, build_notice_mes
 from ..app_state import app_state
 from ..config import Config
 from ..models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
+from ..supporters.share_links import campaign_page_url
+from ..supporters.share_step import share_step
 
 
 def _title(content, language: str) -> str:
@@ -53,6 +55,7 @@ def distinct_texts(
 
 def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     """Subject and body of the receipt, once every letter of a submission has gone its way."""
+    config: Config = app_state(app).config
     content = app_state(app).campaigns.get(submission.campaign.slug)
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
@@ -70,10 +73,14 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
             letter.id: [c for c in target.channels if c.value != letter.to_address]
             for letter in failed if (target := directory.get(letter.target_id)) is not None
         }
+        # Plain text and our campaign's own address: no tracking link in a supporter's mail.
+        share = content and share_step(
+            content, submission.language,
+            campaign_page_url(config.base_url, submission.campaign.slug))
         subject = render_template("mail/receipt_subject.txt", title=title).strip()
         body = render_template("mail/receipt.txt", submission=submission, sent=sent,
                                failed=failed, unknown=unknown, other_channels=other_channels,
-                               title=title)
+                               title=title, share=share)
     return subject, body
 
 

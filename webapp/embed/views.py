@@ -32,6 +32,12 @@ bp = Blueprint("embed", __name__)
 # so nothing but a colour ever reaches the page's style.
 THEME_KEYS = ("accent", "ink", "bg")
 COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+# The letter counter, shown when the snippet asks for it (data-counter="on").
+COUNTER_ON = "on"
+# A page the share step passes on instead of our campaign page (data-share-url): a page on one
+# of the partner's own origins, so that the frame never offers anyone else's address. Longer
+# than any page address a partner would give, short enough to ride along in every link.
+SHARE_URL_MAX_LENGTH = 2000
 
 
 def _tokens():
@@ -55,11 +61,34 @@ def _theme() -> dict[str, str]:
             if COLOUR.fullmatch(request.args.get(key, ""))}
 
 
+def _shows_counter() -> bool:
+    return request.args.get("counter") == COUNTER_ON
+
+
+def _share_url(partner) -> str | None:
+    """The partner's page to share, when the snippet names one of theirs; else None (the
+    share step then passes on our campaign page)."""
+    value = request.args.get("share", "")
+    if not value or len(value) > SHARE_URL_MAX_LENGTH or not value.isprintable() or " " in value:
+        return None
+    try:
+        parts = urlsplit(value)
+        origin = partners.normalise_origin(f"{parts.scheme}://{parts.netloc}")
+    except ValueError:  # not an address, or not an origin (PartnerError is a ValueError)
+        return None
+    return value if origin in partner.origins else None
+
+
 def _flow(partner, slug: str, token: str | None = None) -> Flow:
     parent = request.args.get("origin", "")
+    share_url = _share_url(partner)
     url_args = {"partner": partner.code, **_theme()}
     if parent:
         url_args["origin"] = parent
+    if _shows_counter():
+        url_args["counter"] = COUNTER_ON
+    if share_url:
+        url_args["share"] = share_url
     return Flow(
         blueprint="embed",
         layout="embed/layout.html",
@@ -67,6 +96,8 @@ def _flow(partner, slug: str, token: str | None = None) -> Flow:
         hidden={"embed_token": token or _tokens().make(partner.code, slug)},
         csrf=False,
         via=Via(partner=partner, partner_consent=request.form.get("partner_consent") == "y"),
+        share_url=share_url,
+        show_counter=_shows_counter(),
     )
 
 

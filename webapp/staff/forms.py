@@ -4,8 +4,29 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+
+from representatives.tables import PARTICIPATION_STATUSES, SUMMIT_STATUSES
 
 from .models import Role
 
@@ -46,6 +67,20 @@ class CampaignForm(FlaskForm):
                                     "short proof of work (needs JavaScript)"))
     write_to_next_host = BooleanField(
         _l("Offer every supporter the government hosting the next summit too"), default=True)
+    # The campaign.letter_goal column is a 32-bit integer.
+    letter_goal = IntegerField(
+        _l("Letter goal before the next summit (empty: the public counter shows the count "
+           "alone)"),
+        validators=[Optional(), NumberRange(min=1, max=1_000_000_000, message=_l(
+            "The goal is a whole number of letters, at least 1, or empty."))])
+
+
+    letters_ticked = IntegerField(
+        _l("In a longer list of representatives (96 MEPs), how many are ticked for each "
+           "supporter, chosen in turn"),
+        default=3,
+        validators=[Optional(), NumberRange(min=1, max=50, message=_l(
+            "Say how many letters are ticked, from 1 to 50 (empty: 3)."))])
 
 
 class TemplateForm(FlaskForm):
@@ -54,3 +89,49 @@ class TemplateForm(FlaskForm):
     country = StringField(_l("Country"), validators=[Optional(), Length(max=2)])
     target = StringField(_l("Target"), validators=[Optional(), Length(max=64)])
     seed = StringField(_l("Variant seed"), validators=[Optional(), Length(max=64)])
+
+
+# --- summits ------------------------------------------------------------------------------
+# The rules a summit and a participation row keep are checked by staff.summits, with those of
+# the project's data file; these forms only read what was typed.
+
+class DocumentForm(Form):
+    """One outcome document, a row of the summit form (under the summit form's CSRF token)."""
+
+    original = HiddenField()
+    title = StringField(_l("Title"), validators=[Length(max=1000)])
+    date = DateField(_l("Date"), validators=[Optional()])
+    url = StringField(_l("Link"), validators=[Length(max=2000)])
+    remove = BooleanField(_l("Remove"))
+
+
+class SummitForm(FlaskForm):
+    summit_id = StringField(_l("Short name in the address (empty: made from the city and "
+                               "the year)"), validators=[Length(max=100)])
+    name = StringField(_l("Name"), validators=[Length(max=1000)])
+    host_country = StringField(_l("Host country"), validators=[Length(max=2)])
+    city = StringField(_l("City"), validators=[Length(max=1000)])
+    # "dates" or "year": radio buttons in the template.
+    when = StringField(_l("When"), validators=[AnyOf(["dates", "year"])])
+    start_date = DateField(_l("First day"), validators=[Optional()])
+    end_date = DateField(_l("Last day"), validators=[Optional()])
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(
+        min=2000, max=2200, message=_l("A year between 2000 and 2200."))])
+    status = StringField(_l("Status"), validators=[AnyOf(SUMMIT_STATUSES)])
+    source_url = StringField(_l("Source (a link to an official page)"),
+                             validators=[Length(max=2000)])
+    # Enough rows for any summit; more posted rows are ignored.
+    documents = FieldList(FormField(DocumentForm), max_entries=50)
+
+
+class ParticipationForm(FlaskForm):
+    document = HiddenField()
+    country = StringField(_l("Country"), validators=[Length(max=8)])
+    status = StringField(_l("Status"), validators=[AnyOf(PARTICIPATION_STATUSES)])
+    source_url = StringField(_l("Source (a link)"), validators=[Length(max=2000)])
+    note = StringField(_l("Note"), validators=[Length(max=2000)])
+
+
+class ManyCountriesForm(ParticipationForm):
+    countries = TextAreaField(_l("Country codes (for example: FR, DE, IT)"),
+                              validators=[Length(max=3000)])

@@ -49,6 +49,8 @@ class CampaignValues:
     texts: dict[str, tuple[str, str]]  # language -> (title, intro), as typed
     proof_of_work: bool = False
     write_to_next_host: bool = True
+    letter_goal: int | None = None  # letters before the next summit; None: no goal
+    letters_ticked: int = 3  # of a longer list, how many are ticked per supporter
 
 
 def chosen_kinds(posted: Iterable[str]) -> list[str]:
@@ -78,8 +80,14 @@ def create_campaign(db: Session, slug: str, values: CampaignValues,
 def update_campaign(db: Session, campaign: Campaign, values: CampaignValues,
                     actor: StaffIdentity) -> None:
     """Store the form's settings and texts for an existing campaign."""
+    changes = "; ".join(
+        f"{what} {old} -> {new}"
+        for what, old, new in (("letter goal", campaign.letter_goal, values.letter_goal),
+                               ("letters ticked", campaign.letters_ticked,
+                                values.letters_ticked))
+        if old != new)
     _store_campaign(db, campaign, values)
-    auth.audit(db, "campaign.edit", campaign.slug, actor=actor)
+    auth.audit(db, "campaign.edit", campaign.slug, changes, actor=actor)
     bump_revision(db)
 
 
@@ -96,6 +104,8 @@ def _store_campaign(db: Session, campaign: Campaign, values: CampaignValues) -> 
     campaign.allow_draft = values.allow_draft
     campaign.proof_of_work = values.proof_of_work
     campaign.write_to_next_host = values.write_to_next_host
+    campaign.letter_goal = values.letter_goal
+    campaign.letters_ticked = values.letters_ticked
     settings = db.get(CampaignSettings, campaign.id) or CampaignSettings(campaign_id=campaign.id)
     settings.target_kinds = ",".join(chosen_kinds(values.target_kinds))
     settings.countries = ",".join(

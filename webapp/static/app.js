@@ -52,6 +52,60 @@ document.addEventListener("DOMContentLoaded", function () {
     sync();
   });
 
+  // A long list (96 MEPs) folded under "Choose others": filter it by name and party, and
+  // tick all shown or none.
+  document.querySelectorAll("details.others").forEach(function (others) {
+    var filter = others.querySelector(".filter");
+    var name = others.querySelector(".filter-name");
+    var party = others.querySelector(".filter-party");
+    var rows = others.querySelectorAll("li.target");
+    filter.hidden = false;
+    function shown() {
+      return Array.prototype.filter.call(rows, function (row) { return !row.hidden; });
+    }
+    function apply() {
+      var words = (name.value || "").trim().toLowerCase();
+      var wanted = party ? party.value : "";
+      rows.forEach(function (row) {
+        row.hidden = (words && row.dataset.name.indexOf(words) === -1) ||
+          (wanted && row.dataset.party !== wanted);
+      });
+    }
+    // "All" ticks the rows the filter shows; "none" unticks everyone this letter goes to.
+    function tick(value) {
+      return function () {
+        var boxes = value ? shown().map(function (row) {
+          return row.querySelector("input.target-toggle");
+        }) : Array.prototype.slice.call(
+          others.closest(".shared-letter").querySelectorAll("input.target-toggle"));
+        boxes.forEach(function (box) {
+          if (!box.disabled && box.checked !== value) {
+            box.checked = value;
+            box.dispatchEvent(new Event("change"));
+          }
+        });
+      };
+    }
+    name.addEventListener("input", apply);
+    if (party) party.addEventListener("change", apply);
+    others.querySelector(".select-all").addEventListener("click", tick(true));
+    others.querySelector(".select-none").addEventListener("click", tick(false));
+  });
+
+  // "Print this letter": the browser prints that letter alone (see app.css, @media print).
+  document.querySelectorAll("button.print").forEach(function (button) {
+    if (!window.print) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var letter = document.querySelector(button.dataset.print);
+      document.body.classList.add("printing");
+      letter.classList.add("printing");
+      window.print();
+      document.body.classList.remove("printing");
+      letter.classList.remove("printing");
+    });
+  });
+
   // The postcode field matters only for countries that choose representatives by district.
   var country = document.querySelector("select[data-postcode-countries]");
   var postcode = document.getElementById("field-postcode");

@@ -23,7 +23,8 @@ document.addEventListener("DOMContentLoaded", function () {
   function update() {
     var values = choices();
     var parts = ['<script src="' + base + '/embed.js"'];
-    ["campaign", "partner", "lang", "country", "accent", "ink", "bg"].forEach(function (key) {
+    ["campaign", "partner", "lang", "country", "accent", "ink", "bg", "counter",
+     "share-url"].forEach(function (key) {
       if (values[key]) parts.push("data-" + key + '="' + attr(values[key]) + '"');
     });
     var link = base + "/c/" + encodeURIComponent(values.campaign || "") +
@@ -35,7 +36,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var script = document.createElement("script");
     script.src = base + "/embed.js";
     Object.keys(values).forEach(function (key) {
-      if (values[key] && key !== "snippet") script.dataset[key] = values[key];
+      if (values[key] && key !== "snippet") script.setAttribute("data-" + key, values[key]);
     });
     preview.appendChild(script);
   }

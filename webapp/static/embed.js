@@ -1,7 +1,10 @@
 /* Treaty letters embed loader. No dependencies.
    <script src="https://HOST/embed.js" data-campaign="SLUG" data-partner="CODE" async></script>
    Optional: data-lang, data-country, data-accent, data-ink, data-bg (#rgb or #rrggbb),
-   data-target (a CSS selector where the frame goes; default: right after this script).
+   data-target (a CSS selector where the frame goes; default: right after this script),
+   data-counter="on" (show how many letters were sent), data-share-url (the page the
+   supporter is asked to share after writing, on one of your origins; default: the
+   campaign's page on our site).
    The host page gets a "treaty-letters" event (bubbling from the frame) when letters were
    sent or drafted: event.detail = {action: "sent"|"drafted", letters, campaign, partner}. */
 (function () {
@@ -15,10 +18,15 @@
   ["lang", "country", "accent", "ink", "bg"].forEach(function (key) {
     if (data[key]) query.set(key, data[key]);
   });
+  if (data.counter === "on") query.set("counter", "on");
+  if (data.shareUrl) query.set("share", data.shareUrl);
   var frame = document.createElement("iframe");
   frame.src = app + "/embed/" + encodeURIComponent(data.partner || "") + "/" +
     encodeURIComponent(data.campaign || "") + "?" + query;
   frame.title = data.title || "Write to your representatives";
+  // A frame from another site may copy and open the share sheet only when its page allows it:
+  // the copy buttons and the share step's "Share" button need these.
+  frame.allow = "clipboard-write; web-share";
   frame.style.cssText = "display:block;width:100%;min-width:280px;height:640px;border:0";
   var place = data.target && document.querySelector(data.target);
   if (place) place.appendChild(frame);

@@ -25,6 +25,12 @@ class Flow:
     # runs (the forms do not check it again); an embed cannot count on its cookie.
     csrf: bool = True
     via: Via = OUR_SITE
+    # The page the share step passes on: None for the campaign's page on our site; an embed's
+    # partner may name a page of their own, where the widget is.
+    share_url: str | None = None
+    # The public letter counter on the campaign page: always on our site, in an embed as the
+    # partner chooses (data-counter).
+    show_counter: bool = True
 
     @property
     def partner(self):

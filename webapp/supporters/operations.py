@@ -148,6 +148,31 @@ def match_supporter(campaign: Campaign, content: CampaignContent, country: str,
     return match
 
 
+# The government, its delegation and the next summit's host are why the campaign exists:
+# all of them are ticked. Of a longer list (96 MEPs), a few are, in turn.
+_ALWAYS_TICKED = frozenset({GroupKind.GOVERNMENT, GroupKind.NEXT_SUMMIT_HOST})
+
+
+def ticked_targets(campaign: Campaign, match: Match) -> set[str]:
+    """The ids of the targets ticked for one supporter on step two.
+
+    Everyone in a short list who has a channel; of a list longer than the campaign's
+    `letters_ticked`, that many, chosen in turn (representatives.selection); and none of the
+    district members when the postcode lies in several districts (the supporter chooses
+    their own; those elected for the whole state or region are theirs either way).
+    """
+    ticked: set[str] = set()
+    undecided = set(match.candidate_areas) if "postcode_spans_areas" in match.notes else set()
+    for group in match.groups:
+        targets = [m.target for m in group.targets if m.matched_on not in undecided]
+        if group.kind in _ALWAYS_TICKED or len(targets) <= campaign.letters_ticked:
+            ticked.update(t.id for t in targets if t.channels)
+        else:
+            chosen = app_state().rotation.choose(campaign.id, targets, campaign.letters_ticked)
+            ticked.update(t.id for t in chosen)
+    return ticked
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key
 class CountryReach:
     """What a supporter from each country can do in a campaign, before they type anything."""

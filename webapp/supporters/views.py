@@ -55,6 +55,8 @@ from .forms import (
 )
 from .operations import Closed, DraftLetter
 from .proof_of_work import ProofProblem
+from .share_links import campaign_page_url
+from .share_step import ShareStep, share_step
 from .tokens import TokenProblem
 
 bp = Blueprint("public", __name__)
@@ -198,6 +200,13 @@ def draft_links(draft: DraftLetter) -> dict:
     return item
 
 
+def share_for(campaign: Campaign, content: CampaignContent, flow: Flow = MAIN) -> ShareStep:
+    """The share step in the page's language: the flow's page to share, else the campaign's
+    page on our site."""
+    url = flow.share_url or campaign_page_url(app_state().config.base_url, campaign.slug)
+    return share_step(content, current_language(), url)
+
+
 # --- step one ----------------------------------------------------------------------------
 
 @bp.get("/")
@@ -207,7 +216,9 @@ def home():
 
 @bp.get("/c/<slug>")
 def campaign_page(slug: str):
-    return show_campaign(MAIN, slug)
+    # ?country=DE (from a country's summit page) chooses the country; anything else is ignored.
+    country = (request.args.get("country") or "").upper()
+    return show_campaign(MAIN, slug, country=country if country in country_codes() else None)
 
 
 def show_campaign(flow: Flow, slug: str, country: str | None = None):
@@ -253,13 +264,13 @@ def targets_step(flow: Flow, slug: str):
     details = SupporterDetails.from_form(form)
     letters_form = LettersForm()  # with a new one-time key
     letters_form.seal = app_state().details_seal.make(details.sealed_values())
+    ticked = operations.ticked_targets(campaign, match)
     for letter in operations.shared_letters(content, match, details.supporter()):
         letters_form.add_group({
             "recipients": pack_recipients(letter.language,
                                           bool(letter.recipients[0].salutation),
                                           [r.target.id for r in letter.recipients]),
-            # Someone we have no way to reach is listed, but not ticked.
-            "targets": [r.target.id for r in letter.recipients if r.target.channels],
+            "targets": [r.target.id for r in letter.recipients if r.target.id in ticked],
             "subject": letter.subject, "body": letter.body,
         })
     return render_letters_page(campaign, content, letters_form, match, details, flow=flow)
@@ -356,7 +367,8 @@ def submitted_page(flow: Flow, campaign, content, details: SupporterDetails,
                                content=content, email=details.email, sent=len(result.stored),
                                others=[draft_links(d) for d in result.to_draft])
     return render_template("draft.html", flow=flow, campaign=campaign, content=content,
-                           items=[draft_links(d) for d in result.to_draft])
+                           items=[draft_links(d) for d in result.to_draft],
+                           share=share_for(campaign, content, flow))
 
 
 def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter], str | None]:
@@ -471,7 +483,9 @@ def confirmed(token: str):
     submission, problem = submission_from_token(token)
     if submission is None:
         return cannot_confirm(problem or "")
-    return render_template("confirmed.html", submission=submission)
+    content = app_state().campaigns.get(submission.campaign.slug)
+    return render_template("confirmed.html", submission=submission, content=content,
+                           share=share_for(submission.campaign, content) if content else None)
 
 
 # --- reports about the data ----------------------------------------------------------------

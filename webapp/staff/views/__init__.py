@@ -2,8 +2,10 @@
 
 campaigns (the dashboard and campaign settings), letters (the template editor, versions,
 similarity and reviews of translated letters), data_reports (supporters' reports about the
-data) and accounts (signing in, users and the audit log). Views stay thin: read the
-request, call one function of staff.operations, commit, render or redirect.
+data), summits (the summit series and each country's participation) and accounts (signing in,
+users and the audit log). Views stay thin: read the request, call one function of
+staff.operations (or of a feature's own module: data_reports, summits), commit, render or
+redirect.
 """
 
 from __future__ import annotations
@@ -24,4 +26,4 @@ def _signed_in_user() -> dict[str, object]:
 
 
 # Imported last, for their routes to register on `bp`, which they import from here.
-from . import accounts, campaigns, data_reports, letters  # noqa: E402, F401
+from . import accounts, campaigns, data_reports, letters, summits  # noqa: E402, F401

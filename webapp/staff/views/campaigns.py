@@ -76,7 +76,8 @@ def campaign_edit(slug: str) -> ResponseReturnValue:
             commit_content()
             flash(_("Saved."), "ok")
             return redirect(url_for("staff.campaign_edit", slug=slug), 303)
-    return _render_campaign(campaign, content, form)
+    # Reaching here with a POST means it was refused: the page shows why, with what was typed.
+    return _render_campaign(campaign, content, form), 422 if request.method == "POST" else 200
 
 
 @bp.post("/campaigns/<slug>/status")
@@ -107,6 +108,8 @@ def _posted_values(form: CampaignForm) -> CampaignValues:
         deadline=form.deadline.data, texts=_posted_texts(),
         proof_of_work=bool(form.proof_of_work.data),
         write_to_next_host=bool(form.write_to_next_host.data),
+        letter_goal=form.letter_goal.data,
+        letters_ticked=form.letters_ticked.data or 3,
     )
 
 
@@ -126,18 +129,23 @@ def _fill_form(form: CampaignForm, campaign: Campaign) -> None:
     form.allow_send.data, form.allow_draft.data = campaign.allow_send, campaign.allow_draft
     form.proof_of_work.data = campaign.proof_of_work
     form.write_to_next_host.data = campaign.write_to_next_host
+    form.letter_goal.data = campaign.letter_goal
+    form.letters_ticked.data = campaign.letters_ticked
 
 
-def _render_campaign(campaign: Campaign, content: CampaignContent,
-                     form: CampaignForm) -> ResponseReturnValue:
-    texts = {lang: (content.titles.get(lang, ""), content.intros.get(lang, ""))
-             for lang in app_state().config.languages}
+def _render_campaign(campaign: Campaign, content: CampaignContent, form: CampaignForm) -> str:
+    if request.method == "POST":
+        texts, kinds = _posted_texts(), _posted_kinds()
+    else:
+        texts = {lang: (content.titles.get(lang, ""), content.intros.get(lang, ""))
+                 for lang in app_state().config.languages}
+        kinds = [str(k) for k in content.target_kinds]
     missing = _missing(content)
     sent_in_english = fallback_letter_counts(
         missing, _english_letters_by_target(campaign) if missing else {})
     return render_template("staff/campaign.html", form=form, campaign=campaign, content=content,
                            texts=texts, error=None, new=False, action_form=ActionForm(),
-                           kinds=[str(k) for k in content.target_kinds], all_kinds=ALL_KINDS,
+                           kinds=kinds, all_kinds=ALL_KINDS,
                            missing=missing, sent_in_english=sent_in_english,
                            letter_languages=_letter_languages(content),
                            awaiting_review=operations.awaiting_review(get_session(), campaign,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from letters.rendering import RenderedLetter, Supporter
 from letters.similarity import SimilarityReport, report
+from letters.template_variables import template_filters, template_variables
 from letters.templates import CampaignContent, ContentError
 from letters.text import normalise_newlines
 from letters.validation import SAMPLE_SUPPORTERS, preview, sample_target
@@ -166,6 +167,7 @@ def _render_editor(campaign: Campaign, content: CampaignContent, language: str,
         published=_published(campaign, language), has_letter=language in content.templates,
         awaiting_review=language in operations.awaiting_review(get_session(), campaign, content),
         variants=count_variants(source), action_form=ActionForm(),
+        template_variables=template_variables(), template_filters=template_filters(),
     )
 
 

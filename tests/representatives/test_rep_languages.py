@@ -1,0 +1,15 @@
+"""The language a country's government corresponds in, where Babel's first is another."""
+
+from __future__ import annotations
+
+import pytest
+
+from representatives.countries import main_language
+
+
+@pytest.mark.parametrize(("country", "language"), [
+    ("SN", "fr"), ("PY", "es"), ("KE", "en"), ("RW", "en"), ("NO", "nb"), ("PK", "en"),
+    ("DE", "de"), ("FR", "fr"), ("JP", "ja"), ("BR", "pt"), ("US", "en"), ("BE", "nl"),
+])
+def test_letters_go_in_the_language_of_government(country, language):
+    assert main_language(country) == language
