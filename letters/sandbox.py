@@ -29,6 +29,7 @@ from jinja2.visitor import NodeTransformer
 from representatives.model import Target
 
 from .salutations import salutation
+from .salutations.closings import closing
 
 DEFAULT_LANGUAGE = "en"
 
@@ -369,6 +370,13 @@ def _salutation_filter(context, target, language: str | None = None) -> str:
     return salutation(source, language or context.get("language") or DEFAULT_LANGUAGE)
 
 
+@pass_context
+def _closing_filter(context, target, language: str | None = None) -> str:
+    """The closing line that agrees with `target|salutation` (see salutations.closings)."""
+    source = target._source if isinstance(target, TargetView) else target
+    return closing(source, language or context.get("language") or DEFAULT_LANGUAGE)
+
+
 def make_environment(*, render_seconds: float = RENDER_SECONDS,
                      max_operations: int = MAX_OPERATIONS,
                      max_output: int = MAX_OUTPUT) -> SandboxedEnvironment:
@@ -383,6 +391,7 @@ def make_environment(*, render_seconds: float = RENDER_SECONDS,
     )
     env.filters = {name: env.filters[name] for name in _ALLOWED_FILTERS}
     env.filters["salutation"] = _salutation_filter
+    env.filters["closing"] = _closing_filter
     env.filters["join"] = pass_eval_context(_join_filter)
     env.filters["replace"] = pass_eval_context(_replace_filter)
     env.filters["wordwrap"] = pass_environment(_wordwrap_filter)

@@ -28,7 +28,7 @@ _VIEWS: dict[str, type | None] = {
 # the series was data).
 _UNLISTED = frozenset({"_source", "upcoming"})
 # The filters letters add to Jinja's own, listed first.
-LETTER_FILTERS = ("salutation", "and_list")
+LETTER_FILTERS = ("salutation", "closing", "and_list")
 # Filters the sandbox inserts itself: `variant` is what [[one|other]] becomes, and those with
 # a "_" name count a render's work.
 _INSERTED_FILTERS = frozenset({"variant"})

@@ -8,6 +8,10 @@ A folder holds `campaign.json` and `<language>.txt` files. A template file is a 
     ---
     {{ target|salutation }}
     ...
+    {{ target|closing }}
+
+`salutation` is the opening line in the letter's language, `closing` the closing line that
+agrees with it (letters.salutations.closings: "Yours faithfully," after "Dear Sir or Madam,").
 
 Templates are checked when loaded (header, Jinja syntax, only the variables a letter is given),
 so a broken file fails at start-up with its path and line, not when a supporter writes.

@@ -240,11 +240,12 @@ class Letter(Base):
     __tablename__ = "letter"
     __table_args__ = (
         Index("ix_letter_state_next_attempt", "state", "next_attempt_at"),
-        # For the per-target hourly cap, the one query by target: letters sent to it lately.
-        # Partial, so that a letter enters it when it is sent, not when it is written: an index
-        # on target_id alone put one more scattered page per letter into every confirmation's
-        # commit.
-        Index("ix_letter_target_sent", "target_id", "campaign_id", "sent_at",
+        # For the per-target hourly cap, which counts the letters sent lately to one address
+        # (people who share an inbox share the cap). It replaced one on target_id (migration
+        # 0016): nothing else looks letters up by target. Partial, so that a letter enters it
+        # when it is sent, not when it is written: an index on all letters put one more
+        # scattered page per letter into every confirmation's commit.
+        Index("ix_letter_address_sent", "to_address", "campaign_id", "sent_at",
               sqlite_where=text("sent_at IS NOT NULL"),
               postgresql_where=text("sent_at IS NOT NULL")),
     )

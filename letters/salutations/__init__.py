@@ -271,26 +271,38 @@ def _german(p: _Parts) -> str:
     return "Sehr geehrte Damen und Herren,"
 
 
-def _french(p: _Parts) -> str:
-    # French protocol addresses office holders by office alone: "Madame la Ministre,",
-    # "Monsieur le Député," (also for members of the European Parliament), "Madame la
-    # Sénatrice,". There is no neutral form of these, so without a gender: "Bonjour" and the name.
+def french_address(p: _Parts) -> tuple[str, str, bool]:
+    """The French salutation without its comma, the title the closing formula repeats, and
+    whether the letter closes with "ma haute considération" (office holders addressed as
+    such, and heads of government) rather than "mes salutations distinguées".
+
+    French protocol addresses office holders by office alone: "Madame la Ministre", "Monsieur
+    le Député" (also for members of the European Parliament), "Madame la Sénatrice". There is
+    no neutral form of these, nor of "Madame"/"Monsieur" with a name, so without a gender the
+    letter opens "Madame, Monsieur," whatever the name. The closing repeats the salutation
+    without a family name ("Je vous prie d'agréer, Madame, ...").
+    """
     if p.gender:
         offices = {
-            "minister": ("Madame la Ministre,", "Monsieur le Ministre,"),
-            "mp": ("Madame la Députée,", "Monsieur le Député,"),
-            "mep": ("Madame la Députée,", "Monsieur le Député,"),
-            "senator": ("Madame la Sénatrice,", "Monsieur le Sénateur,"),
+            "minister": ("Madame la Ministre", "Monsieur le Ministre"),
+            "mp": ("Madame la Députée", "Monsieur le Député"),
+            "mep": ("Madame la Députée", "Monsieur le Député"),
+            "senator": ("Madame la Sénatrice", "Monsieur le Sénateur"),
         }
         if p.office in offices:
-            return p.pick(*offices[p.office])
+            title = p.pick(*offices[p.office])
+            return title, title, True
         if p.title == "prof":
-            return p.pick("Madame la Professeure,", "Monsieur le Professeur,")
+            title = p.pick("Madame la Professeure", "Monsieur le Professeur")
+            return title, title, False
         if p.family:
-            return f"{p.pick('Madame', 'Monsieur')} {p.family},"
-    if p.full:
-        return f"Bonjour {p.full},"
-    return "Madame, Monsieur,"
+            title = p.pick("Madame", "Monsieur")
+            return f"{title} {p.family}", title, p.office == "head_of_government"
+    return "Madame, Monsieur", "Madame, Monsieur", False
+
+
+def _french(p: _Parts) -> str:
+    return f"{french_address(p)[0]},"
 
 
 def _spanish(p: _Parts) -> str:
@@ -752,7 +764,10 @@ def office_by_role(role: str, offices: tuple[tuple[tuple[str, ...], str], ...]) 
 
 # Languages beyond the European Union's have a module each in this package (`ja.py`, `pt_br.py`
 # for "pt-br"), with a `salutation(parts)` built from the same `_Parts`.
+# `closings.py` is the closing formula, not a language.
 for _module in pkgutil.iter_modules(__path__):
+    if _module.name == "closings":
+        continue
     _BY_LANGUAGE[_module.name.replace("_", "-")] = import_module(
         f"{__name__}.{_module.name}").salutation
 

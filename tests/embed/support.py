@@ -68,3 +68,11 @@ def embed_step_two(client, response, action):
     fields = form_fields(response.get_data(as_text=True), "/letters") + [(action, "x")]
     return client.post(f"{EMBED}/letters", query_string=QUERY, data=MultiDict(fields),
                        headers=FRAME_ORIGIN)
+
+
+def signed_in(app, client, role: str) -> None:
+    """`client` signed in to the staff area as `role` (tests/staff/conftest.py's accounts)."""
+    from tests.staff.conftest import FAST_HASHER, PASSWORD, login, reset_staff_tables
+
+    reset_staff_tables(app, FAST_HASHER.hash(PASSWORD))
+    assert login(client, role).status_code == 303

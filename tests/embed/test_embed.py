@@ -27,6 +27,7 @@ from .support import (
     embed_step_one,
     embed_step_two,
     open_embed,
+    signed_in,
 )
 
 
@@ -191,7 +192,14 @@ def test_expired_token_is_refused(tmp_path, database_url):
         app_state(app).database.dispose()
 
 
-def test_builder_lists_partners_and_campaigns(client, partner):
+def test_the_builder_is_for_staff(app, client, partner):
+    """It lists every partner: anyone else is sent to sign in."""
+    response = client.get("/embed/builder")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+def test_builder_lists_partners_and_campaigns(app, client, partner):
+    signed_in(app, client, "viewer")
     response = client.get("/embed/builder")
     assert response.status_code == 200
     page = text(response)
@@ -223,3 +231,4 @@ def test_an_expired_embed_token_on_step_two_keeps_the_edited_letters(app, partne
     with app_state(app).database.session_factory() as session:
         [submission] = session.scalars(select(Submission)).all()
         assert {letter.text for letter in submission.pending()} == {"My own edited letter."}
+

@@ -22,6 +22,7 @@ from .support import (
     PARTNER_ORIGIN,
     QUERY,
     open_embed,
+    signed_in,
     step_one_form,
 )
 
@@ -122,7 +123,8 @@ def test_any_other_page_to_share_is_ignored(client, partner, share):
     assert whatsapp_text(drafts).endswith(f" http://127.0.0.1:5000/c/{SLUG}")
 
 
-def test_the_builder_offers_the_counter_and_the_page_to_share(client, partner):
+def test_the_builder_offers_the_counter_and_the_page_to_share(app, client, partner):
+    signed_in(app, client, "viewer")
     page = text(client.get("/embed/builder"))
     assert re.search(r'<input id="b-counter" name="counter" type="checkbox" value="on"', page)
     assert '<label for="b-counter">' in page

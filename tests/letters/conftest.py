@@ -137,3 +137,20 @@ def series_from_project_file(path: Path | None = None):
 @pytest.fixture(scope="session")
 def summits():
     return series_from_project_file()
+
+
+def check_summit_sentences(renderer, summits, supporter, language, next_summit, host, ai_act):
+    """Geneva under its own name in `language`; the host and EU targets each hear more; and
+    without the summit data, neither the year nor the old wording."""
+    def letter(**where):
+        return renderer.render(CAMPAIGN, morgan(language, **where), supporter,
+                               summits=summits).body
+
+    at_home, in_the_eu = letter(kind=TargetKind.MINISTER), letter(kind=TargetKind.MEP,
+                                                                   country="DE")
+    at_the_host = letter(kind=TargetKind.MINISTER, country="CH")
+    assert next_summit in at_home and next_summit in in_the_eu
+    assert host in at_the_host and host not in at_home
+    assert ai_act in in_the_eu and ai_act not in at_home
+    without = renderer.render(CAMPAIGN, morgan(language, TargetKind.MINISTER), supporter).body
+    assert "2027" not in without and "10^" not in without and "GPT-4" not in without

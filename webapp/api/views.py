@@ -507,7 +507,8 @@ def submit(slug: str):
         via=operations.Via(partner=g.api_partner, partner_consent=consent))
     return jsonify({
         "status": "pending_confirmation", "duplicate": result.duplicate,
-        "letters": [{"target_id": d.target.id, "target_name": d.target.name}
+        # One letter to people who share an address: the first one's id, all their names.
+        "letters": [{"target_id": d.target.id, "target_name": d.target_name}
                     for d in result.stored],
-        "not_sent": [d.target.id for d in result.to_draft],
+        "not_sent": [t.id for d in result.to_draft for t in d.targets],
     }), 200 if result.duplicate else 202

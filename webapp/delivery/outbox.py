@@ -466,10 +466,12 @@ class Worker:
         if opening is not None:
             return opening
         if campaign.per_target_hourly_cap:
+            # Counted per address, not per target: people who share an inbox (a ministry's
+            # general address) share its cap. Served by ix_letter_address_sent.
             hour_ago = now - timedelta(hours=1)
             sent, first_sent = session.execute(
                 select(func.count(), func.min(Letter.sent_at)).where(
-                    Letter.target_id == letter.target_id,
+                    Letter.to_address == letter.to_address,
                     Letter.campaign_id == letter.campaign_id,
                     Letter.sent_at > hour_ago,
                 )

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy import select
 
 from ..app_state import app_state
@@ -211,8 +212,10 @@ def submit_letters(partner: str, slug: str):
 
 
 @bp.get("/embed/builder")
+@login_required
 def builder():
-    """Build the snippet for a campaign and partner, with a live preview."""
+    """Build the snippet for a campaign and partner, with a live preview: for staff only, as
+    it lists every partner."""
     session = get_session()
     slugs = [slug for slug in session.scalars(select(Campaign.slug).order_by(Campaign.slug))
              if app_state().campaigns.get(slug) is not None]

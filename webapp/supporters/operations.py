@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from database import insert_or_merge, utcnow
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
+from letters.shared_inbox import salutation_for_all
 from letters.sharing import SharedLetter, addressed_body, share_letters
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
@@ -239,16 +240,67 @@ class DraftLetter:
     text: str  # the words after the salutation, lines ending in LF
     salutation: str
     language: str
+    # Others who share the target's e-mail address and get this same letter there
+    # (one_letter_per_address).
+    also: tuple[Target, ...] = ()
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return (self.target, *self.also)
+
+    @property
+    def target_name(self) -> str:
+        """Everyone the letter is addressed to: "Minister A, Minister B"."""
+        return ", ".join(target.name for target in self.targets)
 
     @property
     def body(self) -> str:
         return addressed_body(self.salutation, self.text)
 
     def pending(self) -> PendingLetter:
-        """The letter as it waits in its submission for the supporter's confirmation."""
-        target = self.target
-        return PendingLetter(target.id, target.name, target.email or "", self.salutation,
+        """The letter as it waits in its submission for the supporter's confirmation.
+
+        A letter to several people at one address keeps the first one's id: a letter row
+        holds one target id (the schema is unchanged), and its name lists all of them. The
+        address is kept lower-cased and trimmed, as letters are merged by it: the hourly cap
+        counts letters per address by comparing it as it is stored.
+        """
+        name = self.target_name
+        if len(name) > _NAME_LENGTH:  # the letter row's target_name holds 200 characters
+            name = name[:_NAME_LENGTH - 1] + "…"
+        return PendingLetter(self.target.id, name, _address(self.target), self.salutation,
                              self.subject, self.text, self.language)
+
+
+_NAME_LENGTH = 200
+
+
+def _address(target: Target) -> str:
+    return (target.email or "").strip().lower()
+
+
+def one_letter_per_address(drafts: list[DraftLetter]) -> list[DraftLetter]:
+    """The letters with those to one e-mail address made one: a ministry's general inbox
+    that three ministers share gets one letter naming all three, not three near-copies.
+
+    The merged letter takes the place, words and language of the first letter to that
+    address, and one salutation that fits everyone (letters.shared_inbox); none when the
+    first letter's text carries its own. Letters to people without an e-mail address (a
+    contact form, the post) stay one per person.
+    """
+    by_address: dict[str | int, list[DraftLetter]] = {}
+    for place, draft in enumerate(drafts):
+        by_address.setdefault(_address(draft.target) or place, []).append(draft)
+    return [_merged(letters) for letters in by_address.values()]
+
+
+def _merged(letters: list[DraftLetter]) -> DraftLetter:
+    first = letters[0]
+    if len(letters) == 1:
+        return first
+    targets = [letter.target for letter in letters]
+    greeting = salutation_for_all(targets, first.language) if first.salutation else ""
+    return replace(first, salutation=greeting, also=tuple(targets[1:]))
 
 
 def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
@@ -394,7 +446,8 @@ def submit_letters(session: Session, campaign: Campaign, sender: Sender,
 
     "Send it for me" stores the letters that can go by e-mail, and a confirmation mail, which
     goes on the queue after the commit; the others are left for the supporter's mail app. A
-    form sent twice (its one-time key taken) stores nothing the second time.
+    form sent twice (its one-time key taken) stores nothing the second time. Letters to
+    people who share one e-mail address become one (one_letter_per_address).
 
     Raises DuplicateTargets, storing nothing, when two letters go to one target: whatever a
     form or a caller says, a target gets one letter per submission.
@@ -402,6 +455,7 @@ def submit_letters(session: Session, campaign: Campaign, sender: Sender,
     twice = duplicate_targets(drafts)
     if twice:
         raise DuplicateTargets(twice)
+    drafts = one_letter_per_address(drafts)
     sendable = [d for d in drafts if can_send_for(d.target)] if send_for_me else []
     if not sendable:
         _count_drafts(session, campaign, sender, len(drafts), via)

@@ -119,8 +119,9 @@ def audit() -> ResponseReturnValue:
 
 
 def _safe_next(target: str) -> str:
-    """Where to go after signing in: only our own paths, never an open redirect."""
-    if not target.startswith("/staff") or target.startswith("//"):
+    """Where to go after signing in: only our own staff pages (the embed builder is one),
+    never an open redirect."""
+    if not target.startswith(("/staff", "/embed/builder")) or target.startswith("//"):
         return url_for("staff.dashboard")
     return target
 
