@@ -24,7 +24,7 @@ from .sandbox import (
     make_environment,
     render_text,
 )
-from .summit_views import next_summit_view, record_view, warm_locale
+from .summit_views import next_summit_view, record_view
 from .templates import CampaignContent, ContentError, LetterTemplate
 from .text import normalise_newlines
 
@@ -103,7 +103,6 @@ class LetterRenderer:
         self._views: dict[tuple[str, str], CampaignView] = {}
         for slug, content in campaigns.items():
             for language, template in content.templates.items():
-                warm_locale(language)
                 self._compiled[slug, language] = self._compile(template)
                 self._views[slug, language] = CampaignView(title=content.title(language))
 

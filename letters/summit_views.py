@@ -74,7 +74,9 @@ def warm_locale(language: str) -> None:
 
 
 def country_name(code: str, language: str) -> str:
-    """A country's name in `language` ("DE", "de" -> "Deutschland"); "EU" by its CLDR name."""
+    """A country's name in the letter's `language` ("DE", "de" -> "Deutschland"); "EU" by its
+    CLDR name. Pages use webapp.i18n.country_name, in the interface language (whose "pt" is
+    Brazilian; a letter's "pt" is European, see babel_locale)."""
     names = babel_locale(language).territories
     return names.get(code.upper()) or babel_locale("en").territories.get(code.upper()) or code
 
@@ -106,6 +108,9 @@ def _cached_summit_view(summit: SummitFacts, language: str) -> SummitView:
     return summit_view(summit, language)
 
 
+# Every letter of a submission (96 to MEPs) shows the same country's record: worked out once
+# per series, country and language.
+@lru_cache(maxsize=1024)
 def record_view(series: SummitSeries | None, country: str, language: str) -> RecordView:
     code = (country or "").upper()
     record = series.record(code) if series is not None and code else None

@@ -31,6 +31,7 @@ from .rendering import (
 )
 from .salutations import salutation
 from .sandbox import SecurityError
+from .summit_views import warm_locale
 from .templates import CampaignContent, ContentError, LetterTemplate, parse_template
 from .text import is_plain_text, is_single_line
 
@@ -114,6 +115,9 @@ def _renderer(content: CampaignContent, template: LetterTemplate,
     # Only the candidate: every letter checked or previewed is one it addresses (the other
     # languages' templates would only be compiled again, on every keystroke of the editor).
     candidate = replace(content, templates={template.language: template})
+    # A language's first render reads its locale data (country names, list patterns): done
+    # here, not inside the time limit the check holds the template to.
+    warm_locale(template.language)
     # Stopped at the limit while rendering, not measured once it is done: a render written to
     # hold a worker must not get to run longer than the limit it is refused for.
     return LetterRenderer({content.slug: candidate}, render_seconds=time_limit)

@@ -97,7 +97,9 @@ class CountryRecord:
         return self.summits_where("attended")
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: a directory load builds one, and caches of what letters
+# show of it (letters.summit_views) are kept per series without hashing every row.
+@dataclass(frozen=True, eq=False)
 class SummitSeries:
     """Every summit in order (by year, then start date), with the participation rows."""
 

@@ -43,6 +43,12 @@ SUMMIT_STATUSES = ("held", "next", "announced")
 STAFF_SOURCE = "staff"
 
 
+def text_limit(column) -> int | None:
+    """The most characters a text column holds (None: unlimited). PostgreSQL refuses longer
+    text, where SQLite would store it: importers and staff forms check against this."""
+    return getattr(column.type, "length", None)
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 

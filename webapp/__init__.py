@@ -34,7 +34,9 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
     from .extensions import csrf, init_limiter
+    from .momentum import LetterTallies
     from .summits import views as summits
+    from .summits.page_cache import RenderedPages
     from .supporters import views as supporters
     from .supporters.proof_of_work import ProofOfWork
     from .supporters.tokens import ConfirmationTokens, DetailsSeal
@@ -85,6 +87,8 @@ def create_app(config: Config | None = None) -> Flask:
         proof_of_work=ProofOfWork(config.secret_key, config.proof_of_work_complexity,
                                   config.proof_of_work_max_age_seconds),
         rotation=Rotation(),
+        letter_tallies=LetterTallies(),
+        summit_pages=RenderedPages(),
     )
     assets.init_app(app)  # early: hooks run in reverse, so it compresses the final response
     i18n.init_app(app)

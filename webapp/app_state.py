@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .delivery.queue import TaskQueue
     from .directory import DirectoryCache
     from .embed.tokens import EmbedTokens
+    from .momentum import LetterTallies
+    from .summits.page_cache import RenderedPages
     from .supporters.proof_of_work import ProofOfWork
     from .supporters.tokens import ConfirmationTokens, DetailsSeal
 
@@ -41,6 +43,10 @@ class AppState:
     proof_of_work: ProofOfWork
     # Which of a long list of targets each supporter gets ticked, in turn (per process).
     rotation: Rotation
+    # Each campaign's letters per country, counted at most once a minute (webapp.momentum).
+    letter_tallies: LetterTallies
+    # The summit pages as sent, kept per language and filter (webapp.summits.page_cache).
+    summit_pages: RenderedPages
 
 
 def app_state(app: Flask | None = None) -> AppState:

@@ -91,10 +91,11 @@ def is_language(code: str) -> bool:
     return not region or locale.territory == region.upper()
 
 
-def _sort_key(name: str) -> str:
-    # Sort "Österreich" with the O's, as people expect, without needing ICU.
+def folded(name: str) -> str:
+    """A name as lists sort and filters compare it: "Österreich" sorts with the O's, as
+    people expect, without needing ICU."""
     decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 @lru_cache(maxsize=32)
@@ -106,7 +107,7 @@ def country_choices(language: str) -> tuple[tuple[str, str], ...]:
     except (UnknownLocaleError, ValueError):
         names = {}
     choices = [(c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries]
-    return tuple(sorted(choices, key=lambda choice: _sort_key(choice[1])))
+    return tuple(sorted(choices, key=lambda choice: folded(choice[1])))
 
 
 @lru_cache(maxsize=1)
@@ -116,12 +117,18 @@ def country_codes() -> frozenset[str]:
 
 
 def country_name(code: str, language: str) -> str:
+    """A country's name in the interface language; "EU" is the European Union's."""
     return _country_names(language).get(code, code)
 
 
 @lru_cache(maxsize=32)
 def _country_names(language: str) -> dict[str, str]:
-    return dict(country_choices(language))
+    names = dict(country_choices(language))
+    try:
+        names["EU"] = Locale.parse(language).territories.get("EU", "European Union")
+    except (UnknownLocaleError, ValueError):
+        names["EU"] = "European Union"
+    return names
 
 
 def guess_country(headers, accept_languages: LanguageAccept, trusted_header: str) -> str | None:

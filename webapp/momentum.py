@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, literal, select, union_all
 
 from representatives.summits import SummitFacts
@@ -31,8 +30,6 @@ from .models import Campaign, DraftCount, Letter, LetterState, Submission
 TALLY_SECONDS = 60.0
 
 COUNTED_STATES = (LetterState.SENT, LetterState.DELIVERED)
-
-_EXTENSION_KEY = "treaty_letters.letter_tallies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +104,7 @@ def _count(campaign_id: int) -> Counter[str]:
 
 def letter_tallies() -> LetterTallies:
     """This app's tallies (one per process, shared by its threads)."""
-    return current_app.extensions.setdefault(_EXTENSION_KEY, LetterTallies())
+    return app_state().letter_tallies
 
 
 def letter_tally(campaign_id: int, country: str | None = None) -> int:

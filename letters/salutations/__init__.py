@@ -20,6 +20,7 @@ Estonian, Finnish, Hungarian) use them where no office applies.
 from __future__ import annotations
 
 import pkgutil
+import re
 from collections.abc import Callable
 from importlib import import_module
 from typing import Protocol
@@ -762,11 +763,12 @@ def office_by_role(role: str, offices: tuple[tuple[tuple[str, ...], str], ...]) 
     return ""
 
 
-# Languages beyond the European Union's have a module each in this package (`ja.py`, `pt_br.py`
-# for "pt-br"), with a `salutation(parts)` built from the same `_Parts`.
-# `closings.py` is the closing formula, not a language.
+# Languages beyond the European Union's have a module each in this package, named by its
+# language code (`ja.py`, `pt_br.py` for "pt-br"), with a `salutation(parts)` built from the
+# same `_Parts`; a module with another name (`closings.py`) is no language.
+_LANGUAGE_MODULE = re.compile(r"[a-z]{2,3}(_[a-z]{2})?")
 for _module in pkgutil.iter_modules(__path__):
-    if _module.name == "closings":
+    if not _LANGUAGE_MODULE.fullmatch(_module.name):
         continue
     _BY_LANGUAGE[_module.name.replace("_", "-")] = import_module(
         f"{__name__}.{_module.name}").salutation

@@ -46,6 +46,7 @@ from ..tables import (
     PostcodeArea,
     Summit,
     SummitParticipation,
+    text_limit,
 )
 
 Rejection = tuple[int | str, str]  # (line, row number or record name; 0 for the whole file, why)
@@ -662,6 +663,14 @@ def _plan_postcodes(plan: _Plan, session: Session, new: set) -> None:
         ]
 
 
+# Each planned table and its model, in the order rows can be written (referenced first).
+_MODELS = (
+    ("organization", Organization), ("area", Area), ("summit", Summit), ("person", Person),
+    ("membership", Membership), ("contact_detail", ContactDetail),
+    ("summit_participation", SummitParticipation), ("postcode_area", PostcodeArea),
+)
+
+
 def _write(plan: _Plan, session: Session) -> None:
     """Bulk statements, parents before children."""
 
@@ -676,14 +685,10 @@ def _write(plan: _Plan, session: Session) -> None:
 
     insert_rows(Area, _parents_first(plan["area"].inserts))
     update_rows(Area, plan["area"].updates)
-    for table, model in (
-        ("organization", Organization),
-        ("summit", Summit),
-        ("person", Person),
-        ("membership", Membership),
-        ("contact_detail", ContactDetail),
-        ("summit_participation", SummitParticipation),
-    ):
+    # Areas were written above (parents first); postcode rows have their own statements.
+    for table, model in _MODELS:
+        if model in (Area, PostcodeArea):
+            continue
         insert_rows(model, plan[table].inserts)
         update_rows(model, plan[table].updates)
         update_rows(model, plan[table].retires)
@@ -719,6 +724,23 @@ def _parents_first(rows: list[dict]) -> list[dict]:
             done.append(row)
             del pending[row["id"]]
     return done
+
+
+def _too_long(plan: _Plan) -> list[Rejection]:
+    """Rows the import would write with text longer than its column holds."""
+    found: list[Rejection] = []
+    for table, model in _MODELS:
+        limits = {c.name: limit for c in model.__table__.columns
+                  if (limit := text_limit(c)) is not None}
+        changes = plan[table]
+        for row in (*changes.inserts, *changes.updates):
+            for column, value in row.items():
+                limit = limits.get(column)
+                if limit is not None and isinstance(value, str) and len(value) > limit:
+                    what = row.get("id") or row.get("person_id") or row.get("value", "")[:40]
+                    found.append((f"{table} {what}", f"{column} is {len(value):,} characters "
+                                                     f"long; at most {limit:,} fit"))
+    return found
 
 
 def apply(
@@ -777,6 +799,12 @@ def apply(
     _plan_participations(plan, session, dataset.participations)
     _plan_postcodes(plan, session, dataset.postcodes)
     report.warnings.extend(plan.kept)
+    if too_long := _too_long(plan):
+        # Every format checks its own fields; this is the net under all of them, where
+        # PostgreSQL would otherwise stop the whole import with a DataError.
+        report.rejected.extend(too_long)
+        report.seconds = time.perf_counter() - started
+        return report
 
     # The headline counts records a person reads as one: a person with all their roles and
     # contacts, a summit, a participation row, a postcode row.

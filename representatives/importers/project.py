@@ -36,15 +36,14 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import String
 from sqlalchemy.orm import Session
 
 from ..countries import iso_countries
 from ..model import ChannelKind, TargetKind
 from ..summits import OutcomeDocument, Participation, SummitFacts
-from ..tables import ORGANIZATION_CLASSIFICATIONS, ContactDetail
+from ..tables import ORGANIZATION_CLASSIFICATIONS
 from .base import (
     Dataset,
     FileProblem,
@@ -109,11 +108,6 @@ class _Problems(list):
             return None
 
 
-# What the contact table holds (PostgreSQL refuses longer text; SQLite would take it).
-_LABEL_LENGTH = cast(String, ContactDetail.__table__.c.label.type).length or 0
-_VALUE_LENGTH = cast(String, ContactDetail.__table__.c.value.type).length or 0
-
-
 def _contact(problems: _Problems, contact: Any) -> dict[str, Any] | None:
     if not isinstance(contact, dict):
         problems.append("a contact is not an object")
@@ -127,10 +121,8 @@ def _contact(problems: _Problems, contact: Any) -> dict[str, Any] | None:
         problems.url(value)
     problems.url(contact.get("source_url"))
     label = contact.get("label")
-    if label is not None and (not isinstance(label, str) or len(label) > _LABEL_LENGTH):
-        problems.append(f"a contact's label is text of at most {_LABEL_LENGTH} characters")
-    if isinstance(value, str) and len(value) > _VALUE_LENGTH:
-        problems.append(f"a contact's value is at most {_VALUE_LENGTH} characters")
+    if label is not None and not isinstance(label, str):
+        problems.append("a contact's label is text")
     return {
         "kind": kind,
         "value": value,

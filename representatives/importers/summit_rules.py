@@ -13,13 +13,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, cast
-
-from sqlalchemy import Column, String
 
 from ..countries import iso_countries
 from ..summits import OutcomeDocument, Participation, SummitFacts
-from ..tables import PARTICIPATION_STATUSES, SUMMIT_STATUSES, Summit, SummitParticipation
+from ..tables import (
+    PARTICIPATION_STATUSES,
+    SUMMIT_STATUSES,
+    Summit,
+    SummitParticipation,
+    text_limit,
+)
 from .base import url_problem
 
 # A summit's id is part of addresses ("paris-2025") and must fit rep_summit.id.
@@ -28,19 +31,13 @@ SUMMIT_ID = re.compile(r"[a-z0-9][a-z0-9:._-]*")
 SOURCED_STATUSES = frozenset({"signed", "endorsed", "declined"})
 
 
-def _length(column: Column[Any]) -> int:
-    """The most characters a String column holds."""
-    return cast(String, column.type).length or 0
-
-
 # The longest value each text column holds (PostgreSQL refuses longer text; SQLite would take
 # it): longer text is refused, not cut.
-LIMITS = {
-    "id": _length(Summit.__table__.c.id),
-    "name": _length(Summit.__table__.c.name),
-    "city": _length(Summit.__table__.c.city),
-    "source_url": _length(Summit.__table__.c.source_url),
-    "title": _length(SummitParticipation.__table__.c.document),
+LIMITS: dict[str, int] = {
+    field: text_limit(column) or 0 for field, column in (
+        ("id", Summit.__table__.c.id), ("name", Summit.__table__.c.name),
+        ("city", Summit.__table__.c.city), ("source_url", Summit.__table__.c.source_url),
+        ("title", SummitParticipation.__table__.c.document))
 }
 
 

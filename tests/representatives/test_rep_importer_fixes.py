@@ -89,3 +89,15 @@ def test_an_old_term_file_imports_with_a_warning(session, tmp_path):
     recent = IMPORTERS["everypolitician-csv"](session, path, country="NL",
                                               as_of=date(2019, 1, 1))
     assert not any("current term" in why for _, why in recent.warnings)
+
+
+def test_text_longer_than_its_column_is_refused_not_left_to_the_database(session, tmp_path):
+    """PostgreSQL stops a whole import at a value longer than its column (SQLite stores it):
+    the importer names the row instead, and writes nothing."""
+    path = tmp_path / "mps.csv"
+    path.write_text("name,kind,role,body,country\n"
+                    f"Ann Lee,mp,{'Member ' * 50},House of Commons,GB\n", encoding="utf-8")
+    report = IMPORTERS["generic-csv"](session, path)
+    assert not report.written
+    assert any("role is 349 characters long; at most 300 fit" in why
+               for _, why in report.rejected), report.rejected

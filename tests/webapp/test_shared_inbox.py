@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from letters.shared_inbox import neutral_salutation, salutation_for_all
+from letters.salutations.shared_inbox import neutral_salutation, salutation_for_all
 from representatives.model import Channel, ChannelKind, Target, TargetKind
 from representatives.tables import ContactDetail, Membership, Person
 from webapp.app_state import app_state

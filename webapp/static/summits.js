@@ -13,7 +13,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var count = document.querySelector(".table-count");
   var none = document.querySelector(".no-rows");
 
-  // As the server folds names (operations.folded): no accents, no case.
+  // As the server folds names (webapp/i18n.py folded): no accents, no case.
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
   }

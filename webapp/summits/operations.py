@@ -8,7 +8,6 @@ Plain values for the templates; nothing here reads the request or renders anythi
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from letters.summit_views import country_name, summit_view
+from letters.summit_views import summit_view
 from letters.templates import CampaignContent
 from representatives.directory import GROUP_ORDER, Directory
 from representatives.model import (
@@ -31,7 +30,7 @@ from representatives.model import (
 from representatives.summits import OutcomeDocument, SummitFacts, SummitSeries
 
 from ..app_state import app_state
-from ..i18n import country_codes
+from ..i18n import country_codes, country_name, folded
 from ..models import Campaign, CampaignStatus
 from ..momentum import CounterView, counter_view, letter_tally
 from ..supporters.operations import load_campaign, match_supporter
@@ -50,12 +49,6 @@ class FilterProblem(StrEnum):
 
     UNKNOWN_SUMMIT = "unknown_summit"
     UNKNOWN_STATUS = "unknown_status"
-
-
-def folded(text: str) -> str:
-    """Text as the filter compares and the table sorts it: "Österreich" -> "osterreich"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 # --- the series ----------------------------------------------------------------------------

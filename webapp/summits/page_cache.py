@@ -17,15 +17,15 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from representatives.directory import Directory
 
+from ..app_state import app_state
 from ..extensions import compress
 from ..momentum import letter_tallies
 
 PAGES_KEPT = 512
-_EXTENSION_KEY = "treaty_letters.summit_pages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class RenderedPages:
 
 def rendered_pages() -> RenderedPages:
     """This app's kept pages (one store per process, shared by its threads)."""
-    return current_app.extensions.setdefault(_EXTENSION_KEY, RenderedPages())
+    return app_state().summit_pages
 
 
 # Headers the app sets on every answer (security.py's) are set on each answer, not kept.

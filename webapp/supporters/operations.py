@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from database import insert_or_merge, utcnow
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
-from letters.shared_inbox import salutation_for_all
+from letters.salutations.shared_inbox import salutation_for_all
 from letters.sharing import SharedLetter, addressed_body, share_letters
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
@@ -284,7 +284,7 @@ def one_letter_per_address(drafts: list[DraftLetter]) -> list[DraftLetter]:
     that three ministers share gets one letter naming all three, not three near-copies.
 
     The merged letter takes the place, words and language of the first letter to that
-    address, and one salutation that fits everyone (letters.shared_inbox); none when the
+    address, and one salutation that fits everyone (letters.salutations.shared_inbox); none when the
     first letter's text carries its own. Letters to people without an e-mail address (a
     contact form, the post) stay one per person.
     """

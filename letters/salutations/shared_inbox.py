@@ -3,9 +3,6 @@
 Some offices have only a general address: a minister and two junior ministers of one ministry
 all reach the same inbox. They get one letter naming them all, which opens with one salutation
 that fits every one of them.
-
-This module lives beside `letters.salutations`, not in it: that package takes each of its
-modules for a language.
 """
 
 from __future__ import annotations
@@ -13,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .salutations import Addressee, salutation
+from . import Addressee, salutation
 
 
 @dataclass(frozen=True, slots=True)
