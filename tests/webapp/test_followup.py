@@ -14,7 +14,7 @@ from webapp.app_state import app_state
 from webapp.delivery.worker import make_worker
 from webapp.followup import operations
 from webapp.followup.models import FollowupAnswer
-from webapp.models import Letter, Notice, NoticeKind, NoticeState, Submission
+from webapp.models import Letter, NoticeKind, NoticeState, Submission
 
 from .flow import run_worker
 from .followup_support import last_sent, links_in, notices, questionnaire_mails, sent_submission
@@ -138,6 +138,7 @@ def test_a_link_shows_a_button_and_only_the_button_records(app, client, outbox):
     assert "/yes?" in yes_link
     page = client.get(yes_link)
     assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"  # it names the supporter's letter
     text = page.get_data(as_text=True)
     assert 'value="yes" checked' in text and "Save my answer" in text
     # A mail scanner opening every link stores nothing.

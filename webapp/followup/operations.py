@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from database import insert_or_merge, utcnow
+from database import insert_or_merge, rowcount, utcnow
 
 from ..delivery.outbox import UNFINISHED_LETTER_STATES
 from ..models import Letter, LetterState, Notice, NoticeKind, NoticeState, Submission
@@ -118,12 +118,12 @@ def erase_replies(session: Session) -> int:
     """Pasted replies go when their submission is erased (delivery.retention); the answers
     stay for the counts. Flushes only."""
     erased = select(Submission.id).where(Submission.erased_at.is_not(None))
-    return session.execute(
+    return rowcount(session.execute(
         update(FollowupAnswer)
         .where(FollowupAnswer.submission_id.in_(erased), FollowupAnswer.reply_text != "")
         .values(reply_text="")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
 
 
 def letters_asked_about(session: Session, submission: Submission, kind: str) -> list[Letter]:
