@@ -130,3 +130,25 @@ def test_responsiveness_counts_per_country_and_kind(staff_app, editor, outbox):
     assert cells[:3] == ["1", "1", "1"]
     assert cells[3:5] == ["0", "0"]
     assert cells[6:10] == ["1", "1", "2026-09-15", "2026-10-01"]
+
+
+def test_a_record_made_by_mistake_is_removed_and_leaves_the_pages(staff_app, editor, viewer):
+    assert record(editor).status_code == 303
+    [saved] = responses(staff_app)
+    supporter = staff_app.test_client()
+    assert "committed-heading" in supporter.get("/summits/NL").get_data(as_text=True)
+    data = {"csrf_token": token(editor, "/staff/replies"), "response": str(saved.id)}
+    assert viewer.post("/staff/replies/remove", data={
+        "csrf_token": token(viewer, "/staff/replies"), "response": str(saved.id)}
+    ).status_code == 403
+    assert editor.post("/staff/replies/remove", data={**data, "response": "x"}).status_code == 400
+    assert editor.post("/staff/replies/remove", data=data).status_code == 303
+    assert responses(staff_app) == []
+    assert "committed-heading" not in supporter.get("/summits/NL").get_data(as_text=True)
+    again = editor.post("/staff/replies/remove", data=data)
+    assert again.status_code == 303
+    assert "removed already" in editor.get(again.headers["Location"]).get_data(as_text=True)
+    with app_state(staff_app).database.session_factory() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "target_response.remove")).one()
+    assert entry.subject == "target/t:nl-minister"

@@ -226,3 +226,18 @@ def responsiveness_totals(rows: Sequence[ResponsivenessRow]) -> ResponsivenessRo
                 total.first_reply = min(total.first_reply or day, day)
                 total.last_reply = max(total.last_reply or day, day)
     return total
+
+
+def remove_response(db: Session, response_id: int, actor: StaffIdentity
+                    ) -> TargetResponse | None:
+    """Delete a reply or commitment recorded by mistake, with an audit entry saying what it
+    was; None when there is no such record (removed already, maybe at the same moment)."""
+    response = db.get(TargetResponse, response_id)
+    if response is None:
+        return None
+    db.delete(response)
+    db.flush()
+    auth.audit(db, "target_response.remove", f"target/{response.target_id}",
+               f"{response.kind} {response.on_date.isoformat()} {response.link}".strip(),
+               actor=actor)
+    return response

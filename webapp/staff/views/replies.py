@@ -3,7 +3,7 @@ editors record a reply or a commitment (viewers are refused by auth.enforce_acce
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +13,7 @@ from ...db import get_session
 from ...followup.models import ResponseKind
 from ...summits.page_cache import rendered_pages
 from .. import replies
-from ..forms import ResponseForm
+from ..forms import ActionForm, ResponseForm
 from ..replies import ResponseValues
 from . import bp
 
@@ -22,7 +22,7 @@ def _render_replies(form: ResponseForm, status: int = 200) -> ResponseReturnValu
     country = replies.parse_country(request.args.get("country"))
     targets = replies.answers_by_target(get_session(), app_state().directory.get(), country)
     return render_template("staff/replies.html", targets=targets, country=country,
-                           form=form), status
+                           form=form, action_form=ActionForm()), status
 
 
 @bp.get("/replies")
@@ -53,6 +53,25 @@ def replies_record() -> ResponseReturnValue:
     rendered_pages().clear()
     flash(_("Recorded for %(name)s.", name=recorded.target_name), "ok")
     return redirect(url_for("staff.replies_list", country=recorded.country), 303)
+
+
+@bp.post("/replies/remove")
+def replies_remove() -> ResponseReturnValue:
+    """Remove a reply or commitment recorded by mistake (editors), with an audit entry."""
+    if not ActionForm().validate():
+        abort(400)
+    response_id = request.form.get("response", type=int)
+    if response_id is None or not 0 < response_id < 2**31:
+        abort(400)
+    db = get_session()
+    removed = replies.remove_response(db, response_id, current_user)
+    if removed is None:
+        flash(_("This record was removed already."), "error")
+        return redirect(url_for("staff.replies_list"), 303)
+    db.commit()
+    rendered_pages().clear()
+    flash(_("Removed for %(name)s.", name=removed.target_name), "ok")
+    return redirect(url_for("staff.replies_list", country=removed.country), 303)
 
 
 @bp.get("/replies/responsiveness")
