@@ -53,7 +53,8 @@ def clear_outbox_tables(url: str) -> None:
     """Between PostgreSQL tests: empty what the app writes, keep the migrated directory data."""
     engine = make_engine(url)
     tables = ["webhook_event", "letter_event", "notice", "letter", "letter_text", "submission",
-              "draft_count", "delivery_pause", "spent_challenge", "data_report"]
+              "draft_count", "delivery_pause", "spent_challenge", "data_report",
+              "target_response"]
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         connection.execute(text(

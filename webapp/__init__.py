@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, config_from_env
+from .followup import models as _followup_models  # noqa: F401  (its tables join the metadata)
 from .partners import models as _partner_models  # noqa: F401  (its tables join the metadata)
 
 
@@ -34,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
     from .extensions import csrf, init_limiter
+    from .followup import views as followup
     from .momentum import LetterTallies
     from .summits import views as summits
     from .summits.page_cache import RenderedPages
@@ -99,6 +101,7 @@ def create_app(config: Config | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(supporters.bp)
     app.register_blueprint(summits.bp)
+    app.register_blueprint(followup.bp)
     app.register_blueprint(webhooks.bp)
     csrf.exempt(webhooks.bp)  # signed by SendGrid instead
     app.register_blueprint(embed.bp)

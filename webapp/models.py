@@ -53,6 +53,10 @@ class NoticeKind(StrEnum):
     CONFIRMATION = "confirmation"
     REMINDER = "reminder"  # of the confirmation, once, after a day
     RECEIPT = "receipt"
+    # "Did they reply?", two weeks after the letters went (webapp.followup), and once more
+    # two weeks later for letters the supporter answered "not yet".
+    FOLLOWUP = "followup"
+    FOLLOWUP_AGAIN = "followup_again"
 
 
 class NoticeState(StrEnum):

@@ -11,6 +11,7 @@ from letters.compose import OutgoingMail, build_letter_message, build_notice_mes
 
 from ..app_state import app_state
 from ..config import Config
+from ..followup.mails import questionnaire_text
 from ..models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
 from ..supporters.share_links import campaign_page_url
 from ..supporters.share_step import share_step
@@ -123,6 +124,8 @@ def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
     content = app_state(app).campaigns.get(submission.campaign.slug)
     if notice.kind == NoticeKind.RECEIPT:
         subject, body = receipt_text(app, submission)
+    elif notice.kind in (NoticeKind.FOLLOWUP, NoticeKind.FOLLOWUP_AGAIN):
+        subject, body = questionnaire_text(app, notice)
     else:
         subject, body = confirmation_text(app, submission,
                                           reminder=notice.kind == NoticeKind.REMINDER)

@@ -8,6 +8,7 @@ import os
 from flask import Flask
 
 from ..app_state import app_state
+from ..followup import operations as followup
 from .mails import letter_message, notice_message
 from .outbox import DeliverySettings, Worker
 from .retention import purge
@@ -49,9 +50,11 @@ def make_worker(app: Flask, *, with_queue: bool = True):
         build_letter=lambda letter: letter_message(app, letter),
         build_notice=lambda notice: notice_message(app, notice),
         enqueue=state.queue.enqueue if with_queue else None,
-        housekeeping=lambda session: purge(
-            session, retention_days=config.retention_days,
-            confirm_max_age_seconds=config.confirm_max_age_seconds),
+        housekeeping=lambda session: (
+            purge(session, retention_days=config.retention_days,
+                  confirm_max_age_seconds=config.confirm_max_age_seconds),
+            # After the purge: nobody erased in it is asked, and their pasted replies go.
+            followup.add_due_questionnaires(session), followup.erase_replies(session)),
     )
 
 

@@ -3,6 +3,7 @@
 from alembic import context
 
 import representatives.tables  # noqa: F401  (registers the tables on the metadata)
+import webapp.followup.models  # noqa: F401
 import webapp.models  # noqa: F401
 import webapp.partners.models  # noqa: F401
 import webapp.staff.models  # noqa: F401

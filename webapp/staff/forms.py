@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,6 +26,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from representatives.tables import PARTICIPATION_STATUSES, SUMMIT_STATUSES
@@ -135,3 +138,31 @@ class ParticipationForm(FlaskForm):
 class ManyCountriesForm(ParticipationForm):
     countries = TextAreaField(_l("Country codes (for example: FR, DE, IT)"),
                               validators=[Length(max=3000)])
+
+
+# --- targets' replies and commitments -------------------------------------------------------
+
+def _web_link(form, field):
+    # Shown as a link to supporters: only a web page, never javascript: or the like.
+    if field.data and not re.match(r"^https?://[^\s]+$", field.data, re.IGNORECASE):
+        raise ValidationError(_l("A link starts with https:// or http://."))
+
+
+class ResponseForm(FlaskForm):
+    target = StringField(_l("Target (its id, as on the list)"),
+                         validators=[DataRequired(_l("Say which target.")), Length(max=64)])
+    # "replied" or "committed": radio buttons in the template.
+    kind = StringField(_l("What they did"), validators=[
+        AnyOf(["replied", "committed"], message=_l("Choose 'replied' or 'has committed'."))])
+    on_date = DateField(_l("Date"), validators=[DataRequired(_l("Give the date (YYYY-MM-DD)."))])
+    link = StringField(_l("Link to the reply or statement"),
+                       validators=[Optional(), Length(max=500), _web_link])
+    text = TextAreaField(_l("Or its text"), validators=[Optional(), Length(max=20000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.link.data or "").strip() and not (self.text.data or "").strip():
+            self.link.errors = [*self.link.errors,
+                                _l("Give a link to the reply or statement, or its text.")]
+            return False
+        return valid

@@ -61,6 +61,15 @@ class RenderedPages:
                 pages.popitem(last=False)
         return page
 
+    def clear(self) -> None:
+        """Forget every kept page: something they show has changed (a commitment recorded).
+
+        Only this process's pages: the others' are keyed by the counting window, and make
+        their pages afresh within a window or two.
+        """
+        with self._lock:
+            self._pages.clear()
+
 
 def rendered_pages() -> RenderedPages:
     """This app's kept pages (one store per process, shared by its threads)."""

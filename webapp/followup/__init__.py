@@ -1,0 +1,1 @@
+"""Follow up: did the targets reply? (issue 25)."""
