@@ -53,6 +53,8 @@ class NoticeKind(StrEnum):
     CONFIRMATION = "confirmation"
     REMINDER = "reminder"  # of the confirmation, once, after a day
     RECEIPT = "receipt"
+    # Asks to confirm "keep me informed" or a partner's consent ticked on the draft path.
+    CONSENT = "consent"
 
 
 class NoticeState(StrEnum):

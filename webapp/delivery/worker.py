@@ -51,7 +51,8 @@ def make_worker(app: Flask, *, with_queue: bool = True):
         enqueue=state.queue.enqueue if with_queue else None,
         housekeeping=lambda session: purge(
             session, retention_days=config.retention_days,
-            confirm_max_age_seconds=config.confirm_max_age_seconds),
+            confirm_max_age_seconds=config.confirm_max_age_seconds,
+            contact_months=config.contact_retention_months),
     )
 
 

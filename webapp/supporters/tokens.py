@@ -15,8 +15,9 @@ class TokenProblem(StrEnum):
 
 
 class ConfirmationTokens:
-    def __init__(self, secret_key: str, max_age_seconds: int):
-        self._serializer = URLSafeTimedSerializer(secret_key, salt="confirm-submission")
+    # A salt of its own for each kind of link: one kind's token is no use as another's.
+    def __init__(self, secret_key: str, max_age_seconds: int, salt: str = "confirm-submission"):
+        self._serializer = URLSafeTimedSerializer(secret_key, salt=salt)
         self.max_age_seconds = max_age_seconds
 
     def make(self, public_id: str) -> str:
@@ -30,6 +31,29 @@ class ConfirmationTokens:
             return None, TokenProblem.EXPIRED
         except BadSignature:
             return None, TokenProblem.INVALID
+
+
+class ErasureTokens:
+    """The "erase my data" link in every mail to a supporter: it names their submission.
+
+    It does not expire: a mail may be read long after it came, and the supporter's wish to be
+    forgotten does not lapse. Whoever has the mail can erase the data it is about; nothing
+    else.
+    """
+
+    def __init__(self, secret_key: str):
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="erase-supporter")
+
+    def make(self, public_id: str) -> str:
+        return self._serializer.dumps(public_id)
+
+    def read(self, token: str) -> str | None:
+        """The submission's public id; None for a token we did not make."""
+        try:
+            value = self._serializer.loads(token)
+        except BadSignature:
+            return None
+        return value if isinstance(value, str) else None
 
 
 class DetailsSeal:
