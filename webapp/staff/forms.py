@@ -135,3 +135,10 @@ class ParticipationForm(FlaskForm):
 class ManyCountriesForm(ParticipationForm):
     countries = TextAreaField(_l("Country codes (for example: FR, DE, IT)"),
                               validators=[Length(max=3000)])
+
+
+class ErasureForm(FlaskForm):
+    """Erase a supporter by their e-mail address (staff.erasure)."""
+
+    email = StringField(_l("The supporter's e-mail address"),
+                        validators=[DataRequired(), Length(max=254)])

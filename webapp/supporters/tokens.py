@@ -6,7 +6,13 @@ import json
 from collections.abc import Sequence
 from enum import StrEnum
 
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeSerializer,
+    URLSafeTimedSerializer,
+)
 
 
 class TokenProblem(StrEnum):
@@ -42,7 +48,7 @@ class ErasureTokens:
     """
 
     def __init__(self, secret_key: str):
-        self._serializer = URLSafeTimedSerializer(secret_key, salt="erase-supporter")
+        self._serializer = URLSafeSerializer(secret_key, salt="erase-supporter")
 
     def make(self, public_id: str) -> str:
         return self._serializer.dumps(public_id)
