@@ -224,3 +224,35 @@ def test_the_form_says_how_long_an_address_is_kept(app, client):
     page = text(client.get("/c/treaty-at-next-summit?lang=en"))
     months = app_state(app).config.contact_retention_months
     assert f"We keep your address for {months} months" in page
+
+
+def test_a_partner_consent_keeps_the_link_working_past_the_letters_retention(app, client,
+                                                                            outbox):
+    """The letters' texts go after the retention period, but while a partner holds the
+    supporter's consent their address stays, so that the link in their mails erases both."""
+    _send_letters(client)
+    run_worker(app)
+    confirm_latest(app, client)
+    run_worker(app)
+    run_worker(app)
+    with app_state(app).database.session_factory() as session:
+        session.query(Partner).filter_by(code="erasure-test").delete()
+        partner = partners.create_partner(session, code="erasure-test", name="P", origins=[])
+        partners.record_consent(session, partner, campaign_id=1, name=WILMA["name"],
+                                email=WILMA["email"], language="en", consent_text="Mail me")
+        session.execute(update(Submission).values(partner_consent_text="Mail me"))
+        session.commit()
+    config = app_state(app).config
+    with app_state(app).database.session_factory() as session:
+        purge(session, retention_days=config.retention_days,
+              confirm_max_age_seconds=config.confirm_max_age_seconds,
+              now=utcnow() + timedelta(days=config.retention_days + 1))
+        session.commit()
+    assert {label for _, _, label in where_found(_engine(app), _personal())} == {
+        "name", "email"}  # the texts are gone; the consent and its address stay
+
+    link = _erase_link(_mails_to(outbox, WILMA["email"])[0])
+    page = client.get(link)
+    assert "Erase my data now" in text(page)
+    client.post(link, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert where_found(_engine(app), _personal()) == []

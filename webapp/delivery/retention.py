@@ -115,7 +115,8 @@ def _expire_contacts(session: Session, confirmed_before: datetime) -> int:
             Submission.confirmed_at < confirmed_before)))
     if expired:
         session.execute(update(Submission).where(Submission.id.in_(expired))
-                        .values(supporter_name=ERASED, supporter_email=ERASED))
+                        .values(supporter_name=ERASED, supporter_email=ERASED,
+                                partner_consent_text=None))
     consents = rowcount(session.execute(
         delete(PartnerConsent).where(PartnerConsent.created_at < confirmed_before)))
     return len(expired) + consents
@@ -143,16 +144,18 @@ def erase_submissions(session: Session, submission_ids: list[int], now: datetime
     session.execute(delete(Notice).where(Notice.submission_id.in_(submission_ids)))
     erased_contact = update(Submission).where(Submission.id.in_(submission_ids))
     if keep_subscribers:
-        # A supporter who asked to hear from the campaign, and confirmed their address, keeps
-        # name and address for that (until the contact period ends); everything about their
-        # letters goes.
-        keeps_contact = Submission.wants_updates & Submission.confirmed_at.is_not(None)
+        # A supporter who asked to hear from the campaign, or gave a partner their consent,
+        # and confirmed their address, keeps name and address for that until the contact
+        # period ends: the link in their mails still finds, and erases, them and the consent.
+        # Everything about their letters goes.
+        keeps_contact = Submission.confirmed_at.is_not(None) & (
+            Submission.wants_updates | Submission.partner_consent_text.is_not(None))
         erased_contact = erased_contact.where(~keeps_contact)
-    session.execute(erased_contact.values(supporter_name=ERASED, supporter_email=ERASED))
+    session.execute(erased_contact.values(supporter_name=ERASED, supporter_email=ERASED,
+                                          partner_consent_text=None))
     session.execute(
         update(Submission).where(Submission.id.in_(submission_ids))
         .values(supporter_town=ERASED, postcode=ERASED, pending_letters=None,
-                partner_consent_text=None,
                 erased_at=func.coalesce(Submission.erased_at, now))
     )
 
