@@ -126,9 +126,10 @@ def erase_submissions(session: Session, submission_ids: list[int], now: datetime
                       keep_subscribers: bool, personal: Sequence[str] = ()) -> None:
     """Erase the texts and the supporter's details of these submissions (flushes only).
 
-    What stays is what the counts need. With `keep_subscribers`, a supporter who asked to hear
-    from the campaign and confirmed their address keeps name and address (the retention job);
-    without, everything goes (the supporter's own request). `personal`: the supporter's own
+    What stays is what the counts need. With `keep_subscribers`, a supporter who confirmed
+    their address and asked to hear from the campaign, or gave a partner their consent, keeps
+    name and address (the retention job); without, everything goes (the supporter's own
+    request). `personal`: the supporter's own
     words (name, town, postcode) to take out of errors and event reasons as well as any
     address.
     """
