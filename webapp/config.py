@@ -48,6 +48,9 @@ class Config:
     confirm_max_age_seconds: int = 7 * 24 * 3600
     # Letter texts are deleted this many days after they were sent (privacy by default).
     retention_days: int = 30
+    # "Keep me informed" keeps a supporter's name and address this many months after they
+    # confirmed it, and a partner's consent as long; then the retention job erases them.
+    contact_retention_months: int = 24
     # Set by a proxy you trust (e.g. "CF-IPCountry"); empty means never trust such a header.
     trusted_country_header: str = ""
     # How many proxies in front of the app set X-Forwarded-For (0: use the socket's address).
@@ -159,7 +162,8 @@ def config_from_env(environ: os._Environ | dict | None = None) -> Config:
         smtp_password=env.get("SMTP_PASSWORD") or None,
         smtp_starttls=_bool(env.get("SMTP_STARTTLS")),
         confirm_max_age_seconds=int(env.get("CONFIRM_MAX_AGE_SECONDS", str(7 * 24 * 3600))),
-        retention_days=int(env.get("RETENTION_DAYS", "30")),
+        retention_days=int(env.get("RETENTION_DAYS", "45")),
+        contact_retention_months=int(env.get("CONTACT_RETENTION_MONTHS", "24")),
         trusted_country_header=env.get("TRUSTED_COUNTRY_HEADER", ""),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
         ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), default=True),

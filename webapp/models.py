@@ -57,6 +57,8 @@ class NoticeKind(StrEnum):
     # two weeks later for letters the supporter answered "not yet".
     FOLLOWUP = "followup"
     FOLLOWUP_AGAIN = "followup_again"
+    # Asks to confirm "keep me informed" or a partner's consent ticked on the draft path.
+    CONSENT = "consent"
 
 
 class NoticeState(StrEnum):

@@ -159,10 +159,12 @@ def delivery_purge():
     config = app_state().config
     with get_database().session_factory() as session:
         result = purge(session, retention_days=config.retention_days,
-                       confirm_max_age_seconds=config.confirm_max_age_seconds)
+                       confirm_max_age_seconds=config.confirm_max_age_seconds,
+                       contact_months=config.contact_retention_months)
         session.commit()
     click.echo(f"cancelled {result.cancelled} unconfirmed letters, "
-               f"erased {result.erased_submissions} submissions")
+               f"erased {result.erased_submissions} submissions, "
+               f"{result.contacts_expired} contacts past their period")
 
 
 @delivery_cli.command("campaign")

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, render_template
 from flask_babel import force_locale
+from sqlalchemy.orm import object_session
 
 from letters.compose import OutgoingMail, build_letter_message, build_notice_message
 
@@ -13,12 +14,21 @@ from ..app_state import app_state
 from ..config import Config
 from ..followup.mails import questionnaire_text
 from ..models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
+from ..partners.service import get_partner
+from ..supporters.erasure import erase_link
 from ..supporters.share_links import campaign_page_url
 from ..supporters.share_step import share_step
+from ..supporters.tokens import ConfirmationTokens
 
 
 def _title(content, language: str) -> str:
     return content.titles.get(language) or content.titles["en"]
+
+
+def _erase_link(config: Config, submission: Submission) -> str:
+    """Every mail to a supporter carries it: the link that erases their data at once."""
+    return erase_link(config.base_url, config.secret_key, submission.public_id,
+                      submission.language)
 
 
 def confirmation_text(app: Flask, submission: Submission, reminder: bool = False
@@ -37,8 +47,43 @@ def confirmation_text(app: Flask, submission: Submission, reminder: bool = False
             reminder=reminder,
             texts=distinct_texts(submission.letters_as_written()),
             days=config.confirm_max_age_seconds // 86400,
+            erase_link=_erase_link(config, submission),
         )
     return subject, body
+
+
+def consent_mail_text(app: Flask, submission: Submission) -> tuple[str, str]:
+    """Subject and body of the mail asking to confirm consents ticked on the draft path
+    (supporters.consent), in the supporter's language."""
+    config: Config = app_state(app).config
+    content = app_state(app).campaigns.get(submission.campaign.slug)
+    token = consent_tokens(config).make(submission.public_id)
+    link = f"{config.base_url}/keep-informed/{token}?lang={submission.language}"
+    with app.app_context(), force_locale(submission.language):
+        title = _title(content, submission.language)
+        subject = render_template("mail/consent_subject.txt", title=title).strip()
+        body = render_template(
+            "mail/consent.txt", submission=submission, link=link, title=title,
+            partner=_partner_name(submission),
+            days=config.confirm_max_age_seconds // 86400,
+            months=config.contact_retention_months,
+            erase_link=_erase_link(config, submission))
+    return subject, body
+
+
+def consent_tokens(config: Config) -> ConfirmationTokens:
+    """The links that confirm consents: a salt of their own, valid as long as a letter's."""
+    return ConfirmationTokens(config.secret_key, config.confirm_max_age_seconds,
+                              salt="confirm-consent")
+
+
+def _partner_name(submission: Submission) -> str | None:
+    """The partner whose consent box the supporter ticked; None if none (or switched off)."""
+    session = object_session(submission)
+    if session is None or not submission.partner_consent_text or not submission.partner_code:
+        return None
+    partner = get_partner(session, submission.partner_code)
+    return partner.name if partner else None
 
 
 def distinct_texts(
@@ -81,7 +126,8 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
         subject = render_template("mail/receipt_subject.txt", title=title).strip()
         body = render_template("mail/receipt.txt", submission=submission, sent=sent,
                                failed=failed, unknown=unknown, other_channels=other_channels,
-                               title=title, share=share)
+                               title=title, share=share,
+                               erase_link=_erase_link(config, submission))
     return subject, body
 
 
@@ -126,6 +172,8 @@ def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
         subject, body = receipt_text(app, submission)
     elif notice.kind in (NoticeKind.FOLLOWUP, NoticeKind.FOLLOWUP_AGAIN):
         subject, body = questionnaire_text(app, notice)
+    elif notice.kind == NoticeKind.CONSENT:
+        subject, body = consent_mail_text(app, submission)
     else:
         subject, body = confirmation_text(app, submission,
                                           reminder=notice.kind == NoticeKind.REMINDER)

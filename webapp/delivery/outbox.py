@@ -237,6 +237,8 @@ def add_receipt_if_done(session: Session, submission_id: int) -> int | None:
         return None
     email = session.scalar(select(Submission.supporter_email)
                            .where(Submission.id == submission_id))
+    if not email:  # erased meanwhile at the supporter's request: nobody to tell
+        return None
     return session.execute(
         insert_or_merge(session, Notice)
         .values(submission_id=submission_id, kind=NoticeKind.RECEIPT, to_address=email,

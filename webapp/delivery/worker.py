@@ -52,9 +52,10 @@ def make_worker(app: Flask, *, with_queue: bool = True):
         enqueue=state.queue.enqueue if with_queue else None,
         housekeeping=lambda session: (
             purge(session, retention_days=config.retention_days,
-                  confirm_max_age_seconds=config.confirm_max_age_seconds),
-            # After the purge: nobody erased in it is asked, and their pasted replies go.
-            followup.add_due_questionnaires(session), followup.erase_replies(session)),
+                  confirm_max_age_seconds=config.confirm_max_age_seconds,
+                  contact_months=config.contact_retention_months),
+            # After the purge: nobody erased in it is asked.
+            followup.add_due_questionnaires(session)),
     )
 
 

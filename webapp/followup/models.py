@@ -23,7 +23,7 @@ class FollowupAnswer(Base):
 
     One row per letter: a later answer replaces an earlier one ("not yet", then "yes"). The
     answer stays for the counts when the submission is erased; the pasted reply goes with it
-    (followup.operations.erase_replies).
+    (delivery.retention.erase_submissions).
     """
 
     __tablename__ = "followup_answer"

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from database import insert_or_merge, rowcount, utcnow
+from database import insert_or_merge, utcnow
 
 from ..delivery.outbox import UNFINISHED_LETTER_STATES
 from ..models import Letter, LetterState, Notice, NoticeKind, NoticeState, Submission
@@ -112,18 +112,6 @@ def add_due_questionnaires(session: Session, now: datetime | None = None) -> Add
     return Added(first=_add_notices(session, NoticeKind.FOLLOWUP, due_first(session, now), now),
                  again=_add_notices(session, NoticeKind.FOLLOWUP_AGAIN,
                                     due_again(session, now), now))
-
-
-def erase_replies(session: Session) -> int:
-    """Pasted replies go when their submission is erased (delivery.retention); the answers
-    stay for the counts. Flushes only."""
-    erased = select(Submission.id).where(Submission.erased_at.is_not(None))
-    return rowcount(session.execute(
-        update(FollowupAnswer)
-        .where(FollowupAnswer.submission_id.in_(erased), FollowupAnswer.reply_text != "")
-        .values(reply_text="")
-        .execution_options(synchronize_session=False)
-    ))
 
 
 def letters_asked_about(session: Session, submission: Submission, kind: str) -> list[Letter]:

@@ -166,3 +166,8 @@ class ResponseForm(FlaskForm):
                                 _l("Give a link to the reply or statement, or its text.")]
             return False
         return valid
+class ErasureForm(FlaskForm):
+    """Erase a supporter by their e-mail address (staff.erasure)."""
+
+    email = StringField(_l("The supporter's e-mail address"),
+                        validators=[DataRequired(), Length(max=254)])

@@ -59,6 +59,7 @@ from ..models import (
 )
 from ..partners import service as partners
 from ..partners.models import Partner
+from . import consent
 from .proof_of_work import ProofProblem
 
 log = logging.getLogger(__name__)
@@ -417,7 +418,8 @@ class Via:
 
     partner: Partner | None = None
     # The supporter ticked the partner's own consent box. It counts once they confirm their
-    # address: recorded by confirm_letters, never for letters opened in a mail app.
+    # address: recorded by confirm_letters, or for letters opened in a mail app by
+    # consent.confirm_consent.
     partner_consent: bool = False
 
     def consent_text(self) -> str | None:
@@ -437,6 +439,8 @@ class Submitted:
     stored: list[DraftLetter] = field(default_factory=list)  # sent for them once confirmed
     to_draft: list[DraftLetter] = field(default_factory=list)  # to open in their mail app
     duplicate: bool = False  # the same form (or idempotency key) was sent before: nothing new
+    # Letters left to the mail app, with consents ticked: a mail asks to confirm them.
+    consent_to_confirm: bool = False
 
 
 def submit_letters(session: Session, campaign: Campaign, sender: Sender,
@@ -459,8 +463,20 @@ def submit_letters(session: Session, campaign: Campaign, sender: Sender,
     sendable = [d for d in drafts if can_send_for(d.target)] if send_for_me else []
     if not sendable:
         _count_drafts(session, campaign, sender, len(drafts), via)
-        session.commit()
-        return Submitted(to_draft=drafts)
+        if not consent.asks_for_consent(sender, via):
+            session.commit()
+            return Submitted(to_draft=drafts)
+        # Ticked on the draft path, "keep me informed" or a partner's box counts only once
+        # the supporter confirms their address: a mail asks them to (supporters.consent).
+        try:
+            notice_id = consent.store_consent_request(session, campaign, sender, form_key, via)
+            enqueue_after_commit(session, "notice", [notice_id])
+            session.commit()
+            return Submitted(to_draft=drafts, consent_to_confirm=True)
+        except IntegrityError:
+            # A double submit: the first one counted the letters and asked already.
+            session.rollback()
+            return Submitted(to_draft=drafts, consent_to_confirm=True, duplicate=True)
     result = Submitted(stored=sendable,
                        to_draft=[d for d in drafts if not can_send_for(d.target)])
     try:
@@ -510,7 +526,7 @@ def _count_drafts(session: Session, campaign: Campaign, sender: Sender, letters:
     ))
     if via.partner is not None:
         partners.count_partner_drafts(session, via.partner.code, campaign.id, country, letters)
-    # No partner consent here: nobody confirmed this address (see confirm_letters).
+    # No partner consent here: nobody confirmed this address (see supporters.consent).
 
 
 # --- confirming --------------------------------------------------------------------------
@@ -524,17 +540,7 @@ def confirm_letters(session: Session, submission: Submission) -> list[int]:
     consent_text = submission.partner_consent_text
     queued = queue_submission(session, submission)
     if queued and consent_text:
-        _record_consent(session, submission, consent_text)
+        consent.record_partner_consent(session, submission, consent_text)
     enqueue_after_commit(session, "letter", queued)
     session.commit()
     return queued
-
-
-def _record_consent(session: Session, submission: Submission, consent_text: str) -> None:
-    # A partner switched off since gets no new consents.
-    partner = partners.get_partner(session, submission.partner_code or "")
-    if partner is not None:
-        partners.record_consent(session, partner, campaign_id=submission.campaign_id,
-                                name=submission.supporter_name,
-                                email=submission.supporter_email,
-                                language=submission.language, consent_text=consent_text)

@@ -6,7 +6,13 @@ import json
 from collections.abc import Sequence
 from enum import StrEnum
 
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeSerializer,
+    URLSafeTimedSerializer,
+)
 
 
 class TokenProblem(StrEnum):
@@ -15,8 +21,9 @@ class TokenProblem(StrEnum):
 
 
 class ConfirmationTokens:
-    def __init__(self, secret_key: str, max_age_seconds: int):
-        self._serializer = URLSafeTimedSerializer(secret_key, salt="confirm-submission")
+    # A salt of its own for each kind of link: one kind's token is no use as another's.
+    def __init__(self, secret_key: str, max_age_seconds: int, salt: str = "confirm-submission"):
+        self._serializer = URLSafeTimedSerializer(secret_key, salt=salt)
         self.max_age_seconds = max_age_seconds
 
     def make(self, public_id: str) -> str:
@@ -30,6 +37,29 @@ class ConfirmationTokens:
             return None, TokenProblem.EXPIRED
         except BadSignature:
             return None, TokenProblem.INVALID
+
+
+class ErasureTokens:
+    """The "erase my data" link in every mail to a supporter: it names their submission.
+
+    It does not expire: a mail may be read long after it came, and the supporter's wish to be
+    forgotten does not lapse. Whoever has the mail can erase the data it is about; nothing
+    else.
+    """
+
+    def __init__(self, secret_key: str):
+        self._serializer = URLSafeSerializer(secret_key, salt="erase-supporter")
+
+    def make(self, public_id: str) -> str:
+        return self._serializer.dumps(public_id)
+
+    def read(self, token: str) -> str | None:
+        """The submission's public id; None for a token we did not make."""
+        try:
+            value = self._serializer.loads(token)
+        except BadSignature:
+            return None
+        return value if isinstance(value, str) else None
 
 
 class DetailsSeal:

@@ -138,6 +138,7 @@ def render_campaign_page(campaign, content, form, error: str | None = None, stat
         postcode_countries=sorted(c for c in directory.countries() if directory.needs_postcode(c)),
         reach=operations.country_reach(campaign, content),
         retention_days=app_state().config.retention_days,
+        contact_months=app_state().config.contact_retention_months,
     ), status
 
 
@@ -368,7 +369,8 @@ def submitted_page(flow: Flow, campaign, content, details: SupporterDetails,
                                others=[draft_links(d) for d in result.to_draft])
     return render_template("draft.html", flow=flow, campaign=campaign, content=content,
                            items=[draft_links(d) for d in result.to_draft],
-                           share=share_for(campaign, content, flow))
+                           share=share_for(campaign, content, flow),
+                           consent_to_confirm=result.consent_to_confirm, email=details.email)
 
 
 def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter], str | None]:
@@ -436,8 +438,8 @@ def submission_from_token(token: str) -> tuple[Submission | None, str | None]:
         return None, _("This link is not valid. Please use the link exactly as it is in the "
                        "e-mail.")
     submission = get_session().query(Submission).filter_by(public_id=public_id).one_or_none()
-    if submission is None or (submission.confirmed_at is None
-                              and submission.pending_letters is None):
+    if submission is None or submission.erased_at is not None or (
+            submission.confirmed_at is None and submission.pending_letters is None):
         return None, _("These letters are no longer stored. You are welcome to write again.")
     return submission, None
 
@@ -546,3 +548,7 @@ def render_report_again(slug: str, error: str, status: int):
         return report_page(slug, kind, error=error, status=status)
     except NotFound:  # raised in an error handler, it would be a 500
         return None
+
+
+# The privacy pages (erase my data, confirm consents) register on `bp`, imported from here.
+from . import privacy_views  # noqa: E402, F401

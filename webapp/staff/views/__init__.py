@@ -26,4 +26,12 @@ def _signed_in_user() -> dict[str, object]:
 
 
 # Imported last, for their routes to register on `bp`, which they import from here.
-from . import accounts, campaigns, data_reports, letters, replies, summits  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    accounts,
+    campaigns,
+    data_reports,
+    erasure,
+    letters,
+    replies,
+    summits,
+)
