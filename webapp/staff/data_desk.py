@@ -142,8 +142,9 @@ class _Checker:
 
     def url(self, name: str, value: str | None, column, *, required: bool) -> None:
         self.text(name, value, column, required=required)
-        if (value or "").strip() and url_problem(value.strip()):
-            self.add(name, Code.BAD_URL, value.strip())
+        value = (value or "").strip()
+        if value and url_problem(value):
+            self.add(name, Code.BAD_URL, value)
 
     def checked(self, name: str, day: date | None, today: date, *, required: bool) -> None:
         if day is None:
@@ -659,8 +660,8 @@ def _inbox_owners(db: Session, addresses: Iterable[str]) -> dict[str, dict[str, 
                or_(ContactDetail.person_id.is_(None), Person.retired_at.is_(None)))
     )
     for address, person_id, organisation_id, person_name, organisation_name in rows:
-        key = person_id or organisation_id
-        found[address][key] = person_name or organisation_name or key
+        key = str(person_id or organisation_id)
+        found[str(address)][key] = str(person_name or organisation_name or key)
     return found
 
 
@@ -670,9 +671,10 @@ def _bounced_letter_counts(db: Session, addresses: Iterable[str]) -> dict[str, i
     if not addresses:
         return {}
     address = func.lower(func.trim(Letter.to_address))
-    return {a: n for a, n in db.execute(
-        select(address, func.count()).where(Letter.state == LetterState.BOUNCED,
-                                            address.in_(addresses)).group_by(address))}
+    return {row.address: row.letters for row in db.execute(
+        select(address.label("address"), func.count().label("letters"))
+        .where(Letter.state == LetterState.BOUNCED, address.in_(addresses))
+        .group_by(address))}
 
 
 # --- reading: the index -------------------------------------------------------------------
@@ -700,25 +702,28 @@ def country_index(db: Session) -> list[CountrySummary]:
     def of(country: str) -> CountrySummary:
         return summaries.setdefault(country, CountrySummary(country))
 
-    government = case((Membership.kind.in_([k.value for k in GOVERNMENT_KINDS]), 1), else_=0)
+    government = case((Membership.kind.in_([k.value for k in GOVERNMENT_KINDS]), Membership.id))
     for country, targets, in_government in db.execute(
-            select(Membership.country, func.count(), func.sum(government))
+            select(Membership.country, func.count(), func.count(government))
             .join(Person, Membership.person_id == Person.id).where(current)
             .group_by(Membership.country)):
-        summary = of(country)
-        summary.targets, summary.government = targets, in_government or 0
-    bounced = case((ContactDetail.bounced_at.is_not(None), 1), else_=0)
-    unchecked = case((ContactDetail.verified_on.is_(None), 1), else_=0)
+        summary = of(str(country))
+        summary.targets, summary.government = targets, in_government
+    # Distinct ids: a person holding two roles in one country has their contacts joined twice.
+    bounced = case((ContactDetail.bounced_at.is_not(None), ContactDetail.id))
+    unchecked = case((ContactDetail.verified_on.is_(None), ContactDetail.id))
     for country, contacts, bounced_count, unchecked_count, oldest in db.execute(
             select(Membership.country, func.count(func.distinct(ContactDetail.id)),
-                   func.sum(bounced), func.sum(unchecked), func.min(ContactDetail.verified_on))
+                   func.count(func.distinct(bounced)), func.count(func.distinct(unchecked)),
+                   func.min(ContactDetail.verified_on))
             .join(Person, Membership.person_id == Person.id)
             .join(ContactDetail, ContactDetail.person_id == Person.id)
             .where(current, ContactDetail.retired_at.is_(None))
             .group_by(Membership.country)):
-        summary = of(country)
-        summary.contacts, summary.bounced = contacts, bounced_count or 0
-        summary.unchecked, summary.oldest_check = unchecked_count or 0, oldest
+        summary = of(str(country))
+        summary.contacts, summary.bounced = int(contacts), int(bounced_count or 0)
+        summary.unchecked = int(unchecked_count or 0)
+        summary.oldest_check = oldest if isinstance(oldest, date) else None
     reachable = (select(ContactDetail.id)
                  .where(ContactDetail.person_id == Person.id, ContactDetail.retired_at.is_(None),
                         ContactDetail.bounced_at.is_(None),
@@ -728,10 +733,10 @@ def country_index(db: Session) -> list[CountrySummary]:
             select(Membership.country, func.count(func.distinct(Person.id)))
             .join(Person, Membership.person_id == Person.id)
             .where(current, ~reachable).group_by(Membership.country)):
-        of(country).without_contact = without
+        of(str(country)).without_contact = int(without)
     for country, count in db.execute(select(Organization.country, func.count())
                                      .group_by(Organization.country)):
-        of(country).organisations = count
+        of(str(country)).organisations = int(count)
     return sorted(summaries.values(), key=lambda s: s.country)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -426,7 +426,7 @@ def _id(row) -> str:
     return row.id if row is not None else ""
 
 
-def _done(done: object, message: str, endpoint: str, **values: str) -> ResponseReturnValue:
+def _done(done: object, message: str, endpoint: str, **values: Any) -> ResponseReturnValue:
     """Redirect to a desk page, saying what was done (`done` None: the database refused)."""
     if done is None:
         flash(_("Someone changed the same data at the same moment; nothing was saved. Check "
@@ -557,7 +557,8 @@ def _problem_text(problem: Problem) -> str:
     if problem.code == Code.RETIRED:
         return _("This person is retired: nothing can be added to them.")
     if problem.code == Code.OUT_OF_RANGE:
-        return _("Give a number of months from %(range)s.", range=value)
+        low, _sep, high = value.partition("-")
+        return _("Give a number of months from %(low)s to %(high)s.", low=low, high=high)
     return f"{where}: {problem.code}"
 
 
