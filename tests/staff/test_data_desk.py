@@ -180,6 +180,12 @@ def test_retiring_keeps_the_rows_and_takes_them_out_of_the_directory(
     assert db.get(Person, "t:nl-minister").retired_at is not None
     assert db.get(Membership, "t:nl-minister@t:nl-ezk").end_date == TODAY
     assert db.get(ContactDetail, contact.id).retired_at is not None
+    with pytest.raises(DeskProblems):
+        data_desk.update_contact(db, contact, ContactValues(
+            "email", "diaz@house.example.org", SOURCE, TODAY), editor_identity, TODAY)
+    with pytest.raises(DeskProblems):
+        data_desk.create_contact(db, person, ContactValues(
+            "email", "anna@ezk.example.org", SOURCE, TODAY), editor_identity, TODAY)
     assert [a for a, _s in _audit(db)] == ["desk.person.retire", "desk.contact.retire"]
 
 
@@ -406,6 +412,16 @@ def test_an_editor_adds_a_person_their_office_and_a_contact(desk_app, editor, db
     assert target.channel(ChannelKind.CONTACT_FORM).value.endswith("/contact/lena")
     page = text(editor.get("/staff/data/country/NL"))
     assert "Lena Berg" in page and "Minister voor Digitale Zaken" in page
+
+
+def test_the_forms_to_add_records_open(desk_app, editor):
+    for url in ("/staff/data/people/new", "/staff/data/organisations/new?country=NL",
+                "/staff/data/people/t:nl-minister/offices/new?country=NL",
+                "/staff/data/contacts/new?person=t:nl-minister",
+                "/staff/data/contacts/new?organisation=t:nl-ezk"):
+        response = editor.get(url)
+        assert response.status_code == 200, url
+        assert "Save" in text(response), url
 
 
 def test_unknown_records_are_not_found(desk_app, editor):

@@ -473,7 +473,10 @@ def create_contact(db: Session, owner: Person | Organization, values: ContactVal
 
 def update_contact(db: Session, contact: ContactDetail, values: ContactValues,
                    actor: StaffIdentity, today: date) -> None:
-    """Correct a contact; a new address is no longer marked bounced."""
+    """Correct a contact; a new address is no longer marked bounced. A retired one stays as
+    it was retired (a new one is added instead)."""
+    if contact.retired_at is not None:
+        raise DeskProblems([Problem("contact", Code.RETIRED, str(contact.id))])
     _check_contact(values, today)
     before = f"{contact.kind} {contact.value}"
     _set_contact(contact, values, actor)

@@ -554,6 +554,8 @@ def _problem_text(problem: Problem) -> str:
         return _("Choose a gender, or leave it empty.")
     if problem.code == Code.UNKNOWN_ORGANISATION:
         return _("Choose the organisation.")
+    if problem.code == Code.RETIRED and problem.field == "contact":
+        return _("This contact is retired: add a new one instead.")
     if problem.code == Code.RETIRED:
         return _("This person is retired: nothing can be added to them.")
     if problem.code == Code.OUT_OF_RANGE:
