@@ -139,6 +139,8 @@ class Membership(_Tracked, Base):
     verified_on: Mapped[date | None] = mapped_column(Date)
     # Checked against a stored copy of the source page, not the live site: re-check first.
     stored_copy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Who last checked it by hand (a staff member's e-mail address), as for contacts.
+    checked_by: Mapped[str | None] = mapped_column(String(254))
 
     person: Mapped[Person] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships")
@@ -166,6 +168,9 @@ class ContactDetail(_Tracked, Base):
     bounced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when the source stopped listing this contact; kept so bounce history survives.
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who last checked it by hand (a staff member's e-mail address); empty for a check an
+    # import recorded. Text rather than a key: this package knows nothing of staff accounts.
+    checked_by: Mapped[str | None] = mapped_column(String(254))
 
     person: Mapped[Person | None] = relationship(back_populates="contact_details")
     organization: Mapped[Organization | None] = relationship(back_populates="contact_details")

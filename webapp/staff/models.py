@@ -167,3 +167,15 @@ class ContentRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DataDeskSettings(Base):
+    """The data desk's settings for the whole campaign tool: one row (id 1), made when first
+    changed; without it the defaults hold."""
+
+    __tablename__ = "data_desk_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A contact not checked for longer than this joins the re-check queue.
+    recheck_months: Mapped[int] = mapped_column(Integer, default=6)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

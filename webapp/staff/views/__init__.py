@@ -29,6 +29,7 @@ def _signed_in_user() -> dict[str, object]:
 from . import (  # noqa: E402, F401
     accounts,
     campaigns,
+    data_desk,
     data_reports,
     erasure,
     letters,
