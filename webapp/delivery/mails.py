@@ -84,6 +84,21 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     return subject, body
 
 
+def cancelled_text(app: Flask, submission: Submission) -> tuple[str, str]:
+    """Subject and body of the mail telling the supporter which letters staff did not send.
+
+    Written when it is sent: letters of the submission cancelled until then are all in it."""
+    content = app_state(app).campaigns.get(submission.campaign.slug)
+    with app.app_context(), force_locale(submission.language):
+        title = _title(content, submission.language)
+        cancelled = [letter for letter in submission.letters
+                     if letter.state == LetterState.CANCELLED]
+        subject = render_template("mail/cancelled_subject.txt", title=title).strip()
+        body = render_template("mail/cancelled.txt", submission=submission,
+                               cancelled=cancelled, title=title)
+    return subject, body
+
+
 def _domain(config: Config) -> str:
     domain = config.mail_from_address.rpartition("@")[2] or urlsplit(config.base_url).hostname
     if not domain:
@@ -123,6 +138,8 @@ def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
     content = app_state(app).campaigns.get(submission.campaign.slug)
     if notice.kind == NoticeKind.RECEIPT:
         subject, body = receipt_text(app, submission)
+    elif notice.kind == NoticeKind.CANCELLED:
+        subject, body = cancelled_text(app, submission)
     else:
         subject, body = confirmation_text(app, submission,
                                           reminder=notice.kind == NoticeKind.REMINDER)

@@ -39,6 +39,7 @@ from representatives.model import (
     TargetGroup,
 )
 
+from .. import moderation
 from ..app_state import app_state
 from ..campaigns import campaign_ended
 from ..delivery.after_commit import enqueue_after_commit
@@ -522,8 +523,14 @@ def confirm_letters(session: Session, submission: Submission) -> list[int]:
     by the one confirmation that queues the letters, never twice.
     """
     consent_text = submission.partner_consent_text
-    queued = queue_submission(session, submission)
-    if queued and consent_text:
+    # Letters a moderation rule holds are written as held, and wait for an editor.
+    screening = moderation.screen(session, submission)
+    held = screening.held if screening else {}
+    written = queue_submission(session, submission, held)
+    if written and screening:
+        screening.remember(session, submission.campaign_id, written)
+    queued = [letter_id for place, letter_id in enumerate(written) if place not in held]
+    if written and consent_text:
         _record_consent(session, submission, consent_text)
     enqueue_after_commit(session, "letter", queued)
     session.commit()
