@@ -136,9 +136,9 @@ def held_queue(db: Session, campaign: Campaign, *, with_letters: bool) -> HeldQu
         rows = db.scalars(select(Letter).where(Letter.id.in_(shown))
                           .options(joinedload(Letter.submission)).order_by(Letter.id)).all()
         text_ids = {row.text_id for row in rows}
-        sharing = dict(db.execute(
+        sharing = {text_id: count for text_id, count in db.execute(
             select(Letter.text_id, func.count()).where(Letter.text_id.in_(text_ids))
-            .group_by(Letter.text_id)).tuples().all())
+            .group_by(Letter.text_id))}
         for row in rows:
             rule, detail = rule_of(reasons.get(row.id, ""))
             letters.append(HeldLetter(row, rule, detail, sharing.get(row.text_id, 0) > 1))
@@ -240,7 +240,7 @@ def edit_letter(db: Session, campaign: Campaign, letter_id: int, subject: str, b
     # Locked, so that a release or a cancel at the same moment waits for the edit.
     letter = db.scalars(select(Letter).where(
         Letter.id == letter_id, Letter.campaign_id == campaign.id,
-        Letter.state == LetterState.HELD).with_for_update()).first()
+        Letter.state == LetterState.HELD).with_for_update(of=Letter)).first()
     if letter is None:
         return EditProblem.GONE
     old = letter.text

@@ -106,6 +106,8 @@ def held_action(slug: str) -> ResponseReturnValue:
 @bp.route("/campaigns/<slug>/held/<int:letter_id>", methods=["GET", "POST"])
 def held_edit(slug: str, letter_id: int) -> ResponseReturnValue:
     """Change a held letter's subject and text (this letter's only)."""
+    if not current_user.can(Role.EDITOR):
+        abort(403)  # viewers see how many letters are held, not the letters
     campaign = campaign_or_404(slug)
     db = get_session()
     held = held_letter(db, campaign, letter_id)
