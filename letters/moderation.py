@@ -3,8 +3,8 @@
 Three rules, each switched on per campaign by staff (webapp.moderation reads them from the
 database and applies them when letters are confirmed):
 
-- a flood: a letter near-identical (letters.similarity) to at least `flood_per_hour` letters
-  sent to the same address in the past hour;
+- a flood: a letter near-identical (letters.similarity's resemblance, estimated from
+  sketches) to at least `flood_per_hour` letters sent to the same address in the past hour;
 - a supporter address that is the target's own address;
 - a word from the staff's list, as a whole word, in the subject or the text.
 """
@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from hashlib import blake2b
 
-from .similarity import resemblance, shingles
+from .similarity import SHINGLE_WORDS
 
 # The most recent letters to one address a new one is compared with: the rule's threshold is
 # at most this, so it can always be reached, and the comparison stays bounded in a flood.
@@ -101,14 +102,48 @@ def same_address(supporter_email: str, to_address: str) -> bool:
     return supporter_email.strip().casefold() == to_address.strip().casefold()
 
 
+# --- sketches: the resemblance of texts that are not at hand -----------------------------
+# The flood rule compares a new letter with the past hour's letters to the same address. A
+# bottom-k sketch of each (the k smallest hashes of its shingles: Broder's estimator) stands
+# for its text: a few hundred characters to read back instead of the texts, and a comparison
+# of k numbers instead of hundreds of shingles. Hashed with BLAKE2, not hash(): a sketch is
+# stored by one process and read by others, and hash() differs from process to process.
+
+SKETCH_SIZE = 32
+_WORD = re.compile(r"\w+", re.UNICODE)  # words as letters.similarity cuts them
+_HEX = 16  # characters per hash in a stored sketch
+SKETCH_LENGTH = SKETCH_SIZE * _HEX
+
+
 @lru_cache(maxsize=2048)
-def _shingles(text: str) -> frozenset[int]:
-    # Cached by the text itself: in a flood the same few texts come again and again.
-    return shingles(text)
+def sketch(text: str) -> str:
+    """The text's bottom-k sketch as stored: its smallest shingle hashes, in hexadecimal."""
+    words = _WORD.findall(text.casefold())
+    size = SHINGLE_WORDS
+    runs = ([words] if 0 < len(words) < size
+            else [words[i:i + size] for i in range(len(words) - size + 1)])
+    hashes = {int.from_bytes(blake2b(" ".join(run).encode(), digest_size=8).digest(), "big")
+              for run in runs}
+    return "".join(f"{value:016x}" for value in sorted(hashes)[:SKETCH_SIZE])
 
 
-def near_copies(text: str, others: Iterable[str], similarity: int) -> int:
-    """How many of `others` are near-identical to `text` (resemblance >= similarity %)."""
-    mine = _shingles(text)
+def _values(stored: str) -> frozenset[str]:
+    # Left as fixed-width hexadecimal: they sort as the numbers do, without parsing them.
+    return frozenset(stored[i:i + _HEX] for i in range(0, len(stored), _HEX))
+
+
+def sketch_resemblance(a: str, b: str) -> float:
+    """Estimated resemblance (Jaccard) of the texts two sketches stand for: exact when the
+    two texts have no more shingles together than a sketch holds, close for longer ones."""
+    first, second = _values(a), _values(b)
+    if not first and not second:
+        return 1.0
+    union = sorted(first | second)[:SKETCH_SIZE]
+    return sum(1 for value in union if value in first and value in second) / len(union)
+
+
+def near_copy_sketches(text: str, others: Iterable[str], similarity: int) -> int:
+    """How many of the stored sketches `others` stand for texts near-identical to `text`."""
+    mine = sketch(text)
     threshold = similarity / 100
-    return sum(1 for other in others if resemblance(mine, _shingles(other)) >= threshold)
+    return sum(1 for other in others if sketch_resemblance(mine, other) >= threshold)

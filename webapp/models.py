@@ -451,4 +451,6 @@ class RecentLetter(Base):
     to_address: Mapped[str] = mapped_column(String(254))  # case-folded
     letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"),
                                            index=True)
+    # What the letter's text is compared by (letters.moderation.sketch), not the text itself.
+    sketch: Mapped[str] = mapped_column(String(512))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -8,7 +8,7 @@ until an editor releases or cancels it.
 
 Cheap where it matters: a campaign with no rules costs the confirmation one primary-key read.
 The flood rule reads an index of the past hour's letters to the submission's addresses (one
-query for all of them) and compares texts only for an address that has enough letters.
+query for all of them) and, only for an address that has had enough, their sketches.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ from letters.moderation import (
     Rule,
     Rules,
     listed_words,
-    near_copies,
+    near_copy_sketches,
     parse_words,
     same_address,
+    sketch,
 )
 from letters.text import without_addresses
 
-from .models import Letter, LetterText, ModerationRules, PendingLetter, RecentLetter, Submission
+from .models import ModerationRules, PendingLetter, RecentLetter, Submission
 
 FLOOD_WINDOW = timedelta(hours=1)
 _REASON_PREFIX = "held by rule "
@@ -87,7 +88,7 @@ class Screening:
             RecentLetter.at < self.now - FLOOD_WINDOW))
         session.execute(insert(RecentLetter.__table__), [
             {"campaign_id": campaign_id, "to_address": letter.to_address.casefold(),
-             "letter_id": letter_id, "at": self.now}
+             "letter_id": letter_id, "sketch": sketch(letter.text), "at": self.now}
             for letter, letter_id in zip(self.letters, letter_ids, strict=True)])
 
 
@@ -132,14 +133,12 @@ def _flooded(session: Session, campaign_id: int, letters: list[PendingLetter], r
         if address not in busy:
             continue
         recent = session.scalars(
-            select(LetterText.body)
-            .join(Letter, Letter.text_id == LetterText.id)
-            .join(RecentLetter, RecentLetter.letter_id == Letter.id)
+            select(RecentLetter.sketch)
             .where(RecentLetter.campaign_id == campaign_id, RecentLetter.to_address == address,
                    RecentLetter.at >= since)
             .order_by(RecentLetter.at.desc())
             .limit(FLOOD_SAMPLE)).all()
-        copies = near_copies(letter.text, recent, rules.flood_similarity)
+        copies = near_copy_sketches(letter.text, recent, rules.flood_similarity)
         if copies >= threshold:
             flooded[place] = f"{copies} near-identical letters in the past hour"
     return flooded

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("to_address", sa.String(length=254), nullable=False),
         sa.Column("letter_id", sa.Integer(), nullable=False),
+        sa.Column("sketch", sa.String(length=512), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["campaign_id"], ["campaign.id"],
                                 name=op.f("fk_moderation_recent_letter_campaign_id_campaign"),
