@@ -78,18 +78,21 @@ class Screening:
     now: datetime
 
     def remember(self, session: Session, campaign_id: int, letter_ids: Sequence[int]) -> None:
-        """For the flood rule: note the new letters, and forget what is older than an hour
-        for these addresses. Held letters count too, so that a flood stays held."""
+        """For the flood rule: note the new letters (held ones too, so that a flood stays
+        held). What is older than the rule looks back goes with the sweep (forget_old_letters).
+        """
         if not self.rules.flood_per_hour or not letter_ids:
             return
-        addresses = {letter.to_address.casefold() for letter in self.letters}
-        session.execute(delete(RecentLetter).where(
-            RecentLetter.campaign_id == campaign_id, RecentLetter.to_address.in_(addresses),
-            RecentLetter.at < self.now - FLOOD_WINDOW))
         session.execute(insert(RecentLetter.__table__), [
             {"campaign_id": campaign_id, "to_address": letter.to_address.casefold(),
              "letter_id": letter_id, "sketch": sketch(letter.text), "at": self.now}
             for letter, letter_id in zip(self.letters, letter_ids, strict=True)])
+
+
+def forget_old_letters(session: Session, now: datetime) -> None:
+    """Drop the flood rule's notes of letters it no longer looks at (the sweep's housekeeping,
+    delivery.retention): the table stays as small as an hour's letters."""
+    session.execute(delete(RecentLetter).where(RecentLetter.at < now - FLOOD_WINDOW))
 
 
 def screen(session: Session, submission: Submission) -> Screening | None:

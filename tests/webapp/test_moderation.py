@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from database import utcnow
+from database import as_utc, utcnow
 from webapp.app_state import app_state
 from webapp.delivery.outbox import move_letters
 from webapp.delivery.worker import make_worker
@@ -91,20 +91,23 @@ def test_a_flood_of_near_copies_to_one_address_is_held(rules_app):
     assert letters["Anna de Vries"][0] == LetterState.QUEUED
 
 
-def test_the_flood_rule_forgets_letters_older_than_an_hour(rules_app):
+def test_the_flood_rule_looks_back_one_hour_and_the_sweep_forgets_older_letters(rules_app):
     set_rules(rules_app, flood_per_hour=1)
     only_minister = ((MINISTER, "A treaty now", TEXT),)
     confirm(rules_app, letters=only_minister)
     with app_state(rules_app).database.session_factory() as session:
         for row in session.scalars(select(RecentLetter)):
-            row.at = utcnow() - timedelta(hours=2)
+            row.at = utcnow() - timedelta(minutes=61)
         session.commit()
     _, letters = confirm(rules_app, letters=only_minister)
     assert letters["Anna de Vries"][0] == LetterState.QUEUED
     with app_state(rules_app).database.session_factory() as session:
-        # The old entry was pruned when the address was written to again.
-        assert session.scalar(select(func.count()).select_from(RecentLetter)) == 1
-        assert session.scalar(select(RecentLetter.to_address)) == MINISTER[2]
+        assert session.scalar(select(func.count()).select_from(RecentLetter)) == 2
+    with rules_app.app_context():
+        make_worker(rules_app, with_queue=False).sweep()
+    with app_state(rules_app).database.session_factory() as session:
+        [kept] = session.scalars(select(RecentLetter)).all()
+        assert kept.to_address == MINISTER[2] and utcnow() - as_utc(kept.at) < timedelta(minutes=5)
 
 
 def test_rules_off_write_nothing_for_the_flood_rule(rules_app):
