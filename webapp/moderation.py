@@ -33,7 +33,16 @@ from letters.moderation import (
 )
 from letters.text import without_addresses
 
-from .models import ModerationRules, PendingLetter, RecentLetter, Submission
+from .models import (
+    Letter,
+    LetterEvent,
+    LetterState,
+    ModerationRules,
+    Notice,
+    PendingLetter,
+    RecentLetter,
+    Submission,
+)
 
 FLOOD_WINDOW = timedelta(hours=1)
 _REASON_PREFIX = "held by rule "
@@ -87,6 +96,20 @@ class Screening:
             {"campaign_id": campaign_id, "to_address": letter.to_address.casefold(),
              "letter_id": letter_id, "sketch": sketch(letter.text), "at": self.now}
             for letter, letter_id in zip(self.letters, letter_ids, strict=True)])
+
+
+def cancelled_to_tell(session: Session, notice: Notice) -> list[Letter]:
+    """The letters a `cancelled` notice tells its supporter about: those of its submission
+    cancelled since the notice last went (all of them the first time). A supporter hears
+    about each cancelled letter once, however many times staff cancel their letters."""
+    cancelled = [letter for letter in notice.submission.letters
+                 if letter.state == LetterState.CANCELLED]
+    if notice.sent_at is None or not cancelled:
+        return cancelled
+    since = set(session.scalars(select(LetterEvent.letter_id).where(
+        LetterEvent.letter_id.in_([letter.id for letter in cancelled]),
+        LetterEvent.to_state == LetterState.CANCELLED, LetterEvent.at > notice.sent_at)))
+    return [letter for letter in cancelled if letter.id in since]
 
 
 def forget_old_letters(session: Session, now: datetime) -> None:

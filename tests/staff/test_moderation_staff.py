@@ -242,3 +242,19 @@ def test_a_letter_no_longer_held_cannot_be_edited(moderation_app, editor):
     response = editor.get(page)
     assert response.status_code == 303
     assert "no longer held" in text(editor.get(response.headers["Location"]))
+
+
+def test_a_later_cancellation_is_told_too_and_only_what_is_new(moderation_app, editor, outbox):
+    anna, pieter = held_submission(moderation_app)
+    act(editor, f"cancel:{anna}")
+    run_worker(moderation_app)
+    act(editor, f"cancel:{pieter}")
+    run_worker(moderation_app)
+    run_worker(moderation_app)
+    first, second = [m.get_content() for m in read_outbox(outbox)
+                     if "not sent" in str(m["Subject"])]
+    assert "Anna de Vries" in first and "Pieter JANSEN" not in first
+    assert "Pieter JANSEN" in second and "Anna de Vries" not in second
+    with app_state(moderation_app).database.session_factory() as session:
+        [notice] = session.scalars(select(Notice).where(Notice.kind == NoticeKind.CANCELLED))
+        assert notice.state == "sent"

@@ -6,12 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import Flask, render_template
 from flask_babel import force_locale
+from sqlalchemy.orm import object_session
 
 from letters.compose import OutgoingMail, build_letter_message, build_notice_message
 
 from ..app_state import app_state
 from ..config import Config
 from ..models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
+from ..moderation import cancelled_to_tell
 from ..supporters.share_links import campaign_page_url
 from ..supporters.share_step import share_step
 
@@ -84,15 +86,15 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     return subject, body
 
 
-def cancelled_text(app: Flask, submission: Submission) -> tuple[str, str]:
+def cancelled_text(app: Flask, notice: Notice) -> tuple[str, str]:
     """Subject and body of the mail telling the supporter which letters staff did not send.
 
     Written when it is sent: letters of the submission cancelled until then are all in it."""
+    submission = notice.submission
     content = app_state(app).campaigns.get(submission.campaign.slug)
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
-        cancelled = [letter for letter in submission.letters
-                     if letter.state == LetterState.CANCELLED]
+        cancelled = cancelled_to_tell(object_session(notice), notice)
         subject = render_template("mail/cancelled_subject.txt", title=title).strip()
         body = render_template("mail/cancelled.txt", submission=submission,
                                cancelled=cancelled, title=title)
@@ -139,7 +141,7 @@ def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
     if notice.kind == NoticeKind.RECEIPT:
         subject, body = receipt_text(app, submission)
     elif notice.kind == NoticeKind.CANCELLED:
-        subject, body = cancelled_text(app, submission)
+        subject, body = cancelled_text(app, notice)
     else:
         subject, body = confirmation_text(app, submission,
                                           reminder=notice.kind == NoticeKind.REMINDER)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from database import insert_or_merge, utcnow
@@ -186,8 +186,10 @@ def _tell_supporters(db: Session, cancelled: list[int]) -> None:
     for submission_id in submissions:
         email = db.scalar(select(Submission.supporter_email)
                           .where(Submission.id == submission_id))
-        # One per submission (the notice's unique key): cancelling more letters of it later,
-        # before the mail is written, adds them to the same mail.
+        # One notice per submission (its unique key). Letters cancelled before its mail is
+        # written are in that mail; after it went, the notice goes again, telling about the
+        # letters cancelled since (moderation.cancelled_to_tell). One being sent right now
+        # goes again too: its mail may have been written without these letters.
         notice_id = db.execute(
             insert_or_merge(db, Notice)
             .values(submission_id=submission_id, kind=NoticeKind.CANCELLED, to_address=email,
@@ -195,6 +197,17 @@ def _tell_supporters(db: Session, cancelled: list[int]) -> None:
                     enqueued_at=utcnow())
             .on_conflict_do_nothing(index_elements=["submission_id", "kind"])
             .returning(Notice.id)).scalar()
+        if notice_id is None:
+            notice_id = db.execute(
+                update(Notice)
+                .where(Notice.submission_id == submission_id,
+                       Notice.kind == NoticeKind.CANCELLED,
+                       Notice.state.in_((NoticeState.SENT, NoticeState.FAILED,
+                                         NoticeState.SENDING)))
+                .values(state=NoticeState.QUEUED, attempts=0, next_attempt_at=None,
+                        last_error=None, enqueued_at=utcnow())
+                .returning(Notice.id)
+                .execution_options(synchronize_session=False)).scalar()
         if notice_id is not None:
             enqueue_after_commit(db, "notice", [notice_id])
         went = db.scalar(select(func.count()).select_from(Letter).where(

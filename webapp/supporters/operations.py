@@ -517,7 +517,8 @@ def _count_drafts(session: Session, campaign: Campaign, sender: Sender, letters:
 # --- confirming --------------------------------------------------------------------------
 
 def confirm_letters(session: Session, submission: Submission) -> list[int]:
-    """The supporter confirmed: their letters go into the outbox, queued, once.
+    """The supporter confirmed: their letters go into the outbox, queued, once (held for an
+    editor instead where a moderation rule of the campaign matches: webapp.moderation).
 
     Their address is confirmed now, so the partner's consent box they ticked counts: recorded
     by the one confirmation that queues the letters, never twice.
