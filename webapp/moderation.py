@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from database import utcnow
 from letters.moderation import (
@@ -98,13 +98,14 @@ class Screening:
             for letter, letter_id in zip(self.letters, letter_ids, strict=True)])
 
 
-def cancelled_to_tell(session: Session, notice: Notice) -> list[Letter]:
+def cancelled_to_tell(notice: Notice) -> list[Letter]:
     """The letters a `cancelled` notice tells its supporter about: those of its submission
     cancelled since the notice last went (all of them the first time). A supporter hears
     about each cancelled letter once, however many times staff cancel their letters."""
     cancelled = [letter for letter in notice.submission.letters
                  if letter.state == LetterState.CANCELLED]
-    if notice.sent_at is None or not cancelled:
+    session = object_session(notice)
+    if notice.sent_at is None or not cancelled or session is None:
         return cancelled
     since = set(session.scalars(select(LetterEvent.letter_id).where(
         LetterEvent.letter_id.in_([letter.id for letter in cancelled]),

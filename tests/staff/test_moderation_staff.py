@@ -138,7 +138,7 @@ def test_release_one_letter_then_the_worker_sends_it(moderation_app, editor, out
     anna, pieter = held_submission(moderation_app)
     assert act(editor, f"release:{anna}").status_code == 303
     assert states(moderation_app, [anna, pieter]) == [LetterState.QUEUED, LetterState.HELD]
-    assert "Released: 1 letters." in text(editor.get(HELD))
+    assert "Released: 1 letter." in text(editor.get(HELD))
     run_worker(moderation_app)
     assert states(moderation_app, [anna, pieter]) == [LetterState.SENT, LetterState.HELD]
     assert [m["X-Letter-Id"] for m in read_outbox(outbox) if m["X-Letter-Id"]] == [str(anna)]

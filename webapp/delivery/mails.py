@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask, render_template
 from flask_babel import force_locale
-from sqlalchemy.orm import object_session
 
 from letters.compose import OutgoingMail, build_letter_message, build_notice_message
 
@@ -94,7 +93,7 @@ def cancelled_text(app: Flask, notice: Notice) -> tuple[str, str]:
     content = app_state(app).campaigns.get(submission.campaign.slug)
     with app.app_context(), force_locale(submission.language):
         title = _title(content, submission.language)
-        cancelled = cancelled_to_tell(object_session(notice), notice)
+        cancelled = cancelled_to_tell(notice)
         subject = render_template("mail/cancelled_subject.txt", title=title).strip()
         body = render_template("mail/cancelled.txt", submission=submission,
                                cancelled=cancelled, title=title)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...db import get_session
@@ -94,9 +95,11 @@ def held_action(slug: str) -> ResponseReturnValue:
     moved = act(db, campaign, Action(action), letter_ids, current_user)
     db.commit()
     if moved:
-        flash((_("Released: %(count)d letters.", count=len(moved)) if action == Action.RELEASE
-               else _("Cancelled: %(count)d letters; the supporters are told.",
-                      count=len(moved))), "ok")
+        flash((ngettext("Released: %(num)d letter.", "Released: %(num)d letters.", len(moved))
+               if action == Action.RELEASE
+               else ngettext("Cancelled: %(num)d letter; its supporter is told.",
+                             "Cancelled: %(num)d letters; their supporters are told.",
+                             len(moved))), "ok")
     if len(moved) < len(set(letter_ids)):
         flash(_("Some letters were no longer held (another editor acted on them) and were left "
                 "as they are."), "error")
