@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -59,6 +60,8 @@ class NoticeKind(StrEnum):
     FOLLOWUP_AGAIN = "followup_again"
     # Asks to confirm "keep me informed" or a partner's consent ticked on the draft path.
     CONSENT = "consent"
+    # Letters staff cancelled from the held queue (webapp.moderation): once per submission.
+    CANCELLED = "cancelled"
 
 
 class NoticeState(StrEnum):
@@ -414,3 +417,46 @@ class DataReport(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ModerationRules(Base):
+    """A campaign's rules for holding confirmed letters for an editor (webapp.moderation).
+
+    No row: no rule, and confirming costs one primary-key read more than before.
+    """
+
+    __tablename__ = "moderation_rules"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    # A flood: a letter to an address that already had this many near-identical letters in
+    # the past hour is held. None: the rule is off.
+    flood_per_hour: Mapped[int | None] = mapped_column(Integer)
+    # How alike two texts must be (shingle resemblance, letters.similarity) to count, in %.
+    flood_similarity: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # A supporter writing to their own address as if it were a target's.
+    hold_supporter_as_target: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false())
+    # Words that hold a letter, one a line, as staff typed them.
+    held_words: Mapped[str] = mapped_column(Text, default="", server_default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RecentLetter(Base):
+    """A letter confirmed in the past hour, for the flood rule: written only for campaigns
+    that have it on, and pruned as it goes, so that the rule reads a small index rather than
+    the letter table (which has no index by address and time, on purpose: see Letter)."""
+
+    __tablename__ = "moderation_recent_letter"
+    __table_args__ = (
+        Index("ix_moderation_recent_letter_address", "campaign_id", "to_address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    to_address: Mapped[str] = mapped_column(String(254))  # case-folded
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"),
+                                           index=True)
+    # What the letter's text is compared by (letters.moderation.sketch), not the text itself.
+    sketch: Mapped[str] = mapped_column(String(512))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

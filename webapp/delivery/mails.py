@@ -14,6 +14,7 @@ from ..app_state import app_state
 from ..config import Config
 from ..followup.mails import questionnaire_text
 from ..models import Letter, LetterState, Notice, NoticeKind, PendingLetter, Submission
+from ..moderation import cancelled_to_tell
 from ..partners.service import get_partner
 from ..supporters.erasure import erase_link
 from ..supporters.share_links import campaign_page_url
@@ -131,6 +132,21 @@ def receipt_text(app: Flask, submission: Submission) -> tuple[str, str]:
     return subject, body
 
 
+def cancelled_text(app: Flask, notice: Notice) -> tuple[str, str]:
+    """Subject and body of the mail telling the supporter which letters staff did not send.
+
+    Written when it is sent: letters of the submission cancelled until then are all in it."""
+    submission = notice.submission
+    content = app_state(app).campaigns.get(submission.campaign.slug)
+    with app.app_context(), force_locale(submission.language):
+        title = _title(content, submission.language)
+        cancelled = cancelled_to_tell(notice)
+        subject = render_template("mail/cancelled_subject.txt", title=title).strip()
+        body = render_template("mail/cancelled.txt", submission=submission,
+                               cancelled=cancelled, title=title)
+    return subject, body
+
+
 def _domain(config: Config) -> str:
     domain = config.mail_from_address.rpartition("@")[2] or urlsplit(config.base_url).hostname
     if not domain:
@@ -174,6 +190,8 @@ def notice_message(app: Flask, notice: Notice) -> OutgoingMail:
         subject, body = questionnaire_text(app, notice)
     elif notice.kind == NoticeKind.CONSENT:
         subject, body = consent_mail_text(app, submission)
+    elif notice.kind == NoticeKind.CANCELLED:
+        subject, body = cancelled_text(app, notice)
     else:
         subject, body = confirmation_text(app, submission,
                                           reminder=notice.kind == NoticeKind.REMINDER)

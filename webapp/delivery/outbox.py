@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -177,9 +177,14 @@ def _move(session: Session, statements: tuple, from_state: str, to_state: str, r
     return list(moved)
 
 
-def queue_submission(session: Session, submission: Submission) -> list[int]:
+def queue_submission(session: Session, submission: Submission,
+                     held: Mapping[int, str] | None = None) -> list[int]:
     """Confirm a submission: its pending letters become queued rows in `letter`, once, however
-    often this runs (or in how many processes at once); returns the new letters' ids."""
+    often this runs (or in how many processes at once); returns the new letters' ids, in the
+    order of the pending letters.
+
+    `held`: the letters (by their place among the pending ones) that moderation holds, with
+    the reason; they are written as `held`, and not marked as put on the task queue."""
     pending = submission.pending()
     now = utcnow()
     # Whoever clears the pending letters writes them; a second confirmation finds none.
@@ -191,6 +196,7 @@ def queue_submission(session: Session, submission: Submission) -> list[int]:
     ))
     if not claimed or not pending:
         return []
+    held = held or {}
     text_ids: dict[int, int] = {}
     for letter in pending:
         if letter.text_id not in text_ids:
@@ -205,16 +211,18 @@ def queue_submission(session: Session, submission: Submission) -> list[int]:
         [{"submission_id": submission.id, "campaign_id": submission.campaign_id,
           "target_id": letter.target_id, "target_name": letter.target_name,
           "to_address": letter.to_address, "salutation": letter.salutation,
-          "text_id": text_ids[letter.text_id], "state": LetterState.QUEUED, "attempts": 0,
+          "text_id": text_ids[letter.text_id],
+          "state": LetterState.HELD if place in held else LetterState.QUEUED, "attempts": 0,
           # Put on the task queue right after the commit (see confirm_letters).
-          "created_at": submission.created_at, "enqueued_at": now}
-         for letter in pending],
+          "created_at": submission.created_at, "enqueued_at": None if place in held else now}
+         for place, letter in enumerate(pending)],
     ).scalars().all()
     session.execute(
         insert(LetterEvent.__table__),
         [{"letter_id": letter_id, "from_state": PendingLetters.STATE,
-          "to_state": LetterState.QUEUED, "reason": "confirmed by the supporter", "at": now}
-         for letter_id in queued],
+          "to_state": LetterState.HELD if place in held else LetterState.QUEUED,
+          "reason": held.get(place, "confirmed by the supporter"), "at": now}
+         for place, letter_id in enumerate(queued)],
     )
     session.expire(submission)
     return list(queued)

@@ -32,6 +32,7 @@ from ..models import (
     SpentChallenge,
     Submission,
 )
+from ..moderation import forget_old_letters
 from ..partners.models import PartnerConsent
 from .outbox import UNFINISHED_LETTER_STATES
 
@@ -58,6 +59,7 @@ def purge(session: Session, *, retention_days: int, confirm_max_age_seconds: int
     result = PurgeResult()
     # A proof of work past its expiry is refused as expired: its record of being spent can go.
     session.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < now))
+    forget_old_letters(session, now)
     # Unconfirmed letters never became rows in `letter`: cancelling them erases their texts
     # from the submission at once.
     expired = session.execute(

@@ -166,8 +166,36 @@ class ResponseForm(FlaskForm):
                                 _l("Give a link to the reply or statement, or its text.")]
             return False
         return valid
+
+
+# --- erasure ----------------------------------------------------------------------------------
+
 class ErasureForm(FlaskForm):
     """Erase a supporter by their e-mail address (staff.erasure)."""
 
     email = StringField(_l("The supporter's e-mail address"),
                         validators=[DataRequired(), Length(max=254)])
+
+
+# --- moderation ---------------------------------------------------------------------------
+
+class ModerationRulesForm(FlaskForm):
+    flood_per_hour = IntegerField(
+        _l("Hold a letter to an address that had this many near-identical letters in the past "
+           "hour (empty: never)"),
+        validators=[Optional(), NumberRange(min=1, max=200, message=_l(
+            "Say how many letters, from 1 to 200, or leave it empty."))])
+    flood_similarity = IntegerField(
+        _l("Near-identical from this resemblance on (per cent)"), default=90,
+        validators=[Optional(), NumberRange(min=50, max=100, message=_l(
+            "Say a resemblance from 50 to 100 per cent (empty: 90)."))])
+    supporter_as_target = BooleanField(
+        _l("Hold a letter whose supporter gave the target's own address as theirs"))
+    held_words = TextAreaField(
+        _l("Hold a letter with any of these words in its subject or text (one a line; whole "
+           "words, any case)"), validators=[Length(max=20_000)])
+
+
+class HeldLetterForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20_000)])

@@ -39,6 +39,7 @@ from representatives.model import (
     TargetGroup,
 )
 
+from .. import moderation
 from ..app_state import app_state
 from ..campaigns import campaign_ended
 from ..delivery.after_commit import enqueue_after_commit
@@ -532,14 +533,21 @@ def _count_drafts(session: Session, campaign: Campaign, sender: Sender, letters:
 # --- confirming --------------------------------------------------------------------------
 
 def confirm_letters(session: Session, submission: Submission) -> list[int]:
-    """The supporter confirmed: their letters go into the outbox, queued, once.
+    """The supporter confirmed: their letters go into the outbox, queued, once (held for an
+    editor instead where a moderation rule of the campaign matches: webapp.moderation).
 
     Their address is confirmed now, so the partner's consent box they ticked counts: recorded
     by the one confirmation that queues the letters, never twice.
     """
     consent_text = submission.partner_consent_text
-    queued = queue_submission(session, submission)
-    if queued and consent_text:
+    # Letters a moderation rule holds are written as held, and wait for an editor.
+    screening = moderation.screen(session, submission)
+    held = screening.held if screening else {}
+    written = queue_submission(session, submission, held)
+    if written and screening:
+        screening.remember(session, submission.campaign_id, written)
+    queued = [letter_id for place, letter_id in enumerate(written) if place not in held]
+    if written and consent_text:
         consent.record_partner_consent(session, submission, consent_text)
     enqueue_after_commit(session, "letter", queued)
     session.commit()

@@ -3,13 +3,13 @@ the replies and commitments staff record for a target (`target_response`). The n
 kinds ("followup", "followup_again") fit the notice table's kind column as it is.
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0020
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0021"
-down_revision = "0017"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -33,6 +33,7 @@ from . import (  # noqa: E402, F401
     data_reports,
     erasure,
     letters,
+    moderation,
     replies,
     summits,
 )

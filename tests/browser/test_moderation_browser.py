@@ -1,0 +1,63 @@
+"""The held queue in headless Chromium: an editor sets a rule, then releases one held letter
+(the worker sends it) and cancels the other (the supporter is told by mail)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.webapp.flow import read_outbox, run_worker
+from tests.webapp.moderation_data import MEP, MINISTER, SLUG, TEXT, add_submission
+from webapp.app_state import app_state
+from webapp.models import Letter, LetterState, Notice, NoticeKind
+from webapp.staff.auth import hash_password
+from webapp.supporters.operations import confirm_letters
+
+
+@pytest.mark.browser
+def test_editor_releases_one_held_letter_and_cancels_the_other(page, live_app):
+    reset_staff_tables(live_app.app, hash_password(PASSWORD))
+    page.goto(f"/staff/campaigns/{SLUG}/moderation?lang=en")
+    expect(page).to_have_url(re.compile(r"/staff/login"))
+    page.fill("[name=email]", USERS["editor"])
+    page.fill("[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/moderation"))
+    page.fill("[name=held_words]", "scam")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash.ok")).to_contain_text("Saved")
+
+    # A supporter confirms two letters with a listed word: both are held, none is sent.
+    with live_app.session() as session:
+        submission = add_submission(session, letters=((MINISTER, "A scam", TEXT),
+                                                      (MEP, "A scam", TEXT)))
+        session.commit()
+        confirm_letters(session, submission)
+        anna, pieter = session.scalars(select(Letter.id).order_by(Letter.id)).all()
+    run_worker(live_app.app)
+    outbox = app_state(live_app.app).config.mail_outbox_dir
+    assert [m for m in read_outbox(outbox) if m["X-Letter-Id"]] == []
+
+    page.goto(f"/staff/campaigns/{SLUG}/held?lang=en")
+    expect(page.locator(".held-count")).to_contain_text("Held: 2")
+    page.locator(f"#letter-{anna}").get_by_role("button", name="Release").click()
+    expect(page.locator(".flash.ok")).to_contain_text("Released: 1")
+    expect(page.locator(f"#letter-{anna}")).to_have_count(0)
+    page.locator(f"#letter-{pieter}").get_by_role("button", name="Cancel").click()
+    expect(page.locator(".flash.ok")).to_contain_text("Cancelled: 1")
+    expect(page.get_by_text("No letter is held.")).to_be_visible()
+
+    run_worker(live_app.app)
+    with live_app.session() as session:
+        assert session.get(Letter, anna).state == LetterState.SENT
+        assert session.get(Letter, pieter).state == LetterState.CANCELLED
+        assert set(session.scalars(select(Notice.kind))) >= {NoticeKind.CANCELLED}
+    mails = read_outbox(outbox)
+    assert [m["X-Letter-Id"] for m in mails if m["X-Letter-Id"]] == [str(anna)]
+    [told] = [m for m in mails if "not sent" in str(m["Subject"])]
+    assert told["To"].addresses[0].addr_spec == "jane@example.org"
+    assert "Pieter JANSEN" in told.get_content() and "Anna de Vries" not in told.get_content()
