@@ -306,10 +306,10 @@ class Directory:
             inner = children.get((country, area), set())
             if country in self._area_only and not any((country, a) in in_area for a in inner):
                 choosable[country].append(area)
-        self._choosable: dict[str, tuple[str, ...]] = {
-            country: tuple(sorted(areas, key=lambda a, c=country: _sort_key(self.area_name(c, a))))
-            for country, areas in choosable.items()
-        }
+        self._choosable: dict[str, tuple[str, ...]] = {}
+        for country, areas in choosable.items():
+            names = {area: self.area_name(country, area) for area in areas}
+            self._choosable[country] = tuple(sorted(areas, key=lambda a: _sort_key(names[a])))
 
         # A region is an ISO 3166-2 subdivision or any area that contains others in the data.
         self._regions: dict[str, frozenset[str]] = {}
