@@ -22,6 +22,7 @@ Resident Commissioner in the House; one who picks Réunion gets France's represe
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Protocol
@@ -36,6 +37,7 @@ from .model import (
     Target,
     TargetGroup,
     TargetKind,
+    UnknownArea,
     UnknownCountry,
     UnknownPostcode,
     UnknownRegion,
@@ -143,7 +145,9 @@ class Directory:
     """
 
     __slots__ = (
+        "_area_names",
         "_area_only",
+        "_choosable",
         "_chains",
         "_countries",
         "_national",
@@ -171,6 +175,7 @@ class Directory:
         postcode_countries: Iterable[str] | None = None,
         next_summit_host: str | None = None,
         summits: SummitSeries | None = None,
+        area_names: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Index `targets`; `parents[country][area]` is the label of the area containing it.
 
@@ -181,7 +186,8 @@ class Directory:
         data, so that matching them needs a postcode or a region. By default: every country with
         a member of parliament tied to an area. Members of parliament tied to an area in any
         other country cannot be told apart without postcodes; matching that country says so
-        ("no_postcode_data").
+        ("no_postcode_data"), and the visitor chooses their area from the country's
+        (`choosable_areas`), named by `area_names[country][label]` where the data names them.
         """
         if postcodes is None or isinstance(postcodes, Mapping):
             postcodes = MemoryPostcodes(postcodes or {})
@@ -287,6 +293,24 @@ class Directory:
             key: found for key, areas in self._chains.items() if (found := members(key[0], areas))
         }
 
+        # What a visitor of a country without postcodes chooses from: the innermost areas with
+        # members (a district, not the state that contains it: the district brings the
+        # state's members too), by name.
+        area_names = area_names or {}
+        self._area_names: dict[AreaKey, str] = {}
+        choosable: dict[str, list[str]] = defaultdict(list)
+        for country, area in in_area:
+            name = area_names.get(country, {}).get(area)
+            if name and name != area:
+                self._area_names[(country, area)] = name
+            inner = children.get((country, area), set())
+            if country in self._area_only and not any((country, a) in in_area for a in inner):
+                choosable[country].append(area)
+        self._choosable: dict[str, tuple[str, ...]] = {}
+        for country, areas in choosable.items():
+            names = {area: self.area_name(country, area) for area in areas}
+            self._choosable[country] = tuple(sorted(areas, key=lambda a: _sort_key(names[a])))
+
         # A region is an ISO 3166-2 subdivision or any area that contains others in the data.
         self._regions: dict[str, frozenset[str]] = {}
         self._region_hits: dict[AreaKey, tuple[MatchedTarget, ...]] = {}
@@ -316,6 +340,16 @@ class Directory:
                     a for (c, a) in in_area if c == country and a.startswith(f"{territory}-")
                 }
                 self._territory_hits[code] = _matched(members(country, sorted(inside)), "region")
+
+    def area_name(self, country: str, area: str) -> str:
+        """An area's name as the data gives it; its label where the data names it no other way."""
+        return self._area_names.get((country, area), area)
+
+    def choosable_areas(self, country: str) -> tuple[str, ...]:
+        """Labels of the areas a visitor of `country` chooses from, by name; () where a
+        postcode finds the visitor's area (or the country has no members by area)."""
+        country = (country or "").strip().upper()
+        return self._choosable.get(TERRITORIES.get(country, (country, None))[0], ())
 
     def _ranked(self, targets: Iterable[Target]) -> tuple[Target, ...]:
         """Each target once, in the order matching lists them."""
@@ -387,8 +421,13 @@ class Directory:
         return self._next_host_group
 
     def match(self, country: str, postcode: str | None = None, region: str | None = None,
-              *, with_next_host: bool = False) -> Match:
+              *, area: str | None = None, with_next_host: bool = False) -> Match:
         """The targets for a visitor in `country`, narrowed by `postcode` or `region` if needed.
+
+        `area` is the area the visitor chose (a label): one of `choosable_areas` in a country
+        without postcodes, or one of the areas a postcode lies in when it lies in several
+        (the match's candidate_areas). Any other raises UnknownArea; where neither applies (a
+        postcode in one area, a country without members by area) it is not looked at.
 
         `with_next_host` adds the government of the next summit's host (unless it is the
         visitor's own) as a group of its own, after the visitor's government.
@@ -398,6 +437,7 @@ class Directory:
             raise UnknownCountry(chosen)
         postcode = (postcode or "").strip() or None
         region = (region or "").strip() or None
+        area = (area or "").strip() or None
         # Where the visitor's representatives sit: their own country's, or for a territory the
         # country it belongs to.
         country, territory_label = TERRITORIES.get(chosen, (chosen, None))
@@ -420,6 +460,10 @@ class Directory:
                     label = self._region_label(country, region)
                     narrowed = tuple(a for a in areas if self._within(country, a, label))
                     areas = narrowed or areas
+                if area is not None and len(areas) > 1:
+                    if area not in areas:
+                        raise UnknownArea(area)
+                    areas = (area,)
                 if len(areas) > 1:
                     notes.append("postcode_spans_areas")
                     candidate_areas = areas
@@ -431,6 +475,10 @@ class Directory:
                     notes.append("postcode_for_district")
             else:
                 raise PostcodeRequired(country)
+        elif area is not None and country in self._area_only:
+            if area not in self._choosable.get(country, ()):
+                raise UnknownArea(area)
+            local = _matched(self._postcode_hits.get((country, area), ()), "area")
 
         groups = []
         for kind in GROUP_ORDER:
@@ -442,7 +490,7 @@ class Directory:
                 groups.append(TargetGroup(kind, members))
 
         present = {g.kind for g in groups}
-        unmatched = country in self._area_only and territory_label is None
+        unmatched = country in self._area_only and territory_label is None and not local
         if not groups and not unmatched:
             notes.insert(0, "no_data")
         else:
@@ -456,6 +504,7 @@ class Directory:
             # Members elected by constituency are in the data, but without postcodes there is
             # no telling which one is the visitor's.
             notes.append("no_postcode_data")
+            candidate_areas = self._choosable.get(country, ())
         if with_next_host and self._next_host_group and self._next_host != country:
             at = 1 if groups and groups[0].kind is GroupKind.GOVERNMENT else 0
             groups.insert(at, TargetGroup(GroupKind.NEXT_SUMMIT_HOST, self._next_host_group))
@@ -481,6 +530,13 @@ class Directory:
 
     def _within(self, country: str, area: str, region: str) -> bool:
         return region in self._chains.get((country, area), (area,))
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    """How area names are listed: "Ynys Môn" with the Y's, accents aside, as people look for
+    them; the name itself breaks ties."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold(), name
 
 
 def _matched(targets: Iterable[Target], reason: str) -> tuple[MatchedTarget, ...]:

@@ -131,7 +131,8 @@ class Match:
     # "postcode_spans_areas" (every candidate returned, pick yours), "postcode_for_district"
     # (a region gave the region's members; a postcode would also give the district's member),
     # "no_postcode_data" (members elected by constituency are known, but there is no postcode
-    # table to tell which is the visitor's, so none is listed).
+    # table to tell which is the visitor's, so none is listed until the visitor chooses their
+    # area: candidate_areas then holds every area they can choose).
     notes: tuple[str, ...] = ()
     candidate_areas: tuple[str, ...] = field(default=())
 
@@ -160,3 +161,9 @@ class UnknownPostcode(MatchError):
 
 class UnknownRegion(MatchError):
     code = "unknown_region"
+
+
+class UnknownArea(MatchError):
+    """An area the visitor cannot choose: not one of the country's, nor of their postcode's."""
+
+    code = "unknown_area"

@@ -206,6 +206,11 @@ def load_directory(session: Session, postcodes: PostcodeLookup | None = None) ->
     ):
         assert parent_id is not None  # by the query's WHERE
         parents[country][_label(area_id, country)] = _label(parent_id, country)
+    # The names visitors choose their area by, where no postcode finds it.
+    area_names: dict[str, dict[str, str]] = defaultdict(dict)
+    for area_id, name, country in session.execute(select(Area.id, Area.name, Area.country)):
+        if name:
+            area_names[country][_label(area_id, country)] = name
     # A country needs a postcode when its parliament is elected by area in the data and there
     # are postcodes to find the area by. Without them, asking every visitor for a postcode
     # would only fail them all: the country gets its national targets and a note instead.
@@ -219,6 +224,7 @@ def load_directory(session: Session, postcodes: PostcodeLookup | None = None) ->
         postcode_countries=postcode_countries,
         next_summit_host=next_summit_host(session),
         summits=load_summits(session),
+        area_names=area_names,
     )
 
 

@@ -90,7 +90,7 @@ def test_sealed_details_that_no_longer_match_show_step_one_with_the_reason(app, 
                                                                          monkeypatch):
     fields = letters_form(step_one(client))
     # The directory changed between the two steps: nobody represents the supporter now.
-    def nobody(campaign, content, country, postcode=None):
+    def nobody(campaign, content, country, postcode=None, area=None):
         raise NoTargets(country)
 
     monkeypatch.setattr("webapp.supporters.operations.match_supporter", nobody)

@@ -235,17 +235,13 @@ def test_edited_subject_and_body_are_sent_and_unticked_target_is_not(app, client
         assert letter.body == "Geachte mevrouw De Vries,\n\nMy own words."
 
 
-def test_postcode_across_districts_lists_every_candidate(client):
+def test_postcode_across_districts_asks_which_one(client):
+    # The supporter chooses their district before step two (test_area_choice.py).
     response = step_one(client, country="US", postcode="94999")
     page = text(response)
     assert response.status_code == 200, page
-    assert "Casey Kim" in page and "Robin Diaz" in page and "Jordan Lee" in page
-    assert "more than one district" in page
-    # Neither district's representative is ticked until the supporter chooses; the senator,
-    # elected for the whole state, is theirs either way.
-    ticked = {v for k, v in letters_form(response) if k.endswith("-targets")}
-    assert "t:us-senator" in ticked
-    assert not ticked & {"t:us-rep-11", "t:us-rep-12"}
+    assert 'name="area"' in page and "California 11" in page and "California 12" in page
+    assert "Casey Kim" not in page and not letters_form(response)
 
 
 def test_contact_form_only_target_shows_text_and_form_link(client):

@@ -23,5 +23,5 @@ ERROR_CODES = (
     "missing_key", "invalid_key", "invalid_json", "invalid_field", "not_found",
     "method_not_allowed", "payload_too_large", "rate_limited", "campaign_closed",
     "sending_not_offered", "unknown_country", "postcode_required", "unknown_postcode",
-    "no_targets", "unknown_target", "nothing_to_send", "server_error",
+    "unknown_area", "no_targets", "unknown_target", "nothing_to_send", "server_error",
 )

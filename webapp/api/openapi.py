@@ -5,13 +5,22 @@ from __future__ import annotations
 from .errors import ERROR_CODES
 
 # The same limits as the web form (webapp/forms.py).
-LIMITS = {"name": 100, "email": 254, "town": 100, "postcode": 16, "own_words": 1000,
+LIMITS = {"name": 100, "email": 254, "town": 100, "postcode": 16, "area": 64, "own_words": 1000,
           "subject": 200, "body": 10000, "letters": 100}
 
 
 def _string(max_length: int, **extra) -> dict:
     return {"type": "string", "maxLength": max_length, **extra}
 
+
+AREA_DESCRIPTION = (
+    "The supporter's constituency or district, the id of one of area_choices (GET "
+    "/campaigns/{slug}/targets): where no postcode tells it, or the postcode lies in several.")
+AREA_CHOICES = {
+    "type": "array", "description": "The areas the supporter chooses theirs from (pass its id as "
+    "area); empty when there is nothing to choose.",
+    "items": {"type": "object", "required": ["id", "name"],
+              "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}}
 
 # Request bodies take only the fields they declare: the API answers 422 (invalid_field),
 # naming them, for any other, so that a misspelt field is not silently ignored.
@@ -25,6 +34,7 @@ SUPPORTER = {
         "town": _string(LIMITS["town"]),
         "country": _string(2, minLength=2, description="ISO 3166-1 alpha-2, e.g. NL"),
         "postcode": _string(LIMITS["postcode"]),
+        "area": _string(LIMITS["area"], description=AREA_DESCRIPTION),
         "own_words": _string(LIMITS["own_words"]),
         "wants_updates": {"type": "boolean", "default": False},
     },
@@ -94,8 +104,8 @@ BODY_ERRORS = {
                   "Unicode (invalid_json)"),
     "413": _error("Body too large (payload_too_large)"),
     "422": _error("Invalid fields, or the supporter cannot be matched (invalid_field, "
-                  "unknown_country, postcode_required, unknown_postcode, unknown_target, "
-                  "no_targets, nothing_to_send)"),
+                  "unknown_country, postcode_required, unknown_postcode, unknown_area, "
+                  "unknown_target, no_targets, nothing_to_send)"),
 }
 SLUG = {"name": "slug", "in": "path", "required": True,
         "schema": {"type": "string", "maxLength": 80}}
@@ -155,6 +165,9 @@ def openapi_document(server: str) -> dict:
                      "schema": {"type": "string", "minLength": 2, "maxLength": 2}},
                     {"name": "postcode", "in": "query", "required": False,
                      "schema": {"type": "string", "maxLength": LIMITS["postcode"]}},
+                    {"name": "area", "in": "query", "required": False,
+                     "description": AREA_DESCRIPTION,
+                     "schema": {"type": "string", "maxLength": LIMITS["area"]}},
                 ],
                 "responses": {
                     "200": {"description": "Targets, in page order", **_json({
@@ -163,6 +176,7 @@ def openapi_document(server: str) -> dict:
                             "country": {"type": "string"},
                             "notes": {"type": "array", "items": {"type": "string"}},
                             "candidate_areas": {"type": "array", "items": {"type": "string"}},
+                            "area_choices": AREA_CHOICES,
                             "targets": {"type": "array",
                                         "items": {"$ref": "#/components/schemas/Target"}}}})},
                     "422": BODY_ERRORS["422"], **COMMON_ERRORS}}},

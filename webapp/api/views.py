@@ -262,11 +262,12 @@ def _invalid(fields: dict[str, list[str]]):
     return ApiError(422, "invalid_field", "Some fields are missing or not valid.", fields=fields)
 
 
-SUPPORTER_STRINGS = ("name", "email", "town", "country", "postcode", "own_words")
+SUPPORTER_STRINGS = ("name", "email", "town", "country", "postcode", "own_words", "area")
 
 
-def _supporter(data: dict) -> tuple[Supporter, str, bool]:
-    """The supporter from the JSON, checked exactly as the web form checks it."""
+def _supporter(data: dict) -> tuple[Supporter, str, bool, str]:
+    """The supporter from the JSON, checked exactly as the web form checks it: who they
+    are, their postcode, whether they want updates, and the area they chose."""
     raw = data.get("supporter")
     if not isinstance(raw, dict):
         raise _invalid({"supporter": ["An object with the supporter's details is required."]})
@@ -293,13 +294,14 @@ def _supporter(data: dict) -> tuple[Supporter, str, bool]:
     supporter = Supporter(name=form.name.data, email=form.email.data,
                           town=form.town.data or "", own_words=form.own_words.data or "",
                           country=form.country.data.upper())
-    return supporter, form.postcode.data or "", wants
+    return supporter, form.postcode.data or "", wants, form.area.data or ""
 
 
-def _match(campaign: Campaign, content: CampaignContent, country: str, postcode: str | None
-           ) -> Match:
+def _match(campaign: Campaign, content: CampaignContent, country: str, postcode: str | None,
+           area: str | None = None) -> Match:
     try:
-        return operations.match_supporter(campaign, content, country, postcode or None)
+        return operations.match_supporter(campaign, content, country, postcode or None,
+                                          area or None)
     except operations.OutsideCampaign:
         message = f"This campaign takes letters from: {', '.join(content.countries)}."
         raise ApiError(422, "outside_campaign", message) from None
@@ -309,6 +311,10 @@ def _match(campaign: Campaign, content: CampaignContent, country: str, postcode:
     except MatchError as error:
         if error.code == "unknown_country":
             raise ApiError(422, error.code, f"Unknown country {country!r}.") from None
+        if error.code == "unknown_area":
+            message = (f"Unknown area {area!r}: choose one of the area_choices of GET "
+                       "/campaigns/{slug}/targets for this country and postcode.")
+            raise ApiError(422, error.code, message) from None
         code = error.code if error.code in {"postcode_required", "unknown_postcode"} else (
             "no_targets")
         raise ApiError(422, code, str(error) or code) from None
@@ -368,16 +374,22 @@ def targets(slug: str):
     campaign, content = _campaign(slug)
     country = request.args.get("country", "")
     postcode = request.args.get("postcode", "")
+    area = request.args.get("area", "")
     errors = {}
     if len(country) != 2 or not country.isascii() or not country.isalpha():
         errors["country"] = ["A two-letter country code (ISO 3166-1) is required."]
     if len(postcode) > LIMITS["postcode"] or not postcode.isprintable():
         errors["postcode"] = [f"At most {LIMITS['postcode']} printable characters."]
+    if len(area) > LIMITS["area"] or not area.isprintable():
+        errors["area"] = [f"At most {LIMITS['area']} printable characters."]
     if errors:
         raise _invalid(errors)
-    match = _match(campaign, content, country, postcode)
+    match = _match(campaign, content, country, postcode, area)
+    choice = operations.area_choice(match, content)
     return jsonify({"country": match.country, "notes": list(match.notes),
                     "candidate_areas": list(match.candidate_areas),
+                    "area_choices": [{"id": label, "name": name}
+                                     for label, name in (choice.areas if choice else ())],
                     "targets": [_target_json(m, group.kind) for group in match.groups
                                 for m in group.targets]})
 
@@ -387,10 +399,10 @@ def render_letter(slug: str):
     campaign, content = _campaign(slug)
     data = _json_object(RENDER_FIELDS)
     target_id = data.get("target_id")
-    supporter, postcode, _wants = _supporter(data)
+    supporter, postcode, _wants, area = _supporter(data)
     if not isinstance(target_id, str) or not target_id or len(target_id) > 64:
         raise _invalid({"target_id": ["The id of one of the supporter's targets is required."]})
-    match = _match(campaign, content, supporter.country, postcode)
+    match = _match(campaign, content, supporter.country, postcode, area)
     by_id = {m.target.id: m for m in match.targets}
     if target_id not in by_id:
         raise ApiError(422, "unknown_target",
@@ -489,13 +501,13 @@ def _form_key(partner: Partner, key: str | None) -> str:
 def submit(slug: str):
     campaign, content = _campaign(slug)
     data = _json_object(SUBMISSION_FIELDS)
-    supporter, postcode, wants = _supporter(data)
+    supporter, postcode, wants, area = _supporter(data)
     consent, key = _submission_options(data)
     if operations.why_closed(campaign, content):
         raise ApiError(409, "campaign_closed", "This campaign takes no letters just now.")
     if not campaign.allow_send:
         raise ApiError(409, "sending_not_offered", "This campaign does not send letters.")
-    match = _match(campaign, content, supporter.country, postcode)
+    match = _match(campaign, content, supporter.country, postcode, area)
     drafts = _letters(data, match, content, supporter)
     if not any(can_send_for(d.target) for d in drafts):
         raise ApiError(422, "nothing_to_send", "None of these targets can be written to by "

@@ -68,6 +68,10 @@ class EmailAddress:
         field.data = address
 
 
+# An area's label is at most an id's length (representatives.importers.naming).
+AREA_MAX_LENGTH = 64
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -119,6 +123,17 @@ class SupporterFields:
             SingleLine(),
         ],
     )
+    # The constituency or district the supporter chose, where their postcode cannot tell
+    # (supporters.operations.area_choice): an area's label, checked by matching.
+    area = StringField(
+        _l("Your constituency or district"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=AREA_MAX_LENGTH, message=_l("Please keep this under %(max)d characters.")),
+            SingleLine(),
+        ],
+    )
     own_words = TextAreaField(
         _l("A sentence of your own (optional)"),
         filters=[_strip],
@@ -134,7 +149,7 @@ class SupporterFields:
     website = StringField(_l("Leave this field empty"))
 
 
-SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words")
+SUPPORTER_FIELDS = ("name", "email", "town", "country", "postcode", "own_words", "area")
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ class SupporterDetails:
     postcode: str
     own_words: str
     wants_updates: bool
+    area: str = ""  # the label of the area they chose; "" where there was nothing to choose
 
     @classmethod
     def from_form(cls, form: SupporterForm) -> SupporterDetails:
@@ -155,7 +171,7 @@ class SupporterDetails:
         return cls(name=form.name.data, email=form.email.data, town=form.town.data or "",
                    country=(form.country.data or "").upper(), postcode=form.postcode.data or "",
                    own_words=normalise_newlines(form.own_words.data or ""),
-                   wants_updates=bool(form.wants_updates.data))
+                   wants_updates=bool(form.wants_updates.data), area=form.area.data or "")
 
     @classmethod
     def carried_in(cls, formdata) -> SupporterDetails:

@@ -37,6 +37,7 @@ from representatives.model import (
     MatchError,
     Target,
     TargetGroup,
+    TargetKind,
 )
 
 from .. import moderation
@@ -117,7 +118,7 @@ class NoTargets(MatchError):
 class MatchProblem(NamedTuple):
     """What a match error means for the form: which field it belongs to, and why."""
 
-    field: str  # "country" or "postcode"
+    field: str  # "country", "postcode" or "area"
     code: str  # a MatchError code
 
 
@@ -125,20 +126,25 @@ _COUNTRY_PROBLEMS = {"unknown_country", OutsideCampaign.code, NoTargets.code}
 
 
 def match_problem(error: MatchError) -> MatchProblem:
+    if error.code == "unknown_area":
+        return MatchProblem("area", error.code)
     return MatchProblem("country" if error.code in _COUNTRY_PROBLEMS else "postcode", error.code)
 
 
 def match_supporter(campaign: Campaign, content: CampaignContent, country: str,
-                    postcode: str | None = None) -> Match:
+                    postcode: str | None = None, area: str | None = None) -> Match:
     """The campaign's targets for a supporter: only its countries and kinds of target, and
     the next summit's host where the campaign offers it to everyone.
 
-    Raises a MatchError (see match_problem) when there is no one to write to.
+    `area` is the constituency or district the supporter chose (see area_choice).
+    Raises a MatchError (see match_problem) when there is no one to write to, or the area is
+    not one they can choose.
     """
     country = country.upper()
     if content.countries and country not in content.countries:
         raise OutsideCampaign(country)
     match = app_state().directory.get().match(country, postcode=postcode or None,
+                                              area=area or None,
                                               with_next_host=campaign.write_to_next_host)
     kinds = set(content.target_kinds)
     groups = tuple(
@@ -146,9 +152,42 @@ def match_supporter(campaign: Campaign, content: CampaignContent, country: str,
         for group in match.groups
     )
     match = replace(match, groups=tuple(group for group in groups if group.targets))
-    if not match.targets:
+    if not match.targets and area_choice(match, content) is None:
         raise NoTargets(country)
     return match
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    """The constituencies or districts a supporter chooses theirs from, before step two."""
+
+    # (label, name): the label is what the form sends back (Directory.match's `area`).
+    areas: tuple[tuple[str, str], ...]
+    # Why: their postcode lies in several of these (else no postcode table finds theirs).
+    postcode_spans: bool
+
+
+def area_choice(match: Match, content: CampaignContent) -> AreaChoice | None:
+    """What the supporter must choose before their letters, or None: nothing to choose.
+
+    Only where the campaign writes to the members of those areas: a campaign for
+    governments alone has no use for the supporter's constituency.
+    """
+    directory = app_state().directory.get()
+    country = match.country
+    if "no_postcode_data" in match.notes:
+        if TargetKind.MP not in content.target_kinds or not match.candidate_areas:
+            return None
+        spans = False
+    elif "postcode_spans_areas" in match.notes:
+        candidates = set(match.candidate_areas)
+        if not any(m.matched_on in candidates for m in match.targets):
+            return None
+        spans = True
+    else:
+        return None
+    return AreaChoice(tuple((label, directory.area_name(country, label))
+                            for label in match.candidate_areas), spans)
 
 
 # The government, its delegation and the next summit's host are why the campaign exists:

@@ -6,6 +6,7 @@ into a page; the embed (webapp.embed) runs the same steps in a partner's frame.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
@@ -53,7 +54,7 @@ from .forms import (
     pack_recipients,
     unpack_recipients,
 )
-from .operations import Closed, DraftLetter
+from .operations import AreaChoice, Closed, DraftLetter
 from .proof_of_work import ProofProblem
 from .share_links import campaign_page_url
 from .share_step import ShareStep, share_step
@@ -106,6 +107,8 @@ def match_message(error: MatchError, content: CampaignContent, postcode: str) ->
     if error.code == "unknown_postcode":
         return _("We could not find this postcode (%(postcode)s). Please check it.",
                  postcode=postcode)
+    if error.code == "unknown_area":
+        return _("Please choose your constituency or district from the list.")
     return _("We could not match this address.")
 
 
@@ -130,16 +133,32 @@ def proof_of_work_message(problem: ProofProblem, campaign: Campaign) -> str:
 # --- pages -------------------------------------------------------------------------------
 
 def render_campaign_page(campaign, content, form, error: str | None = None, status: int = 200,
-                         flow: Flow = MAIN):
+                         flow: Flow = MAIN, area_choice: AreaChoice | None = None):
+    """Step one; with the list of areas to choose from when the supporter must choose theirs
+    (`area_choice`, or after a refused choice the one their country and postcode give)."""
     directory = app_state().directory.get()
+    if area_choice is None and form.area.errors:
+        area_choice = area_choice_for(form, campaign, content)
     return render_template(
         "campaign.html", flow=flow, campaign=campaign, content=content, form=form,
         error=error or closed_message(campaign, content),
         postcode_countries=sorted(c for c in directory.countries() if directory.needs_postcode(c)),
         reach=operations.country_reach(campaign, content),
-        retention_days=app_state().config.retention_days,
+        retention_days=app_state().config.retention_days, area_choice=area_choice,
         contact_months=app_state().config.contact_retention_months,
     ), status
+
+
+def area_choice_for(form: SupporterForm, campaign: Campaign, content: CampaignContent
+                    ) -> AreaChoice | None:
+    """The areas the supporter's country and postcode leave to choose from, whatever area the
+    form names; None when there is nothing to choose (or they match no one)."""
+    try:
+        match = operations.match_supporter(campaign, content, form.country.data or "",
+                                           form.postcode.data or None)
+    except MatchError:
+        return None
+    return operations.area_choice(match, content)
 
 
 class OfferedRecipient(NamedTuple):
@@ -179,6 +198,7 @@ def render_letters_page(campaign, content, form: LettersForm, match: Match,
     return render_template(
         "letters.html", flow=flow, campaign=campaign, content=content, form=form,
         details=details, match=match,
+        area_name=partial(app_state().directory.get().area_name, match.country),
         sections=[(kind, letters) for kind, letters in sections.items() if letters],
         can_send_for=operations.can_send_for, error=error,
     ), status
@@ -237,7 +257,7 @@ def matched_or_message(form: SupporterForm, campaign: Campaign, content: Campaig
     """The targets for a validated supporter form; None, with the message at its field."""
     try:
         return operations.match_supporter(campaign, content, form.country.data or "",
-                                          form.postcode.data or None)
+                                          form.postcode.data or None, form.area.data or None)
     except MatchError as error:
         field = operations.match_problem(error).field
         getattr(form, field).errors.append(
@@ -262,6 +282,10 @@ def targets_step(flow: Flow, slug: str):
     match = matched_or_message(form, campaign, content) if form.validate() else None
     if match is None:
         return render_campaign_page(campaign, content, form, status=422, flow=flow)
+    area_choice = operations.area_choice(match, content)
+    if area_choice is not None:
+        # Step one again, as they filled it in, with the areas to choose theirs from.
+        return render_campaign_page(campaign, content, form, flow=flow, area_choice=area_choice)
     details = SupporterDetails.from_form(form)
     letters_form = LettersForm()  # with a new one-time key
     letters_form.seal = app_state().details_seal.make(details.sealed_values())
@@ -297,13 +321,20 @@ def checked_details(campaign: Campaign, content: CampaignContent
             return form
         details = SupporterDetails.from_form(form)
     try:
-        return details, operations.match_supporter(campaign, content, details.country,
-                                                   details.postcode)
+        match = operations.match_supporter(campaign, content, details.country,
+                                           details.postcode, details.area)
     except MatchError:
         form = form or SupporterForm(request.form)
         form.validate()
         matched_or_message(form, campaign, content)
         return form
+    if operations.area_choice(match, content) is not None:
+        # Details changed since step one left the area to choose: step one shows the list.
+        form = form or SupporterForm(request.form)
+        form.validate()
+        form.area.errors = [*form.area.errors, _("Please choose your constituency or district.")]
+        return form
+    return details, match
 
 
 def chosen_letters(form: LettersForm, match: Match) -> list[DraftLetter] | None:
