@@ -47,8 +47,14 @@ def delivery_state(db: Session, campaign: Campaign) -> DeliveryState:
 def time_zone_choices(language: str) -> tuple[tuple[str, str], ...]:
     """(zone, "Europe/Amsterdam — Netherlands (Amsterdam) Time") in the reader's language."""
     locale = Locale.parse(language)
-    return tuple((zone, f"{zone} — {get_timezone_location(zone, locale=locale)}")
-                 for zone in time_zones())
+    return tuple((zone, _zone_label(zone, locale)) for zone in time_zones())
+
+
+def _zone_label(zone: str, locale: Locale) -> str:
+    try:
+        return f"{zone} — {get_timezone_location(zone, locale=locale)}"
+    except LookupError:  # a zone the system knows and Babel's own data does not ("Factory")
+        return zone
 
 
 def set_sending(db: Session, campaign: Campaign, *, stop: bool, actor: StaffIdentity) -> bool:
