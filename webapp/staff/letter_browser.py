@@ -115,7 +115,8 @@ class LettersPage:
 
 
 def letters_page(db: Session, campaign: Campaign, where: LetterFilter,
-                 before: int | None = None, page_size: int = PAGE_SIZE) -> LettersPage:
+                 before: int | None = None, page_size: int | None = None) -> LettersPage:
+    page_size = page_size or PAGE_SIZE
     query = select(Letter.id, Letter.created_at, Letter.state, Letter.target_id,
                    Letter.target_name, Submission.country, Submission.partner_code)
     query = filtered(query, campaign, where)
@@ -125,8 +126,8 @@ def letters_page(db: Session, campaign: Campaign, where: LetterFilter,
         query = query.where(Letter.id < before)
     rows = [LetterRow(*row) for row in
             db.execute(query.order_by(Letter.id.desc()).limit(page_size + 1)).all()]
-    counts = dict(db.execute(filtered(select(Letter.state, func.count()), campaign, where)
-                             .group_by(Letter.state)).tuples().all())
+    counts = {state: count for state, count in db.execute(
+        filtered(select(Letter.state, func.count()), campaign, where).group_by(Letter.state))}
     more = len(rows) > page_size
     rows = rows[:page_size]
     return LettersPage(rows=rows, counts=counts,
