@@ -104,30 +104,31 @@ def supporter_rows(db: Session, campaign: Campaign) -> Iterator[Sequence[object]
 CONSENT_HEADER = ("id", "campaign", "name", "email", "language", "consent_text", "created_at")
 
 
-def _consents(partner: Partner, after: int = 0):
+def _consents(partner_id: int, after: int = 0):
     return (select(PartnerConsent.id, Campaign.slug, PartnerConsent.supporter_name,
                    PartnerConsent.supporter_email, PartnerConsent.language,
                    PartnerConsent.consent_text, PartnerConsent.created_at)
             .join(Campaign, Campaign.id == PartnerConsent.campaign_id)
-            .where(PartnerConsent.partner_id == partner.id, PartnerConsent.id > after)
+            .where(PartnerConsent.partner_id == partner_id, PartnerConsent.id > after)
             .order_by(PartnerConsent.id))
 
 
-def consent_rows(db: Session, partner: Partner) -> Iterator[Sequence[object]]:
+def consent_rows(db: Session, partner_id: int) -> Iterator[Sequence[object]]:
     """Every consent given to this partner (and no other), oldest first."""
-    for row in db.execute(_consents(partner).execution_options(yield_per=BATCH)):
+    for row in db.execute(_consents(partner_id).execution_options(yield_per=BATCH)):
         *rest, created_at = row
         yield (*rest, created_at.isoformat())
 
 
 def consents_after(db: Session, partner: Partner, after: int,
-                   limit: int = API_PAGE_SIZE) -> list[dict[str, object]]:
+                   limit: int | None = None) -> list[dict[str, object]]:
     """The partner's consents with an id above `after`, for the API, oldest first."""
+    limit = limit or API_PAGE_SIZE
     return [{"id": row_id, "campaign": slug, "name": name, "email": email,
              "language": language, "consent_text": consent_text,
              "created_at": created_at.isoformat()}
             for row_id, slug, name, email, language, consent_text, created_at
-            in db.execute(_consents(partner, after).limit(limit))]
+            in db.execute(_consents(partner.id, after).limit(limit))]
 
 
 def partner_by_code(db: Session, code: str) -> Partner | None:
