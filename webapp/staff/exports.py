@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from database import utcnow
@@ -98,13 +99,14 @@ def supporter_rows(db: Session, campaign: Campaign) -> Iterator[Sequence[object]
         if key == last:
             continue
         last = key
-        yield name, email, language, country, confirmed_at.isoformat()
+        yield name, email, language, country, confirmed_at.isoformat() if confirmed_at else ""
 
 
 CONSENT_HEADER = ("id", "campaign", "name", "email", "language", "consent_text", "created_at")
 
 
-def _consents(partner_id: int, after: int = 0):
+def _consents(partner_id: int,
+              after: int = 0) -> Select[int, str, str, str, str, str, datetime]:
     return (select(PartnerConsent.id, Campaign.slug, PartnerConsent.supporter_name,
                    PartnerConsent.supporter_email, PartnerConsent.language,
                    PartnerConsent.consent_text, PartnerConsent.created_at)
@@ -115,9 +117,9 @@ def _consents(partner_id: int, after: int = 0):
 
 def consent_rows(db: Session, partner_id: int) -> Iterator[Sequence[object]]:
     """Every consent given to this partner (and no other), oldest first."""
-    for row in db.execute(_consents(partner_id).execution_options(yield_per=BATCH)):
-        *rest, created_at = row
-        yield (*rest, created_at.isoformat())
+    for row_id, slug, name, email, language, consent_text, created_at in db.execute(
+            _consents(partner_id).execution_options(yield_per=BATCH)):
+        yield row_id, slug, name, email, language, consent_text, created_at.isoformat()
 
 
 def consents_after(db: Session, partner: Partner, after: int,

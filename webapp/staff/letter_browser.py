@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TypeVar
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Campaign, Letter, LetterEvent, LetterState, Submission
 
-T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 PAGE_SIZE = 50
 # A row id the column holds: anything larger in the query string is ignored.
@@ -76,7 +76,8 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def filtered(query: Select[T], campaign: Campaign, where: LetterFilter) -> Select[T]:
+def filtered(query: Select[*Ts], campaign: Campaign,
+             where: LetterFilter) -> Select[*Ts]:
     """`query` (over `letter`) narrowed to the campaign's letters matching `where`."""
     query = query.where(Letter.campaign_id == campaign.id)
     if where.country or where.partner:
