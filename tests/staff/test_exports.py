@@ -139,8 +139,9 @@ def test_partner_api_gives_its_own_consents_a_page_at_a_time(partners_app, monke
     assert "Bob" in [c["name"] for c in client.get(
         "/api/v1/consents", headers={"Authorization": f"Bearer {other}"}).get_json()["consents"]]
     assert client.get("/api/v1/consents").status_code == 401
-    bad = client.get("/api/v1/consents?after=-1", headers=auth)
-    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_field"
+    for refused in ("-1", "x", "²", str(2**31)):
+        bad = client.get(f"/api/v1/consents?after={refused}", headers=auth)
+        assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_field"
     fetches = [e for e in audit_actions(partners_app) if e[1] == "api.consents"]
     assert [(e[0], e[3]) for e in fetches[:2]] == [
         (f"partner:{PARTNER}", "after 0: 2 consents"), (f"partner:{PARTNER}",

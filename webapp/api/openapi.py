@@ -232,7 +232,8 @@ def openapi_document(server: str) -> dict:
                     "last `id` until `consents` is empty. Each call is logged."),
                 "operationId": "listConsents",
                 "parameters": [{"name": "after", "in": "query", "required": False,
-                                "schema": {"type": "integer", "minimum": 0, "default": 0}}],
+                                "schema": {"type": "integer", "minimum": 0,
+                                           "maximum": 2**31 - 1, "default": 0}}],
                 "responses": {
                     "200": {"description": "Consents", **_json({
                         "type": "object", "required": ["consents"],

@@ -515,13 +515,18 @@ def submit(slug: str):
     }), 200 if result.duplicate else 202
 
 
+MAX_CONSENT_ID = 2**31 - 1
+
+
 @bp.get("/consents")
 def consents():
     """The calling partner's consents, a page at a time; each call is in the audit log."""
     after = request.args.get("after", "0")
-    if not after.isascii() or not after.isdigit() or int(after) >= 2**63:
-        raise ApiError(422, "invalid_field", "`after` must be a whole number from 0.",
-                       fields={"after": ["not a whole number from 0"]})
+    # The id column is a 32-bit integer: PostgreSQL refuses to compare it with more.
+    if not after.isascii() or not after.isdigit() or int(after) > MAX_CONSENT_ID:
+        raise ApiError(422, "invalid_field",
+                       f"`after` must be a whole number from 0 to {MAX_CONSENT_ID}.",
+                       fields={"after": [f"not a whole number from 0 to {MAX_CONSENT_ID}"]})
     partner = g.api_partner
     db = get_session()
     items = exports.consents_after(db, partner, int(after))

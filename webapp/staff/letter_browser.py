@@ -25,8 +25,9 @@ from ..models import Campaign, Letter, LetterEvent, LetterState, Submission
 Ts = TypeVarTuple("Ts")
 
 PAGE_SIZE = 50
-# A row id the column holds: anything larger in the query string is ignored.
-MAX_ID = 2**63 - 1
+# The largest id the letter.id column (a 32-bit integer) holds: PostgreSQL refuses to compare
+# it with anything larger, so a larger id from the query string is ignored.
+MAX_ID = 2**31 - 1
 
 
 def _day(text: str | None) -> date | None:
