@@ -36,7 +36,7 @@ def test_openapi_document_needs_no_key(client):
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {
         "/openapi.json", "/campaigns", "/campaigns/{slug}/targets", "/campaigns/{slug}/render",
-        "/campaigns/{slug}/submissions"}
+        "/campaigns/{slug}/submissions", "/consents"}
     assert document["servers"] == [{"url": "http://localhost/api/v1"}]
 
 

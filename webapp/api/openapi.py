@@ -238,5 +238,32 @@ def openapi_document(server: str) -> dict:
                     "409": _error("The campaign is closed or does not send "
                                   "(campaign_closed, sending_not_offered)"),
                     **BODY_ERRORS, **COMMON_ERRORS}}},
+            "/consents": {"get": {
+                "summary": "Supporters who ticked your consent box, oldest first",
+                "description": (
+                    "Only your own partner's consents, recorded when the supporter confirmed "
+                    "their address. At most 500 a call: ask again with `after` set to the "
+                    "last `id` until `consents` is empty. Each call is logged."),
+                "operationId": "listConsents",
+                "parameters": [{"name": "after", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 0,
+                                           "maximum": 2**31 - 1, "default": 0}}],
+                "responses": {
+                    "200": {"description": "Consents", **_json({
+                        "type": "object", "required": ["consents"],
+                        "properties": {"consents": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["id", "campaign", "name", "email", "language",
+                                         "consent_text", "created_at"],
+                            "properties": {
+                                "id": {"type": "integer"}, "campaign": {"type": "string"},
+                                "name": {"type": "string"},
+                                "email": {"type": "string", "format": "email"},
+                                "language": {"type": "string"},
+                                "consent_text": {"type": "string"},
+                                "created_at": {"type": "string",
+                                               "format": "date-time"}}}}}})},
+                    "422": _error("`after` is not a whole number from 0 (invalid_field)"),
+                    **COMMON_ERRORS}}},
         },
     }

@@ -32,6 +32,7 @@ from ..log_privacy import report_outage
 from ..models import Campaign
 from ..partners import service as partners
 from ..partners.models import Partner
+from ..staff import exports
 from ..supporters import operations
 from ..supporters.forms import SupporterForm
 from ..supporters.operations import DraftLetter, can_send_for
@@ -524,3 +525,23 @@ def submit(slug: str):
                     for d in result.stored],
         "not_sent": [t.id for d in result.to_draft for t in d.targets],
     }), 200 if result.duplicate else 202
+
+
+MAX_CONSENT_ID = 2**31 - 1
+
+
+@bp.get("/consents")
+def consents():
+    """The calling partner's consents, a page at a time; each call is in the audit log."""
+    after = request.args.get("after", "0")
+    # The id column is a 32-bit integer: PostgreSQL refuses to compare it with more.
+    if not after.isascii() or not after.isdigit() or int(after) > MAX_CONSENT_ID:
+        raise ApiError(422, "invalid_field",
+                       f"`after` must be a whole number from 0 to {MAX_CONSENT_ID}.",
+                       fields={"after": [f"not a whole number from 0 to {MAX_CONSENT_ID}"]})
+    partner = g.api_partner
+    db = get_session()
+    items = exports.consents_after(db, partner, int(after))
+    exports.audit_partner_fetch(db, partner, int(after), len(items))
+    db.commit()
+    return jsonify({"consents": items})

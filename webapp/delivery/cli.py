@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from database import as_utc, utcnow
 
@@ -17,6 +17,15 @@ from ..app_state import app_state, current_app_object
 from ..db import get_database
 from ..log_privacy import report_outage
 from ..models import Campaign, DeliveryPause, Letter, LetterState, Submission
+from .controls import (
+    DeliveryChange,
+    DeliveryControlError,
+    campaign_by_slug,
+    change_delivery,
+    describe,
+    lift_pauses,
+    parse_window,
+)
 from .worker import MAX_THREADS, default_threads, make_worker, sweep_and_enqueue
 
 log = logging.getLogger(__name__)
@@ -145,9 +154,9 @@ def delivery_retry(failed: bool):
 def delivery_resume():
     """Lift a pause after the mail account was fixed, and queue what waited."""
     with get_database().session_factory() as session:
-        lifted = session.execute(delete(DeliveryPause)).rowcount
+        lifted = lift_pauses(session)
         session.commit()
-    click.echo(f"{lifted} pause(s) lifted")
+    click.echo(f"{len(lifted)} pause(s) lifted")
     click.echo(sweep_and_enqueue(current_app_object()))
 
 
@@ -176,30 +185,21 @@ def delivery_purge():
 @click.option("--test-recipient", help="Test mode: every letter goes here (empty: off).")
 def delivery_campaign(slug, stop, cap, window, tz, test_recipient):
     """Show or change how a campaign's letters are sent."""
+    try:
+        change = DeliveryChange(stop=stop, cap=cap, time_zone=tz or None,
+                                window=parse_window(window) if window is not None else None,
+                                test_recipient=test_recipient)
+    except DeliveryControlError as error:
+        raise click.BadParameter(error.code, param_hint=f"--{error.field}") from error
     with get_database().session_factory() as session:
-        campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+        campaign = campaign_by_slug(session, slug)
         if campaign is None:
             raise click.BadParameter(f"no campaign {slug!r}")
-        if stop is not None:
-            campaign.sending_paused = stop
-        if cap is not None:
-            campaign.per_target_hourly_cap = cap or None
-        if window is not None:
-            if window:
-                start, _, end = window.partition("-")
-                campaign.send_window_start, campaign.send_window_end = int(start), int(end)
-            else:
-                campaign.send_window_start = campaign.send_window_end = None
-        if tz:
-            campaign.send_window_tz = tz
-        if test_recipient is not None:
-            campaign.test_recipient = test_recipient or None
+        try:
+            change_delivery(session, campaign, change)
+        except DeliveryControlError as error:
+            raise click.BadParameter(error.code, param_hint=f"--{error.field}") from error
         session.commit()
-        window_text = (f"{campaign.send_window_start}-{campaign.send_window_end} "
-                       f"{campaign.send_window_tz}" if campaign.send_window_start is not None
-                       else "always")
-        click.echo(f"{slug}: sending {'STOPPED' if campaign.sending_paused else 'on'}, "
-                   f"cap {campaign.per_target_hourly_cap or 'none'}/hour per target, "
-                   f"window {window_text}, test recipient {campaign.test_recipient or 'off'}")
+        click.echo(describe(campaign))
     if stop is False:
         click.echo(sweep_and_enqueue(current_app_object()))

@@ -199,3 +199,24 @@ class ModerationRulesForm(FlaskForm):
 class HeldLetterForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20_000)])
+
+
+# --- delivery controls ----------------------------------------------------------------------
+# webapp.delivery.controls checks the same rules again for the command line; these read what
+# was typed and say what is wrong next to the field.
+
+class DeliverySettingsForm(FlaskForm):
+    window_start = IntegerField(_l("Send from (hour, 0-23; empty: at any hour)"),
+                                validators=[Optional(), NumberRange(min=0, max=23, message=_l(
+                                    "An hour from 0 to 23."))])
+    window_end = IntegerField(_l("Until (hour, 1-24)"),
+                              validators=[Optional(), NumberRange(min=0, max=24, message=_l(
+                                  "An hour from 0 to 24."))])
+    time_zone = StringField(_l("Time zone of these hours"),
+                            validators=[DataRequired(), Length(max=64)])
+    cap = IntegerField(_l("At most this many letters per hour to one address (empty: no cap)"),
+                       validators=[Optional(), NumberRange(min=1, max=100_000, message=_l(
+                           "A whole number from 1 to 100000, or empty."))])
+    test_recipient = StringField(
+        _l("Test mode: send every letter to this staff address instead (empty: off)"),
+        validators=[Optional(), Email(_l("Not an e-mail address.")), Length(max=254)])
