@@ -16,6 +16,9 @@ from database import make_session_factory
 from representatives.importers import IMPORTERS
 from representatives.importers.generic_csv import load_mapping
 from representatives.tables import STAFF_SOURCE, ContactDetail, Membership, Person
+from tests.apps import make_config, migrate_database
+from webapp import create_app
+from webapp.app_state import app_state
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHEET = FIXTURES / "campaign-contacts.csv"
@@ -180,3 +183,30 @@ def test_a_staff_check_later_than_the_file_is_kept_and_an_older_one_is_replaced(
     jan = contact(session, "generic-csv:cz:jan-novak", "email")
     assert (jan.verified_on, jan.checked_by) == (date(2025, 10, 1), None)
     assert report.kept == []
+
+
+def test_the_command_line_lists_the_kept_rows_with_their_count(tmp_path):
+    migrate_database(tmp_path, f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    app = create_app(make_config(tmp_path / "app", f"sqlite:///{tmp_path / 'app.sqlite3'}"))
+    try:
+        sheet = str(FIXTURES / "campaign-contacts.csv")
+        mapping = str(FIXTURES / "campaign-mapping.toml")
+        runner = app.test_cli_runner()
+        first = runner.invoke(args=["reps", "import", "generic-csv", sheet, "--mapping", mapping])
+        assert first.exit_code == 0, first.output
+        with app_state(app).database.session_factory() as session:
+            correct_maria(session)
+
+        result = runner.invoke(args=["reps", "import", "generic-csv", sheet, "--mapping",
+                                     mapping, "--dry-run"])
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert "0 added, 0 updated, 0 retired" in lines[0]
+        assert "4 kept as staff left them (dry run" in lines[0]
+        assert lines[1] == "Kept as staff left them (4):"
+        assert f"  membership {PIETER}@{MINISTRY}: kept as staff edited it; the file differs" in (
+            lines)
+        assert (f"  contact_detail {MARIA} email maria.jansen@example.org: corrected by staff "
+                f"to email {CORRECTED}; not added back") in lines
+    finally:
+        app_state(app).database.dispose()
