@@ -171,6 +171,10 @@ class ContactDetail(_Tracked, Base):
     # Who last checked it by hand (a staff member's e-mail address); empty for a check an
     # import recorded. Text rather than a key: this package knows nothing of staff accounts.
     checked_by: Mapped[str | None] = mapped_column(String(254))
+    # The kind and address an import wrote, kept when staff first correct the row: an import
+    # that still lists the old address must not add it back beside the correction.
+    imported_kind: Mapped[str | None] = mapped_column(String(20))
+    imported_value: Mapped[str | None] = mapped_column(String(500))
 
     person: Mapped[Person | None] = relationship(back_populates="contact_details")
     organization: Mapped[Organization | None] = relationship(back_populates="contact_details")

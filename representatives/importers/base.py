@@ -7,7 +7,10 @@ format's module stays about the format and the history rules live in one place:
 - nothing is written when any row was rejected, unless the caller asks for a partial import;
 - people the same source listed before but no longer lists are retired, never deleted; their
   memberships get an end date and their contacts a `retired_at`, so bounce history survives;
-- a re-import of an unchanged file changes no row (0 added, 0 updated).
+- a re-import of an unchanged file changes no row (0 added, 0 updated);
+- rows staff wrote, corrected or retired in the browser (source "staff") stay as staff left
+  them: not overwritten, not retired, not brought back, and a contact address staff corrected
+  is not added back beside the correction. The report lists them in `kept`.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ class ImportReport:
     # Imported, but with a part left out: a malformed optional field (e.g. a contact form URL
     # with a typo) is dropped rather than holding back the person or the whole file.
     warnings: list[Rejection] = field(default_factory=list)
+    # Rows the file would change, bring back or add again, kept as staff left them instead.
+    kept: list[Rejection] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
     # Per table: {"person": {"added": 3, "updated": 1, "retired": 0}, ...}
@@ -84,9 +89,10 @@ class ImportReport:
     def summary(self) -> str:
         """One line for a log or a staff page."""
         state = "dry run" if self.dry_run else ("written" if self.written else "nothing written")
+        kept = f", {len(self.kept)} kept as staff left them" if self.kept else ""
         return (
             f"{self.source}: {self.added} added, {self.updated} updated, {self.retired} retired, "
-            f"{len(self.rejected)} rejected, {len(self.warnings)} warnings "
+            f"{len(self.rejected)} rejected, {len(self.warnings)} warnings{kept} "
             f"({state}, {self.seconds:.2f} s)"
         )
 
@@ -447,6 +453,32 @@ class _Plan:
         return row
 
 
+KEPT_EDITED = "kept as staff edited it; the file differs"
+KEPT_RETIRED = "retired by staff; kept retired"
+KEPT_ENDED = "ended by staff; kept ended"
+
+
+def _keep_staff_row(plan: _Plan, where: str, changed: bool, *, retired: bool,
+                    ended: str = KEPT_RETIRED) -> None:
+    """A row staff wrote, corrected or retired is left as it is; listed when the file would
+    have changed it or brought it back."""
+    if retired:
+        plan.kept.append((where, ended))
+    elif changed:
+        plan.kept.append((where, KEPT_EDITED))
+
+
+def _with_staff_check(old: dict, row: dict) -> dict:
+    """`row` as the import writes it over an imported row staff re-checked: a check staff made
+    later than the file's stays (the file is older news); a later one in the file is the
+    import's own, no longer the staff member's."""
+    if old["checked_by"] is None or old["verified_on"] is None:
+        return row
+    if row["verified_on"] is None or row["verified_on"] <= old["verified_on"]:
+        return {**row, "verified_on": old["verified_on"], "stored_copy": old["stored_copy"]}
+    return {**row, "checked_by": None}
+
+
 def _rows(session: Session, *columns) -> list[dict[str, Any]]:
     return [dict(row) for row in session.execute(select(*columns)).mappings()]
 
@@ -475,7 +507,7 @@ def _plan_shared(
         elif key in referenced or not _changed(old[key], row, columns):
             continue
         elif old[key]["source"] == STAFF_SOURCE:
-            plan.kept.append((f"{table} {key}", "kept as staff edited it; the file differs"))
+            plan.kept.append((f"{table} {key}", KEPT_EDITED))
         else:
             changes.updates.append(plan.stamp({"id": key, **row}, new=False))
 
@@ -507,6 +539,9 @@ def _plan_people(plan: _Plan, session: Session, new: dict) -> None:
         old = old_people.get(key)
         if old is None:
             changes.inserts.append(plan.stamp({"id": key, **row, "retired_at": None}, new=True))
+        elif old["source"] == STAFF_SOURCE:
+            _keep_staff_row(plan, f"person {key}", _changed(old, row, _PERSON_COLUMNS),
+                            retired=old["retired_at"] is not None)
         elif _changed(old, row, _PERSON_COLUMNS) or old["retired_at"] is not None:
             changes.updates.append(plan.stamp({"id": key, **row, "retired_at": None}, new=False))
             plan.touched.add(key)
@@ -532,17 +567,23 @@ def _plan_memberships(plan: _Plan, session: Session, new: dict) -> None:
         r["id"]: r
         for r in _rows(
             session, Membership.id, Membership.source, Membership.end_date,
-            *_columns(Membership, columns),
+            Membership.checked_by, *_columns(Membership, columns),
         )
     }  # fmt: skip
     for key, row in new.items():
         old = old_memberships.get(key)
         if old is None:
             changes.inserts.append(plan.stamp({"id": key, **row, "end_date": None}, new=True))
-        elif _changed(old, row, columns) or old["end_date"] is not None:
-            changes.updates.append(plan.stamp({"id": key, **row, "end_date": None}, new=False))
-        else:
+            plan.touched.add(row["person_id"])
             continue
+        if old["source"] == STAFF_SOURCE:
+            _keep_staff_row(plan, f"membership {key}", _changed(old, row, columns),
+                            retired=old["end_date"] is not None, ended=KEPT_ENDED)
+            continue
+        row = _with_staff_check(old, row)
+        if not _changed(old, row, columns) and old["end_date"] is None:
+            continue
+        changes.updates.append(plan.stamp({"id": key, **row, "end_date": None}, new=False))
         plan.touched.add(row["person_id"])
     if plan.retiring:
         for key, old in old_memberships.items():
@@ -554,27 +595,48 @@ def _plan_memberships(plan: _Plan, session: Session, new: dict) -> None:
 
 
 def _plan_contacts(plan: _Plan, session: Session, new: dict) -> None:
-    """Matched on (owner, kind, value); `bounced_at` belongs to the delivery side, kept as is."""
+    """Matched on (owner, kind, value); `bounced_at` belongs to the delivery side, kept as is.
+
+    An address staff corrected is matched on what the import wrote before the correction
+    (`imported_kind`, `imported_value`): the file's old address is not added back.
+    """
     changes = plan["contact_detail"]
-    old_contacts = {
-        (r["person_id"], r["organization_id"], r["kind"], r["value"]): r
-        for r in _rows(
-            session, ContactDetail.id, ContactDetail.person_id, ContactDetail.organization_id,
-            ContactDetail.kind, ContactDetail.value, ContactDetail.source,
-            ContactDetail.retired_at, *_columns(ContactDetail, _CONTACT_COLUMNS),
-        )
-    }  # fmt: skip
+    rows = _rows(
+        session, ContactDetail.id, ContactDetail.person_id, ContactDetail.organization_id,
+        ContactDetail.kind, ContactDetail.value, ContactDetail.source, ContactDetail.retired_at,
+        ContactDetail.checked_by, ContactDetail.imported_kind, ContactDetail.imported_value,
+        *_columns(ContactDetail, _CONTACT_COLUMNS),
+    )  # fmt: skip
+    old_contacts = {(r["person_id"], r["organization_id"], r["kind"], r["value"]): r
+                    for r in rows}
+    corrected = {
+        (r["person_id"], r["organization_id"], r["imported_kind"], r["imported_value"]): r
+        for r in rows
+        if r["source"] == STAFF_SOURCE and r["imported_value"] is not None
+        and (r["imported_kind"], r["imported_value"]) != (r["kind"], r["value"])
+    }
     for key, row in new.items():
         old = old_contacts.get(key)
         if old is None:
+            if (correction := corrected.get(key)) is not None:
+                plan.kept.append((_contact_name(key), f"corrected by staff to "
+                                  f"{correction['kind']} {correction['value']}; not added back"))
+                continue
             changes.inserts.append(
                 plan.stamp({**row, "bounced_at": None, "retired_at": None}, new=True)
             )
-        elif _changed(old, row, _CONTACT_COLUMNS) or old["retired_at"] is not None:
-            update_row = {"id": old["id"], **{c: row[c] for c in _CONTACT_COLUMNS}}
-            changes.updates.append(plan.stamp({**update_row, "retired_at": None}, new=False))
-        else:
+        elif old["source"] == STAFF_SOURCE:
+            _keep_staff_row(plan, _contact_name(key), _changed(old, row, _CONTACT_COLUMNS),
+                            retired=old["retired_at"] is not None)
             continue
+        else:
+            row = _with_staff_check(old, row)
+            if not _changed(old, row, _CONTACT_COLUMNS) and old["retired_at"] is None:
+                continue
+            update_row = {"id": old["id"], **{c: row[c] for c in _CONTACT_COLUMNS}}
+            if "checked_by" in row:
+                update_row["checked_by"] = row["checked_by"]
+            changes.updates.append(plan.stamp({**update_row, "retired_at": None}, new=False))
         if row["person_id"]:
             plan.touched.add(row["person_id"])
     if plan.retiring:
@@ -585,6 +647,11 @@ def _plan_contacts(plan: _Plan, session: Session, new: dict) -> None:
                 )
                 if old["person_id"]:
                     plan.touched.add(old["person_id"])
+
+
+def _contact_name(key: tuple[str | None, str | None, str, str]) -> str:
+    person_id, organization_id, kind, value = key
+    return f"contact_detail {person_id or organization_id} {kind} {value}"
 
 
 def _plan_participations(plan: _Plan, session: Session, new: dict) -> None:
@@ -798,7 +865,7 @@ def apply(
     _plan_contacts(plan, session, dataset.contacts)
     _plan_participations(plan, session, dataset.participations)
     _plan_postcodes(plan, session, dataset.postcodes)
-    report.warnings.extend(plan.kept)
+    report.kept = list(plan.kept)
     if too_long := _too_long(plan):
         # Every format checks its own fields; this is the net under all of them, where
         # PostgreSQL would otherwise stop the whole import with a DataError.

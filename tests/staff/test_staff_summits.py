@@ -446,9 +446,9 @@ def test_a_re_import_leaves_what_staff_changed(summits_app, editor, tmp_path):
     # The file's rows under the old title are not brought back beside the renamed ones.
     assert not [key for key in table if key[2] == STATEMENT]
     assert (("seoul-2024", "FR", "")) in table
-    warnings = " | ".join(f"{where}: {why}" for where, why in report.warnings)
-    assert f"summit {PARIS}: kept as staff edited it" in warnings
-    assert "left out: staff renamed or removed it" in warnings
+    kept = " | ".join(f"{where}: {why}" for where, why in report.kept)
+    assert f"summit {PARIS}: kept as staff edited it" in kept
+    assert "left out: staff renamed or removed it" in kept
     assert app_state(summits_app).directory.refresh().summits.next.id == "geneva-2027"
 
 

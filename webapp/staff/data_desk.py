@@ -10,7 +10,9 @@ and retired. Nothing is deleted: letters and history name these rows, so retirin
 end date or `retired_at` the tables already have, as a re-import does. Every change is checked
 whole before anything is written (DeskProblems otherwise, the session left as it was), is
 written with its audit entry, and the caller commits and has the directory reloaded.
-Rows staff add or edit carry the source "staff".
+Rows staff add, edit or retire carry the source "staff": a later import leaves them as staff
+left them (representatives/importers/base.py), and a contact staff corrected keeps the kind and
+address the import wrote, so that the import does not add the old address back.
 """
 
 from __future__ import annotations
@@ -239,11 +241,11 @@ def retire_person(db: Session, person: Person, actor: StaffIdentity, today: date
     letters that name them. False if they were retired already."""
     if person.retired_at is not None:
         return False
-    person.retired_at = utcnow()
+    person.retired_at, person.source = utcnow(), STAFF_SOURCE
     ended = 0
     for office in person.memberships:
         if office.end_date is None:
-            office.end_date = today
+            office.end_date, office.source = today, STAFF_SOURCE
             ended += 1
     auth.audit(db, "desk.person.retire", f"rep_person/{person.id}",
                f"{person.name}; offices ended: {ended}", actor=actor)
@@ -334,6 +336,7 @@ def retire_office(db: Session, office: Membership, actor: StaffIdentity, today: 
     if office.end_date is not None:
         return False
     office.end_date = max(today, office.start_date) if office.start_date else today
+    office.source = STAFF_SOURCE
     auth.audit(db, "desk.office.retire", f"rep_membership/{office.id}", office.role, actor=actor)
     return True
 
@@ -395,12 +398,13 @@ def retire_organisation(db: Session, organisation: Organization, actor: StaffIde
     for office in organisation.memberships:
         if office.end_date is None:
             office.end_date = max(today, office.start_date) if office.start_date else today
+            office.source = STAFF_SOURCE
             ended += 1
     retired = 0
     now = utcnow()
     for contact in organisation.contact_details:
         if contact.retired_at is None:
-            contact.retired_at = now
+            contact.retired_at, contact.source = now, STAFF_SOURCE
             retired += 1
     auth.audit(db, "desk.organisation.retire", f"rep_organization/{organisation.id}",
                f"{organisation.name}; roles ended: {ended}; contacts retired: {retired}",
@@ -439,6 +443,10 @@ def _check_contact(values: ContactValues, today: date) -> None:
 
 def _set_contact(contact: ContactDetail, values: ContactValues, actor: StaffIdentity) -> None:
     value = values.value.strip()
+    if contact.value is not None and contact.source != STAFF_SOURCE:
+        # The first correction of an imported row: what the import wrote, so that the import
+        # recognises its old address as corrected rather than as a contact to add.
+        contact.imported_kind, contact.imported_value = contact.kind, contact.value
     if contact.value is not None and contact.value != value:
         # A different address has not bounced; the old one's bounce stays in the audit log.
         contact.bounced_at = None
@@ -489,7 +497,7 @@ def retire_contact(db: Session, contact: ContactDetail, actor: StaffIdentity) ->
     """No longer offered (the row and its bounce history stay); False if retired already."""
     if contact.retired_at is not None:
         return False
-    contact.retired_at = utcnow()
+    contact.retired_at, contact.source = utcnow(), STAFF_SOURCE
     auth.audit(db, "desk.contact.retire", f"rep_contact_detail/{contact.id}",
                f"{contact.kind} {contact.value}", actor=actor)
     return True
