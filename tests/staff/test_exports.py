@@ -146,3 +146,34 @@ def test_partner_api_gives_its_own_consents_a_page_at_a_time(partners_app, monke
     assert [(e[0], e[3]) for e in fetches[:2]] == [
         (f"partner:{PARTNER}", "after 0: 2 consents"), (f"partner:{PARTNER}",
                                                         f"after {after}: 1 consents")]
+
+
+def test_supporters_answers_and_recorded_replies(staff_app, editor, viewer):
+    from datetime import date
+
+    from webapp.followup.models import FollowupAnswer, TargetResponse
+
+    [asked, _] = add_submission(staff_app, country="NL", letters=[
+        ("t:nl-minister", "Anna de Vries", "sent"), ("t:nl-mep", "Pieter Jansen", "sent")])
+    with app_state(staff_app).database.session_factory() as session:
+        from webapp.models import Letter
+        submission_id = session.get_one(Letter, asked).submission_id
+        session.add(FollowupAnswer(letter_id=asked, submission_id=submission_id, answer="yes",
+                                   reply_text="=We will raise it in Geneva."))
+        session.add(TargetResponse(target_id="t:nl-minister", target_name="Anna de Vries",
+                                   target_kind="minister", country="NL", kind="committed",
+                                   on_date=date(2026, 11, 2), link="https://gov.example/a",
+                                   recorded_by="editor@campaign.example"))
+        session.commit()
+    assert viewer.get(f"{BASE}/replies.csv").status_code == 403
+    answers = rows(editor.get(f"{BASE}/replies.csv"))
+    assert answers[0] == ["answered_at", "country", "target_id", "target_name", "answer",
+                          "reply_text"]
+    assert [row[1:] for row in answers[1:]] == [
+        ["NL", "t:nl-minister", "Anna de Vries", "yes", "'=We will raise it in Geneva."]]
+    recorded = rows(viewer.get("/staff/exports/target-responses.csv"))
+    assert [row[:7] for row in recorded[1:]] == [
+        ["2026-11-02", "NL", "t:nl-minister", "Anna de Vries", "minister", "committed",
+         "https://gov.example/a"]]
+    actions = [e[1] for e in audit_actions(staff_app) if e[1].startswith("export")]
+    assert actions == ["export.answers", "export.target_responses"]

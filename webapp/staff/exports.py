@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from database import utcnow
 
 from ..delivery.retention import ERASED
+from ..followup.models import FollowupAnswer, TargetResponse
 from ..models import Campaign, Letter, Submission
 from ..partners.models import Partner, PartnerConsent
 from . import auth
@@ -100,6 +101,39 @@ def supporter_rows(db: Session, campaign: Campaign) -> Iterator[Sequence[object]
             continue
         last = key
         yield name, email, language, country, confirmed_at.isoformat() if confirmed_at else ""
+
+
+ANSWER_HEADER = ("answered_at", "country", "target_id", "target_name", "answer", "reply_text")
+
+
+def answer_rows(db: Session, campaign: Campaign) -> Iterator[Sequence[object]]:
+    """Supporters' answers to "did they reply?" about the campaign's letters, oldest first,
+    with the reply they pasted (empty once retention or the supporter erased it)."""
+    query = (select(FollowupAnswer.answered_at, Submission.country, Letter.target_id,
+                    Letter.target_name, FollowupAnswer.answer, FollowupAnswer.reply_text)
+             .join(Letter, Letter.id == FollowupAnswer.letter_id)
+             .join(Submission, Submission.id == FollowupAnswer.submission_id)
+             .where(Letter.campaign_id == campaign.id)
+             .order_by(FollowupAnswer.answered_at, FollowupAnswer.id)
+             .execution_options(yield_per=BATCH))
+    for answered_at, *rest in db.execute(query):
+        yield answered_at.isoformat(), *rest
+
+
+RESPONSE_HEADER = ("on_date", "country", "target_id", "target_name", "target_kind", "kind",
+                   "link", "text", "recorded_by", "recorded_at")
+
+
+def response_rows(db: Session) -> Iterator[Sequence[object]]:
+    """Replies and commitments staff recorded (they are public once recorded), by date."""
+    query = (select(TargetResponse.on_date, TargetResponse.country, TargetResponse.target_id,
+                    TargetResponse.target_name, TargetResponse.target_kind,
+                    TargetResponse.kind, TargetResponse.link, TargetResponse.text,
+                    TargetResponse.recorded_by, TargetResponse.recorded_at)
+             .order_by(TargetResponse.on_date, TargetResponse.id)
+             .execution_options(yield_per=BATCH))
+    for on_date, *middle, recorded_at in db.execute(query):
+        yield on_date.isoformat(), *middle, recorded_at.isoformat()
 
 
 CONSENT_HEADER = ("id", "campaign", "name", "email", "language", "consent_text", "created_at")

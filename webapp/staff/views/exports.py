@@ -74,6 +74,30 @@ def export_supporters(slug: str) -> ResponseReturnValue:
         exports.supporter_rows(session, session.get_one(Campaign, campaign_id))))
 
 
+@bp.get("/campaigns/<slug>/exports/replies.csv")
+def export_answers(slug: str) -> ResponseReturnValue:
+    """Supporters' answers to the follow-up question, with the replies they pasted."""
+    _editors_only()
+    campaign = campaign_or_404(slug)
+    db = get_session()
+    exports.audit_export(db, "answers", f"campaign/{slug}", "", current_user)
+    campaign_id = campaign.id
+    db.commit()
+    return _csv(f"{slug}-replies", lambda session: exports.csv_lines(
+        exports.ANSWER_HEADER,
+        exports.answer_rows(session, session.get_one(Campaign, campaign_id))))
+
+
+@bp.get("/exports/target-responses.csv")
+def export_target_responses() -> ResponseReturnValue:
+    """The replies and commitments staff recorded, as shown to supporters."""
+    db = get_session()
+    exports.audit_export(db, "target_responses", "target_responses", "", current_user)
+    db.commit()
+    return _csv("target-responses", lambda session: exports.csv_lines(
+        exports.RESPONSE_HEADER, exports.response_rows(session)))
+
+
 @bp.get("/partners/<code>/consents.csv")
 def export_partner_consents(code: str) -> ResponseReturnValue:
     """One partner's consents, and no other partner's."""
