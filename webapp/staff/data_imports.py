@@ -471,7 +471,7 @@ def report_view(db: Session, report: ImportReport) -> ReportView:
     people = {what: report.people.get(what, []) for what in ("added", "updated", "retired")}
     retired = people["retired"][:ROWS_SHOWN]
     names = dict(db.execute(select(Person.id, Person.name)
-                            .where(Person.id.in_([key for key, _ in retired]))).tuples().all())
+                            .where(Person.id.in_([key for key, _ in retired]))).all())
     rejected = [ReasonGroup(list(places), why) for places, why in
                 grouped_reasons(report.rejected)]
     warnings = [ReasonGroup(list(places), why) for places, why in
