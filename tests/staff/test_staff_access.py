@@ -17,7 +17,7 @@ from webapp.staff.models import AuditEntry, StaffUser
 from .conftest import PASSWORD, USERS, login, reset_staff_tables, token
 
 SLUG = "treaty-at-next-summit"
-SAMPLE_ARGS = {"slug": SLUG, "language": "en", "number": 1, "user_id": 1}
+SAMPLE_ARGS = {"slug": SLUG, "language": "en", "number": 1, "user_id": 1, "token": "a" * 32}
 
 
 def staff_routes(app):
