@@ -402,3 +402,30 @@ def test_an_unknown_upload_leads_back_to_the_form(import_app, editor):
     response = editor.get(f"{PAGE}/{'a' * 32}")
     assert response.status_code == 303
     assert "upload the file again" in text(editor.get(response.headers["Location"]))
+
+
+def test_apply_after_the_data_changed_shows_the_new_dry_run(import_app, editor):
+    location = upload(editor, sheet(PIET, KEES)).headers["Location"]
+    action = location.split("?")[0]
+    fields = dict(form_fields(editor.get(location).get_data(as_text=True), "/check"))
+    fields.update({"column-email": "E-mail", "source": SOURCE, "partial": "y"})
+    checked = editor.post(action + "/check", data=fields)
+    # Meanwhile the same sheet is imported at the command line.
+    staged = data_imports.load_staged(import_app.instance_path, action.rsplit("/", 1)[-1])
+    run_import(app_state(import_app).database.session_factory, "generic-csv",
+               data_imports.staged_path(import_app.instance_path, staged), partial=True,
+               source=SOURCE, mapping=data_imports.ColumnMapping({"email": "E-mail"}))
+    response = editor.post(action + "/apply",
+                           data=dict(form_fields(checked.get_data(as_text=True), "/apply")))
+    assert response.status_code == 409
+    shown = text(response)
+    assert "changed since the dry run, so nothing was imported" in shown
+    assert "0 added, 0 updated, 0 retired, 1 rejected" in shown
+    with app_state(import_app).database.session_factory() as db:
+        assert db.scalar(select(func.count()).select_from(AuditEntry)
+                         .where(AuditEntry.action == "data.import")) == 0
+    # The new dry run can be applied.
+    again = editor.post(action + "/apply",
+                        data=dict(form_fields(response.get_data(as_text=True), "/apply")))
+    assert again.status_code == 303
+    assert "Imported: 0 added" in text(editor.get(again.headers["Location"]))

@@ -50,9 +50,10 @@ from ..directory.cli import grouped_reasons
 from . import auth
 from .auth import StaffIdentity
 
-# Large enough for a country's parliament or a postcode table, small enough to read in a
-# request: the dry run and the import each read the whole file.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Far more than any parliament's sheet, and a region's postcode table; small enough that the
+# dry run and the import, which each read the whole file in one request, finish well within
+# the time a worker gets for a request (gunicorn.conf.py). Larger files: `flask reps import`.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 KEEP_UPLOADS = timedelta(hours=24)
 UPLOADS_FOLDER = "data-imports"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
