@@ -156,7 +156,7 @@ class ImportSettingsForm(FlaskForm):
     country = StringField(_l("Country (ISO code)"), validators=[Length(max=8)])
     source_url = StringField(_l("Where the file was published (a link)"),
                              validators=[Length(max=2000)])
-    as_of = StringField(_l("The file's date (YYYY-MM-DD): when its data was checked"),
+    as_of = StringField(_l("The file's date: when its data was checked"),
                         validators=[Length(max=40)])
     role = StringField(_l("Every member's role (empty: 'Member of the <chamber>')"),
                        validators=[Length(max=500)])
