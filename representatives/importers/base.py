@@ -80,6 +80,10 @@ class ImportReport:
     written: bool = False
     # Per table: {"person": {"added": 3, "updated": 1, "retired": 0}, ...}
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The people behind the headline counts, as (id, name) by what happens to them: "added",
+    # "updated", "retired" (a retired person's name is not in the file, so None), for a staff
+    # page to list what a dry run would do.
+    people: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -884,6 +888,12 @@ def apply(
         report.counts[t]["updated"] for t in ("summit", "summit_participation")
     )
     report.retired = sum(report.counts[t]["retired"] for t in records)
+    report.people = {
+        "added": [(key, dataset.people[key].get("name")) for key in sorted(added_people)],
+        "updated": [(key, dataset.people.get(key, {}).get("name")) for key in
+                    sorted(plan.touched - added_people - retired_people)],
+        "retired": [(key, None) for key in sorted(retired_people)],
+    }
     if dry_run:
         report.seconds = time.perf_counter() - started
         report_progress(1.0)

@@ -17,7 +17,8 @@ from webapp.staff.models import AuditEntry, StaffUser
 from .conftest import PASSWORD, USERS, login, reset_staff_tables, token
 
 SLUG = "treaty-at-next-summit"
-SAMPLE_ARGS = {"slug": SLUG, "language": "en", "number": 1, "user_id": 1, "letter_id": 1}
+SAMPLE_ARGS = {"slug": SLUG, "language": "en", "number": 1, "user_id": 1, "letter_id": 1,
+               "token": "a" * 32}
 # The data desk's records (staff.views.data_desk), from the web tests' directory.
 SAMPLE_ARGS |= {"code": "NL", "person_id": "t:nl-minister", "office_id": "t:nl-minister@t:nl-ezk",
                 "organisation_id": "t:nl-ezk", "contact_id": 1}

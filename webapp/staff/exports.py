@@ -132,8 +132,10 @@ def response_rows(db: Session) -> Iterator[Sequence[object]]:
                     TargetResponse.recorded_by, TargetResponse.recorded_at)
              .order_by(TargetResponse.on_date, TargetResponse.id)
              .execution_options(yield_per=BATCH))
-    for on_date, *middle, recorded_at in db.execute(query):
-        yield on_date.isoformat(), *middle, recorded_at.isoformat()
+    for row in db.execute(query).mappings():
+        values = {**row, "on_date": row["on_date"].isoformat(),
+                  "recorded_at": row["recorded_at"].isoformat()}
+        yield tuple(values[name] for name in RESPONSE_HEADER)
 
 
 CONSENT_HEADER = ("id", "campaign", "name", "email", "language", "consent_text", "created_at")

@@ -6,6 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -220,3 +221,35 @@ class DeliverySettingsForm(FlaskForm):
     test_recipient = StringField(
         _l("Test mode: send every letter to this staff address instead (empty: off)"),
         validators=[Optional(), Email(_l("Not an e-mail address.")), Length(max=254)])
+
+
+# --- importing representatives' data (staff.data_imports) ---------------------------------
+
+class ImportUploadForm(FlaskForm):
+    # A <select> of the formats in the template; staff.data_imports checks the value.
+    fmt = StringField(_l("Format"), validators=[Length(max=40)])
+    upload = FileField(_l("File"))
+
+
+class ImportSettingsForm(FlaskForm):
+    """The options of a dry run; the column mapping's fields are read by name (column-FIELD,
+    default-FIELD), as many as the format has."""
+
+    source = StringField(_l("Source name (empty: the format's own). An import retires the "
+                            "people an earlier import of the same source listed and this "
+                            "file does not."), validators=[Length(max=200)])
+    country = StringField(_l("Country (ISO code)"), validators=[Length(max=8)])
+    source_url = StringField(_l("Where the file was published (a link)"),
+                             validators=[Length(max=2000)])
+    as_of = StringField(_l("The file's date: when its data was checked"),
+                        validators=[Length(max=40)])
+    role = StringField(_l("Every member's role (empty: 'Member of the <chamber>')"),
+                       validators=[Length(max=500)])
+    partial = BooleanField(_l("Import the valid rows even if some are rejected (then nobody "
+                              "is retired)"))
+    allow_mass_retirement = BooleanField(_l("Allow retiring more than half of the source's "
+                                            "people (after an election)"))
+
+
+class ImportApplyForm(FlaskForm):
+    digest = HiddenField()

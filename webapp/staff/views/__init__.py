@@ -30,6 +30,7 @@ from . import (  # noqa: E402, F401
     accounts,
     campaigns,
     data_desk,
+    data_imports,
     data_reports,
     delivery_controls,
     erasure,
