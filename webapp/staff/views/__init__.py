@@ -26,4 +26,4 @@ def _signed_in_user() -> dict[str, object]:
 
 
 # Imported last, for their routes to register on `bp`, which they import from here.
-from . import accounts, campaigns, data_reports, letters, summits  # noqa: E402, F401
+from . import accounts, campaign_dashboard, campaigns, data_reports, letters, summits  # noqa: E402, F401
