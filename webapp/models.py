@@ -413,7 +413,8 @@ class DataReport(Base):
 class DashboardCount(Base):
     """The staff dashboard's counts (webapp/staff/dashboard.py), per campaign, measure, value
     and day: letters written per supporter country, partner, language and target, letters
-    reaching each state, submissions made and confirmed.
+    reaching and leaving each state, why they failed or bounced, submissions made and
+    confirmed.
 
     Counted from rows that never change once written (letters' fixed facts, state events,
     submissions), so a day's count only ever grows, and a page adds to it only the rows
@@ -423,10 +424,13 @@ class DashboardCount(Base):
     __tablename__ = "dashboard_count"
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
-    # "country", "partner", "language", "target", "state", "submitted", "confirmed"
+    # "country", "partner", "language", "target", "state" (reached), "left" (a state),
+    # "reason:failed", "reason:bounced", "submitted", "confirmed"
     measure: Mapped[str] = mapped_column(String(16), primary_key=True)
-    value: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" where none
-    day: Mapped[date] = mapped_column(Date, primary_key=True)  # in UTC
+    # A code, a target's id, a state, an event's reason (up to 200); "" where none.
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # In UTC; 1970-01-01 (dashboard.ALL_DAYS) for the measures kept only as totals.
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 

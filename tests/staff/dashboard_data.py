@@ -86,8 +86,9 @@ def add_letter(session: Session, submission: Submission, target_id: str, languag
                             to_state=LetterState.QUEUED, reason="confirmed", at=confirmed))
     state = LetterState.QUEUED
     for to_state, at in moves:
+        reason = error if error and to_state in ("failed", "bounced") else "test"
         session.add(LetterEvent(letter_id=letter.id, from_state=state, to_state=to_state,
-                                reason="test", at=at))
+                                reason=reason, at=at))
         state = to_state
     letter.state = state
     session.flush()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, cast, exists, func, insert, select, tuple_
+from sqlalchemy import Date, case, cast, exists, func, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -47,6 +47,7 @@ from ..models import (
     LetterEvent,
     LetterState,
     LetterText,
+    PendingLetters,
     Submission,
 )
 
@@ -56,8 +57,17 @@ SETTLE = timedelta(minutes=10)
 SERIES_DAYS = 90
 # Tables show this many targets, the busiest first.
 TARGETS_SHOWN = 50
+# The page names this many reasons why letters failed or bounced, the commonest first.
+REASONS_SHOWN = 10
 # Kept rows are read and added to in groups of this many keys.
 KEYS_PER_QUERY = 500
+
+# The page shows these (and the events' "left" and "reason:..." measures) only as totals over
+# every day: they are kept under one day, ALL_DAYS,
+# rather than per day (a thousand targets times every day would make the kept counts
+# nearly as long to read as the letters).
+TOTALS_ONLY = frozenset({"country", "partner", "target"})
+ALL_DAYS = date(1970, 1, 1)
 
 # The states a letter reaches that the chart of states per day shows, in this order.
 CHART_STATES = (LetterState.QUEUED, LetterState.SENT, LetterState.DELIVERED,
@@ -115,7 +125,7 @@ def _letter_counts(db: Session, after: int, through: int | None,
         day = _as_date(day)
         for measure, value in (("country", country), ("partner", partner or ""),
                                ("language", language), ("target", target)):
-            counts[(campaign, measure, value, day)] += n
+            counts[(campaign, measure, value, ALL_DAYS if measure in TOTALS_ONLY else day)] += n
     earlier = aliased(Letter)
     first = (select(Letter.campaign_id, _day(db, Letter.created_at).label("day"))
              .where(*where, ~exists().where(earlier.submission_id == Letter.submission_id,
@@ -129,17 +139,27 @@ def _letter_counts(db: Session, after: int, through: int | None,
 
 def _event_counts(db: Session, after: int, through: int | None,
                   campaign_id: int | None) -> Counter[Key]:
-    """Letters reaching each state by day, from the events with ids in (after, through]."""
+    """From the events with ids in (after, through]: letters reaching each state by day;
+    letters leaving each state, and why letters failed or bounced, over every day (a
+    state's letters now are those that reached it and did not leave)."""
     where = _id_range(LetterEvent.id, after, through)
     if campaign_id is not None:
         where.append(Letter.campaign_id == campaign_id)
+    reason = case((LetterEvent.to_state.in_(PROBLEM_STATES), LetterEvent.reason), else_="")
     moves = (select(Letter.campaign_id, _day(db, LetterEvent.at).label("day"),
-                    LetterEvent.to_state)
+                    LetterEvent.from_state, LetterEvent.to_state, reason.label("reason"))
              .join(Letter, Letter.id == LetterEvent.letter_id).where(*where).subquery())
-    columns = (moves.c.campaign_id, moves.c.day, moves.c.to_state)
-    return Counter({(campaign, "state", state, _as_date(day)): n
-                    for campaign, day, state, n in db.execute(
-                        select(*columns, func.count()).group_by(*columns))})
+    columns = (moves.c.campaign_id, moves.c.day, moves.c.from_state, moves.c.to_state,
+               moves.c.reason)
+    counts: Counter[Key] = Counter()
+    for campaign, day, from_state, to_state, why, n in db.execute(
+            select(*columns, func.count()).group_by(*columns)):
+        counts[(campaign, "state", to_state, _as_date(day))] += n
+        if from_state != PendingLetters.STATE:
+            counts[(campaign, "left", from_state, ALL_DAYS)] += n
+        if to_state in PROBLEM_STATES:
+            counts[(campaign, f"reason:{to_state}", why or "", ALL_DAYS)] += n
+    return counts
 
 
 def _submission_counts(db: Session, after: int, through: int | None,
@@ -227,21 +247,16 @@ def bring_counts_up_to_date(db: Session, now: datetime) -> dict[str, int]:
     return {source: cursor.counted_through for source, cursor in cursors.items()}
 
 
-def campaign_counts(db: Session, campaign_id: int, counted_through: Mapping[str, int],
-                    since: date | None = None) -> Counter[Key]:
-    """The campaign's counts (from `since` on, if given): those kept, and those of the rows
-    after `counted_through`."""
+def campaign_counts(db: Session, campaign_id: int,
+                    counted_through: Mapping[str, int]) -> Counter[Key]:
+    """The campaign's counts: those kept, and those of the rows after `counted_through`."""
     query = (select(DashboardCount.measure, DashboardCount.value, DashboardCount.day,
                     DashboardCount.count)
              .where(DashboardCount.campaign_id == campaign_id))
-    if since is not None:
-        query = query.where(DashboardCount.day >= since)
     counts: Counter[Key] = Counter({(campaign_id, measure, value, _as_date(day)): n
                                     for measure, value, day, n in db.execute(query)})
     for source, (_, count_rows) in SOURCES.items():
-        for key, n in count_rows(db, counted_through.get(source, 0), None, campaign_id).items():
-            if since is None or key[3] >= since:
-                counts[key] += n
+        counts.update(count_rows(db, counted_through.get(source, 0), None, campaign_id))
     return counts
 
 
@@ -323,29 +338,25 @@ def kind_of(target_id: str, target: Target | None) -> str:
     return prefix if prefix in {kind.value for kind in TargetKind} else UNKNOWN_KIND
 
 
-def delivery_health(db: Session, campaign: Campaign) -> DeliveryHealth:
-    """Through the index on letters' states: only letters on their way or in trouble."""
-    backlog: dict[str, int] = {}
-    oldest_queued = None
-    for state, n, oldest in db.execute(
-            select(Letter.state, func.count(), func.min(Letter.created_at))
-            .where(Letter.campaign_id == campaign.id, Letter.state.in_(BACKLOG_STATES))
-            .group_by(Letter.state)):
-        backlog[state] = n
-        if state == LetterState.QUEUED:
-            oldest_queued = _aware(oldest)
-    problems: Counter[str] = Counter()
-    reasons = []
-    for state, reason, n in db.execute(
-            select(Letter.state, Letter.last_error, func.count())
-            .where(Letter.campaign_id == campaign.id, Letter.state.in_(PROBLEM_STATES))
-            .group_by(Letter.state, Letter.last_error)):
-        problems[state] += n
-        reasons.append(ProblemReason(state, reason or "", n))
+def delivery_health(db: Session, campaign: Campaign,
+                    by_measure: Mapping[str, Counter[str]]) -> DeliveryHealth:
+    """From the counts (`by_measure`: each measure's values summed over every day), and one
+    query through the index on letters' states for the oldest letter still queued."""
+    now_in = {state: by_measure["state"][state] - by_measure["left"][state]
+              for state in (*BACKLOG_STATES, *PROBLEM_STATES)}
+    oldest = db.scalar(select(func.min(Letter.created_at))
+                       .where(Letter.state == LetterState.QUEUED,
+                              Letter.campaign_id == campaign.id))
+    reasons = [ProblemReason(state, reason, n)
+               for state in PROBLEM_STATES
+               for reason, n in by_measure[f"reason:{state}"].items() if n]
     reasons.sort(key=lambda r: (-r.letters, r.state, r.reason))
     pauses = list(db.scalars(select(DeliveryPause).order_by(DeliveryPause.created_at)))
-    return DeliveryHealth(backlog=backlog, oldest_queued=oldest_queued,
-                          problems=dict(problems), reasons=reasons[:10], pauses=pauses)
+    return DeliveryHealth(
+        backlog={state: now_in[state] for state in BACKLOG_STATES if now_in[state]},
+        oldest_queued=_aware(oldest) if oldest else None,
+        problems={state: now_in[state] for state in PROBLEM_STATES if now_in[state]},
+        reasons=reasons[:REASONS_SHOWN], pauses=pauses)
 
 
 def _drafts(db: Session, campaign_id: int) -> dict[date, int]:
@@ -395,6 +406,6 @@ def campaign_dashboard(db: Session, campaign: Campaign,
         languages=_largest_first(by_measure["language"]),
         submitted=by_measure["submitted"][""], confirmed=by_measure["confirmed"][""],
         drafts=sum(drafts.values()),
-        health=delivery_health(db, campaign),
+        health=delivery_health(db, campaign, by_measure),
     )
 

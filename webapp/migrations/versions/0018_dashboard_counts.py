@@ -18,7 +18,7 @@ def upgrade() -> None:
         "dashboard_count",
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("measure", sa.String(length=16), nullable=False),
-        sa.Column("value", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.String(length=200), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["campaign_id"], ["campaign.id"]),
