@@ -143,6 +143,24 @@ def test_delivery_health(app, filled):
     assert [p.reason for p in health.pauses] == [data.PAUSE_REASON]
 
 
+def test_a_letter_retried_after_failing_is_queued_again(app, filled):
+    """Letters now in a state are those that reached it and did not leave it."""
+    with app_state(app).database.session_factory() as session:
+        failed = session.scalars(select(dashboard.Letter)
+                                 .where(dashboard.Letter.target_id == "t:gb-minister")).one()
+        session.add(dashboard.LetterEvent(letter_id=failed.id, from_state="failed",
+                                          to_state="queued", reason="retried by staff",
+                                          at=NOW))
+        failed.state = "queued"
+        session.commit()
+    for moment in (NOW, NOW + SETTLE):  # counted afresh, then kept
+        page = _page(app, moment)
+        assert page.health.backlog == {"queued": 3}
+        assert page.health.problems == {"bounced": 1}
+        assert dict(page.states)["failed"] == 1  # it did fail, that day
+        assert dict(page.states)["queued"] == 6
+
+
 def test_kind_of_a_target_gone_from_the_directory():
     assert dashboard.kind_of("mep:197490", None) == "mep"
     assert dashboard.kind_of("t:somebody", None) == dashboard.UNKNOWN_KIND

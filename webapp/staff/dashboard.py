@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, case, cast, exists, func, insert, select, tuple_
+from sqlalchemy import Date, case, cast, func, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -111,26 +111,32 @@ def _letter_counts(db: Session, after: int, through: int | None,
     where = _id_range(Letter.id, after, through)
     if campaign_id is not None:
         where.append(Letter.campaign_id == campaign_id)
+    # Correlated subqueries rather than joins: each letter's own rows, found by their
+    # primary keys. A join lets the planner hash whole tables to count a few letters.
+    def of_submission(column: Any) -> Any:
+        return select(column).where(Submission.id == Letter.submission_id).scalar_subquery()
+
+    language = select(LetterText.language).where(LetterText.id == Letter.text_id)
     written = (select(Letter.campaign_id, _day(db, Letter.created_at).label("day"),
-                      Submission.country, Submission.partner_code, LetterText.language,
-                      Letter.target_id)
-               .join(Submission, Submission.id == Letter.submission_id)
-               .join(LetterText, LetterText.id == Letter.text_id)
+                      of_submission(Submission.country).label("country"),
+                      of_submission(Submission.partner_code).label("partner_code"),
+                      language.scalar_subquery().label("language"), Letter.target_id)
                .where(*where).subquery())
     columns = (written.c.campaign_id, written.c.day, written.c.country, written.c.partner_code,
                written.c.language, written.c.target_id)
     counts: Counter[Key] = Counter()
-    for campaign, day, country, partner, language, target, n in db.execute(
+    for campaign, day, country, partner, language_code, target, n in db.execute(
             select(*columns, func.count()).group_by(*columns)):
         day = _as_date(day)
         for measure, value in (("country", country), ("partner", partner or ""),
-                               ("language", language), ("target", target)):
+                               ("language", language_code), ("target", target)):
             counts[(campaign, measure, value, ALL_DAYS if measure in TOTALS_ONLY else day)] += n
     earlier = aliased(Letter)
+    first_of_its_submission = Letter.id == (
+        select(func.min(earlier.id)).where(earlier.submission_id == Letter.submission_id)
+        .scalar_subquery())
     first = (select(Letter.campaign_id, _day(db, Letter.created_at).label("day"))
-             .where(*where, ~exists().where(earlier.submission_id == Letter.submission_id,
-                                           earlier.id < Letter.id))
-             .subquery())
+             .where(*where, first_of_its_submission).subquery())
     for campaign, day, n in db.execute(select(first.c.campaign_id, first.c.day, func.count())
                                        .group_by(first.c.campaign_id, first.c.day)):
         counts[(campaign, "confirmed", "", _as_date(day))] += n
