@@ -85,6 +85,28 @@ def test_counts_rows_not_yet_kept(app, filled):
         assert session.scalar(select(func.count()).select_from(DashboardCount)) == 0
 
 
+def test_many_letters_are_counted_alike(app, filled, monkeypatch):
+    """Above BULK_IDS letters the counts join tables instead: the same numbers."""
+    monkeypatch.setattr(dashboard, "BULK_IDS", 0)
+    _assert_known_numbers(_page(app, NOW))
+    _assert_known_numbers(_page(app, NOW + SETTLE))
+
+
+def test_the_command_counts_what_settled(app, filled):
+    runner = app.test_cli_runner()
+    with app_state(app).database.session_factory() as session:
+        newest = session.scalar(select(func.max(dashboard.Letter.id)))
+    assert runner.invoke(args=["staff", "dashboard-counts"]).exit_code == 0
+    with app_state(app).database.session_factory() as session:
+        cursor = session.get(DashboardCursor, "letter")
+        assert (cursor.counted_through, cursor.pending_through) == (0, newest)
+        cursor.pending_since = cursor.pending_since - SETTLE
+        session.commit()
+    result = runner.invoke(args=["staff", "dashboard-counts"])
+    assert f"letter {newest}" in result.output
+    _assert_known_numbers(_page(app, NOW))
+
+
 def test_kept_counts_and_new_rows_add_up_once(app, filled):
     _page(app, NOW)  # notes the newest rows
     assert _page(app, NOW + SETTLE - timedelta(seconds=1)).letters == 5  # not settled yet

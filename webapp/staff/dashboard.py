@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, case, cast, func, insert, select, tuple_
+from sqlalchemy import Date, case, cast, exists, func, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -59,6 +59,8 @@ SERIES_DAYS = 90
 TARGETS_SHOWN = 50
 # The page names this many reasons why letters failed or bounced, the commonest first.
 REASONS_SHOWN = 10
+# Above this many letters to count, joins; below, each letter's rows by primary key.
+BULK_IDS = 50_000
 # Kept rows are read and added to in groups of this many keys.
 KEYS_PER_QUERY = 500
 
@@ -95,6 +97,11 @@ def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value[:10])
 
 
+def _rows(db: Session, query: Any) -> list[Any]:
+    """The rows of a grouped count, whose columns the type checker cannot follow."""
+    return list(db.execute(query))
+
+
 def _id_range(column: Any, after: int, through: int | None) -> list[ColumnElement[bool]]:
     where = [column > after]
     if through is not None:
@@ -111,34 +118,47 @@ def _letter_counts(db: Session, after: int, through: int | None,
     where = _id_range(Letter.id, after, through)
     if campaign_id is not None:
         where.append(Letter.campaign_id == campaign_id)
-    # Correlated subqueries rather than joins: each letter's own rows, found by their
-    # primary keys. A join lets the planner hash whole tables to count a few letters.
-    def of_submission(column: Any) -> Any:
-        return select(column).where(Submission.id == Letter.submission_id).scalar_subquery()
+    newest = through if through is not None else db.scalar(select(func.max(Letter.id))) or 0
+    earlier = aliased(Letter)
+    if newest - after > BULK_IDS:
+        # Many letters (the first count, or after a long pause): joins, which the planner
+        # may answer by hashing whole tables, once.
+        written = (select(Letter.campaign_id, _day(db, Letter.created_at).label("day"),
+                          Submission.country, Submission.partner_code, LetterText.language,
+                          Letter.target_id)
+                   .join(Submission, Submission.id == Letter.submission_id)
+                   .join(LetterText, LetterText.id == Letter.text_id)
+                   .where(*where).subquery())
+        first_of_its_submission = ~exists().where(earlier.submission_id == Letter.submission_id,
+                                                  earlier.id < Letter.id)
+    else:
+        # A few letters (a page's fresh ones): each letter's own rows found by primary key,
+        # which correlated subqueries force; a join lets the planner hash whole tables.
+        def of_submission(column: Any) -> Any:
+            return select(column).where(Submission.id == Letter.submission_id).scalar_subquery()
 
-    language = select(LetterText.language).where(LetterText.id == Letter.text_id)
-    written = (select(Letter.campaign_id, _day(db, Letter.created_at).label("day"),
-                      of_submission(Submission.country).label("country"),
-                      of_submission(Submission.partner_code).label("partner_code"),
-                      language.scalar_subquery().label("language"), Letter.target_id)
-               .where(*where).subquery())
+        language = select(LetterText.language).where(LetterText.id == Letter.text_id)
+        written = (select(Letter.campaign_id, _day(db, Letter.created_at).label("day"),
+                          of_submission(Submission.country).label("country"),
+                          of_submission(Submission.partner_code).label("partner_code"),
+                          language.scalar_subquery().label("language"), Letter.target_id)
+                   .where(*where).subquery())
+        first_of_its_submission = Letter.id == (
+            select(func.min(earlier.id)).where(earlier.submission_id == Letter.submission_id)
+            .scalar_subquery())
     columns = (written.c.campaign_id, written.c.day, written.c.country, written.c.partner_code,
                written.c.language, written.c.target_id)
     counts: Counter[Key] = Counter()
-    for campaign, day, country, partner, language_code, target, n in db.execute(
-            select(*columns, func.count()).group_by(*columns)):
+    for campaign, day, country, partner, language_code, target, n in _rows(
+            db, select(*columns, func.count()).group_by(*columns)):
         day = _as_date(day)
         for measure, value in (("country", country), ("partner", partner or ""),
                                ("language", language_code), ("target", target)):
             counts[(campaign, measure, value, ALL_DAYS if measure in TOTALS_ONLY else day)] += n
-    earlier = aliased(Letter)
-    first_of_its_submission = Letter.id == (
-        select(func.min(earlier.id)).where(earlier.submission_id == Letter.submission_id)
-        .scalar_subquery())
     first = (select(Letter.campaign_id, _day(db, Letter.created_at).label("day"))
              .where(*where, first_of_its_submission).subquery())
-    for campaign, day, n in db.execute(select(first.c.campaign_id, first.c.day, func.count())
-                                       .group_by(first.c.campaign_id, first.c.day)):
+    for campaign, day, n in _rows(db, select(first.c.campaign_id, first.c.day, func.count())
+                                  .group_by(first.c.campaign_id, first.c.day)):
         counts[(campaign, "confirmed", "", _as_date(day))] += n
     return counts
 
@@ -158,8 +178,8 @@ def _event_counts(db: Session, after: int, through: int | None,
     columns = (moves.c.campaign_id, moves.c.day, moves.c.from_state, moves.c.to_state,
                moves.c.reason)
     counts: Counter[Key] = Counter()
-    for campaign, day, from_state, to_state, why, n in db.execute(
-            select(*columns, func.count()).group_by(*columns)):
+    for campaign, day, from_state, to_state, why, n in _rows(
+            db, select(*columns, func.count()).group_by(*columns)):
         counts[(campaign, "state", to_state, _as_date(day))] += n
         if from_state != PendingLetters.STATE:
             counts[(campaign, "left", from_state, ALL_DAYS)] += n
@@ -178,8 +198,8 @@ def _submission_counts(db: Session, after: int, through: int | None,
             .where(*where).subquery())
     columns = (made.c.campaign_id, made.c.day)
     return Counter({(campaign, "submitted", "", _as_date(day)): n
-                    for campaign, day, n in db.execute(
-                        select(*columns, func.count()).group_by(*columns))})
+                    for campaign, day, n in _rows(
+                        db, select(*columns, func.count()).group_by(*columns))})
 
 
 CountRows = Callable[[Session, int, int | None, int | None], Counter[Key]]
