@@ -19,7 +19,7 @@ A row is counted once every transaction that may still write a lower id has ende
 notes the highest id it sees, and counts up to it only SETTLE later; rows after it are
 counted afresh on each page (a short range of the primary key) until then. The counting runs
 while the page holds the cursors' row locks, so two staff pages never count the same rows
-twice.
+twice. `flask staff dashboard-counts`, run from cron, does the same counting off the pages.
 """
 
 from __future__ import annotations
@@ -367,7 +367,8 @@ def kind_of(target_id: str, target: Target | None) -> str:
 def delivery_health(db: Session, campaign: Campaign,
                     by_measure: Mapping[str, Counter[str]]) -> DeliveryHealth:
     """From the counts (`by_measure`: each measure's values summed over every day), and one
-    query through the index on letters' states for the oldest letter still queued."""
+    query through the index on letters' states for the oldest letter still queued: it reads
+    the queued letters, few unless sending is held back, when staff most want to see it."""
     now_in = {state: by_measure["state"][state] - by_measure["left"][state]
               for state in (*BACKLOG_STATES, *PROBLEM_STATES)}
     oldest = db.scalar(select(func.min(Letter.created_at))
