@@ -6,6 +6,8 @@
   if (!source || !globalThis.Chart) return;
   const data = JSON.parse(source.textContent);
   const numbers = new Intl.NumberFormat(data.locale);
+  // Letters come whole: no ticks between them, and thousands written the staff's way.
+  const counts = {precision: 0, callback: function (value) { return numbers.format(value); }};
 
   data.charts.forEach(function (chart) {
     const canvas = document.getElementById(chart.id);
@@ -26,9 +28,8 @@
         maintainAspectRatio: false,
         plugins: {legend: {display: !horizontal, position: "bottom"}},
         scales: {
-          x: {stacked: !horizontal, beginAtZero: true},
-          y: {stacked: !horizontal, beginAtZero: true,
-              ticks: horizontal ? {} : {callback: function (value) { return numbers.format(value); }}},
+          x: {stacked: !horizontal, beginAtZero: true, ticks: horizontal ? counts : {}},
+          y: {stacked: !horizontal, beginAtZero: true, ticks: horizontal ? {} : counts},
         },
       },
     });
