@@ -460,3 +460,41 @@ class RecentLetter(Base):
     # What the letter's text is compared by (letters.moderation.sketch), not the text itself.
     sketch: Mapped[str] = mapped_column(String(512))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DashboardCount(Base):
+    """The staff dashboard's counts (webapp/staff/dashboard.py), per campaign, measure, value
+    and day: letters written per supporter country, partner, language and target, letters
+    reaching and leaving each state, why they failed or bounced, submissions made and
+    confirmed.
+
+    Counted from rows that never change once written (letters' fixed facts, state events,
+    submissions), so a day's count only ever grows, and a page adds to it only the rows
+    written since (DashboardCursor) instead of grouping a million letters per view.
+    """
+
+    __tablename__ = "dashboard_count"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
+    # "country", "partner", "language", "target", "state" (reached), "left" (a state),
+    # "reason:failed", "reason:bounced", "submitted", "confirmed"
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # A code, a target's id, a state, an event's reason (up to 200); "" where none.
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # In UTC; 1970-01-01 (dashboard.ALL_DAYS) for the measures kept only as totals.
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DashboardCursor(Base):
+    """How far DashboardCount has counted a table ("letter", "letter_event", "submission"):
+    every row up to `counted_through` (its id). `pending_through` is the highest id seen at
+    `pending_since`; it is counted once any transaction that held a lower id has surely
+    ended."""
+
+    __tablename__ = "dashboard_cursor"
+
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    counted_through: Mapped[int] = mapped_column(Integer, default=0)
+    pending_through: Mapped[int | None] = mapped_column(Integer)
+    pending_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

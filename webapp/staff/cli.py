@@ -47,3 +47,18 @@ def list_users():
         for user in session.scalars(select(StaffUser).order_by(StaffUser.email)):
             state = "active" if user.active else "disabled"
             click.echo(f"{user.email}\t{user.role}\t{state}")
+
+
+@staff_cli.command("dashboard-counts")
+def dashboard_counts():
+    """Count settled letters into the dashboards' kept counts (webapp/staff/dashboard.py).
+
+    Pages do it too; run from cron every few minutes, it keeps that work off them, and run
+    twice SETTLE apart after the first deployment, it makes the first count off them.
+    """
+    from .dashboard import bring_counts_up_to_date
+
+    with get_database().session_factory() as session:
+        counted = bring_counts_up_to_date(session, auth.utcnow())
+        session.commit()
+    click.echo(" ".join(f"{source} {through}" for source, through in sorted(counted.items())))

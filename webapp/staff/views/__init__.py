@@ -28,6 +28,7 @@ def _signed_in_user() -> dict[str, object]:
 # Imported last, for their routes to register on `bp`, which they import from here.
 from . import (  # noqa: E402, F401
     accounts,
+    campaign_dashboard,
     campaigns,
     data_desk,
     data_imports,
