@@ -20,7 +20,7 @@ from .common import campaign_or_404
 def _state_labels() -> dict[str, str]:
     return {"queued": _("Queued"), "sending": _("Sending"), "sent": _("Sent"),
             "delivered": _("Delivered"), "bounced": _("Bounced"), "failed": _("Failed"),
-            "held": _("Held"), "cancelled": _("Cancelled")}
+            "held": _("Held for review"), "cancelled": _("Cancelled")}
 
 
 def _kind_labels() -> dict[str, str]:
