@@ -176,6 +176,11 @@ def delivery_purge():
                f"{result.contacts_expired} contacts past their period")
 
 
+# The option that sets each field DeliveryControlError names.
+_OPTIONS = {"time_zone": "--tz", "window": "--window", "cap": "--cap",
+            "test_recipient": "--test-recipient"}
+
+
 @delivery_cli.command("campaign")
 @click.argument("slug")
 @click.option("--stop/--go", default=None, help="Kill switch: stop all sending, or resume it.")
@@ -190,7 +195,7 @@ def delivery_campaign(slug, stop, cap, window, tz, test_recipient):
                                 window=parse_window(window) if window is not None else None,
                                 test_recipient=test_recipient)
     except DeliveryControlError as error:
-        raise click.BadParameter(error.code, param_hint=f"--{error.field}") from error
+        raise click.BadParameter(str(error), param_hint=_OPTIONS[error.field]) from error
     with get_database().session_factory() as session:
         campaign = campaign_by_slug(session, slug)
         if campaign is None:
@@ -198,7 +203,7 @@ def delivery_campaign(slug, stop, cap, window, tz, test_recipient):
         try:
             change_delivery(session, campaign, change)
         except DeliveryControlError as error:
-            raise click.BadParameter(error.code, param_hint=f"--{error.field}") from error
+            raise click.BadParameter(str(error), param_hint=_OPTIONS[error.field]) from error
         session.commit()
         click.echo(describe(campaign))
     if stop is False:

@@ -21,11 +21,23 @@ from ..models import Campaign, DeliveryPause
 MAX_HOURLY_CAP = 100_000
 
 
+# What the command line says for each refusal; the staff pages say it in the staff member's
+# language (staff.views.delivery_controls), keyed by the same codes.
+COMMAND_LINE_MESSAGES = {
+    "unknown_time_zone": "not a time zone; give an IANA name such as Europe/Amsterdam",
+    "window_hours": "the hours go from 0 to 24",
+    "window_empty": "the window must not start and end at the same hour",
+    "window_format": "give the window as two hours, such as 9-17 (empty: always)",
+    "cap_range": "a whole number from 1 to 100000 (0: no cap)",
+    "invalid_address": "not an e-mail address",
+}
+
+
 class DeliveryControlError(ValueError):
     """A change that cannot be made: `field` names what was wrong, `code` why."""
 
     def __init__(self, field: str, code: str):
-        super().__init__(f"{field}: {code}")
+        super().__init__(COMMAND_LINE_MESSAGES.get(code, code))
         self.field = field
         self.code = code
 
