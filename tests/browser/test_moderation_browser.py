@@ -43,7 +43,7 @@ def test_editor_releases_one_held_letter_and_cancels_the_other(page, live_app):
     assert [m for m in read_outbox(outbox) if m["X-Letter-Id"]] == []
 
     page.goto(f"/staff/campaigns/{SLUG}/held?lang=en")
-    expect(page.locator(".held-count")).to_contain_text("Held: 2")
+    expect(page.locator(".held-count")).to_contain_text("Held for review: 2")
     page.locator(f"#letter-{anna}").get_by_role("button", name="Release").click()
     expect(page.locator(".flash.ok")).to_contain_text("Released: 1")
     expect(page.locator(f"#letter-{anna}")).to_have_count(0)

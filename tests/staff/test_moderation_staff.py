@@ -76,7 +76,7 @@ def act(client, action: str, ids=()):
 def test_viewer_sees_counts_by_rule_but_not_the_letters(moderation_app, viewer):
     anna, _ = held_submission(moderation_app)
     page = text(viewer.get(HELD))
-    assert "Held: <strong>2</strong>" in page and "Words on the list: 2" in page
+    assert "Held for review: <strong>2</strong>" in page and "Words on the list: 2" in page
     assert "Anna de Vries" not in page and "jane@example.org" not in page
     csrf = token(viewer, RULES)
     assert viewer.post(HELD, data={"csrf_token": csrf, "action": "cancel"}).status_code == 403
