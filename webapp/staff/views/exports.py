@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
@@ -60,32 +60,29 @@ def export_aggregates(slug: str) -> ResponseReturnValue:
         exports.aggregate_rows(session, session.get_one(Campaign, campaign_id), where)))
 
 
-@bp.get("/campaigns/<slug>/exports/supporters.csv")
-def export_supporters(slug: str) -> ResponseReturnValue:
-    """Supporters who asked to hear from the campaign and confirmed their address."""
+def _campaign_csv(slug: str, what: str, header: Sequence[str],
+                  rows: Callable[[Session, Campaign], Iterator[Sequence[object]]]) -> Response:
+    """A campaign's personal data as CSV: editors only, audited before the first line."""
     _editors_only()
     campaign = campaign_or_404(slug)
     db = get_session()
-    exports.audit_export(db, "supporters", f"campaign/{slug}", "", current_user)
+    exports.audit_export(db, what, f"campaign/{slug}", "", current_user)
     campaign_id = campaign.id
     db.commit()
-    return _csv(f"{slug}-supporters", lambda session: exports.csv_lines(
-        exports.SUPPORTER_HEADER,
-        exports.supporter_rows(session, session.get_one(Campaign, campaign_id))))
+    return _csv(f"{slug}-{what}", lambda session: exports.csv_lines(
+        header, rows(session, session.get_one(Campaign, campaign_id))))
+
+
+@bp.get("/campaigns/<slug>/exports/supporters.csv")
+def export_supporters(slug: str) -> ResponseReturnValue:
+    """Supporters who asked to hear from the campaign and confirmed their address."""
+    return _campaign_csv(slug, "supporters", exports.SUPPORTER_HEADER, exports.supporter_rows)
 
 
 @bp.get("/campaigns/<slug>/exports/replies.csv")
 def export_answers(slug: str) -> ResponseReturnValue:
     """Supporters' answers to the follow-up question, with the replies they pasted."""
-    _editors_only()
-    campaign = campaign_or_404(slug)
-    db = get_session()
-    exports.audit_export(db, "answers", f"campaign/{slug}", "", current_user)
-    campaign_id = campaign.id
-    db.commit()
-    return _csv(f"{slug}-replies", lambda session: exports.csv_lines(
-        exports.ANSWER_HEADER,
-        exports.answer_rows(session, session.get_one(Campaign, campaign_id))))
+    return _campaign_csv(slug, "answers", exports.ANSWER_HEADER, exports.answer_rows)
 
 
 @bp.get("/exports/target-responses.csv")
