@@ -16,6 +16,9 @@ from threading import Lock
 
 from .model import Target
 
+# The largest weight staff may give: beyond it one target would take nearly every ticked letter.
+MAX_PRIORITY = 100
+
 
 def choose_in_turn(candidates: Sequence[Target], count: int, offered: Counter,
                    rng: random.Random | None = None) -> list[Target]:

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from ..countries import EU_MEMBER_STATES, main_language
 from ..model import ChannelKind, TargetKind
+from ..selection import MAX_PRIORITY
 from .base import (
     ContactSource,
     Dataset,
@@ -93,7 +94,6 @@ FIELDS = (
     "verified_on",
 )
 REQUIRED_FIELDS = ("kind", "role", "body", "country")
-MAX_PRIORITY = 100
 CLASSIFICATION_OF_KIND = {
     TargetKind.MINISTER: "ministry",
     TargetKind.HEAD_OF_GOVERNMENT: "government",

@@ -447,3 +447,31 @@ def test_the_settings_form_changes_the_queue(desk_app, editor, db):
 
 def test_the_navigation_links_to_the_desk(desk_app, viewer):
     assert 'href="/staff/data/' in viewer.get("/staff/data/queue").get_data(as_text=True)
+
+
+def test_an_editor_sets_a_priority_that_the_ticking_uses(desk_app, editor, db):
+    office = db.scalars(select(Membership).where(Membership.person_id == "t:nl-minister")).first()
+    url = f"/staff/data/offices/{office.id}"
+    values = dict(organization_id=office.organization_id, kind=office.kind, role=office.role,
+                  country=office.country, language=office.language,
+                  source_url="https://www.rijksoverheid.nl/minister",
+                  verified_on=TODAY.isoformat())
+    assert 'name="priority"' in editor.get(url).get_data(as_text=True)
+
+    response = editor.post(url, data=_form(editor, url, priority="101", **values))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "whole number from 0 to 100" in page and 'value="101"' in page
+    db.expire_all()
+    assert db.get(Membership, office.id).priority is None
+
+    response = editor.post(url, data=_form(editor, url, priority="3", **values))
+    assert response.status_code == 303
+    db.expire_all()
+    assert db.get(Membership, office.id).priority == 3
+    assert _target(desk_app, "t:nl-minister").priority == 3
+
+    # Emptied again: everyone's default weight.
+    response = editor.post(url, data=_form(editor, url, priority="", **values))
+    assert response.status_code == 303
+    assert _target(desk_app, "t:nl-minister").priority == 1

@@ -36,6 +36,7 @@ from representatives.importers.base import (
 )
 from representatives.model import LETTER_CHANNELS, ChannelKind, TargetKind
 from representatives.quality import months_before
+from representatives.selection import MAX_PRIORITY
 from representatives.tables import (
     ORGANIZATION_CLASSIFICATIONS,
     STAFF_SOURCE,
@@ -263,6 +264,7 @@ class OfficeValues:
     country: str
     language: str
     party: str = ""
+    priority: int | None = None  # None: the default weight, 1
     start_date: date | None = None
     source_url: str = ""
     verified_on: date | None = None
@@ -281,6 +283,8 @@ def _check_office(db: Session, values: OfficeValues, today: date) -> Organizatio
     if language_code(values.language or "") is None:
         check.add("language", Code.UNKNOWN_LANGUAGE, values.language)
     check.text("party", values.party, Membership.party)
+    if values.priority is not None and not 0 <= values.priority <= MAX_PRIORITY:
+        check.add("priority", Code.OUT_OF_RANGE, f"0-{MAX_PRIORITY}")
     check.url("source_url", values.source_url, Membership.source_url, required=True)
     check.checked("verified_on", values.verified_on, today, required=True)
     if values.start_date is not None and values.start_date > today:
@@ -296,6 +300,7 @@ def _set_office(office: Membership, values: OfficeValues, actor: StaffIdentity) 
     office.country = values.country
     office.language = language_code(values.language) or values.language
     office.party = _clean(values.party)
+    office.priority = values.priority
     office.start_date = values.start_date
     office.source_url = values.source_url.strip()
     if office.verified_on != values.verified_on:

@@ -33,6 +33,8 @@ class OfficeForm(FlaskForm):
     language = StringField(_l("Language letters are written in (nl, pt-BR)"),
                            validators=[Length(max=16)])
     party = StringField(_l("Party"), validators=[Length(max=1000)])
+    priority = IntegerField(_l("Priority: a weight, 2 is ticked twice as often as 1, 0 never "
+                               "by default; empty is 1"), validators=[Optional()])
     start_date = DateField(_l("In office since"), validators=[Optional()])
     source_url = StringField(_l("Source (a link to the official page)"),
                              validators=[Length(max=2000)])

@@ -384,8 +384,8 @@ def _office_values(form: OfficeForm) -> OfficeValues:
     return OfficeValues(organization_id=_typed(form.organization_id), kind=_typed(form.kind),
                         role=_typed(form.role), country=_typed(form.country).upper(),
                         language=_typed(form.language), party=_typed(form.party),
-                        start_date=form.start_date.data, source_url=_typed(form.source_url),
-                        verified_on=form.verified_on.data)
+                        priority=form.priority.data, start_date=form.start_date.data,
+                        source_url=_typed(form.source_url), verified_on=form.verified_on.data)
 
 
 def _organisation_values(form: OrganisationForm) -> OrganisationValues:
@@ -558,6 +558,10 @@ def _problem_text(problem: Problem) -> str:
         return _("This contact is retired: add a new one instead.")
     if problem.code == Code.RETIRED:
         return _("This person is retired: nothing can be added to them.")
+    if problem.code == Code.OUT_OF_RANGE and problem.field == "priority":
+        low, _sep, high = value.partition("-")
+        return _("Give the priority as a whole number from %(low)s to %(high)s.", low=low,
+                 high=high)
     if problem.code == Code.OUT_OF_RANGE:
         low, _sep, high = value.partition("-")
         return _("Give a number of months from %(low)s to %(high)s.", low=low, high=high)
