@@ -10,8 +10,9 @@ BECA, COVI, INGE, ING2, ANIT, PEGA) are named too, so that an older file reads t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from .model import COMMITTEE_ROLES, CommitteeSeat
+from .model import COMMITTEE_ROLES, CommitteeSeat, Target
 
 EP_COMMITTEES: dict[str, str] = {
     "AFET": "Foreign Affairs",
@@ -52,7 +53,8 @@ EP_COMMITTEES: dict[str, str] = {
 COMMITTEE_LENGTH = 100
 
 # "ITRE", "LIBE (substitute)", "Digital Affairs (chair)": a seat as a spreadsheet writes it.
-_SEAT = re.compile(r"(?P<code>[^;()]+?)\s*(?:\((?P<role>[^()]*)\))?")
+# No bar in a code: the page joins a member's codes with bars for its filter.
+_SEAT = re.compile(r"(?P<code>[^;()|]+?)\s*(?:\((?P<role>[^()]*)\))?")
 
 
 def committee_name(code: str) -> str:
@@ -109,3 +111,9 @@ def parse_seats(text: str) -> tuple[list[CommitteeSeat], list[str]]:
 def format_seats(seats: tuple[CommitteeSeat, ...] | list[CommitteeSeat]) -> str:
     """Seats as `parse_seats` reads them: 'ITRE; LIBE (substitute)'."""
     return "; ".join(s.code if s.role == "member" else f"{s.code} ({s.role})" for s in seats)
+
+
+def committee_choices(targets: Iterable[Target]) -> list[tuple[str, str]]:
+    """(code, name) of every committee one of `targets` sits on, by code: a filter's options."""
+    codes = {seat.code for target in targets for seat in target.committees}
+    return [(code, committee_name(code)) for code in sorted(codes)]

@@ -34,6 +34,9 @@ _SEATS = {"C": "chair", "V": "vice-chair", "M": "member", "S": "substitute"}
 # A committee's column: its code, in capitals (the file's other columns are in lower case).
 _COMMITTEE_COLUMN = re.compile(r"[A-Z][A-Z0-9]{3}")
 GROUP_LENGTH = 100
+# The file's "NA" is the members who sit with no group (its eugroups.json: "Non-attached
+# Members"); a supporter would read "NA" as "not available", and so does a spreadsheet.
+_GROUP_NAMES = {"NA": "Non-attached"}
 
 
 def _phone(value: str) -> str:
@@ -83,7 +86,7 @@ def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None =
                                 f"{', '.join(_SEATS)}")
             else:
                 seats.append(CommitteeSeat(column, _SEATS[value.upper()]))
-        group = row.get("eugroup") or None
+        group = _GROUP_NAMES.get(row.get("eugroup", ""), row.get("eugroup")) or None
         if group and len(group) > GROUP_LENGTH:
             problems.append(f"eugroup is longer than {GROUP_LENGTH} characters")
         if problems:

@@ -597,7 +597,8 @@ class _Reader:
         for item in raw if isinstance(raw, list) else [raw]:
             code = _text(item.get("code")) if isinstance(item, dict) else ""
             role = (_text(item.get("role")) or "member") if isinstance(item, dict) else ""
-            if not code or len(code) > COMMITTEE_LENGTH or role not in COMMITTEE_ROLES:
+            if (not code or len(code) > COMMITTEE_LENGTH or "|" in code
+                    or role not in COMMITTEE_ROLES):
                 self.data.reject(where, f"bad committees entry {item!r}: expected "
                                         '{"code": "ITRE", "role": "member"} with a role of '
                                         f"{', '.join(COMMITTEE_ROLES)}")
