@@ -5,15 +5,16 @@ contacts letters can use (not retired, not bounced).
 
 The JSON is a Popolo collection the `popolo-json` importer reads back to the same rows: every
 person and body carries its id as an identifier with scheme "treaty-letters"; memberships add
-`kind`, `country`, `language` and `verified_on`, contact details `verified_on`; a person who is
-an office addressed by its title carries `"by_title": true`, and a membership or contact detail
-checked only on a stored copy of its source page `"stored_copy": true` (both left out when
-false); parties are organizations referred to by `on_behalf_of_id`, and contact forms are `url`
-contacts with the note "contact form" (and the label "Contact form" if they have none). The CSV
-has the `generic-csv` importer's fields as columns, one row per role, so a spreadsheet made from
-it imports back without a mapping (people keep their ids; a cell keeps every email but only the
-first value of the other channels, and contact labels are lost; so are `by_title` and
-`stored_copy`, which that importer has no field for).
+`kind`, `country`, `language`, `verified_on` and, where known, `political_group` and
+`committees` ([{"code": "ITRE", "role": "member"}]), contact details `verified_on`; a person
+who is an office addressed by its title carries `"by_title": true`, and a membership or contact
+detail checked only on a stored copy of its source page `"stored_copy": true` (both left out
+when false); parties are organizations referred to by `on_behalf_of_id`, and contact forms are
+`url` contacts with the note "contact form" (and the label "Contact form" if they have none).
+The CSV has the `generic-csv` importer's fields as columns, one row per role, so a spreadsheet
+made from it imports back without a mapping (people keep their ids; a cell keeps every email
+but only the first value of the other channels, and contact labels are lost; so are `by_title`
+and `stored_copy`, which that importer has no field for).
 
 Summits and summit participation are not people and are not exported: re-import an export
 under its own source name, not under `default`, whose import would then delete them.
@@ -31,6 +32,7 @@ from typing import Any, TextIO
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from .committees import format_seats, seats_from_rows
 from .importers.base import slugify
 from .importers.generic_csv import FIELDS
 from .importers.popolo import SCHEME
@@ -150,6 +152,8 @@ def to_popolo(selection: Selection) -> dict[str, Any]:
             "language": m.language,
             "area_id": m.area_id,
             "on_behalf_of_id": party_id,
+            "political_group": m.political_group,
+            "committees": m.committees,
             "start_date": m.start_date.isoformat() if m.start_date else None,
             "sources": [{"url": m.source_url}] if m.source_url else [],
             "verified_on": m.verified_on.isoformat() if m.verified_on else None,
@@ -232,6 +236,8 @@ def write_csv(selection: Selection, out: TextIO) -> int:
             "country": m.country,
             "language": m.language,
             "area": m.area_id.removeprefix(f"{m.country}-") if m.area_id else None,
+            "group": m.political_group,
+            "committees": format_seats(seats_from_rows(m.committees)),
             "source_url": m.source_url,
             "verified_on": m.verified_on.isoformat() if m.verified_on else None,
         }

@@ -60,6 +60,18 @@ class Channel:
         return self.kind in (ChannelKind.EMAIL, ChannelKind.CONTACT_FORM)
 
 
+# A seat on a committee, from the most to the least weight it carries in the committee.
+COMMITTEE_ROLES = ("chair", "vice-chair", "member", "substitute")
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeSeat:
+    """One committee a member sits on: its code ("ITRE") and the seat ("member")."""
+
+    code: str
+    role: str = "member"
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """A person a letter can be addressed to, in one role."""
@@ -78,6 +90,9 @@ class Target:
     gender: str | None = None  # "female" / "male" only where the data says so
     area: str | None = None  # constituency or district label, e.g. "CA-12"
     party: str | None = None
+    # The group in the parliament ("EPP", "Greens/EFA"), across national parties.
+    political_group: str | None = None
+    committees: tuple[CommitteeSeat, ...] = ()
     # An office whose holder the data does not name: `name` is its title, and letters greet
     # the office ("Dear Minister,") rather than a person.
     by_title: bool = False
@@ -101,6 +116,10 @@ class Target:
     def contact_form(self) -> str | None:
         found = self.channel(ChannelKind.CONTACT_FORM)
         return found.value if found else None
+
+    @property
+    def committee_codes(self) -> tuple[str, ...]:
+        return tuple(seat.code for seat in self.committees)
 
     @property
     def group(self) -> GroupKind:

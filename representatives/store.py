@@ -10,8 +10,9 @@ from typing import Any, overload
 from sqlalchemy import and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .committees import seats_from_rows
 from .directory import Directory, PostcodeLookup, most_specific, postcode_keys
-from .model import Channel, ChannelKind, Target, TargetKind
+from .model import Channel, ChannelKind, CommitteeSeat, Target, TargetKind
 from .summits import OutcomeDocument, Participation, SummitFacts, SummitSeries
 from .tables import (
     Area,
@@ -61,6 +62,8 @@ def load_targets(session: Session) -> list[Target]:
             Membership.area_id,
             Membership.language,
             Membership.party,
+            Membership.political_group,
+            Membership.committees,
             Membership.priority,
             Organization.name.label("body"),
             Person.id.label("person_id"),
@@ -124,6 +127,8 @@ def load_targets(session: Session) -> list[Target]:
                 gender=share(row.gender, row.gender),
                 area=share(area, area),
                 party=share(row.party, row.party),
+                political_group=share(row.political_group, row.political_group),
+                committees=_seats(row.committees, share),
                 by_title=row.by_title,
                 priority=1 if row.priority is None else row.priority,
             ))  # fmt: skip
@@ -137,6 +142,12 @@ def load_targets(session: Session) -> list[Target]:
     if person:
         add(person)
     return targets
+
+
+def _seats(rows: object, share: Callable[[Any, Any], Any]) -> tuple[CommitteeSeat, ...]:
+    """A membership's committees as seats, each distinct seat and list held once."""
+    seats = tuple(share(seat, seat) for seat in seats_from_rows(rows))
+    return share(seats, seats)
 
 
 class DatabasePostcodes:

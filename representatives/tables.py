@@ -129,6 +129,12 @@ class Membership(_Tracked, Base):
     area_id: Mapped[str | None] = mapped_column(ForeignKey("rep_area.id"), index=True)
     language: Mapped[str] = mapped_column(String(8))
     party: Mapped[str | None] = mapped_column(String(200))
+    # The group the member sits with in the parliament ("EPP", "Greens/EFA"), beside the
+    # national party above; supporters filter a long list of members by it.
+    political_group: Mapped[str | None] = mapped_column(String(100))
+    # Committees the member sits on, sorted by code: [{"code": "ITRE", "role": "member"}],
+    # roles as representatives.model.COMMITTEE_ROLES; empty: none known.
+    committees: Mapped[list | None] = mapped_column(JSON)
     # How strongly the campaign wants this role written to, as a weight (see
     # representatives.selection); empty: 1, the same as everyone.
     priority: Mapped[int | None] = mapped_column(Integer)

@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 from flask import Flask, render_template
 from markupsafe import Markup
 
+from representatives.committees import committee_choices, committee_name
 from representatives.model import Target
 
 from .i18n import country_choices, country_codes, country_name, current_language
@@ -84,4 +85,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["country_options"] = country_options
     app.jinja_env.globals["target_sources"] = target_sources
     app.jinja_env.globals["text_direction"] = text_direction
+    app.jinja_env.globals["committee_name"] = committee_name
+    app.jinja_env.globals["committee_choices"] = committee_choices
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, current_language())

@@ -49,7 +49,7 @@ FORMAT_FIELDS: dict[str, str] = {
     "pauseai-contacts": "contacts.json: countries[].contacts[] with name, title, organization, "
     "role_type, email, source_url, verified_date",
     "ep-meps-csv": "columns epid, country, first_name, last_name, email (and gender, party, "
-    "phone, since)",
+    "eugroup, phone, since, and one column per committee code: M, S, C or V)",
     "us-legislators": "legislators-current.yaml: id (bioguide), name (first, last, "
     "official_full), bio (gender), terms (type, state, district, party, start, contact_form, "
     "address, phone)",

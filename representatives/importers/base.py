@@ -404,6 +404,9 @@ _MEMBERSHIP_COLUMNS = (
     "verified_on",
     "stored_copy",
 )
+# Membership columns a format may leave out, and then leaves as they are (see
+# _plan_memberships).
+_OPTIONAL_MEMBERSHIP_COLUMNS = ("priority", "political_group", "committees")
 _CONTACT_COLUMNS = ("label", "source_url", "verified_on", "stored_copy")
 _SUMMIT_COLUMNS = (
     "name", "host_country", "city", "start_date", "end_date", "status", "year", "source_url",
@@ -563,10 +566,15 @@ def _plan_people(plan: _Plan, session: Session, new: dict) -> None:
 def _plan_memberships(plan: _Plan, session: Session, new: dict) -> None:
     """Memberships end rather than disappear; one that comes back is reopened."""
     changes = plan["membership"]
-    # A priority is compared (and written) only by formats that give one: importing the
-    # European Parliament's list again must not reset the priorities a campaign set.
-    columns = _MEMBERSHIP_COLUMNS + (
-        ("priority",) if any("priority" in row for row in new.values()) else ())
+    # A priority, group or committees are compared (and written) only by formats that give
+    # them: importing the European Parliament's list again must not reset the priorities a
+    # campaign set, nor a campaign's sheet without committees clear the Parliament's.
+    given = tuple(c for c in _OPTIONAL_MEMBERSHIP_COLUMNS
+                  if any(c in row for row in new.values()))
+    columns = _MEMBERSHIP_COLUMNS + given
+    for row in new.values():
+        for column in given:
+            row.setdefault(column, None)
     old_memberships = {
         r["id"]: r
         for r in _rows(

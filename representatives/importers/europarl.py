@@ -1,14 +1,21 @@
-"""Members of the European Parliament from the mepwatch `meps.csv` (TechToThePeople/mep)."""
+"""Members of the European Parliament from the mepwatch `meps.csv` (TechToThePeople/mep).
+
+Beside each member's contacts, the file gives their political group (`eugroup`) and, in one
+column per committee code (ITRE, LIBE...), their seat on it: M(ember), S(ubstitute), C(hair)
+or V(ice-chair), as the Parliament's own pages list them.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ..committees import seats_as_rows
 from ..countries import EU_MEMBER_STATES, MAIN_LANGUAGE
-from ..model import ChannelKind, TargetKind
+from ..model import ChannelKind, CommitteeSeat, TargetKind
 from .base import (
     ContactSource,
     Dataset,
@@ -23,6 +30,13 @@ SOURCE = "ep-meps-csv"
 ORGANIZATION_ID = "ep"
 REQUIRED_COLUMNS = ("epid", "country", "first_name", "last_name", "email")
 _GENDERS = {"M": "male", "F": "female"}
+_SEATS = {"C": "chair", "V": "vice-chair", "M": "member", "S": "substitute"}
+# A committee's column: its code, in capitals (the file's other columns are in lower case).
+_COMMITTEE_COLUMN = re.compile(r"[A-Z][A-Z0-9]{3}")
+GROUP_LENGTH = 100
+# The file's "NA" is the members who sit with no group (its eugroups.json: "Non-attached
+# Members"); a supporter would read "NA" as "not available", and so does a spreadsheet.
+_GROUP_NAMES = {"NA": "Non-attached"}
 
 
 def _phone(value: str) -> str:
@@ -63,6 +77,18 @@ def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None =
             since = parse_date(row.get("since"))
         except ValueError:
             problems.append(f"bad date in 'since': {row.get('since')!r}")
+        seats = []
+        for column, value in row.items():
+            if not value or not _COMMITTEE_COLUMN.fullmatch(column):
+                continue
+            if value.upper() not in _SEATS:
+                problems.append(f"bad seat {value!r} in committee {column}: expected one of "
+                                f"{', '.join(_SEATS)}")
+            else:
+                seats.append(CommitteeSeat(column, _SEATS[value.upper()]))
+        group = _GROUP_NAMES.get(row.get("eugroup", ""), row.get("eugroup")) or None
+        if group and len(group) > GROUP_LENGTH:
+            problems.append(f"eugroup is longer than {GROUP_LENGTH} characters")
         if problems:
             data.reject(line, "; ".join(problems))
             continue
@@ -84,6 +110,8 @@ def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None =
             "area_id": None,
             "language": MAIN_LANGUAGE[country],
             "party": row.get("party") or None,
+            "political_group": group,
+            "committees": seats_as_rows(seats),
             "start_date": since,
             "source_url": source_url,
             "verified_on": as_of,

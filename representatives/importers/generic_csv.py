@@ -2,9 +2,12 @@
 
 Fields (FIELDS): id, name, given_name, family_name, honorific, gender, kind (summit_delegate,
 minister, head_of_government, mp, mep), role, body (the organization's name), body_id,
-country, language, area, party, priority (a weight: 2 is offered twice as often as 1, 0 is
-never ticked by default), email, contact_form, postal_address, phone, source_url,
-verified_on. A row needs a name (or a given and a family name), kind, role, body and
+country, language, area, party, group (the political group in the parliament, "Greens/EFA"),
+committees ("ITRE; LIBE (substitute)": codes or names, each with its role in brackets when it
+is not "member": chair, vice-chair, substitute), priority (a weight: 2 is offered twice as often
+as 1, 0 is never ticked by default), email, contact_form, postal_address, phone, source_url,
+verified_on. A sheet without a group or committees column leaves those of the people it lists
+as they are. A row needs a name (or a given and a family name), kind, role, body and
 country; the rest is optional. A cell that only says there is nothing ("n/a", "-", "No email found")
 counts as empty.
 
@@ -39,6 +42,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
+from ..committees import parse_seats, seats_as_rows
 from ..countries import EU_MEMBER_STATES, main_language
 from ..model import ChannelKind, TargetKind
 from ..selection import MAX_PRIORITY
@@ -85,6 +89,8 @@ FIELDS = (
     "language",
     "area",
     "party",
+    "group",
+    "committees",
     "priority",
     "email",
     "contact_form",
@@ -218,10 +224,16 @@ def _header(text: str) -> list[str]:
         raise FileProblem(f"line 1: {exc}") from exc
 
 
+# Fields a sheet may leave out, and with them what the directory holds (see the docstring).
+_OPTIONAL = {"group": "political_group", "committees": "committees"}
+GROUP_LENGTH = 100
+
+
 class _Sheet:
     def __init__(self, data: Dataset, source: str, source_url: str | None,
-                 as_of: date | None = None) -> None:
+                 as_of: date | None = None, given: frozenset[str] = frozenset()) -> None:
         self.data, self.source, self.source_url = data, source, source_url
+        self.given = given  # which of the _OPTIONAL fields the sheet has
         self.as_of = as_of  # when rows without their own verified_on were checked
         self.first_line: dict[str, tuple[int, dict[str, Any]]] = {}  # person id -> first row
         self.membership_line: dict[str, int] = {}
@@ -257,6 +269,11 @@ class _Sheet:
             problems.append(f"bad body_id {own_body_id!r}")
         person_id = self._person_id(value("id"), kind, country, name, problems)
         sex = value("gender")
+        group = value("group")
+        if len(group) > GROUP_LENGTH:
+            problems.append(f"group is longer than {GROUP_LENGTH} characters")
+        seats, seat_problems = parse_seats(value("committees"))
+        problems.extend(seat_problems)
         if problems:
             self.data.reject(line, f"{name or 'row'}: " + "; ".join(problems))
             return
@@ -311,6 +328,7 @@ class _Sheet:
             })  # fmt: skip
             self.data.referenced_areas.add(area)
         source_url = value("source_url") or self.source_url
+        read = {"political_group": group or None, "committees": seats_as_rows(seats)}
         self.data.people[person_id] = person
         self.data.memberships[membership_id] = {
             "person_id": person_id,
@@ -322,6 +340,7 @@ class _Sheet:
             "language": language,
             "party": value("party") or None,
             "priority": priority,
+            **{column: read[column] for name, column in _OPTIONAL.items() if name in self.given},
             "start_date": None,
             "source_url": source_url,
             "verified_on": verified_on,
@@ -408,8 +427,9 @@ def parse_generic_csv(
     data = Dataset()
     header = _header(text)
     columns = _resolve(mapping, header)
-    sheet = _Sheet(data, source, source_url, as_of)
     defaults = mapping.defaults
+    given = frozenset(name for name in _OPTIONAL if name in columns or defaults.get(name))
+    sheet = _Sheet(data, source, source_url, as_of, given)
     for line, row in read_csv(text, (), data):
 
         def value(name: str, row=row) -> str:

@@ -17,7 +17,9 @@ media are not ways to send a letter.
 
 Beyond the spec, the fields this project's export adds are read when present: an identifier
 with scheme "treaty-letters" is the row's own id, and memberships may carry `kind`, `country`,
-`language` and `verified_on`, organizations `country`, contact details `verified_on`; a person
+`language`, `verified_on`, `political_group` (the group in the parliament, "Greens/EFA") and
+`committees` ([{"code": "ITRE", "role": "member"}], roles as COMMITTEE_ROLES), organizations
+`country`, contact details `verified_on`; a person
 `"by_title": true` (an office addressed by its title, not a named holder), memberships and
 contact details `"stored_copy": true` (checked only on a stored copy of the source page). Only
 the JSON value true sets these.
@@ -36,8 +38,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..committees import COMMITTEE_LENGTH, seats_as_rows
 from ..countries import EU_MEMBER_STATES, iso_countries, main_language
-from ..model import ChannelKind, TargetKind
+from ..model import COMMITTEE_ROLES, ChannelKind, CommitteeSeat, TargetKind
 from .base import (
     PARSED,
     Dataset,
@@ -556,6 +559,9 @@ class _Reader:
         except ValueError:
             verified_on = self.as_of
         area_raw = _text(m.get("area_id")) or (_text(post.data.get("area_id")) if post else "")
+        seats = self._seats(where, m.get("committees"))
+        if seats is None:
+            return
         self.data.memberships[key] = {
             "person_id": person_id,
             "organization_id": organization_id,
@@ -570,10 +576,35 @@ class _Reader:
             "verified_on": verified_on,
             "stored_copy": m.get("stored_copy") is True,
         }
+        # A file that says nothing of groups or committees leaves those known as they are.
+        if "political_group" in m:
+            self.data.memberships[key]["political_group"] = (
+                _text(m.get("political_group"))[:100] or None)
+        if "committees" in m:
+            self.data.memberships[key]["committees"] = seats_as_rows(seats)
         for holder in (m, post.data if post else {}):
             for detail in holder.get("contact_details") or ():
                 self._contact(where, detail, person_id=person_id, source_url=source_url,
                               verified_on=verified_on)  # fmt: skip
+
+
+    def _seats(self, where: str, raw: Any) -> list[CommitteeSeat] | None:
+        """A membership's `committees` as seats; None (and the membership rejected) when the
+        list is malformed."""
+        if raw is None:
+            return []
+        seats: dict[str, CommitteeSeat] = {}
+        for item in raw if isinstance(raw, list) else [raw]:
+            code = _text(item.get("code")) if isinstance(item, dict) else ""
+            role = (_text(item.get("role")) or "member") if isinstance(item, dict) else ""
+            if (not code or len(code) > COMMITTEE_LENGTH or "|" in code
+                    or role not in COMMITTEE_ROLES):
+                self.data.reject(where, f"bad committees entry {item!r}: expected "
+                                        '{"code": "ITRE", "role": "member"} with a role of '
+                                        f"{', '.join(COMMITTEE_ROLES)}")
+                return None
+            seats[code] = CommitteeSeat(code, role)
+        return list(seats.values())
 
 
 def parse_popolo(

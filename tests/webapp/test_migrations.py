@@ -189,3 +189,56 @@ def test_summits_known_by_their_year_go_on_the_way_back_to_required_dates(databa
         finally:
             command.upgrade(alembic_config(), "heads")
     app_state(app).database.dispose()
+
+
+def test_groups_and_committees_come_and_go_with_migration_0026(database_url, tmp_path):
+    """Migration 0026 adds a membership's political group and committees; its downgrade drops
+    them and keeps the membership."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from tests.apps import make_config
+    from webapp import create_app
+    from webapp.cli import alembic_config
+
+    app = create_app(make_config(tmp_path, database_url))
+    engine = app_state(app).database.engine
+    stamp = "'test', '2026-12-01 09:00:00', '2026-12-01 09:00:00'"
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("rep_membership")}
+
+    with app.app_context():
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO rep_person (id, name, by_title, source, created_at, updated_at) "
+                    f"VALUES ('mep:1', 'Anna MÜLLER', false, {stamp})"))
+                connection.execute(text(
+                    "INSERT INTO rep_organization (id, name, classification, country, source, "
+                    f"created_at, updated_at) VALUES ('ep', 'European Parliament', "
+                    f"'european_parliament', 'EU', {stamp})"))
+                connection.execute(text(
+                    "INSERT INTO rep_membership (id, person_id, organization_id, kind, role, "
+                    "country, language, political_group, committees, stored_copy, source, "
+                    "created_at, updated_at) VALUES ('mep:1@ep', 'mep:1', 'ep', 'mep', 'MEP', "
+                    "'DE', 'de', 'Greens/EFA', :committees, false, "
+                    f"{stamp})"), {"committees": '[{"code": "ITRE", "role": "member"}]'})
+            assert {"political_group", "committees"} <= columns()
+            command.downgrade(alembic_config(), "0025")
+            assert not {"political_group", "committees"} & columns()
+            with engine.connect() as connection:
+                assert connection.execute(text(
+                    "SELECT count(*) FROM rep_membership WHERE id = 'mep:1@ep'")).scalar() == 1
+            command.upgrade(alembic_config(), "heads")
+            with engine.connect() as connection:
+                assert connection.execute(text(
+                    "SELECT political_group, committees FROM rep_membership "
+                    "WHERE id = 'mep:1@ep'")).one() == (
+                    None, None)
+        finally:
+            command.upgrade(alembic_config(), "heads")
+            with engine.begin() as connection:
+                for table in ("rep_membership", "rep_organization", "rep_person"):
+                    connection.execute(text(f"DELETE FROM {table} WHERE source = 'test'"))
+    app_state(app).database.dispose()

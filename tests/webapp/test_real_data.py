@@ -57,6 +57,38 @@ def test_dutch_supporter_gets_three_dutch_meps_ticked_of_all_listed(real_app, sh
     assert draft.count("@europarl.europa.eu") >= 3
 
 
+def test_german_supporter_can_read_and_choose_meps_by_group_without_javascript(
+        real_app, shared_data):
+    with open(shared_data / "eu-parliament-meps/meps.csv", encoding="utf-8") as handle:
+        german = {f"mep:{row['epid']}": row for row in csv.DictReader(handle)
+                  if row["country"] == "de"}
+    client = real_app.test_client()
+    response = step_one(client, country="DE")
+    page = text(response)
+    assert response.status_code == 200, page
+    fields = letters_form(response)
+    ticked = [v for k, v in fields if k.endswith("-targets") and v.startswith("mep:")]
+    assert len(ticked) == 3
+    assert "Choose others (93 more)" in page
+    # The filters (shown by the script) offer the groups and committees of those listed.
+    assert '<option>Greens/EFA</option>' in page and '<option>Non-attached</option>' in page
+    assert '<option value="ITRE">ITRE: Industry, Research and Energy</option>' in page
+    # Every row says the member's group, and their committees, for a reader without script.
+    other = next(i for i in sorted(german) if i not in ticked)
+    row = page[page.index(f'data-target="{other}"'):]
+    row = row[:row.index("</li>")]
+    group = {"NA": "Non-attached", "S&D": "S&amp;D"}.get(german[other]["eugroup"],
+                                                         german[other]["eugroup"])
+    assert f'data-group="{group}"' in row
+    assert f'<span class="political-group">{group}</span>' in row
+    # Ticking one of the others without the script: the letter goes to them alone.
+    [targets_name] = {k for k, v in fields if v == ticked[0]}
+    chosen = [(k, v) for k, v in fields if not (k == targets_name and v.startswith("mep:"))]
+    draft = text(step_two(client, chosen + [(targets_name, other)], action="draft"))
+    assert german[other]["email"] in draft
+    assert not any(german[i]["email"] in draft for i in ticked)
+
+
 def test_british_supporter_sees_ministers_with_cited_inbox(real_app):
     page = text(step_one(real_app.test_client(), country="GB"))
     assert "Government and summit delegation" in page

@@ -52,23 +52,33 @@ document.addEventListener("DOMContentLoaded", function () {
     sync();
   });
 
-  // A long list (96 MEPs) folded under "Choose others": filter it by name and party, and
-  // tick all shown or none.
+  // A long list (96 MEPs) folded under "Choose others": filter it by name, political group,
+  // party and committee, and tick all shown or none.
   document.querySelectorAll("details.others").forEach(function (others) {
     var filter = others.querySelector(".filter");
     var name = others.querySelector(".filter-name");
-    var party = others.querySelector(".filter-party");
+    var selects = {
+      group: others.querySelector(".filter-group"),
+      party: others.querySelector(".filter-party"),
+      committee: others.querySelector(".filter-committee")
+    };
     var rows = others.querySelectorAll("li.target");
     filter.hidden = false;
     function shown() {
       return Array.prototype.filter.call(rows, function (row) { return !row.hidden; });
     }
+    function wanted(key) {
+      return selects[key] ? selects[key].value : "";
+    }
     function apply() {
       var words = (name.value || "").trim().toLowerCase();
-      var wanted = party ? party.value : "";
+      var group = wanted("group"), party = wanted("party"), committee = wanted("committee");
       rows.forEach(function (row) {
-        row.hidden = (words && row.dataset.name.indexOf(words) === -1) ||
-          (wanted && row.dataset.party !== wanted);
+        row.hidden = Boolean((words && row.dataset.name.indexOf(words) === -1) ||
+          (group && row.dataset.group !== group) ||
+          (party && row.dataset.party !== party) ||
+          // "|ITRE|LIBE|": a committee's name may hold spaces, never a bar.
+          (committee && row.dataset.committees.indexOf("|" + committee + "|") === -1));
       });
     }
     // "All" ticks the rows the filter shows; "none" unticks everyone this letter goes to.
@@ -87,7 +97,11 @@ document.addEventListener("DOMContentLoaded", function () {
       };
     }
     name.addEventListener("input", apply);
-    if (party) party.addEventListener("change", apply);
+    Object.keys(selects).forEach(function (key) {
+      if (selects[key]) selects[key].addEventListener("change", apply);
+    });
+    // Back in the browser's history, the page may come back with a filter still chosen.
+    apply();
     others.querySelector(".select-all").addEventListener("click", tick(true));
     others.querySelector(".select-none").addEventListener("click", tick(false));
   });
