@@ -446,8 +446,7 @@ def checked_letters(form: LettersForm, match: Match, content: CampaignContent
         return [], None
     drafts = chosen_letters(form, match)
     if drafts is None:
-        return [], _("The list of representatives has changed. Please check your letters "
-                     "again.")
+        return [], list_changed_message()
     unknown = operations.unknown_language(content, drafts)
     if unknown is not None:
         return [], unknown_language_message(unknown)
@@ -457,6 +456,10 @@ def checked_letters(form: LettersForm, match: Match, content: CampaignContent
                      "under more than one letter. Please untick the extra ones.",
                      names=", ".join(target.name for target in twice))
     return drafts, None if drafts else _("Please choose at least one person to write to.")
+
+
+def list_changed_message() -> str:
+    return _("The list of representatives has changed. Please check your letters again.")
 
 
 def unknown_language_message(code: str) -> str:
@@ -488,13 +491,11 @@ def switched_language_page(flow: Flow, campaign: Campaign, content: CampaignCont
     text, to copy from (supporters.operations.switch_language says whether there were any).
     """
     group = form.group(form.switch)
-    offered = offered_recipients(group, {m.target.id: m for m in match.targets}) \
-        if group is not None else None
+    by_id = {m.target.id: m for m in match.targets}
+    offered = None if group is None else offered_recipients(group, by_id)
     if group is None or offered is None:
         return render_letters_page(campaign, content, form, match, details, status=422,
-                                   flow=flow, error=_("The list of representatives has "
-                                                      "changed. Please check your letters "
-                                                      "again."))
+                                   flow=flow, error=list_changed_message())
     letter = letter_on_page(group, offered[1])
     if group.language_asked == letter.language:  # the same language: nothing to change
         return render_letters_page(campaign, content, form, match, details, flow=flow)
