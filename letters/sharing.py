@@ -34,12 +34,16 @@ class SharedLetter:
 
 def share_letters(
     renderer: LetterRenderer, campaign_slug: str, targets: Iterable[Target], supporter: Supporter,
-    summits: SummitSeries | None = None,
+    summits: SummitSeries | None = None, language: str | None = None,
 ) -> list[SharedLetter]:
-    """Render the letter to each target and group those whose texts differ only in salutation."""
+    """Render the letter to each target and group those whose texts differ only in salutation.
+
+    `language`: the one the supporter chose for these letters; default, each target's own.
+    """
     groups: dict[tuple, list[Recipient]] = {}
     for target in targets:
-        letter = renderer.render(campaign_slug, target, supporter, summits=summits)
+        letter = renderer.render(campaign_slug, target, supporter, language=language,
+                                 summits=summits)
         greeting = salutation(target, letter.language)
         if letter.body.startswith(greeting + "\n"):
             text = letter.body[len(greeting) :].lstrip("\n")

@@ -62,7 +62,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
-        language_name=language_name, language_links=language_links,
+        language_name=language_name, language_name_in=language_name_in,
+        language_links=language_links,
     )
 
 
@@ -71,6 +72,17 @@ def language_name(code: str) -> str:
     """A language's name in that language, for the language switcher."""
     try:
         name = Locale.parse(code, sep="-").get_display_name(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+@lru_cache(maxsize=1024)
+def language_name_in(code: str, language: str) -> str:
+    """A language's name in another one, the interface's: "German" for "de" on an English
+    page, "Portugiesisch (Brasilien)" for "pt-br" on a German one."""
+    try:
+        name = Locale.parse(code, sep="-").get_display_name(language)
     except (UnknownLocaleError, ValueError):
         return code
     return name[:1].upper() + name[1:] if name else code

@@ -148,9 +148,9 @@ def test_unknown_fields_in_a_submission_are_refused(app, client, auth, payload, 
 def test_unknown_fields_in_a_render_are_refused(client, auth):
     response = client.post(RENDER, headers=auth,
                            json={"supporter": {**JANE, "title": "Dr"}, "target_id": "t:nl-mep",
-                                 "language": "en"})
+                                 "lang": "en"})  # "language" is a field; "lang" is not
     assert response.status_code == 422, response.get_json()
-    assert set(error(response)["fields"]) == {"supporter.title", "language"}
+    assert set(error(response)["fields"]) == {"supporter.title", "lang"}
 
 
 def test_openapi_request_bodies_take_no_other_fields(client):

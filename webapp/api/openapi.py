@@ -13,6 +13,12 @@ def _string(max_length: int, **extra) -> dict:
     return {"type": "string", "maxLength": max_length, **extra}
 
 
+LETTER_LANGUAGE = {
+    "type": "string", "maxLength": 16,
+    "description": ("The language to write the letter in: one the campaign has a letter in "
+                    "for this target (\"de\", \"pt-br\"). Default: the target's own. With "
+                    "your own subject and body, the language they are in."),
+}
 AREA_DESCRIPTION = (
     "The supporter's constituency or district, the id of one of area_choices (GET "
     "/campaigns/{slug}/targets): where no postcode tells it, or the postcode lies in several.")
@@ -188,7 +194,8 @@ def openapi_document(server: str) -> dict:
                     "type": "object", "required": ["supporter", "target_id"],
                     "additionalProperties": False,
                     "properties": {"supporter": {"$ref": "#/components/schemas/Supporter"},
-                                   "target_id": {"type": "string", "maxLength": 64}}})},
+                                   "target_id": {"type": "string", "maxLength": 64},
+                                   "language": LETTER_LANGUAGE}})},
                 "responses": {
                     "200": {"description": "The letter as its recipient gets it", **_json({
                         "type": "object",
@@ -229,7 +236,8 @@ def openapi_document(server: str) -> dict:
                                         "properties": {
                                             "target_id": {"type": "string", "maxLength": 64},
                                             "subject": _string(LIMITS["subject"]),
-                                            "body": _string(LIMITS["body"])}}}}})},
+                                            "body": _string(LIMITS["body"]),
+                                            "language": LETTER_LANGUAGE}}}}})},
                 "responses": {
                     "202": {"description": "Stored; a confirmation mail is on its way",
                             **_json({"$ref": "#/components/schemas/Submitted"})},

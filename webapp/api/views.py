@@ -22,7 +22,7 @@ from letters.rendering import Supporter
 from letters.sharing import addressed_body, share_letters
 from letters.templates import CampaignContent
 from letters.text import has_lone_surrogate, is_header_safe, is_plain_text, normalise_newlines
-from representatives.model import GroupKind, Match, MatchError
+from representatives.model import GroupKind, Match, MatchError, Target
 
 from ..app_state import app_state
 from ..db import get_session
@@ -231,8 +231,8 @@ def _json_object(known: frozenset[str]) -> dict:
     return data
 
 
-LETTER_FIELDS = frozenset({"target_id", "subject", "body"})
-RENDER_FIELDS = frozenset({"supporter", "target_id"})
+LETTER_FIELDS = frozenset({"target_id", "subject", "body", "language"})
+RENDER_FIELDS = frozenset({"supporter", "target_id", "language"})
 SUBMISSION_FIELDS = frozenset({"supporter", "partner_consent", "idempotency_key", "letters"})
 _NAMES_SHOWN, _NAME_LENGTH_SHOWN = 20, 100
 
@@ -339,10 +339,13 @@ def _target_json(matched, group: GroupKind) -> dict:
     }
 
 
-def _letter_for(content, target, supporter: Supporter) -> tuple[str, str, str]:
-    """(language, subject, body as the recipient gets it) of the campaign's letter."""
+def _letter_for(content, target, supporter: Supporter, language: str | None = None
+                ) -> tuple[str, str, str]:
+    """(language, subject, body as the recipient gets it) of the campaign's letter, in
+    `language` (checked by _language_errors) or else the target's."""
     letter = share_letters(app_state().campaigns.renderer, content.slug, [target],
-                           supporter, summits=app_state().directory.get().summits)[0]
+                           supporter, summits=app_state().directory.get().summits,
+                           language=language)[0]
     return letter.language, letter.subject, addressed_body(letter.recipients[0].salutation,
                                                            letter.body)
 
@@ -408,7 +411,11 @@ def render_letter(slug: str):
     if target_id not in by_id:
         raise ApiError(422, "unknown_target",
                        "This target does not represent the supporter's country and postcode.")
-    language, subject, body = _letter_for(content, by_id[target_id].target, supporter)
+    target = by_id[target_id].target
+    errors = _language_errors("language", data.get("language"), content, target)
+    if errors:
+        raise _invalid(errors)
+    language, subject, body = _letter_for(content, target, supporter, data.get("language"))
     return jsonify({"target_id": target_id, "language": language, "subject": subject,
                     "body": body})
 
@@ -416,11 +423,12 @@ def render_letter(slug: str):
 def _letters(data: dict, match: Match, content, supporter) -> list[DraftLetter]:
     by_id = {m.target.id: m.target for m in match.targets}
     raw = data.get("letters")
-    # (target id, subject, body) as the request gave them; None: the campaign's own.
-    chosen: list[tuple[Any, Any, Any]]
+    # (target id, subject, body, language) as the request gave them; None: the campaign's
+    # own (its language: the target's).
+    chosen: list[tuple[Any, Any, Any, Any]]
     if raw is None:
         # No letters given: the campaign's own letter to everyone we can send to.
-        chosen = [(t.id, None, None) for t in by_id.values() if can_send_for(t)]
+        chosen = [(t.id, None, None, None) for t in by_id.values() if can_send_for(t)]
     else:
         if not isinstance(raw, list) or not raw or len(raw) > LIMITS["letters"]:
             raise _invalid({"letters": [f"A list of 1 to {LIMITS['letters']} letters."]})
@@ -438,25 +446,41 @@ def _letters(data: dict, match: Match, content, supporter) -> list[DraftLetter]:
                 errors[f"{where}.target_id"] = ["Each target only once."]
             seen.add(target_id)
             errors.update(_text_errors(where, subject, body))
-            chosen.append((target_id, subject, body))
+            chosen.append((target_id, subject, body, item.get("language")))
         if errors:
             raise _invalid(errors)
-        unknown = [t for t, _, _ in chosen if t not in by_id]
+        unknown = [t for t, _, _, _ in chosen if t not in by_id]
         if unknown:
             raise ApiError(422, "unknown_target", "Some targets do not represent the "
                            "supporter's country and postcode.", targets=unknown)
+        for index, (target_id, _, _, asked) in enumerate(chosen):
+            errors.update(_language_errors(f"letters[{index}].language", asked, content,
+                                           by_id[target_id]))
+        if errors:
+            raise _invalid(errors)
     drafts = []
-    for target_id, subject, body in chosen:
+    for target_id, subject, body, asked in chosen:
         target = by_id[target_id]
-        language = target.language
+        language = asked or target.language
         if subject is None or body is None:
-            language, default_subject, default_body = _letter_for(content, target, supporter)
+            language, default_subject, default_body = _letter_for(content, target, supporter,
+                                                                  asked)
             subject = default_subject if subject is None else subject
             body = default_body if body is None else body
         drafts.append(DraftLetter(target=target, subject=subject.strip(),
                                   text=normalise_newlines(body), salutation="",
                                   language=language))
     return drafts
+
+
+def _language_errors(where: str, language, content, target: Target) -> dict[str, list[str]]:
+    """A letter's language, when given: one the campaign has a letter in for this target."""
+    if language is None:
+        return {}
+    offered = operations.letter_languages(content, [target])
+    if isinstance(language, str) and language in offered:
+        return {}
+    return {where: [f"One of the campaign's languages for this target: {', '.join(offered)}."]}
 
 
 def _text_errors(where: str, subject, body) -> dict[str, list[str]]:

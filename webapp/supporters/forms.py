@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from letters.language_check import OtherLanguage
 from letters.rendering import (
     BODY_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -262,13 +263,37 @@ class LetterGroupFields(Form):
     def __init__(self, formdata=None, prefix: str = "", data: dict | None = None):
         super().__init__(formdata, prefix=prefix, data=data)
         self.recipients_name, self.targets_name = f"{prefix}recipients", f"{prefix}targets"
+        # The letter's number on the page: what its "Change" button sends, its anchor.
+        self.index = prefix.rstrip("-").rpartition("-")[2]
+        # The language chosen in its "Write this letter in" list, read when that is pressed.
+        self.language_name = f"{prefix}language"
+        # The supporter's own text from before they changed the letter's language, kept
+        # beside the new one until they send (supporters.operations.switch_language).
+        self.earlier_name = f"{prefix}earlier"
         if formdata is not None:
             self.recipients: str = formdata.get(self.recipients_name, "")
             self.targets: list[str] = formdata.getlist(self.targets_name)
+            self.language_asked: str = formdata.get(self.language_name, "")
+            self.earlier: str = normalise_newlines(formdata.get(self.earlier_name, ""))
         else:
             self.recipients = (data or {}).get("recipients", "")
             self.targets = list((data or {}).get("targets", ()))
+            self.language_asked = ""
+            self.earlier = (data or {}).get("earlier", "")
         self.recipients_errors: list[str] = []
+        # Set by the view: why the language asked for cannot be had.
+        self.language_errors: list[str] = []
+        # Set by the view: the supporter's words seem to be in another language (the hint).
+        self.language_hint: OtherLanguage | None = None
+
+    @property
+    def language(self) -> str:
+        return unpack_recipients(self.recipients)[0]
+
+    def as_data(self) -> dict:
+        """What the page holds of this letter, to lay it out again under another number."""
+        return {"recipients": self.recipients, "targets": self.targets,
+                "subject": self.subject.data, "body": self.body.data, "earlier": self.earlier}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -318,6 +343,11 @@ class LettersForm:
         self.send_for_me = bool(formdata.get("send"))
         # The browser's proof of work, for campaigns that ask for one (the ALTCHA widget's).
         self.proof_of_work: str = formdata.get(PROOF_OF_WORK_FIELD, "")
+        # "Change" pressed beside a letter's language list: that letter's number.
+        self.switch: str | None = formdata.get("switch")
+        # The page already told the supporter that some of their words seem to be in
+        # another language: this time the letters go as they are.
+        self.language_hint_shown = bool(formdata.get("language_hint_shown"))
         self.groups: list[LetterGroupFields] = [
             LetterGroupFields(formdata, prefix=f"groups-{index}-")
             for index in _group_indices(formdata)
@@ -326,6 +356,19 @@ class LettersForm:
     def add_group(self, data: dict) -> None:
         """One more shared letter, filled in with `data` (step one)."""
         self.groups.append(LetterGroupFields(prefix=f"groups-{len(self.groups)}-", data=data))
+
+    def group(self, index: str | None) -> LetterGroupFields | None:
+        """The letter of that number on the page; None if there is none."""
+        return next((group for group in self.groups if group.index == index), None)
+
+    def replace_group(self, old: LetterGroupFields, new: list[dict]) -> None:
+        """`old` replaced by the letters `new` (more than one when they split), in its place;
+        every letter numbered again in page order, so the first new one keeps its number."""
+        laid_out = [data for group in self.groups
+                    for data in (new if group is old else [group.as_data()])]
+        self.groups = []
+        for data in laid_out:
+            self.add_group(data)
 
     def validate(self) -> bool:
         # Every group, not up to the first that fails: each shows its own messages.

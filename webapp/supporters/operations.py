@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from database import insert_or_merge, utcnow
+from letters.language_check import OtherLanguage, other_language
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
 from letters.salutations.shared_inbox import salutation_for_all
 from letters.sharing import SharedLetter, addressed_body, share_letters
@@ -347,16 +348,19 @@ def _merged(letters: list[DraftLetter]) -> DraftLetter:
 def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
                    ) -> list[SharedLetter]:
     """The letters for step two: one text per section and wording, each recipient greeted."""
+    return _rendered(content, [[m.target for m in group.targets] for group in match.groups],
+                     supporter)
+
+
+def _rendered(content: CampaignContent, sections: list[list[Target]], supporter: Supporter,
+              language: str | None = None) -> list[SharedLetter]:
+    """The shared letters to each section's targets, in `language` (default: each target's)."""
     summits = app_state().directory.get().summits
 
     def render(renderer: LetterRenderer) -> list[SharedLetter]:
-        return [
-            letter
-            for group in match.groups
-            for letter in share_letters(renderer, content.slug,
-                                        (m.target for m in group.targets), supporter,
-                                        summits=summits)
-        ]
+        return [letter for targets in sections
+                for letter in share_letters(renderer, content.slug, targets, supporter,
+                                            summits=summits, language=language)]
 
     campaigns = app_state().campaigns
     try:
@@ -368,6 +372,82 @@ def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
             raise
         log.error("published letter of %s failed, using the file's: %s", content.slug, error)
         return render(campaigns.file_renderer)
+
+
+# --- a letter's language -------------------------------------------------------------------
+
+def letter_languages(content: CampaignContent, targets: Iterable[Target]) -> tuple[str, ...]:
+    """The languages a letter to these targets can be written in: those the campaign has a
+    letter in that addresses every one of them."""
+    kinds = {target.kind for target in targets}
+    return tuple(sorted(code for code, template in content.templates.items()
+                        if kinds <= set(template.target_kinds)))
+
+
+def unknown_language(content: CampaignContent, drafts: Iterable[DraftLetter]) -> str | None:
+    """The first language of these letters that the campaign has no letter in for its
+    recipient (a page can send any); None when each is one it has."""
+    checked: dict[tuple[str, TargetKind], bool] = {}
+    for draft in drafts:
+        key = (draft.language, draft.target.kind)
+        if key not in checked:
+            checked[key] = draft.language in letter_languages(content, [draft.target])
+        if not checked[key]:
+            return draft.language
+    return None
+
+
+class UnknownLanguage(ValueError):
+    """The campaign has no letter in that language for these targets."""
+
+
+@dataclass(frozen=True, slots=True)
+class LetterOnPage:
+    """One shared letter as step two holds it: its language, its recipients (every one
+    offered, ticked or not), and its text as the supporter left it."""
+
+    language: str
+    targets: tuple[Target, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Switched:
+    """A letter written anew in another language."""
+
+    letters: list[SharedLetter]  # one, or more where the new language's texts differ
+    # The supporter had changed the words: the page keeps their text beside the new one.
+    edited: bool
+
+
+def _same_words(one: str, other: str) -> bool:
+    return one.split() == other.split()
+
+
+def _generated(content: CampaignContent, letter: LetterOnPage, supporter: Supporter) -> str:
+    """The text the campaign's letter has for the first of these targets, in their language."""
+    return _rendered(content, [list(letter.targets[:1])], supporter, letter.language)[0].body
+
+
+def switch_language(content: CampaignContent, letter: LetterOnPage, supporter: Supporter,
+                    language: str) -> Switched:
+    """The letter to the same people written in `language`, from the campaign's template.
+
+    Raises UnknownLanguage when the campaign has no letter in it for all of them.
+    """
+    if language not in letter_languages(content, letter.targets):
+        raise UnknownLanguage(language)
+    edited = not _same_words(_generated(content, letter, supporter), letter.text)
+    return Switched(_rendered(content, [list(letter.targets)], supporter, language), edited)
+
+
+def language_hint(content: CampaignContent, letter: LetterOnPage, supporter: Supporter
+                  ) -> OtherLanguage | None:
+    """What the supporter wrote into a letter on step two in another language than the
+    letter's, if anything: what its text holds beyond the campaign's letter to them."""
+    if not letter.targets:
+        return None
+    return other_language(_generated(content, letter, supporter), letter.text, letter.language)
 
 
 def can_send_for(target: Target) -> bool:

@@ -39,7 +39,14 @@ from ..extensions import (
     per_email_limit,
     reports_limit,
 )
-from ..i18n import country_codes, country_name, current_language, guess_country
+from ..i18n import (
+    country_codes,
+    country_name,
+    current_language,
+    folded,
+    guess_country,
+    language_name_in,
+)
 from ..models import Campaign, CampaignStatus, DataReportKind, Submission
 from . import operations
 from .flow import MAIN, Flow
@@ -201,7 +208,25 @@ def render_letters_page(campaign, content, form: LettersForm, match: Match,
         area_name=partial(app_state().directory.get().area_name, match.country),
         sections=[(kind, letters) for kind, letters in sections.items() if letters],
         can_send_for=operations.can_send_for, error=error,
+        languages_for=partial(languages_for, content),
     ), status
+
+
+def languages_for(content: CampaignContent, recipients: list[OfferedRecipient]
+                  ) -> list[tuple[str, str]]:
+    """(code, name in the interface language) of each language a letter to these people can
+    be written in, for its "Write this letter in" list."""
+    language = current_language()
+    codes = operations.letter_languages(content, [r.matched.target for r in recipients])
+    return sorted(((code, language_name_in(code, language)) for code in codes),
+                  key=lambda choice: folded(choice[1]))
+
+
+def letter_on_page(group: LetterGroupFields, recipients: list[OfferedRecipient]
+                   ) -> operations.LetterOnPage:
+    return operations.LetterOnPage(group.language,
+                                   tuple(r.matched.target for r in recipients),
+                                   normalise_newlines(group.body.data or ""))
 
 
 def draft_links(draft: DraftLetter) -> dict:
@@ -376,8 +401,15 @@ def letters_step(flow: Flow, slug: str):
     if isinstance(checked, SupporterForm):
         return render_campaign_page(campaign, content, checked, status=422, flow=flow)
     details, match = checked
-    drafts, problem = checked_letters(form, match)
-    if drafts:
+    if form.switch is not None:
+        return switched_language_page(flow, campaign, content, form, match, details)
+    drafts, problem = checked_letters(form, match, content)
+    if drafts and not problem and not form.language_hint_shown and language_hints(
+            form, match, content, details):
+        # Not an error: the page says it once, and the next press sends the letters as they are.
+        form.language_hint_shown = True
+        return render_letters_page(campaign, content, form, match, details, flow=flow)
+    if drafts and not problem:
         problem = unproven(campaign, form, drafts)
     if not drafts or problem:
         return render_letters_page(campaign, content, form, match, details, status=422,
@@ -404,7 +436,8 @@ def submitted_page(flow: Flow, campaign, content, details: SupporterDetails,
                            consent_to_confirm=result.consent_to_confirm, email=details.email)
 
 
-def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter], str | None]:
+def checked_letters(form: LettersForm, match: Match, content: CampaignContent
+                    ) -> tuple[list[DraftLetter], str | None]:
     """The letters to submit; or none, and what to tell the supporter (None: the fields
     say it)."""
     form.validate()
@@ -413,14 +446,75 @@ def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter],
         return [], None
     drafts = chosen_letters(form, match)
     if drafts is None:
-        return [], _("The list of representatives has changed. Please check your letters "
-                     "again.")
+        return [], list_changed_message()
+    unknown = operations.unknown_language(content, drafts)
+    if unknown is not None:
+        return [], unknown_language_message(unknown)
     twice = operations.duplicate_targets(drafts)
     if twice:
         return [], _("Each person gets only one letter from you, but %(names)s is ticked "
                      "under more than one letter. Please untick the extra ones.",
                      names=", ".join(target.name for target in twice))
     return drafts, None if drafts else _("Please choose at least one person to write to.")
+
+
+def list_changed_message() -> str:
+    return _("The list of representatives has changed. Please check your letters again.")
+
+
+def unknown_language_message(code: str) -> str:
+    return _("This campaign has no letter in %(language)s for these people. Please choose "
+             "one of the languages in the list.",
+             language=language_name_in(code, current_language()))
+
+
+def language_hints(form: LettersForm, match: Match, content: CampaignContent,
+                   details: SupporterDetails) -> bool:
+    """Mark each letter going to someone whose words the supporter added seem to be in
+    another language than the letter; whether any is."""
+    by_id = {m.target.id: m for m in match.targets}
+    supporter = details.supporter()
+    for group in form.groups:
+        offered = offered_recipients(group, by_id)
+        if group.targets and offered is not None:
+            group.language_hint = operations.language_hint(
+                content, letter_on_page(group, offered[1]), supporter)
+    return any(group.language_hint for group in form.groups)
+
+
+def switched_language_page(flow: Flow, campaign: Campaign, content: CampaignContent,
+                           form: LettersForm, match: Match, details: SupporterDetails):
+    """"Change" pressed beside a letter's language: step two again, that letter written anew
+    in the language chosen, everything else as the supporter left it.
+
+    Their own changes to its text are not thrown away: the page keeps them beside the new
+    text, to copy from (supporters.operations.switch_language says whether there were any).
+    """
+    group = form.group(form.switch)
+    by_id = {m.target.id: m for m in match.targets}
+    offered = None if group is None else offered_recipients(group, by_id)
+    if group is None or offered is None:
+        return render_letters_page(campaign, content, form, match, details, status=422,
+                                   flow=flow, error=list_changed_message())
+    letter = letter_on_page(group, offered[1])
+    if group.language_asked == letter.language:  # the same language: nothing to change
+        return render_letters_page(campaign, content, form, match, details, flow=flow)
+    try:
+        switched = operations.switch_language(content, letter, details.supporter(),
+                                              group.language_asked)
+    except operations.UnknownLanguage:
+        group.language_errors = [unknown_language_message(group.language_asked)]
+        return render_letters_page(campaign, content, form, match, details, status=422,
+                                   flow=flow)
+    earlier = letter.text if switched.edited else group.earlier
+    ticked = set(group.targets)
+    form.replace_group(group, [
+        {"recipients": pack_recipients(new.language, bool(new.recipients[0].salutation),
+                                       [r.target.id for r in new.recipients]),
+         "targets": [r.target.id for r in new.recipients if r.target.id in ticked],
+         "subject": new.subject, "body": new.body, "earlier": earlier if place == 0 else ""}
+        for place, new in enumerate(switched.letters)])
+    return render_letters_page(campaign, content, form, match, details, flow=flow)
 
 
 def unproven(campaign: Campaign, form: LettersForm, drafts: list[DraftLetter]) -> str | None:
