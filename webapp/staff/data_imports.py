@@ -488,7 +488,8 @@ def report_view(db: Session, report: ImportReport) -> ReportView:
         added=people["added"][:ROWS_SHOWN], updated=people["updated"][:ROWS_SHOWN],
         retired=[(key, names.get(key)) for key, _ in retired],
         rejected=rejected[:ROWS_SHOWN], warnings=warnings[:ROWS_SHOWN],
-        kept=kept[:ROWS_SHOWN], notes=notes[:ROWS_SHOWN], hidden={name: len(rows) - ROWS_SHOWN for name, rows in lists.items()
+        kept=kept[:ROWS_SHOWN], notes=notes[:ROWS_SHOWN],
+        hidden={name: len(rows) - ROWS_SHOWN for name, rows in lists.items()
                 if len(rows) > ROWS_SHOWN})
 
 
