@@ -62,7 +62,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=supported_languages,
-        language_name=language_name, language_links=language_links,
+        language_name=language_name, language_name_in=language_name_in,
+        language_links=language_links,
     )
 
 
@@ -74,6 +75,15 @@ def language_name(code: str) -> str:
     except (UnknownLocaleError, ValueError):
         return code
     return name[:1].upper() + name[1:] if name else code
+
+
+@lru_cache(maxsize=512)
+def language_name_in(code: str, language: str) -> str:
+    """A language's name in the page's language ("nl" on a French page: "néerlandais")."""
+    try:
+        return Locale.parse(code, sep="-").get_language_name(language.replace("-", "_")) or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def is_language(code: str) -> bool:
