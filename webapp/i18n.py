@@ -79,13 +79,12 @@ def language_name(code: str) -> str:
 
 @lru_cache(maxsize=1024)
 def language_name_in(code: str, language: str) -> str:
-    """A language's name in another one, the interface's: "German" for "de" on an English
-    page, "Portugiesisch (Brasilien)" for "pt-br" on a German one."""
+    """A language's name in another one, the interface's, as it reads inside a sentence:
+    "German" for "de" on an English page, "néerlandais" for "nl" on a French one."""
     try:
-        name = Locale.parse(code, sep="-").get_display_name(language)
+        return Locale.parse(code, sep="-").get_display_name(language.replace("-", "_")) or code
     except (UnknownLocaleError, ValueError):
         return code
-    return name[:1].upper() + name[1:] if name else code
 
 
 def is_language(code: str) -> bool:

@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     for where, reason in report.rejected:
         print(f"  rejected {where}: {reason}", file=sys.stderr)
+    for where, reason in report.warnings:
+        print(f"  warning {where}: {reason}")
+    for where, reason in report.notes:
+        print(f"  note {where}: {reason}")
     for where, reason in report.kept:
         print(f"  kept as staff left it {where}: {reason}")
     return 1 if report.rejected else 0

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
+import pycountry
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -76,6 +77,10 @@ class ImportReport:
     warnings: list[Rejection] = field(default_factory=list)
     # Rows the file would change, bring back or add again, kept as staff left them instead.
     kept: list[Rejection] = field(default_factory=list)
+    # Imported as given, with a value the file left out taken from a table the project ships
+    # (a Belgian MEP's language from the electoral college that elected them): said so that
+    # staff can check it, not a problem with the file.
+    notes: list[Rejection] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
     # Per table: {"person": {"added": 3, "updated": 1, "retired": 0}, ...}
@@ -156,6 +161,7 @@ class Dataset:
     participations: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)
+    notes: list[Rejection] = field(default_factory=list)
     # Organization and area ids the file only refers to (a campaign's sheet naming a body):
     # added when new, but an existing row keeps its name and classification.
     referenced_organizations: set[str] = field(default_factory=set)
@@ -166,6 +172,9 @@ class Dataset:
 
     def warn(self, where: int | str, reason: str) -> None:
         self.warnings.append((where, reason))
+
+    def note(self, where: int | str, reason: str) -> None:
+        self.notes.append((where, reason))
 
     def add_contact(
         self,
@@ -325,10 +334,26 @@ def language_code(value: str) -> str | None:
     ("pt-BR", from "pt-br" or "PT-BR"); None when `value` is not one."""
     language, _, region = value.strip().partition("-")
     code = f"{language.lower()}-{region.upper()}" if region else language.lower()
-    return code if _LANGUAGE_CODE.fullmatch(code) else None
+    if not _LANGUAGE_CODE.fullmatch(code):
+        return None
+    # Two letters are not yet a language: "xx" would store fine and fall back to English
+    # for every letter without anyone noticing.
+    if pycountry.languages.get(alpha_2=code[:2]) is None:
+        return None
+    if region and pycountry.countries.get(alpha_2=code[3:]) is None:
+        return None
+    return code
 
 
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
+
+
+def language_problem(value: str) -> str | None:
+    """Why a language a file gives for a membership is not one letters can be written in."""
+    if language_code(value) is not None:
+        return None
+    return (f"bad language {value!r}: expected an ISO 639-1 code such as 'fr', or one with "
+            "its region such as 'pt-BR'")
 
 
 def email_problem(value: str) -> str | None:
@@ -838,6 +863,7 @@ def apply(
     report = ImportReport(source=source, path=str(path), dry_run=dry_run)
     report.rejected = list(dataset.rejected)
     report.warnings = list(dataset.warnings)
+    report.notes = list(dataset.notes)
     if report.rejected and not partial:
         report.seconds = time.perf_counter() - started
         return report

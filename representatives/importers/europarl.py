@@ -3,6 +3,10 @@
 Beside each member's contacts, the file gives their political group (`eugroup`) and, in one
 column per committee code (ITRE, LIBE...), their seat on it: M(ember), S(ubstitute), C(hair)
 or V(ice-chair), as the Parliament's own pages list them.
+
+Letters to an MEP are written in the file's optional `language` column where it has one; else,
+for Belgium, in the language of the electoral college that elected them
+(`representatives.belgium`); else in their country's main language.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ..belgium import COLLEGE_NAMES, college_language
 from ..committees import seats_as_rows
 from ..countries import EU_MEMBER_STATES, MAIN_LANGUAGE
 from ..model import ChannelKind, CommitteeSeat, TargetKind
@@ -22,6 +27,8 @@ from .base import (
     ImportReport,
     email_problem,
     import_file,
+    language_code,
+    language_problem,
     parse_date,
     read_csv,
 )
@@ -42,6 +49,23 @@ _GROUP_NAMES = {"NA": "Non-attached"}
 def _phone(value: str) -> str:
     """The CSV writes international numbers with a 00 prefix; tel: links want +."""
     return "+" + value[2:] if value.startswith("00") else value
+
+
+def _language(data: Dataset, line: int, person_id: str, country: str, party: str) -> str:
+    """The language of an MEP's letters when the file gives none; a note when a table the
+    project ships decided it, a warning when it could not."""
+    if country != "BE":
+        return MAIN_LANGUAGE[country]
+    language = college_language(person_id.removeprefix("mep:"), party)
+    if language is None:
+        data.warn(line, f"{person_id}: the party {party!r} does not tell which Belgian "
+                        "electoral college elected this MEP, and the table in "
+                        "representatives/belgium.py does not list them: letters in "
+                        f"{MAIN_LANGUAGE[country]!r}; give a 'language' column to correct it")
+        return MAIN_LANGUAGE[country]
+    data.note(line, f"language {language!r}: elected in Belgium's {COLLEGE_NAMES[language]} "
+                    "(the file has no language; from representatives/belgium.py)")
+    return language
 
 
 def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None = None) -> Dataset:
@@ -89,9 +113,14 @@ def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None =
         group = _GROUP_NAMES.get(row.get("eugroup", ""), row.get("eugroup")) or None
         if group and len(group) > GROUP_LENGTH:
             problems.append(f"eugroup is longer than {GROUP_LENGTH} characters")
+        given_language = row.get("language", "").strip()
+        if given_language and (problem := language_problem(given_language)):
+            problems.append(problem)
         if problems:
             data.reject(line, "; ".join(problems))
             continue
+        language = (language_code(given_language) if given_language
+                    else _language(data, line, person_id, country, row.get("party", "")))
         # The data writes family names in capitals, as the Parliament does; keep them as given
         # so that the letters package decides how to print them.
         data.people[person_id] = {
@@ -108,7 +137,7 @@ def parse_meps(text: str, *, source_url: str | None = None, as_of: date | None =
             "role": "Member of the European Parliament",
             "country": country,
             "area_id": None,
-            "language": MAIN_LANGUAGE[country],
+            "language": language,
             "party": row.get("party") or None,
             "political_group": group,
             "committees": seats_as_rows(seats),

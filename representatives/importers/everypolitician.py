@@ -10,7 +10,9 @@ The file has no country column, so the importer is told the country. Only rows c
 it is a stint that is over. A row without an end date counts as current: the file does not
 say when the term itself ends, so import the current term's file. People the file no longer
 lists as current are retired by the next import, as with every importer. Twitter, Facebook
-and image columns are not channels a letter can use and are left out.
+and image columns are not channels a letter can use and are left out. An optional `language`
+column (ISO 639-1, "fr") says which language letters to that member are written in; without
+it, the country's (`representatives.countries.main_language`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .base import (
     apply,
     email_problem,
     fit_id,
+    language_code,
+    language_problem,
     parse_partial_date,
     read_csv,
     read_text,
@@ -101,6 +105,9 @@ def parse_everypolitician_csv(
                 f"{row.get('end_date')!r}: expected YYYY-MM-DD"
             )
             start = end = None
+        if (given_language := row.get("language", "").strip()) and (
+                problem := language_problem(given_language)):
+            problems.append(problem)
         if problems:
             data.reject(line, "; ".join(problems))
             continue
@@ -200,7 +207,7 @@ def _add_member(
         "role": role,
         "country": country,
         "area_id": area,
-        "language": main_language(country),
+        "language": language_code(row.get("language") or "") or main_language(country),
         "party": None if party.casefold() in _UNKNOWN_PARTY else party,
         "start_date": start,
         "source_url": source_url,

@@ -3,7 +3,10 @@
 The file gives, per country (ISO alpha-3), the lead ministry with its general inbox, the AI
 safety institute, and named contacts with `role_type`, `email` (often null), `source_url` and
 `verified_date`. Only what the file states is imported: a contact without an email gets no email
-channel, and nothing is inferred from the ministry's inbox.
+channel, and nothing is inferred from the ministry's inbox. A contact's optional `language`
+(ISO 639-1, "fr"), or else its country's, says which language letters to them are written in;
+without either, the language the government corresponds in
+(`representatives.countries.main_language`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from .base import (
     ImportReport,
     email_problem,
     import_file,
+    language_code,
+    language_problem,
     parse_date,
     slugify,
     url_problem,
@@ -71,6 +76,11 @@ def parse_pauseai(text: str) -> Dataset:
             data.reject(
                 where, f"unknown country: iso_code {entry.get('iso_code')!r} is not ISO alpha-3"
             )
+            continue
+        country_language = entry.get("language")
+        if country_language and (
+                problem := language_problem(str(country_language))):
+            data.reject(where, problem)
             continue
         _add_country(data, where, country, entry)
     return data
@@ -140,6 +150,10 @@ def _add_country(data: Dataset, where: str, country: str, entry: dict[str, Any])
             verified_on = parse_date(contact.get("verified_date"))
         except ValueError:
             problems.append(f"bad verified_date {contact.get('verified_date')!r}")
+        language = contact.get("language") or entry.get("language")
+        if contact.get("language") and (
+                problem := language_problem(str(contact.get("language")))):
+            problems.append(problem)
         if problems:
             data.reject(at, f"{name or 'contact'}: " + "; ".join(problems))
             continue
@@ -170,7 +184,7 @@ def _add_country(data: Dataset, where: str, country: str, entry: dict[str, Any])
             "role": title,
             "country": country,
             "area_id": None,
-            "language": main_language(country),
+            "language": language_code(str(language)) if language else main_language(country),
             "party": None,
             "start_date": None,
             "source_url": source_url,

@@ -2,7 +2,9 @@
 
 Areas are named "US-CA" (a state, where senators sit), "US-CA-12" (a House district) and
 "US-AK-AL" (the single at-large district of a state with one seat). Both importers write the
-areas they need with the same names, so either can run first.
+areas they need with the same names, so either can run first. Letters are in English unless a
+member's current term carries a `language` (ISO 639-1, "es"): the upstream file has none, a
+campaign's own copy may add it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from .base import (
     FileProblem,
     ImportReport,
     import_file,
+    language_code,
+    language_problem,
     parse_date,
     read_csv,
     report_progress,
@@ -192,6 +196,9 @@ def _legislator(entry: Any, states: frozenset[str]) -> tuple[str | None, dict[st
         start = parse_date(term.get("start"))
     except ValueError:
         return f"{label}: bad term start {term.get('start')!r}", {}
+    language = term.get("language")
+    if language and (problem := language_problem(str(language))):
+        return f"{label}: {problem}", {}
     return None, {
         "person_id": f"us:{bioguide}",
         "name": name,
@@ -201,6 +208,7 @@ def _legislator(entry: Any, states: frozenset[str]) -> tuple[str | None, dict[st
         "state": state,
         "district": district,
         "start": start,
+        "language": language_code(str(language)) if language else "en",
     }
 
 
@@ -235,7 +243,7 @@ def _add_legislator(
         "role": role,
         "country": "US",
         "area_id": area,
-        "language": "en",
+        "language": found["language"],
         "party": term.get("party"),
         "start_date": found["start"],
         "source_url": source_url,

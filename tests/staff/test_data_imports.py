@@ -429,3 +429,25 @@ def test_apply_after_the_data_changed_shows_the_new_dry_run(import_app, editor):
                         data=dict(form_fields(response.get_data(as_text=True), "/apply")))
     assert again.status_code == 303
     assert "Imported: 0 added" in text(editor.get(again.headers["Location"]))
+
+
+def test_the_dry_run_shows_where_a_belgian_meps_language_came_from(import_app, editor):
+    # Made-up MEPs: one the party places in the French-speaking college, one whose party
+    # stands in both colleges and whom the table does not list.
+    meps = ("epid,country,first_name,last_name,email,party,gender\n"
+            "990001,be,Claire,EXEMPLE,claire.exemple@example.org,Mouvement Réformateur,F\n"
+            "990002,be,Jan,VOORBEELD,jan.voorbeeld@example.org,Parti du Travail de Belgique,M\n"
+            ).encode()
+    response = upload(editor, meps, fmt="ep-meps-csv", filename="meps.csv")
+    assert response.status_code == 303
+    action = response.headers["Location"].split("?")[0] + "/check"
+    settings = dict(form_fields(editor.get(response.headers["Location"]).get_data(as_text=True),
+                                "/check"))
+    shown = text(editor.post(action, data=settings))
+    assert "2 added, 0 updated, 0 retired, 0 rejected, 1 warnings" in shown
+    assert "Notes (1)" in shown
+    assert ("language 'fr': elected in Belgium's French-speaking electoral college (the file "
+            "has no language; from representatives/belgium.py)") in shown
+    assert "the party 'Parti du Travail de Belgique' does not tell which Belgian" in shown
+    with app_state(import_app).database.session_factory() as db:
+        assert db.get(Person, "mep:990001") is None  # a dry run

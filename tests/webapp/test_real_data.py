@@ -121,3 +121,48 @@ def test_an_office_with_no_channel_at_all_is_not_offered(real_app):
     assert 'data-target="gb:secretary-of-state-dsit"' in page
     assert 'data-target="gb:prime-minister"' not in page
     assert "We have no way to reach this person yet." not in page
+
+
+def _shared_letters(page: str) -> list[tuple[str, str]]:
+    """(language, form group) of each shared letter on step two, in the page's order."""
+    return re.findall(r'class="shared-letter" data-language="([\w-]+)">.*?'
+                      r'name="(groups-\d+)-recipients"', page, flags=re.DOTALL)
+
+
+def test_belgian_supporter_reading_french_writes_french_to_the_french_speaking_meps(
+        real_app, shared_data):
+    from representatives.belgium import college_language
+
+    with open(shared_data / "eu-parliament-meps/meps.csv", encoding="utf-8") as handle:
+        belgian = [row for row in csv.DictReader(handle) if row["country"] == "be"]
+    college = {f"mep:{row['epid']}": college_language(row["epid"], row["party"])
+               for row in belgian}
+    gender = {f"mep:{row['epid']}": row["gender"] for row in belgian}
+    client = real_app.test_client()
+    response = step_one(client, lang="fr", country="BE", town="Liège")
+    page = text(response)
+    assert response.status_code == 200, page
+    fields = letters_form(response)
+    meps = [(language, group) for language, group in _shared_letters(page)
+            if any(k == f"{group}-targets" and v.startswith("mep:") for k, v in fields)
+            or any(k == f"{group}-recipients" and "mep:" in v for k, v in fields)]
+    # One letter per college's language, the supporter's own first, each under its language.
+    assert [language for language, _ in meps] == ["fr", "nl", "de"]
+    # The language in the page's words (the heading's own words come with the catalogues).
+    headings = re.findall(r'<h3 class="letter-language">([^<]*)</h3>', page)
+    assert [h.split()[-1] for h in headings[:3]] == ["français", "néerlandais", "allemand"]
+    groups = dict(meps)
+    ticked = {v for k, v in fields if k == f"{groups['fr']}-targets"}
+    assert len(ticked) == 3 and {college[t] for t in ticked} == {"fr"}
+    assert not [v for k, v in fields if k.endswith("-targets") and v.startswith("mep:")
+                and v not in ticked]
+    [body] = [v for k, v in fields if k == f"{groups['fr']}-body"]
+    assert "la Commission européenne et le Conseil" in body and "Jane Doe" in body
+    [dutch] = [v for k, v in fields if k == f"{groups['nl']}-body"]
+    assert "de Europese Commissie en de Raad" in dutch
+    # Each ticked MEP is greeted as French protocol has it, by office and gender.
+    opens = dict(re.findall(r'<article class="target" data-target="(mep:\d+)">.*?'
+                            r'class="salutation">[^<]*?(M\w+ l\w Député\w?,)', page,
+                            flags=re.DOTALL))
+    assert opens == {t: "Madame la Députée," if gender[t] == "F" else "Monsieur le Député,"
+                     for t in ticked}

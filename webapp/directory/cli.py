@@ -93,6 +93,7 @@ def run_import_command(fmt: str, path: str | None, dry_run: bool, partial: bool,
     click.echo(report.summary())
     _echo_reasons("Rejected", report.rejected, report.path, err=False)
     _echo_reasons("Warnings", report.warnings, report.path, err=False)
+    _echo_reasons("Notes", report.notes, report.path, err=False)
     _echo_reasons("Kept as staff left them", report.kept, report.path, err=False)
     if report.rejected and not report.written and not dry_run:
         hint = "" if partial else ", or import the valid rows with --partial"

@@ -385,7 +385,7 @@ def report_digest(upload: StagedUpload, settings: ImportSettings, report: Import
         "file": upload.sha256, "format": upload.fmt, "settings": asdict(settings),
         "added": report.added, "updated": report.updated, "retired": report.retired,
         "people": report.people, "rejected": report.rejected, "warnings": report.warnings,
-        "kept": report.kept,
+        "kept": report.kept, "notes": report.notes,
     }
     return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -466,6 +466,7 @@ class ReportView:
     rejected: list[ReasonGroup]
     warnings: list[ReasonGroup]
     kept: list[ReasonGroup]  # rows the file would change that staff edited: left as they are
+    notes: list[ReasonGroup]  # values the file left out, taken from a table the project ships
     hidden: dict[str, int]  # list -> how many more than ROWS_SHOWN it has
 
 
@@ -480,13 +481,15 @@ def report_view(db: Session, report: ImportReport) -> ReportView:
     warnings = [ReasonGroup(list(places), why) for places, why in
                 grouped_reasons(report.warnings)]
     kept = [ReasonGroup(list(places), why) for places, why in grouped_reasons(report.kept)]
+    notes = [ReasonGroup(list(places), why) for places, why in grouped_reasons(report.notes)]
     lists: dict[str, list] = {**people, "rejected": rejected, "warnings": warnings,
-                              "kept": kept}
+                              "kept": kept, "notes": notes}
     return ReportView(
         added=people["added"][:ROWS_SHOWN], updated=people["updated"][:ROWS_SHOWN],
         retired=[(key, names.get(key)) for key, _ in retired],
         rejected=rejected[:ROWS_SHOWN], warnings=warnings[:ROWS_SHOWN],
-        kept=kept[:ROWS_SHOWN], hidden={name: len(rows) - ROWS_SHOWN for name, rows in lists.items()
+        kept=kept[:ROWS_SHOWN], notes=notes[:ROWS_SHOWN],
+        hidden={name: len(rows) - ROWS_SHOWN for name, rows in lists.items()
                 if len(rows) > ROWS_SHOWN})
 
 

@@ -196,13 +196,14 @@ def area_choice(match: Match, content: CampaignContent) -> AreaChoice | None:
 _ALWAYS_TICKED = frozenset({GroupKind.GOVERNMENT, GroupKind.NEXT_SUMMIT_HOST})
 
 
-def ticked_targets(campaign: Campaign, match: Match) -> set[str]:
+def ticked_targets(campaign: Campaign, match: Match, reader_language: str = "") -> set[str]:
     """The ids of the targets ticked for one supporter on step two.
 
     Everyone in a short list who has a channel; of a list longer than the campaign's
-    `letters_ticked`, that many, chosen in turn (representatives.selection); and none of the
-    district members when the postcode lies in several districts (the supporter chooses
-    their own; those elected for the whole state or region are theirs either way).
+    `letters_ticked`, that many, chosen in turn (representatives.selection) among those
+    written to in `reader_language` (the page's) when the list has any, else among all; and
+    none of the district members when the postcode lies in several districts (the supporter
+    chooses their own; those elected for the whole state or region are theirs either way).
     """
     ticked: set[str] = set()
     undecided = set(match.candidate_areas) if "postcode_spans_areas" in match.notes else set()
@@ -211,9 +212,22 @@ def ticked_targets(campaign: Campaign, match: Match) -> set[str]:
         if group.kind in _ALWAYS_TICKED or len(targets) <= campaign.letters_ticked:
             ticked.update(t.id for t in targets if t.channels)
         else:
-            chosen = app_state().rotation.choose(campaign.id, targets, campaign.letters_ticked)
-            ticked.update(t.id for t in chosen)
+            ticked.update(t.id for t in _in_turn(campaign, targets, reader_language))
     return ticked
+
+
+def _in_turn(campaign: Campaign, targets: list[Target], reader_language: str) -> list[Target]:
+    # A list in several languages is one elected by several language communities (Belgium's
+    # MEPs): a supporter reading French belongs to the French-speaking one. Its members are
+    # ticked first, then others in turn up to the campaign's number.
+    rotation, wanted = app_state().rotation, campaign.letters_ticked
+    own = [t for t in targets if t.language.casefold() == reader_language.casefold()]
+    chosen = rotation.choose(campaign.id, own, wanted) if own else []
+    if len(chosen) < wanted:
+        own_ids = {t.id for t in own}
+        others = [t for t in targets if t.id not in own_ids]
+        chosen += rotation.choose(campaign.id, others, wanted - len(chosen))
+    return chosen
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key
@@ -345,22 +359,31 @@ def _merged(letters: list[DraftLetter]) -> DraftLetter:
     return replace(first, salutation=greeting, also=tuple(targets[1:]))
 
 
-def shared_letters(content: CampaignContent, match: Match, supporter: Supporter
-                   ) -> list[SharedLetter]:
-    """The letters for step two: one text per section and wording, each recipient greeted."""
+def shared_letters(content: CampaignContent, match: Match, supporter: Supporter,
+                   reader_language: str = "") -> list[SharedLetter]:
+    """The letters for step two: one text per section, language and wording, each recipient
+    greeted; in each section the letter in `reader_language` (the page's) comes first."""
     return _rendered(content, [[m.target for m in group.targets] for group in match.groups],
-                     supporter)
+                     supporter, reader_language=reader_language)
 
 
 def _rendered(content: CampaignContent, sections: list[list[Target]], supporter: Supporter,
-              language: str | None = None) -> list[SharedLetter]:
-    """The shared letters to each section's targets, in `language` (default: each target's)."""
+              language: str | None = None, reader_language: str = "") -> list[SharedLetter]:
+    """The shared letters to each section's targets, in `language` (default: each target's),
+    those in `reader_language` first within each section."""
     summits = app_state().directory.get().summits
 
     def render(renderer: LetterRenderer) -> list[SharedLetter]:
-        return [letter for targets in sections
-                for letter in share_letters(renderer, content.slug, targets, supporter,
-                                            summits=summits, language=language)]
+        # Where a section's people read different languages (Belgium's MEPs), the supporter
+        # reads and edits first the letter they can read best; the rest keep their order.
+        return [
+            letter
+            for targets in sections
+            for letter in sorted(
+                share_letters(renderer, content.slug, targets, supporter, summits=summits,
+                              language=language),
+                key=lambda letter: letter.language.casefold() != reader_language.casefold())
+        ]
 
     campaigns = app_state().campaigns
     try:

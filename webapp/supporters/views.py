@@ -201,7 +201,9 @@ def render_letters_page(campaign, content, form: LettersForm, match: Match,
     for group in form.groups:
         offered = offered_recipients(group, by_id)
         if offered:
-            sections[group_of[offered[1][0].matched.target.id]].append((group, offered[1]))
+            language, recipients = offered
+            sections[group_of[recipients[0].matched.target.id]].append(
+                (group, recipients, language))
     return render_template(
         "letters.html", flow=flow, campaign=campaign, content=content, form=form,
         details=details, match=match,
@@ -314,8 +316,9 @@ def targets_step(flow: Flow, slug: str):
     details = SupporterDetails.from_form(form)
     letters_form = LettersForm()  # with a new one-time key
     letters_form.seal = app_state().details_seal.make(details.sealed_values())
-    ticked = operations.ticked_targets(campaign, match)
-    for letter in operations.shared_letters(content, match, details.supporter()):
+    ticked = operations.ticked_targets(campaign, match, current_language())
+    for letter in operations.shared_letters(content, match, details.supporter(),
+                                            current_language()):
         letters_form.add_group({
             "recipients": pack_recipients(letter.language,
                                           bool(letter.recipients[0].salutation),
