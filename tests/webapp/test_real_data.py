@@ -125,7 +125,7 @@ def test_an_office_with_no_channel_at_all_is_not_offered(real_app):
 
 def _shared_letters(page: str) -> list[tuple[str, str]]:
     """(language, form group) of each shared letter on step two, in the page's order."""
-    return re.findall(r'class="shared-letter" data-language="([\w-]+)">.*?'
+    return re.findall(r'class="shared-letter"[^>]*data-language="([\w-]+)">.*?'
                       r'name="(groups-\d+)-recipients"', page, flags=re.DOTALL)
 
 
