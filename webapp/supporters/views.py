@@ -22,7 +22,7 @@ from letters.compose import (
     mailto_url,
     outlook_compose_url,
 )
-from letters.sharing import greeting_for
+from letters.sharing import closing_for, greeting_for
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
 from representatives.model import ChannelKind, GroupKind, Match, MatchedTarget, MatchError
@@ -167,20 +167,21 @@ class OfferedRecipient(NamedTuple):
     matched: MatchedTarget
     salutation: str
     selected: bool
+    closing: str = ""
 
 
 def offered_recipients(group: LetterGroupFields, by_id: dict[str, MatchedTarget]
                        ) -> tuple[str, list[OfferedRecipient]] | None:
     """A shared letter's language and the people it is offered to; None if the list no
     longer matches the supporter's targets."""
-    language, shared, ids = unpack_recipients(group.recipients)
+    language, shared, closes, ids = unpack_recipients(group.recipients)
     if not ids or any(i not in by_id for i in ids) or not set(group.targets) <= set(ids):
         return None
     selected = set(group.targets)
     language = language or "en"
     return language, [
         OfferedRecipient(by_id[i], greeting_for(by_id[i].target, language, shared),
-                         i in selected)
+                         i in selected, closing_for(by_id[i].target, language, closes))
         for i in ids
     ]
 
@@ -294,7 +295,8 @@ def targets_step(flow: Flow, slug: str):
         letters_form.add_group({
             "recipients": pack_recipients(letter.language,
                                           bool(letter.recipients[0].salutation),
-                                          [r.target.id for r in letter.recipients]),
+                                          [r.target.id for r in letter.recipients],
+                                          close=bool(letter.recipients[0].closing)),
             "targets": [r.target.id for r in letter.recipients if r.target.id in ticked],
             "subject": letter.subject, "body": letter.body,
         })
@@ -337,8 +339,9 @@ def checked_details(campaign: Campaign, content: CampaignContent
     return details, match
 
 
-def chosen_letters(form: LettersForm, match: Match) -> list[DraftLetter] | None:
-    """The letters ticked on step two; None when the page no longer fits the match."""
+def chosen_letters(form: LettersForm, match: Match, signer: str) -> list[DraftLetter] | None:
+    """The letters ticked on step two; None when the page no longer fits the match.
+    `signer`: the supporter's name, before which each recipient's closing goes."""
     by_id = {m.target.id: m for m in match.targets}
     drafts = []
     for group in form.groups:
@@ -348,7 +351,8 @@ def chosen_letters(form: LettersForm, match: Match) -> list[DraftLetter] | None:
         language, recipients = offered
         text = normalise_newlines(group.body.data or "")
         drafts += [DraftLetter(target=r.matched.target, subject=group.subject.data or "",
-                               text=text, salutation=r.salutation, language=language)
+                               text=text, salutation=r.salutation, language=language,
+                               closing=r.closing, signer=signer)
                    for r in recipients if r.selected]
     return drafts
 
@@ -376,7 +380,7 @@ def letters_step(flow: Flow, slug: str):
     if isinstance(checked, SupporterForm):
         return render_campaign_page(campaign, content, checked, status=422, flow=flow)
     details, match = checked
-    drafts, problem = checked_letters(form, match)
+    drafts, problem = checked_letters(form, match, details.name)
     if drafts:
         problem = unproven(campaign, form, drafts)
     if not drafts or problem:
@@ -404,14 +408,15 @@ def submitted_page(flow: Flow, campaign, content, details: SupporterDetails,
                            consent_to_confirm=result.consent_to_confirm, email=details.email)
 
 
-def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter], str | None]:
+def checked_letters(form: LettersForm, match: Match, signer: str
+                    ) -> tuple[list[DraftLetter], str | None]:
     """The letters to submit; or none, and what to tell the supporter (None: the fields
     say it)."""
     form.validate()
     if any(group.errors for group in form.groups if group.targets):
         # Only letters that go to someone must be valid; an unticked one may be anything.
         return [], None
-    drafts = chosen_letters(form, match)
+    drafts = chosen_letters(form, match, signer)
     if drafts is None:
         return [], _("The list of representatives has changed. Please check your letters "
                      "again.")
