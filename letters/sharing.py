@@ -3,6 +3,11 @@
 Offices judge letters by their words, and a supporter writing to 31 members of the European
 Parliament should not have to edit 31 copies. Letters that differ only in their first line
 (the salutation) share one editable text; the salutation is added per recipient when sent.
+
+Where a language's closing agrees with the salutation ("Je vous prie d'agréer, Madame la
+Députée, ..."; "Yours faithfully," after "Dear Sir or Madam,"), the closing line is taken out
+of the shared text too and put back per recipient (`closed_text`): just before the supporter's
+name, or in place of a closing line the supporter wrote, so that there is always exactly one.
 """
 
 from __future__ import annotations
@@ -15,19 +20,21 @@ from representatives.summits import SummitSeries
 
 from .rendering import LetterRenderer, Supporter
 from .salutations import salutation
+from .salutations.closings import agrees, closing, is_closing_line
 
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
     target: Target
     salutation: str  # empty when the template does not open with one
+    closing: str = ""  # empty when the shared text keeps its own closing
 
 
 @dataclass(frozen=True, slots=True)
 class SharedLetter:
     language: str
     subject: str
-    body: str  # the text after the salutation
+    body: str  # the text after the salutation, without a closing that agrees with it
     recipients: tuple[Recipient, ...]
     fell_back: bool  # written in English because the target's language had no template
 
@@ -49,13 +56,61 @@ def share_letters(
             text = letter.body[len(greeting) :].lstrip("\n")
         else:
             greeting, text = "", letter.body
-        key = (letter.language, letter.subject, text, bool(greeting), letter.fell_back)
-        groups.setdefault(key, []).append(Recipient(target, greeting))
+        ending = closing(target, letter.language) if agrees(letter.language) else ""
+        unclosed = _without_closing(text, ending, letter.language, supporter.name)
+        if unclosed is None:
+            ending = ""
+        else:
+            text = unclosed
+        key = (letter.language, letter.subject, text, bool(greeting), bool(ending),
+               letter.fell_back)
+        groups.setdefault(key, []).append(Recipient(target, greeting, ending))
     return [
         SharedLetter(language=language, subject=subject, body=text,
                      recipients=tuple(recipients), fell_back=fell_back)
-        for (language, subject, text, _greets, fell_back), recipients in groups.items()
+        for (language, subject, text, _greets, _closes, fell_back), recipients
+        in groups.items()
     ]
+
+
+def _without_closing(text: str, ending: str, language: str, signer: str) -> str | None:
+    """The text without its closing line, when `closed_text` puts that line back exactly where
+    the template wrote it; None otherwise (the template closes in a way of its own, and the
+    shared text keeps its closing)."""
+    if not ending:
+        return None
+    lines = text.split("\n")
+    places = [i for i, line in enumerate(lines) if line == ending]
+    if not places:
+        return None
+    at = places[-1]
+    after = at + 1 if at + 1 < len(lines) and not lines[at + 1] else at
+    unclosed = "\n".join(lines[:at] + lines[after + 1:])
+    return unclosed if closed_text(unclosed, ending, language, signer) == text else None
+
+
+def closed_text(text: str, ending: str, language: str, signer: str = "") -> str:
+    """The shared text with one recipient's closing line in place, exactly once.
+
+    A closing line already in the text (one the supporter typed, or ours from an earlier pass)
+    is replaced by `ending`; otherwise `ending` goes, as a paragraph of its own, before the
+    last line that is the supporter's name (`signer`), or else at the end.
+    """
+    if not ending:
+        return text
+    lines = text.split("\n")
+    for i in range(len(lines) - 1, -1, -1):
+        if is_closing_line(lines[i], language):
+            return "\n".join([*lines[:i], ending, *lines[i + 1:]])
+    name = signer.strip()
+    at = next((i for i in range(len(lines) - 1, -1, -1) if name and lines[i].strip() == name),
+              None)
+    if at is None:
+        body, newline = text.rstrip("\n"), "\n" if text.endswith("\n") else ""
+        return f"{body}\n\n{ending}{newline}" if body.strip() else f"{ending}{newline}"
+    before = "\n".join(lines[:at]).rstrip("\n")
+    after = "\n".join(lines[at:])
+    return f"{before}\n\n{ending}\n\n{after}" if before.strip() else f"{ending}\n\n{after}"
 
 
 def addressed_body(greeting: str, text: str) -> str:
@@ -84,3 +139,11 @@ def greeting_for(target: Target, language: str, shared: bool) -> str:
 
 _SALUTATIONS: dict[tuple[str, str], tuple[Target, str]] = {}
 _SALUTATIONS_KEPT = 8192
+
+
+def closing_for(target: Target, language: str, shared: bool) -> str:
+    """The closing to put in a shared text (none if the text keeps its own, or if the
+    language closes the same way for everyone)."""
+    if not shared or not agrees(language):
+        return ""
+    return closing(target, language)

@@ -12,6 +12,8 @@ A folder holds `campaign.json` and `<language>.txt` files. A template file is a 
 
 `salutation` is the opening line in the letter's language, `closing` the closing line that
 agrees with it (letters.salutations.closings: "Yours faithfully," after "Dear Sir or Madam,").
+Written on its own line just before the supporter's name, as above, the closing is added per
+recipient where it differs between them (letters.sharing), like the salutation.
 
 Templates are checked when loaded (header, Jinja syntax, only the variables a letter is given),
 so a broken file fails at start-up with its path and line, not when a supporter writes.

@@ -11,10 +11,19 @@ the salutation, so the two cannot disagree:
 - English closes "Yours faithfully," after "Dear Sir or Madam," and "Yours sincerely," after a
   name or an office.
 
-Every other language closes as its default letter does, the same for every target.
+Every other language closes as its default letter does, the same for every target: German
+("Mit freundlichen Grüßen" after "Sehr geehrte Frau Ministerin,"), Spanish ("Atentamente,"),
+Italian ("Distinti saluti") and Portuguese ("Com os melhores cumprimentos,") close the same way
+whoever they greet.
+
+Where the closing agrees with the salutation (`agrees`), a letter shared by several recipients
+closes per recipient (letters.sharing), and `is_closing_line` recognises a closing line the
+supporter typed or left in the text, so that it is replaced rather than doubled.
 """
 
 from __future__ import annotations
+
+import re
 
 from . import Addressee, _english, _Parts, french_address
 
@@ -77,6 +86,48 @@ def _english_closing(p: _Parts) -> str:
 _BUILT = {"en": _english_closing, "fr": _french_closing}
 
 LANGUAGES = frozenset(_BUILT) | frozenset(_FIXED)
+
+
+def _base(language: str) -> str:
+    return language.lower().split("-")[0]
+
+
+def agrees(language: str) -> bool:
+    """Whether a letter in `language` closes differently for different recipients."""
+    return _base(language) in _BUILT
+
+
+# Closing lines a supporter may write instead of ours, compared without case and without the
+# punctuation that ends them.
+_ENGLISH_CLOSINGS = frozenset({
+    "yours faithfully", "yours sincerely", "yours truly", "yours respectfully", "faithfully",
+    "sincerely", "sincerely yours", "respectfully", "respectfully yours", "regards",
+    "kind regards", "best regards", "warm regards", "warmest regards", "with kind regards",
+    "with best regards", "with best wishes", "best wishes", "all the best", "yours",
+})
+# French closes with a formula: "Je vous prie d'agréer, Madame, l'expression de ...",
+# "Veuillez recevoir ... mes salutations distinguées", "Croyez, Monsieur, à mes sentiments
+# respectueux"; or, less formally, one of a few short forms.
+_FRENCH_FORMULA = re.compile(
+    r"^(je vous prie|veuillez|recevez|croyez|dans l'attente|en vous remerciant)\b"
+    r".*\b(salutations|considération|sentiments|respects?|hommages)\b")
+_FRENCH_CLOSINGS = frozenset({
+    "cordialement", "bien cordialement", "très cordialement", "bien à vous",
+    "respectueusement", "salutations distinguées", "sincères salutations",
+    "meilleures salutations", "avec mes salutations distinguées",
+})
+
+
+def is_closing_line(line: str, language: str) -> bool:
+    """Whether `line` is a closing of a letter in `language` ("Kind regards,", "Veuillez
+    agréer ..."); only for the languages whose closing agrees with the salutation."""
+    text = " ".join(line.replace("\u2019", "'").casefold().split()).rstrip(",.!:;")
+    base = _base(language)
+    if base == "en":
+        return text in _ENGLISH_CLOSINGS
+    if base == "fr":
+        return text in _FRENCH_CLOSINGS or bool(_FRENCH_FORMULA.match(text))
+    return False
 
 
 def closing(target: Addressee, language: str) -> str:

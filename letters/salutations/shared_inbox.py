@@ -2,7 +2,7 @@
 
 Some offices have only a general address: a minister and two junior ministers of one ministry
 all reach the same inbox. They get one letter naming them all, which opens with one salutation
-that fits every one of them.
+that fits every one of them, and closes with the closing that agrees with it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import Addressee, salutation
+from .closings import closing
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +51,15 @@ def salutation_for_all(targets: Sequence[Addressee], language: str) -> str:
                                       for t in targets):
         return _ALL_MINISTERS[base]
     return neutral_salutation(language)
+
+
+def closing_for_all(targets: Sequence[Addressee], language: str) -> str:
+    """The closing that agrees with `salutation_for_all`: theirs when they all close alike and
+    are not greeted with the neutral form ("Dear Ministers," closes "Yours sincerely," as
+    "Dear Minister," does), else the neutral form's ("Madame, Monsieur," closes "Je vous prie
+    d'agréer, Madame, Monsieur, ...", even when each was "Madame Dupont," and "Madame Martin,")."""
+    closings = {closing(target, language) for target in targets}
+    neutral = salutation_for_all(targets, language) == neutral_salutation(language)
+    if len(closings) == 1 and not neutral:
+        return closings.pop()
+    return closing(_Nobody(), language)

@@ -90,8 +90,6 @@ def test_other_languages_close_as_their_default_letter(campaigns):
         lines = template.body.rstrip("\n").split("\n")
         end = lines.index("{{ supporter.name }}")
         written = "\n".join(lines[end - 3:end - 1]) if language == "zh" else lines[end - 2]
-        if language == "fr":
-            continue  # see test_the_french_default_letter_keeps_one_closing_for_now
         assert written in (closing(target, language), "{{ target|closing }}"), language
 
 
@@ -105,21 +103,6 @@ def test_closing_filter_in_the_sandbox():
     assert env.from_string("{{ target|closing('en') }}").render(target=target) == (
         "Yours sincerely,")
     assert template_filters()[:3] == ("salutation", "closing", "and_list")
-
-
-def test_the_french_default_letter_keeps_one_closing_for_now(renderer, supporter):
-    """Letters that differ only in their opening share one text the supporter edits once
-    (letters.sharing); a closing naming each recipient ("Madame la Députée") would split a
-    letter to four MEPs into several texts. Until sharing adds the closing per recipient as
-    it adds the opening, the French letter closes the same way for everyone: the filter is
-    there for templates written to one recipient."""
-    for gender in ("female", None):
-        letter = renderer.render(CAMPAIGN, make_target(**DUPONT, gender=gender), supporter)
-        assert letter.language == "fr"
-        assert ("\n\nVeuillez agréer l'expression de mes salutations distinguées.\n\nAnn Lee\n"
-                in letter.body)
-    assert renderer.render(CAMPAIGN, make_target(**DUPONT), supporter).body.startswith(
-        "Madame, Monsieur,\n\n")
 
 
 def test_english_default_letter_closes_faithfully_to_an_office(renderer, supporter):

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from letters.rendering import Supporter
-from letters.sharing import addressed_body, share_letters
+from letters.sharing import addressed_body, closed_text, share_letters
 from letters.templates import CampaignContent
 from letters.text import has_lone_surrogate, is_header_safe, is_plain_text, normalise_newlines
 from representatives.model import GroupKind, Match, MatchError, Target
@@ -346,8 +346,9 @@ def _letter_for(content, target, supporter: Supporter, language: str | None = No
     letter = share_letters(app_state().campaigns.renderer, content.slug, [target],
                            supporter, summits=app_state().directory.get().summits,
                            language=language)[0]
-    return letter.language, letter.subject, addressed_body(letter.recipients[0].salutation,
-                                                           letter.body)
+    recipient = letter.recipients[0]
+    text = closed_text(letter.body, recipient.closing, letter.language, supporter.name)
+    return letter.language, letter.subject, addressed_body(recipient.salutation, text)
 
 
 # --- endpoints ---------------------------------------------------------------------------

@@ -214,18 +214,22 @@ class SupporterForm(SupporterFields, PublicForm):
     once per language (templating.country_options)."""
 
 
-def pack_recipients(language: str, greet: bool, target_ids) -> str:
-    """A shared letter's language, whether each recipient's salutation opens it, and every
-    recipient offered, in one hidden field: "en:1:mep:197490,mep:124831".
+def pack_recipients(language: str, greet: bool, target_ids, close: bool = False) -> str:
+    """A shared letter's language, whether each recipient's salutation opens it and their
+    closing ends it, and every recipient offered, in one hidden field:
+    "en:1c:mep:197490,mep:124831" ("1": a salutation, "c": a closing).
 
-    One field rather than three: the page carries it back as it got it.
+    One field rather than several: the page carries it back as it got it.
     """
-    return f"{language}:{'1' if greet else ''}:{','.join(target_ids)}"
+    flags = ("1" if greet else "") + ("c" if close else "")
+    return f"{language}:{flags}:{','.join(target_ids)}"
 
 
-def unpack_recipients(value: str | None) -> tuple[str, bool, list[str]]:
-    language, greet, ids = ((value or "").split(":", 2) + ["", ""])[:3]
-    return language, greet == "1", [i for i in ids.split(",") if i]
+def unpack_recipients(value: str | None) -> tuple[str, bool, bool, list[str]]:
+    """(language, greet, close, target ids) of a `pack_recipients` field; a page written
+    before closings were per recipient says "1" or nothing, and its text has its closing."""
+    language, flags, ids = ((value or "").split(":", 2) + ["", ""])[:3]
+    return language, "1" in flags, "c" in flags, [i for i in ids.split(",") if i]
 
 
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z]{2})?")  # "nl", or with its region "pt-br"

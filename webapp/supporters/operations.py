@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from database import insert_or_merge, utcnow
 from letters.language_check import OtherLanguage, other_language
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
-from letters.salutations.shared_inbox import salutation_for_all
-from letters.sharing import SharedLetter, addressed_body, share_letters
+from letters.salutations.shared_inbox import closing_for_all, salutation_for_all
+from letters.sharing import SharedLetter, addressed_body, closed_text, share_letters
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
 from representatives.directory import Directory
@@ -299,6 +299,10 @@ class DraftLetter:
     # Others who share the target's e-mail address and get this same letter there
     # (one_letter_per_address).
     also: tuple[Target, ...] = ()
+    # The recipient's own closing line, put into the text before the supporter's name
+    # (`signer`) when the letter is read or stored; empty when the text carries its own.
+    closing: str = ""
+    signer: str = ""
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -310,8 +314,13 @@ class DraftLetter:
         return ", ".join(target.name for target in self.targets)
 
     @property
+    def closed_text(self) -> str:
+        """The words after the salutation with the recipient's closing in place."""
+        return closed_text(self.text, self.closing, self.language, self.signer)
+
+    @property
     def body(self) -> str:
-        return addressed_body(self.salutation, self.text)
+        return addressed_body(self.salutation, self.closed_text)
 
     def pending(self) -> PendingLetter:
         """The letter as it waits in its submission for the supporter's confirmation.
@@ -325,7 +334,7 @@ class DraftLetter:
         if len(name) > _NAME_LENGTH:  # the letter row's target_name holds 200 characters
             name = name[:_NAME_LENGTH - 1] + "…"
         return PendingLetter(self.target.id, name, _address(self.target), self.salutation,
-                             self.subject, self.text, self.language)
+                             self.subject, self.closed_text, self.language)
 
 
 _NAME_LENGTH = 200
@@ -340,9 +349,9 @@ def one_letter_per_address(drafts: list[DraftLetter]) -> list[DraftLetter]:
     that three ministers share gets one letter naming all three, not three near-copies.
 
     The merged letter takes the place, words and language of the first letter to that
-    address, and one salutation that fits everyone (letters.salutations.shared_inbox); none when the
-    first letter's text carries its own. Letters to people without an e-mail address (a
-    contact form, the post) stay one per person.
+    address, and one salutation that fits everyone (letters.salutations.shared_inbox), with the
+    closing that agrees with it; none when the first letter's text carries its own. Letters
+    to people without an e-mail address (a contact form, the post) stay one per person.
     """
     by_address: dict[str | int, list[DraftLetter]] = {}
     for place, draft in enumerate(drafts):
@@ -356,7 +365,8 @@ def _merged(letters: list[DraftLetter]) -> DraftLetter:
         return first
     targets = [letter.target for letter in letters]
     greeting = salutation_for_all(targets, first.language) if first.salutation else ""
-    return replace(first, salutation=greeting, also=tuple(targets[1:]))
+    ending = closing_for_all(targets, first.language) if first.closing else ""
+    return replace(first, salutation=greeting, closing=ending, also=tuple(targets[1:]))
 
 
 def shared_letters(content: CampaignContent, match: Match, supporter: Supporter,

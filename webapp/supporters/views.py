@@ -22,7 +22,7 @@ from letters.compose import (
     mailto_url,
     outlook_compose_url,
 )
-from letters.sharing import greeting_for
+from letters.sharing import closing_for, greeting_for
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
 from representatives.model import ChannelKind, GroupKind, Match, MatchedTarget, MatchError
@@ -174,20 +174,21 @@ class OfferedRecipient(NamedTuple):
     matched: MatchedTarget
     salutation: str
     selected: bool
+    closing: str = ""
 
 
 def offered_recipients(group: LetterGroupFields, by_id: dict[str, MatchedTarget]
                        ) -> tuple[str, list[OfferedRecipient]] | None:
     """A shared letter's language and the people it is offered to; None if the list no
     longer matches the supporter's targets."""
-    language, shared, ids = unpack_recipients(group.recipients)
+    language, shared, closes, ids = unpack_recipients(group.recipients)
     if not ids or any(i not in by_id for i in ids) or not set(group.targets) <= set(ids):
         return None
     selected = set(group.targets)
     language = language or "en"
     return language, [
         OfferedRecipient(by_id[i], greeting_for(by_id[i].target, language, shared),
-                         i in selected)
+                         i in selected, closing_for(by_id[i].target, language, closes))
         for i in ids
     ]
 
@@ -322,7 +323,8 @@ def targets_step(flow: Flow, slug: str):
         letters_form.add_group({
             "recipients": pack_recipients(letter.language,
                                           bool(letter.recipients[0].salutation),
-                                          [r.target.id for r in letter.recipients]),
+                                          [r.target.id for r in letter.recipients],
+                                          close=bool(letter.recipients[0].closing)),
             "targets": [r.target.id for r in letter.recipients if r.target.id in ticked],
             "subject": letter.subject, "body": letter.body,
         })
@@ -365,8 +367,9 @@ def checked_details(campaign: Campaign, content: CampaignContent
     return details, match
 
 
-def chosen_letters(form: LettersForm, match: Match) -> list[DraftLetter] | None:
-    """The letters ticked on step two; None when the page no longer fits the match."""
+def chosen_letters(form: LettersForm, match: Match, signer: str) -> list[DraftLetter] | None:
+    """The letters ticked on step two; None when the page no longer fits the match.
+    `signer`: the supporter's name, before which each recipient's closing goes."""
     by_id = {m.target.id: m for m in match.targets}
     drafts = []
     for group in form.groups:
@@ -376,7 +379,8 @@ def chosen_letters(form: LettersForm, match: Match) -> list[DraftLetter] | None:
         language, recipients = offered
         text = normalise_newlines(group.body.data or "")
         drafts += [DraftLetter(target=r.matched.target, subject=group.subject.data or "",
-                               text=text, salutation=r.salutation, language=language)
+                               text=text, salutation=r.salutation, language=language,
+                               closing=r.closing, signer=signer)
                    for r in recipients if r.selected]
     return drafts
 
@@ -406,7 +410,7 @@ def letters_step(flow: Flow, slug: str):
     details, match = checked
     if form.switch is not None:
         return switched_language_page(flow, campaign, content, form, match, details)
-    drafts, problem = checked_letters(form, match, content)
+    drafts, problem = checked_letters(form, match, content, details.name)
     if drafts and not problem and not form.language_hint_shown and language_hints(
             form, match, content, details):
         # Not an error: the page says it once, and the next press sends the letters as they are.
@@ -439,7 +443,7 @@ def submitted_page(flow: Flow, campaign, content, details: SupporterDetails,
                            consent_to_confirm=result.consent_to_confirm, email=details.email)
 
 
-def checked_letters(form: LettersForm, match: Match, content: CampaignContent
+def checked_letters(form: LettersForm, match: Match, content: CampaignContent, signer: str
                     ) -> tuple[list[DraftLetter], str | None]:
     """The letters to submit; or none, and what to tell the supporter (None: the fields
     say it)."""
@@ -447,7 +451,7 @@ def checked_letters(form: LettersForm, match: Match, content: CampaignContent
     if any(group.errors for group in form.groups if group.targets):
         # Only letters that go to someone must be valid; an unticked one may be anything.
         return [], None
-    drafts = chosen_letters(form, match)
+    drafts = chosen_letters(form, match, signer)
     if drafts is None:
         return [], list_changed_message()
     unknown = operations.unknown_language(content, drafts)
@@ -513,7 +517,8 @@ def switched_language_page(flow: Flow, campaign: Campaign, content: CampaignCont
     ticked = set(group.targets)
     form.replace_group(group, [
         {"recipients": pack_recipients(new.language, bool(new.recipients[0].salutation),
-                                       [r.target.id for r in new.recipients]),
+                                       [r.target.id for r in new.recipients],
+                                       close=bool(new.recipients[0].closing)),
          "targets": [r.target.id for r in new.recipients if r.target.id in ticked],
          "subject": new.subject, "body": new.body, "earlier": earlier if place == 0 else ""}
         for place, new in enumerate(switched.letters)])
