@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
 from .model import COMMITTEE_ROLES, CommitteeSeat, Target
 
@@ -81,31 +83,66 @@ def seats_from_rows(rows: object) -> tuple[CommitteeSeat, ...]:
     )
 
 
-def parse_seats(text: str) -> tuple[list[CommitteeSeat], list[str]]:
-    """'ITRE; LIBE (substitute)' -> the seats, and the problems found (empty when none)."""
+class SeatRule(StrEnum):
+    """Why one entry of a committees text was refused; callers word it (the importers in
+    English, the data desk in the staff member's language)."""
+
+    FORM = "form"  # not a code or name with an optional role in brackets
+    ROLE = "role"  # a role not among COMMITTEE_ROLES
+    TOO_LONG = "too_long"  # a code longer than COMMITTEE_LENGTH
+    TWICE = "twice"  # the same committee listed twice
+
+
+@dataclass(frozen=True, slots=True)
+class SeatProblem:
+    rule: SeatRule
+    entry: str  # the committee's code or name, or the whole entry where it could not be read
+    role: str = ""  # the role as typed, for SeatRule.ROLE
+
+
+def read_seats(text: str) -> tuple[list[CommitteeSeat], list[SeatProblem]]:
+    """'ITRE; LIBE (substitute)' -> the seats, and what was wrong with the other entries."""
     seats: dict[str, CommitteeSeat] = {}
-    problems: list[str] = []
+    problems: list[SeatProblem] = []
     for part in (p.strip() for p in text.split(";")):
         if not part:
             continue
         found = _SEAT.fullmatch(part)
         if found is None:
-            problems.append(f"bad committee {part!r}: expected a code or name, then "
-                            f"optionally a role in brackets, as in 'LIBE (substitute)'")
+            problems.append(SeatProblem(SeatRule.FORM, part))
             continue
         code = found["code"].strip()
         role = (found["role"] or "member").strip().lower()
         if role not in COMMITTEE_ROLES:
-            problems.append(f"bad committee role {role!r} for {code}: expected one of "
-                            f"{', '.join(COMMITTEE_ROLES)}")
+            problems.append(SeatProblem(SeatRule.ROLE, code, role))
         elif len(code) > COMMITTEE_LENGTH:
-            problems.append(f"committee {code[:40]!r}... is longer than {COMMITTEE_LENGTH} "
-                            "characters")
+            problems.append(SeatProblem(SeatRule.TOO_LONG, code))
         elif code in seats:
-            problems.append(f"committee {code} is listed twice")
+            problems.append(SeatProblem(SeatRule.TWICE, code))
         else:
             seats[code] = CommitteeSeat(code, role)
     return list(seats.values()), problems
+
+
+def seat_problem_text(problem: SeatProblem) -> str:
+    """The problem in English, as an import's report gives it."""
+    code = problem.entry
+    if problem.rule == SeatRule.FORM:
+        return (f"bad committee {code!r}: expected a code or name, then optionally a role in "
+                "brackets, as in 'LIBE (substitute)'")
+    if problem.rule == SeatRule.ROLE:
+        return (f"bad committee role {problem.role!r} for {code}: expected one of "
+                f"{', '.join(COMMITTEE_ROLES)}")
+    if problem.rule == SeatRule.TOO_LONG:
+        return f"committee {code[:40]!r}... is longer than {COMMITTEE_LENGTH} characters"
+    return f"committee {code} is listed twice"
+
+
+def parse_seats(text: str) -> tuple[list[CommitteeSeat], list[str]]:
+    """'ITRE; LIBE (substitute)' -> the seats, and the problems found in English (empty when
+    none)."""
+    seats, problems = read_seats(text)
+    return seats, [seat_problem_text(p) for p in problems]
 
 
 def format_seats(seats: tuple[CommitteeSeat, ...] | list[CommitteeSeat]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from representatives.model import COMMITTEE_ROLES
+
 from .errors import ERROR_CODES
 
 # The same limits as the web form (webapp/forms.py).
@@ -70,6 +72,16 @@ TARGET = {
         "group": {"type": "string"}, "role": {"type": "string"}, "body": {"type": "string"},
         "country": {"type": "string"}, "language": {"type": "string"},
         "party": {"type": "string", "nullable": True},
+        "political_group": {"type": "string", "nullable": True,
+                            "description": "The group in the parliament, e.g. Greens/EFA"},
+        "committees": {"type": "array", "description": (
+            "The committees the target sits on, by code; empty when none are known"),
+            "items": {"type": "object", "required": ["code", "name", "role"], "properties": {
+                "code": {"type": "string", "description": "e.g. ITRE"},
+                "name": {"type": "string", "description": (
+                    "The committee's English name (the code where it is not one of the "
+                    "European Parliament's)")},
+                "role": {"type": "string", "enum": list(COMMITTEE_ROLES)}}}},
         "area": {"type": "string", "nullable": True},
         "reason": {"type": "string"}, "matched_on": {"type": "string"},
         "can_send_for_me": {"type": "boolean"},

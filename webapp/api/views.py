@@ -22,6 +22,7 @@ from letters.rendering import Supporter
 from letters.sharing import addressed_body, closed_text, share_letters
 from letters.templates import CampaignContent
 from letters.text import has_lone_surrogate, is_header_safe, is_plain_text, normalise_newlines
+from representatives.committees import committee_name
 from representatives.model import GroupKind, Match, MatchError, Target
 
 from ..app_state import app_state
@@ -328,6 +329,11 @@ def _target_json(matched, group: GroupKind) -> dict:
         # The match's group: the next summit's host is a group of its own.
         "group": str(group), "role": target.role, "body": target.body,
         "country": target.country, "language": target.language, "party": target.party,
+        # The group in the parliament ("EPP") and committee seats, with the committees' names
+        # so that a partner need not keep a list of the Parliament's codes.
+        "political_group": target.political_group,
+        "committees": [{"code": seat.code, "name": committee_name(seat.code), "role": seat.role}
+                       for seat in target.committees],
         "area": target.area, "reason": matched.reason, "matched_on": matched.matched_on,
         "can_send_for_me": can_send_for(target), "addressed_by_title": target.by_title,
         # Where each address comes from and when it was checked, so that a partner's page can

@@ -26,6 +26,14 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from database import utcnow
+from representatives.committees import (
+    COMMITTEE_LENGTH,
+    SeatRule,
+    format_seats,
+    read_seats,
+    seats_as_rows,
+    seats_from_rows,
+)
 from representatives.countries import iso_countries
 from representatives.importers.base import (
     email_problem,
@@ -81,6 +89,10 @@ class Code:
     UNKNOWN_ORGANISATION = "unknown_organisation"
     RETIRED = "retired"
     OUT_OF_RANGE = "out_of_range"
+    BAD_COMMITTEE = "bad_committee"
+    BAD_COMMITTEE_ROLE = "bad_committee_role"
+    COMMITTEE_TOO_LONG = "committee_too_long"
+    COMMITTEE_TWICE = "committee_twice"
 
 
 @dataclass(frozen=True)
@@ -264,6 +276,9 @@ class OfficeValues:
     country: str
     language: str
     party: str = ""
+    political_group: str = ""
+    # As the CSV importer reads them: "ITRE; LIBE (substitute)".
+    committees: str = ""
     priority: int | None = None  # None: the default weight, 1
     start_date: date | None = None
     source_url: str = ""
@@ -283,6 +298,8 @@ def _check_office(db: Session, values: OfficeValues, today: date) -> Organizatio
     if language_code(values.language or "") is None:
         check.add("language", Code.UNKNOWN_LANGUAGE, values.language)
     check.text("party", values.party, Membership.party)
+    check.text("political_group", values.political_group, Membership.political_group)
+    _check_committees(check, values.committees)
     if values.priority is not None and not 0 <= values.priority <= MAX_PRIORITY:
         check.add("priority", Code.OUT_OF_RANGE, f"0-{MAX_PRIORITY}")
     check.url("source_url", values.source_url, Membership.source_url, required=True)
@@ -293,6 +310,19 @@ def _check_office(db: Session, values: OfficeValues, today: date) -> Organizatio
     return organisation
 
 
+def _check_committees(check: _Checker, text: str) -> None:
+    """The importer's rules for a committees text, each broken one said once."""
+    for problem in read_seats(text)[1]:
+        if problem.rule == SeatRule.FORM:
+            check.add("committees", Code.BAD_COMMITTEE, problem.entry)
+        elif problem.rule == SeatRule.ROLE:
+            check.add("committees", Code.BAD_COMMITTEE_ROLE, f"{problem.entry} ({problem.role})")
+        elif problem.rule == SeatRule.TOO_LONG:
+            check.add("committees", Code.COMMITTEE_TOO_LONG, str(COMMITTEE_LENGTH))
+        else:
+            check.add("committees", Code.COMMITTEE_TWICE, problem.entry)
+
+
 def _set_office(office: Membership, values: OfficeValues, actor: StaffIdentity) -> None:
     office.organization_id = values.organization_id
     office.kind = values.kind
@@ -300,6 +330,8 @@ def _set_office(office: Membership, values: OfficeValues, actor: StaffIdentity) 
     office.country = values.country
     office.language = language_code(values.language) or values.language
     office.party = _clean(values.party)
+    office.political_group = _clean(values.political_group)
+    office.committees = seats_as_rows(read_seats(values.committees)[0])
     office.priority = values.priority
     office.start_date = values.start_date
     office.source_url = values.source_url.strip()
@@ -308,6 +340,11 @@ def _set_office(office: Membership, values: OfficeValues, actor: StaffIdentity) 
     office.verified_on = values.verified_on
     office.stored_copy = False
     office.source = STAFF_SOURCE
+
+
+def office_committees_text(office: Membership) -> str:
+    """The office's committees as the desk's form and the CSV importer read them."""
+    return format_seats(seats_from_rows(office.committees))
 
 
 def create_office(db: Session, person: Person, values: OfficeValues, actor: StaffIdentity,
@@ -329,7 +366,8 @@ def create_office(db: Session, person: Person, values: OfficeValues, actor: Staf
 
 def update_office(db: Session, office: Membership, values: OfficeValues, actor: StaffIdentity,
                   today: date) -> None:
-    """Change a role: its organisation, kind, wording, language, source and check date."""
+    """Change a role: its organisation, kind, wording, language, party, group, committees,
+    priority, source and check date."""
     _check_office(db, values, today)
     _set_office(office, values, actor)
     auth.audit(db, "desk.office.update", f"rep_membership/{office.id}", office.role,

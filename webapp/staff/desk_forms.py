@@ -33,6 +33,12 @@ class OfficeForm(FlaskForm):
     language = StringField(_l("Language letters are written in (nl, pt-BR)"),
                            validators=[Length(max=16)])
     party = StringField(_l("Party"), validators=[Length(max=1000)])
+    political_group = StringField(_l("Political group in the parliament (EPP, Greens/EFA)"),
+                                  validators=[Length(max=1000)])
+    # Read as the CSV importer reads its committees column (representatives.committees).
+    committees = StringField(_l("Committees: codes or names separated by semicolons, a seat "
+                                "other than member in brackets (ITRE; LIBE (substitute); AFET "
+                                "(vice-chair))"), validators=[Length(max=5000)])
     priority = IntegerField(_l("Priority: a weight, 2 is ticked twice as often as 1, 0 never "
                                "by default; empty is 1"), validators=[Optional()])
     start_date = DateField(_l("In office since"), validators=[Optional()])

@@ -189,6 +189,7 @@ def desk_office(office_id: str) -> ResponseReturnValue:
         else:
             return _done(True, _("Saved."), "staff.desk_person", person_id=office.person_id)
     if request.method == "GET":
+        form.committees.data = data_desk.office_committees_text(office)
         return _render_office(form, office.person, office)
     return _render_office(form, office.person, office, problems), 422
 
@@ -384,8 +385,10 @@ def _office_values(form: OfficeForm) -> OfficeValues:
     return OfficeValues(organization_id=_typed(form.organization_id), kind=_typed(form.kind),
                         role=_typed(form.role), country=_typed(form.country).upper(),
                         language=_typed(form.language), party=_typed(form.party),
-                        priority=form.priority.data, start_date=form.start_date.data,
-                        source_url=_typed(form.source_url), verified_on=form.verified_on.data)
+                        political_group=_typed(form.political_group),
+                        committees=_typed(form.committees), priority=form.priority.data,
+                        start_date=form.start_date.data, source_url=_typed(form.source_url),
+                        verified_on=form.verified_on.data)
 
 
 def _organisation_values(form: OrganisationForm) -> OrganisationValues:
@@ -517,7 +520,8 @@ def _classification_labels() -> dict[str, str]:
 def _field_label(name: str) -> str:
     return {"name": _("Name"), "given_name": _("Given name"), "family_name": _("Family name"),
             "honorific_prefix": _("Honorific"), "gender": _("Gender"), "role": _("Role"),
-            "party": _("Party"), "organization_id": _("Organisation"), "kind": _("Kind"),
+            "party": _("Party"), "political_group": _("Political group"),
+            "committees": _("Committees"), "organization_id": _("Organisation"), "kind": _("Kind"),
             "country": _("Country"), "language": _("Language"), "start_date": _("In office since"),
             "source_url": _("Source"), "verified_on": _("Checked on"), "value": _("Address"),
             "label": _("Label"), "classification": _("Kind of organisation"),
@@ -565,6 +569,18 @@ def _problem_text(problem: Problem) -> str:
     if problem.code == Code.OUT_OF_RANGE:
         low, _sep, high = value.partition("-")
         return _("Give a number of months from %(low)s to %(high)s.", low=low, high=high)
+    if problem.code == Code.BAD_COMMITTEE:
+        return _("Committees: “%(value)s” cannot be read: give a committee's code or name, "
+                 "then its seat in brackets unless it is member, as in “LIBE (substitute)”.",
+                 value=value)
+    if problem.code == Code.BAD_COMMITTEE_ROLE:
+        return _("Committees: “%(value)s”: the seat in brackets is chair, vice-chair or "
+                 "substitute, or nothing for a member.", value=value)
+    if problem.code == Code.COMMITTEE_TOO_LONG:
+        return _("Committees: a committee's code or name is at most %(limit)s characters.",
+                 limit=value)
+    if problem.code == Code.COMMITTEE_TWICE:
+        return _("Committees: %(value)s is listed twice.", value=value)
     return f"{where}: {problem.code}"
 
 
