@@ -420,8 +420,8 @@ def checked_letters(form: LettersForm, match: Match) -> tuple[list[DraftLetter],
         return [], None
     if not form.street_address and operations.address_needed(drafts):
         form.address.street_address.errors.append(_(
-            "Please give your street address: %(names)s read letters only from people who "
-            "live in their constituency or district.",
+            "Please give your street address: letters to %(names)s must show that you live "
+            "in their constituency or district.",
             names=", ".join(d.target_name for d in drafts
                             if operations.address_needed([d]))))
         return [], None
