@@ -109,3 +109,24 @@ def test_congress_letters_carry_the_street_address_to_print_and_to_paste(support
     expect(by_form.first.locator("textarea")).to_have_value(signed)
     for textarea in drafts.locator("textarea").all():
         expect(textarea).to_have_value(signed)
+
+
+@pytest.mark.browser
+def test_send_it_for_me_is_offered_while_a_ticked_letter_can_go_by_email(page):
+    """The made-up directory: in 94110 the representative takes e-mail, the senator a form."""
+    page.goto(f"/c/{SLUG}?lang=en")
+    form = page.locator("form.supporter")
+    form.locator("[name=name]").fill("Jane Doe")
+    form.locator("[name=email]").fill("jane@example.org")
+    form.locator("select[name=country]").select_option("US")
+    form.locator("[name=postcode]").fill("94110")
+    form.get_by_role("button", name="Show my representatives and letters").click()
+
+    send = page.locator("#send")
+    expect(send).to_be_visible()
+    by_email = page.locator('article.target[data-target="t:us-rep-12"] input.target-toggle')
+    by_email.uncheck()
+    expect(send).to_be_hidden()  # only the senator's contact form is left
+    expect(page.locator("#field-street-address")).to_be_visible()  # a senator needs it too
+    by_email.check()
+    expect(send).to_be_visible()
