@@ -100,6 +100,8 @@ def test_constituency_chosen_from_the_list_gets_its_mps_letter(page, live_app, t
     expect(members).to_contain_text("Chosen for your constituency or district, Ynys Môn.")
     expect(page.get_by_text("Stephen Kinnock")).to_have_count(0)
 
+    # MPs read letters only from their constituents: the address goes below the name.
+    page.locator("[name=street_address]").fill("1 Stryd Fawr\nLlangefni")
     page.locator("#draft").click()
     letter = page.locator(".draft").filter(has_text="llinos@commons.example.org")
     expect(letter).to_have_count(1)

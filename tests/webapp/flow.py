@@ -13,6 +13,9 @@ from webapp.app_state import app_state
 from .pages import csrf_token, form_fields
 
 SLUG = "treaty-at-next-summit"
+# Step two's street address, which letters to members of the US Congress and UK MPs carry
+# (letters.sender_address): send it with step_two(..., changes=STREET_ADDRESS).
+STREET_ADDRESS = {"street_address": "12 Example Street\nSan Francisco, CA 94110"}
 
 
 def supporter(**changes) -> dict:

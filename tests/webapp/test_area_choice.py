@@ -12,7 +12,7 @@ from webapp.app_state import app_state
 from webapp.models import Submission
 
 from .area_data import gb_members  # noqa: F401 (a fixture)
-from .flow import letters_form, step_one, step_two
+from .flow import STREET_ADDRESS, letters_form, step_one, step_two
 from .pages import text
 
 
@@ -43,7 +43,8 @@ def test_supporter_without_postcode_table_chooses_their_constituency(app, client
     assert ("area", "Ynys Môn") in fields  # carried to step two under the seal
     assert "t:gb-mp-ynys" in {v for k, v in fields if k.endswith("-targets")}
 
-    assert step_two(client, fields, action="send").status_code == 200
+    assert step_two(client, fields, action="send",
+                    changes=STREET_ADDRESS).status_code == 200
     with app_state(app).database.session_factory() as session:
         [submission] = session.scalars(select(Submission)).all()
         assert {letter.to_address for letter in submission.pending()} == {

@@ -36,7 +36,15 @@ from webapp.staff import auth
 from webapp.staff.models import AuditEntry, Role, StaffSession, StaffUser
 
 from .fake_sendgrid import SIGNATURE, TIMESTAMP, new_signing_key, public_key_text, sign
-from .flow import SLUG, confirm_latest, letters_form, step_one, step_two, supporter
+from .flow import (
+    SLUG,
+    STREET_ADDRESS,
+    confirm_latest,
+    letters_form,
+    step_one,
+    step_two,
+    supporter,
+)
 from .fuzzing import (
     FEWER,
     FORM,
@@ -485,6 +493,7 @@ def test_country_around_white_space_is_stored_as_its_code(app, client, country):
     for action in ("draft", "send"):
         response = step_one(client, country=country, postcode="94110")
         assert response.status_code == 200
-        assert step_two(client, letters_form(response), action).status_code == 200
+        assert step_two(client, letters_form(response), action,
+                        changes=STREET_ADDRESS).status_code == 200
     with app_state(app).database.session_factory() as session:
         assert session.scalars(select(Submission.country)).all() == ["US"]

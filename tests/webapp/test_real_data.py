@@ -12,7 +12,7 @@ from tests.apps import make_config, migrate
 from webapp import create_app
 from webapp.app_state import app_state
 
-from .flow import letters_form, step_one, step_two
+from .flow import STREET_ADDRESS, letters_form, step_one, step_two
 from .pages import text
 
 
@@ -107,10 +107,16 @@ def test_us_zip_gives_house_member_and_senators_by_contact_form(real_app, shared
     assert len(congress) == 3
     assert "cannot send this letter for you" in page
     only_congress = [(k, v) for k, v in fields if not k.endswith("-targets") or v in congress]
-    draft = text(step_two(client, only_congress, action="draft"))
-    # Members of Congress take no e-mail: each gets a contact form link or a postal address.
+    draft = text(step_two(client, only_congress, action="draft", changes=STREET_ADDRESS))
+    # Members of Congress take no e-mail: each gets a contact form link or a postal address,
+    # and each letter carries the supporter's street address below their name.
     assert not re.search(r'mailto:[^?"]', draft)  # the share step's mailto: has no recipient
-    assert draft.count("Open the contact form") + draft.count("takes letters by post") == 3
+    letters = draft.split('<article class="draft"')[1:]
+    assert len(letters) == 3
+    assert all("Open the contact form" in letter or 'class="printable"' in letter
+               for letter in letters)
+    assert all("Jane Doe\n12 Example Street\nSan Francisco, CA 94110" in letter
+               for letter in letters)
 
 
 def test_an_office_with_no_channel_at_all_is_not_offered(real_app):

@@ -15,6 +15,7 @@ from webapp.models import DraftCount, Letter, LetterEvent, LetterState, Notice, 
 
 from .flow import (
     SLUG,
+    STREET_ADDRESS,
     confirm_latest,
     letters_form,
     read_outbox,
@@ -246,7 +247,7 @@ def test_postcode_across_districts_asks_which_one(client):
 
 def test_contact_form_only_target_shows_text_and_form_link(client):
     fields = letters_form(step_one(client, country="US", postcode="94110"))
-    response = step_two(client, fields, action="draft")
+    response = step_two(client, fields, action="draft", changes=STREET_ADDRESS)
     page = text(response)
     assert "https://senator.example.org/contact" in page
     assert "contact form" in page
@@ -256,7 +257,7 @@ def test_contact_form_only_target_shows_text_and_form_link(client):
 
 def test_send_mixes_email_and_contact_form_targets(app, client):
     fields = letters_form(step_one(client, country="US", postcode="94110"))
-    page = text(step_two(client, fields, action="send"))
+    page = text(step_two(client, fields, action="send", changes=STREET_ADDRESS))
     assert "Please check your inbox" in page
     assert "https://senator.example.org/contact" in page  # to send themselves
     with app_state(app).database.session_factory() as session:

@@ -52,6 +52,29 @@ document.addEventListener("DOMContentLoaded", function () {
     sync();
   });
 
+  // Step two: the street address is asked for while a ticked letter goes to an office that
+  // needs it (a field with an error stays); "Send it for me" is offered while a ticked letter
+  // can go by e-mail, where the page has the other way to send them.
+  var letters = document.querySelector("form.letters");
+  if (letters) {
+    var street = document.getElementById("field-street-address");
+    var send = document.getElementById("choice-send");
+    var draft = letters.querySelector("#draft");
+    var ticked = function (attribute) {
+      return letters.querySelector("input.target-toggle:checked[" + attribute + "]") !== null;
+    };
+    var offer = function () {
+      if (street) {
+        street.hidden = !ticked("data-needs-address") && !street.classList.contains("has-error");
+      }
+      if (send && draft) send.hidden = !ticked("data-by-email");
+    };
+    letters.querySelectorAll("input.target-toggle").forEach(function (box) {
+      box.addEventListener("change", offer);
+    });
+    offer();
+  }
+
   // A long list (96 MEPs) folded under "Choose others": filter it by name, political group,
   // party and committee, and tick all shown or none.
   document.querySelectorAll("details.others").forEach(function (others) {

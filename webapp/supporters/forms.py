@@ -27,6 +27,7 @@ from letters.rendering import (
     TOWN_MAX_LENGTH,
     Supporter,
 )
+from letters.sender_address import ADDRESS_MAX_LENGTH, ADDRESS_MAX_LINES, address_lines
 from letters.text import is_header_safe, is_plain_text, normalise_newlines, sendable_address
 
 from .operations import issued_form_key, new_form_key
@@ -313,6 +314,36 @@ class LetterGroupFields(Form):
             else errors
 
 
+class AddressLines:
+    """An address of a few lines, each one that a printed line or a mail header can hold."""
+
+    def __call__(self, form, field):
+        lines = address_lines(field.data or "")
+        if len(lines) > ADDRESS_MAX_LINES:
+            raise ValidationError(_l("Please keep your address to %(count)d lines.",
+                                     count=ADDRESS_MAX_LINES))
+        if not all(is_header_safe(line) for line in lines):
+            raise ValidationError(_l("Please write your address in plain lines, without "
+                                     "tabs or special characters."))
+
+
+class SenderAddressFields(Form):
+    """Step two's street address, for the offices that answer only their own constituents
+    (letters.sender_address). Required only when a ticked letter goes to one: the view
+    checks that once it knows the letters (the form alone does not)."""
+
+    street_address = TextAreaField(
+        _l("Your street address"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=ADDRESS_MAX_LENGTH,
+                   message=_l("Please keep this under %(max)d characters.")),
+            AddressLines(),
+        ],
+    )
+
+
 MAX_LETTER_GROUPS = 40
 
 
@@ -356,6 +387,8 @@ class LettersForm:
             LetterGroupFields(formdata, prefix=f"groups-{index}-")
             for index in _group_indices(formdata)
         ]
+        # Only a page that carried it sends it; step one's render starts it empty.
+        self.address = SenderAddressFields(formdata if formdata else None)
 
     def add_group(self, data: dict) -> None:
         """One more shared letter, filled in with `data` (step one)."""
@@ -376,7 +409,12 @@ class LettersForm:
 
     def validate(self) -> bool:
         # Every group, not up to the first that fails: each shows its own messages.
-        return all([group.validate() for group in self.groups])
+        return all([group.validate() for group in self.groups] + [self.address.validate()])
+
+    @property
+    def street_address(self) -> str:
+        """The address as typed (stripped); check validate() first."""
+        return self.address.street_address.data or ""
 
 
 REPORT_MAX_LENGTH = 1000

@@ -27,6 +27,7 @@ from database import insert_or_merge, utcnow
 from letters.language_check import OtherLanguage, other_language
 from letters.rendering import LetterRenderer, Supporter, UnknownCampaign
 from letters.salutations.shared_inbox import closing_for_all, salutation_for_all
+from letters.sender_address import clean_address, needs_street_address, signed_with_address
 from letters.sharing import SharedLetter, addressed_body, closed_text, share_letters
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
@@ -487,6 +488,26 @@ def can_send_for(target: Target) -> bool:
     return target.channel(ChannelKind.EMAIL) is not None
 
 
+def address_needed(drafts: list[DraftLetter]) -> bool:
+    """Whether one of these letters goes to an office that reads only its constituents'
+    letters, and so carries the supporter's street address (letters.sender_address)."""
+    return any(needs_street_address(target) for draft in drafts for target in draft.targets)
+
+
+def with_street_address(drafts: list[DraftLetter], sender: Sender) -> list[DraftLetter]:
+    """The letters, those to offices that need it signed with the supporter's address.
+
+    The address goes into the letter's text and nowhere else, so that it is kept exactly as
+    long as the letter (the retention job and erasure empty the texts).
+    """
+    address = clean_address(sender.street_address)
+    if not address:
+        return drafts
+    name, town = sender.supporter.name, sender.supporter.town
+    return [replace(draft, text=signed_with_address(draft.text, name, address, town))
+            if address_needed([draft]) else draft for draft in drafts]
+
+
 def new_form_key() -> str:
     return secrets.token_urlsafe(24)
 
@@ -563,6 +584,8 @@ class Sender:
     postcode: str
     wants_updates: bool
     language: str  # the supporter's interface language: their mails come in it
+    # For the offices that need it (letters.sender_address); kept only in those letters.
+    street_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -612,7 +635,7 @@ def submit_letters(session: Session, campaign: Campaign, sender: Sender,
     twice = duplicate_targets(drafts)
     if twice:
         raise DuplicateTargets(twice)
-    drafts = one_letter_per_address(drafts)
+    drafts = one_letter_per_address(with_street_address(drafts, sender))
     sendable = [d for d in drafts if can_send_for(d.target)] if send_for_me else []
     if not sendable:
         _count_drafts(session, campaign, sender, len(drafts), via)

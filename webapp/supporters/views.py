@@ -210,8 +210,8 @@ def render_letters_page(campaign, content, form: LettersForm, match: Match,
         details=details, match=match,
         area_name=partial(app_state().directory.get().area_name, match.country),
         sections=[(kind, letters) for kind, letters in sections.items() if letters],
-        can_send_for=operations.can_send_for, error=error,
-        languages_for=partial(languages_for, content),
+        can_send_for=operations.can_send_for, needs_address=operations.needs_street_address,
+        error=error, languages_for=partial(languages_for, content),
     ), status
 
 
@@ -422,7 +422,7 @@ def letters_step(flow: Flow, slug: str):
         return render_letters_page(campaign, content, form, match, details, status=422,
                                    flow=flow, error=problem)
     sender = operations.Sender(details.supporter(), details.postcode, details.wants_updates,
-                               current_language())
+                               current_language(), street_address=form.street_address)
     result = operations.submit_letters(
         get_session(), campaign, sender, drafts,
         send_for_me=form.send_for_me and campaign.allow_send, form_key=form.form_key,
@@ -457,6 +457,15 @@ def checked_letters(form: LettersForm, match: Match, content: CampaignContent, s
     unknown = operations.unknown_language(content, drafts)
     if unknown is not None:
         return [], unknown_language_message(unknown)
+    if form.address.errors:
+        return [], None
+    if not form.street_address and operations.address_needed(drafts):
+        form.address.street_address.errors.append(_(
+            "Please give your street address: letters to %(names)s must show that you live "
+            "in their constituency or district.",
+            names=", ".join(d.target_name for d in drafts
+                            if operations.address_needed([d]))))
+        return [], None
     twice = operations.duplicate_targets(drafts)
     if twice:
         return [], _("Each person gets only one letter from you, but %(names)s is ticked "
