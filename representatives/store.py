@@ -47,12 +47,19 @@ def _label(area_id: str | None, country: str) -> str | None:
 _BATCH = 2000
 
 
-def load_targets(session: Session, shared: dict[Any, Any] | None = None) -> list[Target]:
+def load_targets(
+    session: Session,
+    shared: dict[Any, Any] | None = None,
+    previous: Callable[[str], Target | None] | None = None,
+) -> list[Target]:
     """Every current role of every person still in office, with their usable channels.
 
     Equal values (roles, bodies, parties, area labels, dates...) come as one object, that of
     `shared` where it holds one: a caller that keeps other data beside the targets (area
     names, the areas' parents) passes the same `shared` to have their labels the same objects.
+
+    `previous(id)` gives the target of that id as loaded before (by the directory this load
+    replaces): where it is equal to the one read now, it is returned in its place.
     """
     # One row per role and channel, ordered so that a person's rows come together and their
     # channels in the order a letter should use them: no per-person table to build first.
@@ -96,7 +103,9 @@ def load_targets(session: Session, shared: dict[Any, Any] | None = None) -> list
     # Equal values (roles, bodies, parties, dates...) as one object: each row brings its own
     # copy, and kept for every target, the copies of "Member of Parliament" alone would
     # outweigh the directory's indexes.
-    share = ({} if shared is None else shared).setdefault
+    if shared is None:
+        shared = {}
+    share = shared.setdefault
     targets: list[Target] = []
 
     def add(person: list[Any]) -> None:
@@ -112,7 +121,7 @@ def load_targets(session: Session, shared: dict[Any, Any] | None = None) -> list
         for row in roles.values():
             country = share(row.country, row.country)
             area = _label(row.area_id, country)
-            targets.append(Target(
+            target = Target(
                 # A person with one role is their own target ("mep:197490"); someone holding
                 # two roles at once is one target per role, named by the membership.
                 id=row.person_id if len(roles) == 1 else row.membership_id,
@@ -131,7 +140,15 @@ def load_targets(session: Session, shared: dict[Any, Any] | None = None) -> list
                 party=share(row.party, row.party),
                 by_title=row.by_title,
                 priority=1 if row.priority is None else row.priority,
-            ))  # fmt: skip
+            )  # fmt: skip
+            # A reload after a change keeps the targets that did not change, as the objects
+            # the directory in use holds: they are not held twice while it is replaced, nor
+            # spread anew over memory that the one in use keeps from being given back.
+            if previous is not None and (before := previous(target.id)) == target:
+                target = before
+                if before.area is not None:
+                    shared[before.area] = before.area  # its label, for the areas' tables
+            targets.append(target)
 
     person: list[Any] = []
     for row in session.execute(rows.execution_options(yield_per=_BATCH)):
@@ -211,17 +228,22 @@ def countries_with_postcodes(session: Session, countries: Iterable[str]) -> set[
     }
 
 
-def load_directory(session: Session, postcodes: PostcodeLookup | None = None) -> Directory:
+def load_directory(
+    session: Session,
+    postcodes: PostcodeLookup | None = None,
+    previous: Directory | None = None,
+) -> Directory:
     """Build the matching index from the tables (current memberships of people in office).
 
     Postcodes stay in the database and are read by `postcodes` as visitors give them; by
     default in `session`, for a caller that keeps it open while it matches (a command, a test).
+    `previous` is the directory this one replaces: what did not change is kept from it.
     """
     # An area's label as one string, in its targets and in the tables below: kept for as long
     # as the directory is, once per area rather than once per place it appears.
     shared: dict[Any, Any] = {}
     share = shared.setdefault
-    targets = load_targets(session, shared)
+    targets = load_targets(session, shared, None if previous is None else previous.get)
     parents: dict[str, dict[str, str]] = defaultdict(dict)
     for area_id, parent_id, country in session.execute(
         select(Area.id, Area.parent_id, Area.country).where(Area.parent_id.is_not(None))
@@ -235,8 +257,11 @@ def load_directory(session: Session, postcodes: PostcodeLookup | None = None) ->
     for area_id, name, country in session.execute(select(Area.id, Area.name, Area.country)):
         if name:
             country = share(country, country)
-            area = _label(area_id, country)
-            area_names[country][share(area, area)] = name
+            label = _label(area_id, country)
+            area = share(label, label)
+            if previous is not None and (before := previous.area_name(country, area)) == name:
+                name = before
+            area_names[country][area] = name
     del shared
     # A country needs a postcode when its parliament is elected by area in the data and there
     # are postcodes to find the area by. Without them, asking every visitor for a postcode
