@@ -288,21 +288,22 @@ class Directory:
 
         # Targets, not MatchedTargets: a match makes the few it returns, rather than the
         # directory holding one for every member of every district.
-        self._postcode_hits: dict[AreaKey, tuple[Target, ...]] = {
-            key: found for key, areas in chains.items() if (found := members(key[0], areas))
-        }
+        # Tables by country, then by area label: no (country, area) tuple kept for every area.
+        self._postcode_hits: dict[str, dict[str, tuple[Target, ...]]] = {}
+        for (country, area), chain in chains.items():
+            if found := members(country, chain):
+                self._postcode_hits.setdefault(country, {})[area] = found
 
         # What a visitor of a country without postcodes chooses from: the innermost areas with
         # members (a district, not the state that contains it: the district brings the
         # state's members too), by name.
         area_names = area_names or {}
-        self._area_names: dict[AreaKey, str] = {}
+        self._area_names: dict[str, dict[str, str]] = {}
         choosable: dict[str, list[str]] = defaultdict(list)
-        for key in in_area:
-            country, area = key
+        for country, area in in_area:
             name = area_names.get(country, {}).get(area)
             if name and name != area:
-                self._area_names[key] = name  # the key the other tables hold, not a copy
+                self._area_names.setdefault(country, {})[area] = name
             inner = children.get((country, area), set())
             if country in self._area_only and not any((country, a) in in_area for a in inner):
                 choosable[country].append(area)
@@ -343,7 +344,7 @@ class Directory:
 
     def area_name(self, country: str, area: str) -> str:
         """An area's name as the data gives it; its label where the data names it no other way."""
-        return self._area_names.get((country, area), area)
+        return self._area_names.get(country, {}).get(area, area)
 
     def choosable_areas(self, country: str) -> tuple[str, ...]:
         """Labels of the areas a visitor of `country` chooses from, by name; () where a
@@ -365,10 +366,10 @@ class Directory:
 
     def _postcode_matches(self, country: str, areas: tuple[str, ...]) -> tuple[MatchedTarget, ...]:
         """The members of the postcode's areas and of the areas containing them."""
-        hits = self._postcode_hits
+        hits = self._postcode_hits.get(country, {})
         if len(areas) == 1:
-            return _matched(hits.get((country, areas[0]), ()), "postcode")
-        found = self._ranked(t for area in areas for t in hits.get((country, area), ()))
+            return _matched(hits.get(areas[0], ()), "postcode")
+        found = self._ranked(t for area in areas for t in hits.get(area, ()))
         return _matched(found, "postcode")
 
     def __len__(self) -> int:
@@ -478,7 +479,7 @@ class Directory:
         elif area is not None and country in self._area_only:
             if area not in self._choosable.get(country, ()):
                 raise UnknownArea(area)
-            local = _matched(self._postcode_hits.get((country, area), ()), "area")
+            local = _matched(self._postcode_hits.get(country, {}).get(area, ()), "area")
 
         groups = []
         for kind in GROUP_ORDER:
