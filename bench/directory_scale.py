@@ -22,7 +22,8 @@ the directory kept its postcodes in the database, checked out as a git worktree)
   timed after each lookup, the floor on this machine at that moment;
 - a reload while 4 threads look postcodes up: how long it took, the longest any lookup waited
   and the p99 (and the same over the second before the reload), the longest full garbage
-  collection meanwhile, and the most memory the process held.
+  collection meanwhile, the most memory the process held, and what it held once the directory
+  it replaced was gone.
 
 The baseline loads every postcode into every process: it is measured on the first tenth of
 each directory (`--baseline-share`) and its memory and load times scaled to the whole, since
@@ -493,6 +494,7 @@ def show(title: str, new: dict, old: dict | None, factor: float, goals: dict) ->
     line("  (p99 of lookups, 1 s before it)", "quiet_p99", ms)
     line("  (longest full garbage collection)", "reload_longest_collection", ms, grows=True)
     line("most memory held during the reload", "reload_peak_added", mib, grows=True)
+    line("memory held after the reload", "rss_after_reload", mib, grows=True)
 
 
 # --- the run -----------------------------------------------------------------------------------

@@ -148,7 +148,7 @@ class Directory:
         "_area_names",
         "_area_only",
         "_choosable",
-        "_chains",
+        "_parents",
         "_countries",
         "_national",
         "_territory_hits",
@@ -192,7 +192,12 @@ class Directory:
         if postcodes is None or isinstance(postcodes, Mapping):
             postcodes = MemoryPostcodes(postcodes or {})
         self._postcodes: PostcodeLookup = postcodes
-        parents = parents or {}
+        # Which area contains which, as the data says: a dict entry per area, where a chain per
+        # area (the area and all those containing it) would keep a tuple and its key each.
+        self._parents: dict[str, dict[str, str]] = {
+            country: dict(links) for country, links in (parents or {}).items() if links
+        }
+        parents = self._parents
         national: dict[str, dict[GroupKind, list[MatchedTarget]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -221,13 +226,6 @@ class Directory:
         self._area_only = frozenset(country for country, _ in in_area) - self._postcode_countries
         self._countries = frozenset(by_country)
 
-        def chain(country: str, area: str) -> tuple[str, ...]:
-            """The area and the areas containing it, innermost first (bounded against cycles)."""
-            found = [area]
-            while len(found) < 10 and (up := parents.get(country, {}).get(found[-1])) is not None:
-                found.append(up)
-            return tuple(found)
-
         children: dict[AreaKey, set[str]] = defaultdict(set)
         for country, links in parents.items():
             for child, parent in links.items():
@@ -240,7 +238,8 @@ class Directory:
             for pair in links.items()
             for area in pair
         }
-        self._chains = {(country, area): chain(country, area) for country, area in known_areas}
+        chains = {key: self._chain(*key) for key in known_areas}
+        del known_areas
 
         # Most specific first within a kind: the district's member before the state's senators.
         # The targets are kept in that order, and a target's rank (its place in it) is how it is
@@ -248,7 +247,7 @@ class Directory:
         # tuple and two strings each. Sorted country by country (a match is about one
         # country), so that only one country's keys are made at a time.
         def sort_key(t: Target) -> tuple:
-            depth = len(self._chains.get((t.country, t.area), ())) if t.area else 0
+            depth = len(chains.get((t.country, t.area), ())) if t.area else 0
             return (
                 _KIND_RANK[t.kind],
                 -depth,
@@ -289,20 +288,22 @@ class Directory:
 
         # Targets, not MatchedTargets: a match makes the few it returns, rather than the
         # directory holding one for every member of every district.
-        self._postcode_hits: dict[AreaKey, tuple[Target, ...]] = {
-            key: found for key, areas in self._chains.items() if (found := members(key[0], areas))
-        }
+        # Tables by country, then by area label: no (country, area) tuple kept for every area.
+        self._postcode_hits: dict[str, dict[str, tuple[Target, ...]]] = {}
+        for (country, area), chain in chains.items():
+            if found := members(country, chain):
+                self._postcode_hits.setdefault(country, {})[area] = found
 
         # What a visitor of a country without postcodes chooses from: the innermost areas with
         # members (a district, not the state that contains it: the district brings the
         # state's members too), by name.
         area_names = area_names or {}
-        self._area_names: dict[AreaKey, str] = {}
+        self._area_names: dict[str, dict[str, str]] = {}
         choosable: dict[str, list[str]] = defaultdict(list)
         for country, area in in_area:
             name = area_names.get(country, {}).get(area)
             if name and name != area:
-                self._area_names[(country, area)] = name
+                self._area_names.setdefault(country, {})[area] = name
             inner = children.get((country, area), set())
             if country in self._area_only and not any((country, a) in in_area for a in inner):
                 choosable[country].append(area)
@@ -343,7 +344,7 @@ class Directory:
 
     def area_name(self, country: str, area: str) -> str:
         """An area's name as the data gives it; its label where the data names it no other way."""
-        return self._area_names.get((country, area), area)
+        return self._area_names.get(country, {}).get(area, area)
 
     def choosable_areas(self, country: str) -> tuple[str, ...]:
         """Labels of the areas a visitor of `country` chooses from, by name; () where a
@@ -365,10 +366,10 @@ class Directory:
 
     def _postcode_matches(self, country: str, areas: tuple[str, ...]) -> tuple[MatchedTarget, ...]:
         """The members of the postcode's areas and of the areas containing them."""
-        hits = self._postcode_hits
+        hits = self._postcode_hits.get(country, {})
         if len(areas) == 1:
-            return _matched(hits.get((country, areas[0]), ()), "postcode")
-        found = self._ranked(t for area in areas for t in hits.get((country, area), ()))
+            return _matched(hits.get(areas[0], ()), "postcode")
+        found = self._ranked(t for area in areas for t in hits.get(area, ()))
         return _matched(found, "postcode")
 
     def __len__(self) -> int:
@@ -478,7 +479,7 @@ class Directory:
         elif area is not None and country in self._area_only:
             if area not in self._choosable.get(country, ()):
                 raise UnknownArea(area)
-            local = _matched(self._postcode_hits.get((country, area), ()), "area")
+            local = _matched(self._postcode_hits.get(country, {}).get(area, ()), "area")
 
         groups = []
         for kind in GROUP_ORDER:
@@ -528,8 +529,16 @@ class Directory:
             raise UnknownRegion(region)
         return label
 
+    def _chain(self, country: str, area: str) -> tuple[str, ...]:
+        """The area and the areas containing it, innermost first (bounded against cycles)."""
+        links = self._parents.get(country, {})
+        found = [area]
+        while len(found) < 10 and (up := links.get(found[-1])) is not None:
+            found.append(up)
+        return tuple(found)
+
     def _within(self, country: str, area: str, region: str) -> bool:
-        return region in self._chains.get((country, area), (area,))
+        return region in self._chain(country, area)
 
 
 def _sort_key(name: str) -> tuple[str, str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any, overload
+from typing import Any, cast, overload
 
-from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy import Select, Table, and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .committees import seats_from_rows
@@ -24,6 +24,7 @@ from .tables import (
     PostcodeArea,
     Summit,
     SummitParticipation,
+    text_limit,
 )
 
 # Within a target, the channel a letter should use first comes first.
@@ -47,8 +48,20 @@ def _label(area_id: str | None, country: str) -> str | None:
 _BATCH = 2000
 
 
-def load_targets(session: Session) -> list[Target]:
-    """Every current role of every person still in office, with their usable channels."""
+def load_targets(
+    session: Session,
+    shared: dict[Any, Any] | None = None,
+    previous: Callable[[str], Target | None] | None = None,
+) -> list[Target]:
+    """Every current role of every person still in office, with their usable channels.
+
+    Equal values (roles, bodies, parties, area labels, dates...) come as one object, that of
+    `shared` where it holds one: a caller that keeps other data beside the targets (area
+    names, the areas' parents) passes the same `shared` to have their labels the same objects.
+
+    `previous(id)` gives the target of that id as loaded before (by the directory this load
+    replaces): where it is equal to the one read now, it is returned in its place.
+    """
     # One row per role and channel, ordered so that a person's rows come together and their
     # channels in the order a letter should use them: no per-person table to build first.
     channel_rank = case({kind.value: rank for kind, rank in _CHANNEL_ORDER.items()},
@@ -93,7 +106,8 @@ def load_targets(session: Session) -> list[Target]:
     # Equal values (roles, bodies, parties, dates...) as one object: each row brings its own
     # copy, and kept for every target, the copies of "Member of Parliament" alone would
     # outweigh the directory's indexes.
-    shared: dict[Any, Any] = {}
+    if shared is None:
+        shared = {}
     share = shared.setdefault
     targets: list[Target] = []
 
@@ -110,7 +124,7 @@ def load_targets(session: Session) -> list[Target]:
         for row in roles.values():
             country = share(row.country, row.country)
             area = _label(row.area_id, country)
-            targets.append(Target(
+            target = Target(
                 # A person with one role is their own target ("mep:197490"); someone holding
                 # two roles at once is one target per role, named by the membership.
                 id=row.person_id if len(roles) == 1 else row.membership_id,
@@ -131,7 +145,15 @@ def load_targets(session: Session) -> list[Target]:
                 committees=_seats(row.committees, share),
                 by_title=row.by_title,
                 priority=1 if row.priority is None else row.priority,
-            ))  # fmt: skip
+            )  # fmt: skip
+            # A reload after a change keeps the targets that did not change, as the objects
+            # the directory in use holds: they are not held twice while it is replaced, nor
+            # spread anew over memory that the one in use keeps from being given back.
+            if previous is not None and (before := previous(target.id)) == target:
+                target = before
+                if before.area is not None:
+                    shared[before.area] = before.area  # its label, for the areas' tables
+            targets.append(target)
 
     person: list[Any] = []
     for row in session.execute(rows.execution_options(yield_per=_BATCH)):
@@ -150,16 +172,27 @@ def _seats(rows: object, share: Callable[[Any, Any], Any]) -> tuple[CommitteeSea
     return share(seats, seats)
 
 
+# A key longer than the column cannot be in the table: what a lookup asks for is the postcode
+# and its prefixes with the mark ("1*" ... "123456789012345*"), as many as the column is long.
+_POSTCODE_LENGTH = text_limit(PostcodeArea.postcode) or 16
+_KEYS = tuple(f"key{n}" for n in range(_POSTCODE_LENGTH))
+_POSTCODE_TABLE = cast(Table, PostcodeArea.__table__)  # a table, to select rows from
+
+
 class DatabasePostcodes:
     """The postcode table where it lies, `rep_postcode_area`: one indexed SELECT per lookup."""
 
     __slots__ = ("_session",)
 
     # The postcode and its prefixes in one query, on the table's primary key (country,
-    # postcode, area_id); built once, compiled once by SQLAlchemy's statement cache.
-    _QUERY = select(PostcodeArea.postcode, PostcodeArea.area_id).where(
-        PostcodeArea.country == bindparam("country"),
-        PostcodeArea.postcode.in_(bindparam("keys", expanding=True)),
+    # postcode, area_id). One SQL text for every lookup, however long the postcode (the keys
+    # padded with the first): compiled once, prepared once by the driver, with no expanding
+    # IN to render each time. Rows of the table, not entities: nothing for the ORM to load.
+    _QUERY: Select[str, str] = select(
+        _POSTCODE_TABLE.c.postcode, _POSTCODE_TABLE.c.area_id
+    ).where(
+        _POSTCODE_TABLE.c.country == bindparam("country"),
+        _POSTCODE_TABLE.c.postcode.in_([bindparam(key) for key in _KEYS]),
     )
 
     def __init__(self, session: Callable[[], AbstractContextManager[Session]]) -> None:
@@ -183,11 +216,13 @@ class DatabasePostcodes:
         return cls(own)
 
     def areas(self, country: str, code: str) -> tuple[str, ...]:
-        keys = postcode_keys(code)
+        keys = tuple(key for key in postcode_keys(code) if len(key) <= _POSTCODE_LENGTH)
         if not keys:
             return ()
+        params = dict(zip(_KEYS, keys + (keys[0],) * (len(_KEYS) - len(keys)), strict=True))
+        params["country"] = country
         with self._session() as session:
-            rows = session.execute(self._QUERY, {"country": country, "keys": list(keys)}).all()
+            rows = session.execute(self._QUERY, params).all()
         prefix = f"{country}-"
         return most_specific(keys, ((key, area.removeprefix(prefix)) for key, area in rows))
 
@@ -204,24 +239,41 @@ def countries_with_postcodes(session: Session, countries: Iterable[str]) -> set[
     }
 
 
-def load_directory(session: Session, postcodes: PostcodeLookup | None = None) -> Directory:
+def load_directory(
+    session: Session,
+    postcodes: PostcodeLookup | None = None,
+    previous: Directory | None = None,
+) -> Directory:
     """Build the matching index from the tables (current memberships of people in office).
 
     Postcodes stay in the database and are read by `postcodes` as visitors give them; by
     default in `session`, for a caller that keeps it open while it matches (a command, a test).
+    `previous` is the directory this one replaces: what did not change is kept from it.
     """
-    targets = load_targets(session)
+    # An area's label as one string, in its targets and in the tables below: kept for as long
+    # as the directory is, once per area rather than once per place it appears.
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
+    targets = load_targets(session, shared, None if previous is None else previous.get)
     parents: dict[str, dict[str, str]] = defaultdict(dict)
     for area_id, parent_id, country in session.execute(
         select(Area.id, Area.parent_id, Area.country).where(Area.parent_id.is_not(None))
     ):
         assert parent_id is not None  # by the query's WHERE
-        parents[country][_label(area_id, country)] = _label(parent_id, country)
+        country = share(country, country)
+        area, parent = _label(area_id, country), _label(parent_id, country)
+        parents[country][share(area, area)] = share(parent, parent)
     # The names visitors choose their area by, where no postcode finds it.
     area_names: dict[str, dict[str, str]] = defaultdict(dict)
     for area_id, name, country in session.execute(select(Area.id, Area.name, Area.country)):
         if name:
-            area_names[country][_label(area_id, country)] = name
+            country = share(country, country)
+            label = _label(area_id, country)
+            area = share(label, label)
+            if previous is not None and (before := previous.area_name(country, area)) == name:
+                name = before
+            area_names[country][area] = name
+    del shared
     # A country needs a postcode when its parliament is elected by area in the data and there
     # are postcodes to find the area by. Without them, asking every visitor for a postcode
     # would only fail them all: the country gets its national targets and a note instead.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from database import make_session_factory
 from representatives.directory import Directory, MemoryPostcodes
@@ -147,6 +147,42 @@ def test_lookups_from_many_threads_at_once(any_engine, tmp_path):
     for thread in threads:
         thread.join(30)
     assert failures == []
+
+
+def test_a_lookup_is_one_statement_whatever_the_postcode_length(any_engine, tmp_path):
+    # Keys as long as the column holds: a full postcode, and a prefix one shorter with its mark.
+    longest = "ABCDEFGHIJKLMNOP"
+    table = ("postcode,area\n"
+             f"{longest},full\n{longest[:-1]}*,prefix\nEC1*,short\nN1 9GU,one\n")
+    session_factory = make_session_factory(any_engine)
+    with session_factory() as session:
+        report = import_postcode_csv(session, write(tmp_path, table), source="long",
+                                     mapping=PostcodeMapping({"postcode": "postcode",
+                                                              "area": "area"}, {"country": "GB"}))
+        assert report.written, report.rejected
+        session.commit()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(any_engine, "before_cursor_execute", record)
+    try:
+        with session_factory() as session:
+            postcodes = DatabasePostcodes.within(session)
+            assert postcodes.areas("GB", longest) == ("full",)
+            # Longer than any key: its prefixes that fit the column are looked up still.
+            assert postcodes.areas("GB", longest + "QRSTUVWXYZ") == ("prefix",)
+            assert postcodes.areas("GB", longest[:-1] + "Z") == ("prefix",)
+            assert postcodes.areas("GB", "EC1A7BE" + "X" * 40) == ("short",)
+            assert postcodes.areas("GB", "N19GU") == ("one",)
+            assert postcodes.areas("GB", "N") == ()
+            assert postcodes.areas("GB", "E1*") == ()  # the mark is no visitor's postcode
+    finally:
+        event.remove(any_engine, "before_cursor_execute", record)
+    # One query per lookup that asks, the same SQL text for every length of postcode.
+    assert len(statements) == 6
+    assert len(set(statements)) == 1
 
 
 def test_the_memory_table_reads_prefixes_like_the_database():

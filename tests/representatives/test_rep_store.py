@@ -100,6 +100,32 @@ def test_us_members_by_zip_and_region(session, us_files):
     assert delegate.honorific is None
 
 
+def test_a_reload_keeps_the_targets_that_did_not_change(session, us_files):
+    legislators, zccd = us_files
+    IMPORTERS["us-legislators"](session, legislators)
+    IMPORTERS["us-zccd"](session, zccd)
+    before = load_directory(session)
+    session.execute(update(Membership).where(Membership.person_id == "us:S000002")
+                    .values(party="Independent"))  # fmt: skip
+    session.execute(update(ContactDetail).where(ContactDetail.person_id == "us:H000099")
+                    .values(value="202-225-9999"))  # fmt: skip
+    after = load_directory(session, previous=before)
+
+    # What did not change is the object the directory in use holds, not a copy of it.
+    for unchanged in ("us:S000001", "us:H000012", "us:D000001"):
+        assert after.get(unchanged) is before.get(unchanged)
+    assert after.get("us:S000002").party == "Independent"
+    assert after.get("us:H000099").channels[0].value == "202-225-9999"
+    assert before.get("us:S000002").party == "Republican"  # the one in use is left as it was
+    # Otherwise the same as a directory loaded afresh.
+    fresh = load_directory(session)
+    assert sorted(after.targets(), key=lambda t: t.id) == sorted(fresh.targets(),
+                                                                 key=lambda t: t.id)
+    for postcode in ("94612", "94613", "99501"):
+        assert after.match("US", postcode) == fresh.match("US", postcode)
+    assert after.match("US", region="CA") == fresh.match("US", region="CA")
+
+
 def test_members_by_district_without_zip_data(session, us_files):
     legislators, _ = us_files
     IMPORTERS["us-legislators"](session, legislators)

@@ -70,10 +70,10 @@ def _held_load(monkeypatch):
     started, release = threading.Event(), threading.Event()
     real = webapp.directory.load_directory
 
-    def held(session, postcodes):
+    def held(session, postcodes, previous):
         started.set()
         assert release.wait(30), "the test never released the load"
-        return real(session, postcodes)
+        return real(session, postcodes, previous)
 
     monkeypatch.setattr(webapp.directory, "load_directory", held)
     return started, release
@@ -198,3 +198,28 @@ def test_fit_pool_leaves_an_in_memory_database_alone():
     database.fit_pool(18)
     assert database.engine.pool is pool
     database.dispose()
+
+
+def test_a_reload_keeps_what_did_not_change_from_the_directory_in_use(app):
+    from representatives.tables import Person
+
+    cache = app_state(app).directory
+    before = cache.refresh()
+    session_factory = app_state(app).database.session_factory
+
+    def rename(name: str) -> None:
+        with session_factory() as session:
+            session.get(Person, "t:us-senator").name = name
+            session.commit()
+
+    old_name = before.get("t:us-senator").name
+    rename("Sam Renamed")
+    try:
+        after = cache.refresh()
+        assert after is not before and after.get("t:us-senator").name == "Sam Renamed"
+        # The rest are the objects the directory in use held: not held twice during a reload.
+        assert after.get("t:nl-mep") is before.get("t:nl-mep")
+        assert after.get("t:us-rep-12") is before.get("t:us-rep-12")
+    finally:
+        rename(old_name)
+        cache.refresh()

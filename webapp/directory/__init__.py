@@ -56,7 +56,8 @@ class DirectoryCache:
             version = directory_version(session)
             if current is not None and current.version == version:
                 return None
-            return _Loaded(load_directory(session, self._postcodes), version)
+            previous = None if current is None else current.directory
+            return _Loaded(load_directory(session, self._postcodes, previous), version)
 
     @contextmanager
     def _lookup_session(self) -> Iterator[Session]:
