@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from letters.sender_address import ADDRESS_MAX_LENGTH
 from representatives.model import COMMITTEE_ROLES
 
 from .errors import ERROR_CODES
@@ -45,6 +46,10 @@ SUPPORTER = {
         "area": _string(LIMITS["area"], description=AREA_DESCRIPTION),
         "own_words": _string(LIMITS["own_words"]),
         "wants_updates": {"type": "boolean", "default": False},
+        "street_address": _string(ADDRESS_MAX_LENGTH, description=(
+            "The supporter's street address, at most 6 lines: required on a submission with a "
+            "letter to a member of the US Congress or a UK MP, who read only their "
+            "constituents' letters. It goes into those letters only, below the name.")),
     },
 }
 

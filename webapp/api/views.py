@@ -19,6 +19,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from letters.rendering import Supporter
+from letters.sender_address import (
+    ADDRESS_MAX_LENGTH,
+    ADDRESS_MAX_LINES,
+    address_fits,
+    address_lines,
+    clean_address,
+)
 from letters.sharing import addressed_body, closed_text, share_letters
 from letters.templates import CampaignContent
 from letters.text import has_lone_surrogate, is_header_safe, is_plain_text, normalise_newlines
@@ -247,7 +254,7 @@ def _refuse_unknown(data: dict, known: frozenset[str]) -> None:
     unknown = [name for name in data if name not in known]
     supporter = data.get("supporter")
     if isinstance(supporter, dict):
-        fields = {*SUPPORTER_STRINGS, "wants_updates"}  # what _supporter reads
+        fields = {*SUPPORTER_STRINGS, "wants_updates", "street_address"}  # what is read
         unknown += [f"supporter.{name}" for name in supporter if name not in fields]
     letters = data.get("letters") if "letters" in known else None
     if isinstance(letters, list):
@@ -480,6 +487,26 @@ def _letters(data: dict, match: Match, content, supporter) -> list[DraftLetter]:
     return drafts
 
 
+def _street_address(data: dict, drafts: list[DraftLetter]) -> str:
+    """The supporter's street address, checked as step two checks it: required when a letter
+    goes to an office that reads only its constituents' letters (letters.sender_address)."""
+    raw = data["supporter"].get("street_address")
+    if raw is not None and not isinstance(raw, str):
+        raise _invalid({"supporter.street_address": ["Must be a string."]})
+    address = clean_address(raw or "")
+    if (len(address) > ADDRESS_MAX_LENGTH or len(address_lines(address)) > ADDRESS_MAX_LINES
+            or not address_fits(address)):
+        raise _invalid({"supporter.street_address": [
+            f"Plain text of at most {ADDRESS_MAX_LINES} lines and {ADDRESS_MAX_LENGTH} "
+            "characters."]})
+    if not address and operations.address_needed(drafts):
+        names = ", ".join(d.target_name for d in drafts if operations.address_needed([d]))
+        raise _invalid({"supporter.street_address": [
+            f"Required: letters to {names} must show that the supporter lives in their "
+            "constituency or district."]})
+    return address
+
+
 def _language_errors(where: str, language, content, target: Target) -> dict[str, list[str]]:
     """A letter's language, when given: one the campaign has a letter in for this target."""
     if language is None:
@@ -544,7 +571,8 @@ def submit(slug: str):
     if not any(can_send_for(d.target) for d in drafts):
         raise ApiError(422, "nothing_to_send", "None of these targets can be written to by "
                        "e-mail; use the render endpoint and their other channels.")
-    sender = operations.Sender(supporter, postcode, wants, current_language())
+    sender = operations.Sender(supporter, postcode, wants, current_language(),
+                               street_address=_street_address(data, drafts))
     result = operations.submit_letters(
         get_session(), campaign, sender, drafts, send_for_me=True,
         form_key=_form_key(g.api_partner, key),
