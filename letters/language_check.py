@@ -10,6 +10,7 @@ so a passage counts only when it is long enough and the model is sure of it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -38,6 +39,12 @@ _ALIKE = (
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def fingerprint(text: str) -> str:
+    """A short digest of a letter's text as generated: carried by the page, it tells whether
+    the supporter changed the text without generating it again to compare."""
+    return hashlib.blake2b(normalise_newlines(text).encode(), digest_size=12).hexdigest()
 
 
 @cache

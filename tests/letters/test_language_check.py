@@ -95,3 +95,11 @@ def test_the_letters_own_language_is_compared_in_the_models_terms():
     assert other_language(brazil, edited, "pt-br") is None
     found = other_language(brazil, edited, "en")
     assert found is not None and found.language == "pt"
+
+
+def test_a_fingerprint_tells_an_unedited_text_whatever_its_line_ends():
+    from letters.language_check import fingerprint
+
+    text = "Geachte minister,\n\nEen verdrag, graag.\n\nJane"
+    assert fingerprint(text.replace("\n", "\r\n")) == fingerprint(text)
+    assert fingerprint(text + " ") != fingerprint(text)

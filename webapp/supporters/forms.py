@@ -275,16 +275,21 @@ class LetterGroupFields(Form):
         # The supporter's own text from before they changed the letter's language, kept
         # beside the new one until they send (supporters.operations.switch_language).
         self.earlier_name = f"{prefix}earlier"
+        # The fingerprint of the text as generated (letters.language_check.fingerprint): a
+        # text that still has it was not edited, and needs no language hint.
+        self.generated_name = f"{prefix}generated"
         if formdata is not None:
             self.recipients: str = formdata.get(self.recipients_name, "")
             self.targets: list[str] = formdata.getlist(self.targets_name)
             self.language_asked: str = formdata.get(self.language_name, "")
             self.earlier: str = normalise_newlines(formdata.get(self.earlier_name, ""))
+            self.generated: str = formdata.get(self.generated_name, "")
         else:
             self.recipients = (data or {}).get("recipients", "")
             self.targets = list((data or {}).get("targets", ()))
             self.language_asked = ""
             self.earlier = (data or {}).get("earlier", "")
+            self.generated = (data or {}).get("generated", "")
         self.recipients_errors: list[str] = []
         # Set by the view: why the language asked for cannot be had.
         self.language_errors: list[str] = []
@@ -298,7 +303,8 @@ class LetterGroupFields(Form):
     def as_data(self) -> dict:
         """What the page holds of this letter, to lay it out again under another number."""
         return {"recipients": self.recipients, "targets": self.targets,
-                "subject": self.subject.data, "body": self.body.data, "earlier": self.earlier}
+                "subject": self.subject.data, "body": self.body.data, "earlier": self.earlier,
+                "generated": self.generated}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -22,6 +22,7 @@ from letters.compose import (
     mailto_url,
     outlook_compose_url,
 )
+from letters.language_check import fingerprint
 from letters.sharing import closing_for, greeting_for
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
@@ -327,6 +328,7 @@ def targets_step(flow: Flow, slug: str):
                                           close=bool(letter.recipients[0].closing)),
             "targets": [r.target.id for r in letter.recipients if r.target.id in ticked],
             "subject": letter.subject, "body": letter.body,
+            "generated": fingerprint(letter.body),
         })
     return render_letters_page(campaign, content, letters_form, match, details, flow=flow)
 
@@ -492,7 +494,8 @@ def language_hints(form: LettersForm, match: Match, content: CampaignContent,
     supporter = details.supporter()
     for group in form.groups:
         offered = offered_recipients(group, by_id)
-        if group.targets and offered is not None:
+        unchanged = group.generated == fingerprint(group.body.data or "")
+        if group.targets and offered is not None and not unchanged:
             group.language_hint = operations.language_hint(
                 content, letter_on_page(group, offered[1]), supporter)
     return any(group.language_hint for group in form.groups)
@@ -529,7 +532,8 @@ def switched_language_page(flow: Flow, campaign: Campaign, content: CampaignCont
                                        [r.target.id for r in new.recipients],
                                        close=bool(new.recipients[0].closing)),
          "targets": [r.target.id for r in new.recipients if r.target.id in ticked],
-         "subject": new.subject, "body": new.body, "earlier": earlier if place == 0 else ""}
+         "subject": new.subject, "body": new.body, "earlier": earlier if place == 0 else "",
+         "generated": fingerprint(new.body)}
         for place, new in enumerate(switched.letters)])
     return render_letters_page(campaign, content, form, match, details, flow=flow)
 
