@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -95,6 +96,17 @@ def identify(text: str) -> str | None:
         return None
     language, confidence = _identifier().classify(text)
     return str(language) if confidence >= MIN_CONFIDENCE else None
+
+
+def own_words_language(own_words: str, letter_languages: Iterable[str]
+                       ) -> dict[str, OtherLanguage]:
+    """The letter languages that the supporter's own sentence (step one's, which goes into
+    every letter) seems not to be in, each with it; empty when it is too short to tell."""
+    detected = identify(own_words)
+    if detected is None:
+        return {}
+    return {language: OtherLanguage(detected, own_words) for language in set(letter_languages)
+            if not _same_language(detected, language)}
 
 
 def other_language(generated: str, edited: str, letter_language: str) -> OtherLanguage | None:

@@ -169,3 +169,23 @@ def test_a_hint_never_blocks_letters_left_unticked(app, client):
     response = step_two(client, fields, changes={"groups-0-body": body})
     assert "seems to be in" not in text(response)
     assert stored(app)[0] == 1
+
+
+def test_own_words_from_step_one_in_another_language_are_pointed_out_at_once(app, client):
+    # A Dutch supporter's own sentence, in German, goes into their Dutch letters: step two
+    # says so when it opens; sending the letters unchanged then goes straight through.
+    response = step_one(client, own_words=GERMAN)
+    page = text(response)
+    assert ("Part of your letter seems to be in German, but the letter is in Dutch") in page
+    fields = letters_form(response)
+    sent = step_two(client, fields)
+    assert "seems to be in" not in text(sent)
+    assert stored(app)[0] == 1
+
+
+def test_own_words_in_the_letters_language_are_not_pointed_out(client):
+    dutch = ("Mijn dochter groeit op met wat we nu bouwen, en ik wil dat zij veilig is. "
+             "Zet u zich alstublieft in voor dit verdrag.")
+    page = text(step_one(client, own_words=dutch))
+    government = page[:page.index("Your members of the European Parliament")]
+    assert "seems to be in" not in government

@@ -22,7 +22,7 @@ from letters.compose import (
     mailto_url,
     outlook_compose_url,
 )
-from letters.language_check import fingerprint
+from letters.language_check import fingerprint, own_words_language
 from letters.sharing import closing_for, greeting_for
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
@@ -330,6 +330,11 @@ def targets_step(flow: Flow, slug: str):
             "subject": letter.subject, "body": letter.body,
             "generated": fingerprint(letter.body),
         })
+    # The supporter's own sentence goes into every letter: where it seems to be in another
+    # language than one, its letter says so at once (shown, not asked again on sending).
+    hints = own_words_language(details.own_words, (g.language for g in letters_form.groups))
+    for group in letters_form.groups:
+        group.language_hint = hints.get(group.language)
     return render_letters_page(campaign, content, letters_form, match, details, flow=flow)
 
 
