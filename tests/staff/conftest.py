@@ -103,3 +103,8 @@ def viewer(staff_app):
     signed_in = staff_app.test_client()
     assert login(signed_in, "viewer").status_code == 303
     return signed_in
+
+
+# The data desk's fixtures (desk_app, db, editor_identity), for every test module here; at the
+# end, since they read USERS above.
+from .desk_support import db, desk_app, editor_identity  # noqa: E402, F401

@@ -10,24 +10,20 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from representatives.model import ChannelKind
 from representatives.tables import (
     STAFF_SOURCE,
-    Area,
     ContactDetail,
     Membership,
     Organization,
     Person,
-    PostcodeArea,
 )
-from tests.webapp.data import load_test_directory
 from tests.webapp.pages import text
 from webapp.app_state import app_state
 from webapp.models import DataReport
 from webapp.staff import data_desk
-from webapp.staff.auth import StaffIdentity
 from webapp.staff.data_desk import (
     Code,
     ContactValues,
@@ -36,46 +32,12 @@ from webapp.staff.data_desk import (
     OrganisationValues,
     PersonValues,
 )
-from webapp.staff.models import AuditEntry, DataDeskSettings, StaffUser
+from webapp.staff.models import AuditEntry, DataDeskSettings
 
 from .conftest import USERS, token
 
 TODAY = date.today()
 SOURCE = "https://www.gov.uk/government/people/sam-taylor"
-
-
-def _reset_directory(app) -> None:
-    with app_state(app).database.session_factory() as session:
-        session.execute(delete(DataDeskSettings))
-        session.execute(delete(DataReport))
-        session.execute(delete(ContactDetail))
-        session.execute(delete(Membership))
-        session.execute(delete(PostcodeArea))
-        session.execute(delete(Area).where(Area.parent_id.is_not(None)))
-        session.execute(delete(Area))
-        session.execute(delete(Person))
-        session.execute(delete(Organization))
-        session.commit()
-    load_test_directory(app)
-    app_state(app).directory.refresh()
-
-
-@pytest.fixture
-def desk_app(staff_app):
-    yield staff_app
-    _reset_directory(staff_app)
-
-
-@pytest.fixture
-def db(desk_app):
-    with app_state(desk_app).database.session_factory() as session:
-        yield session
-
-
-@pytest.fixture
-def editor_identity(db) -> StaffIdentity:
-    user = db.scalars(select(StaffUser).where(StaffUser.email == USERS["editor"])).one()
-    return StaffIdentity(user, "test-session")
 
 
 def _contact_of(db, person_id: str, kind: str = "email") -> ContactDetail:

@@ -24,10 +24,6 @@ from webapp.app_state import app_state
 from webapp.staff import data_desk
 from webapp.staff.auth import StaffIdentity
 from webapp.staff.data_desk import ContactValues, OfficeValues
-from webapp.staff.models import StaffUser
-
-from .conftest import USERS
-from .test_data_desk import _reset_directory
 
 TODAY = date.today()
 SOURCE_PAGE = "https://www.gov.uk/government/people/sam-taylor"
@@ -35,21 +31,8 @@ NEW_ADDRESS = "ai.minister@dsit.example.org"
 
 
 @pytest.fixture
-def desk_app(staff_app):
-    yield staff_app
-    _reset_directory(staff_app)
-
-
-@pytest.fixture
-def db(desk_app):
-    with app_state(desk_app).database.session_factory() as session:
-        yield session
-
-
-@pytest.fixture
-def editor(db) -> StaffIdentity:
-    user = db.scalars(select(StaffUser).where(StaffUser.email == USERS["editor"])).one()
-    return StaffIdentity(user, "test-session")
+def editor(editor_identity) -> StaffIdentity:
+    return editor_identity
 
 
 def _contact(db, person_id: str, kind: str = "email") -> ContactDetail:

@@ -18,35 +18,15 @@ from tests.webapp.data import SOURCE as IMPORTED
 from tests.webapp.pages import text
 from webapp.app_state import app_state
 from webapp.staff import data_desk
-from webapp.staff.auth import StaffIdentity
 from webapp.staff.data_desk import Code, DeskProblems, OfficeValues
-from webapp.staff.models import AuditEntry, StaffUser
+from webapp.staff.models import AuditEntry
 
-from .conftest import USERS, token
-from .test_data_desk import _reset_directory
+from .conftest import token
 
 TODAY = date.today()
 MEP = "t:nl-mep"
 OFFICE = "t:nl-mep@t:ep"
 EP_PAGE = "https://www.europarl.europa.eu/meps/en/000000/PIETER_JANSEN/home"
-
-
-@pytest.fixture
-def desk_app(staff_app):
-    yield staff_app
-    _reset_directory(staff_app)
-
-
-@pytest.fixture
-def db(desk_app):
-    with app_state(desk_app).database.session_factory() as session:
-        yield session
-
-
-@pytest.fixture
-def editor_identity(db) -> StaffIdentity:
-    user = db.scalars(select(StaffUser).where(StaffUser.email == USERS["editor"])).one()
-    return StaffIdentity(user, "test-session")
 
 
 def _values(office: Membership, **changes) -> OfficeValues:
