@@ -103,8 +103,9 @@ def context(browser, live_app):
         context.close()
 
 
-@pytest.fixture
-def page(context):
+def watched_page(context, expected_refusal: str | None = None):
+    """A new page, and the list its script errors, blocked loads and error answers go to;
+    `expected_refusal`: an address whose 422 is part of the test."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
@@ -118,13 +119,19 @@ def page(context):
             else None
         ),
     )
-    page.on(
-        "response",
-        lambda r: (
+
+    def answered(r) -> None:
+        refused_on_purpose = (r.status == 422 and expected_refusal is not None
+                              and r.url.split("?")[0].endswith(expected_refusal))
+        if r.status >= 400 and not refused_on_purpose and not r.url.endswith("/favicon.ico"):
             errors.append(f"{r.status} for {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None
-        ),
-    )
+
+    page.on("response", answered)
+    return page, errors
+
+
+@pytest.fixture
+def page(context):
+    page, errors = watched_page(context)
     yield page
     assert not errors, f"errors in the browser: {errors}"

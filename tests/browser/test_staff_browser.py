@@ -11,6 +11,7 @@ from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
 from tests.webapp.flow import SLUG
 from webapp.staff.auth import hash_password
 
+from .conftest import watched_page
 from .test_supporter_browser import fill_supporter_form
 
 EDITOR = f"/staff/campaigns/{SLUG}/letters/nl"
@@ -20,14 +21,7 @@ EDITOR = f"/staff/campaigns/{SLUG}/letters/nl"
 def staff_page(context, live_app):
     """A page that fails the test on script errors; a 422 for a refused template is expected."""
     reset_staff_tables(live_app.app, hash_password(PASSWORD))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and not m.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: errors.append(f"{r.status} for {r.url}")
-            if r.status >= 400 and not (r.status == 422 and r.url.split("?")[0].endswith(EDITOR))
-            and not r.url.endswith("/favicon.ico") else None)
+    page, errors = watched_page(context, expected_refusal=EDITOR)
     yield page
     assert not errors, f"errors in the browser: {errors}"
 

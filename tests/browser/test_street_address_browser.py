@@ -13,6 +13,8 @@ from tests.representatives.rep_support import shared_file
 from tests.webapp.flow import SLUG
 from webapp.app_state import app_state
 
+from .conftest import watched_page
+
 # In two Florida districts (zccd.csv): 5 and 6.
 ZIP = "32080"
 ADDRESS = "77 Quillfeather Lane\nSt. Augustine, FL 32080"
@@ -22,14 +24,7 @@ ADDRESS = "77 Quillfeather Lane\nSt. Augustine, FL 32080"
 def supporter_page(context):
     """A page that fails the test on script errors; a 422 for the refused step two (no
     street address yet) is expected."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and not m.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: errors.append(f"{r.status} for {r.url}")
-            if r.status >= 400 and not (r.status == 422 and r.url.split("?")[0].endswith(
-                f"/c/{SLUG}/letters")) and not r.url.endswith("/favicon.ico") else None)
+    page, errors = watched_page(context, expected_refusal=f"/c/{SLUG}/letters")
     yield page
     assert not errors, f"errors in the browser: {errors}"
 
