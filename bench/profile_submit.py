@@ -1,7 +1,7 @@
 """Where one submit-path request spends its time: cProfile around Flask's test client.
 
     .venv/bin/python bench/profile_submit.py [--country NL] [--requests 200] [--top 35]
-                                             [--sort tottime]
+        [--sort tottime] [--database sqlite|postgresql] [--mode default|production]
 
 Sets up the same temporary database as bench/submit_path.py (migrations, campaigns, default
 directory and the MEPs), does step one once as a supporter from --country, then profiles N
@@ -10,6 +10,11 @@ as step one sealed them), as the benchmark does. NL (the default) is the benchma
 many-letters case: 31 letters to the Dutch MEPs; GB is its typical case: the UK government
 contacts, 4 targets of whom 3 have an e-mail address, so 3 letters per POST; DE gives the most
 letters, 96 to the German MEPs.
+
+`--database` and `--mode` are bench/submit_path.py's: PostgreSQL (a fresh database, dropped at
+the end) and production mode (task queue and rate limits in Redis db 12, limits on and
+raised so none is reached). In production mode the run also prints the Redis commands one
+POST sends, by name, from the server's INFO commandstats.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from submit_path import SLUG, TOWNS, setup_real  # noqa: E402
+from submit_path import SLUG, TOWNS, Backing, redis_command_counts, setup_real  # noqa: E402
 
 from tests.webapp.pages import csrf_token, form_fields  # noqa: E402
 
@@ -40,15 +45,21 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--mode", choices=("default", "production"), default="default")
     parser.add_argument("--output", help="also write the raw profile here (for snakeviz etc.)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+    backing = Backing(database=args.database, mode=args.mode)
     try:
-        env = setup_real(tmp, "ep-meps-csv")
-        for key in ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED",
-                    "MAIL_OUTBOX_DIR", "MAIL_BACKEND"):
-            os.environ[key] = env[key]
+        backing.open()
+        env = setup_real(tmp, "ep-meps-csv", backing=backing,
+                         database_url=backing.new_database("bench_profile", secrets.token_hex(4)))
+        for key in list(os.environ):
+            if key not in env:
+                del os.environ[key]
+        os.environ.update(env)
         import webapp
 
         app = webapp.create_app()
@@ -76,6 +87,15 @@ def main(argv=None) -> int:
 
         for n in range(10):  # warm caches (directory, templates, translations)
             submit(-n - 1)
+        if backing.production:
+            redis = backing.redis()
+            before = redis_command_counts(redis)
+            submit(-11)
+            after = redis_command_counts(redis)
+            sent = {name: after[name] - before.get(name, 0) for name in after
+                    if after[name] != before.get(name, 0)}
+            print(f"Redis commands for one POST: {sum(sent.values())} "
+                  f"({', '.join(f'{n} {c}' for n, c in sorted(sent.items()))})")
         started = time.perf_counter()
         for n in range(args.requests):
             submit(n)
@@ -97,6 +117,7 @@ def main(argv=None) -> int:
             stats.dump_stats(args.output)
         return 0
     finally:
+        backing.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -34,9 +34,10 @@ def create_app(config: Config | None = None) -> Flask:
     from .delivery.backends import make_backend
     from .delivery.queue import TaskQueue, make_huey
     from .embed.tokens import EmbedTokens
-    from .extensions import csrf, init_limiter
+    from .extensions import csrf
     from .followup import views as followup
     from .momentum import LetterTallies
+    from .rate_limits import rate_limits
     from .summits import views as summits
     from .summits.page_cache import RenderedPages
     from .supporters import views as supporters
@@ -52,12 +53,6 @@ def create_app(config: Config | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=config.wtf_csrf_time_limit,
         # Every validator carries its own (Flask-Babel) message.
         WTF_I18N_ENABLED=False,
-        RATELIMIT_ENABLED=config.ratelimit_enabled,
-        RATELIMIT_STORAGE_URI=config.ratelimit_storage_uri,
-        RATELIMIT_HEADERS_ENABLED=True,
-        # Without this, a Redis outage would turn every public POST into an error page.
-        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-        RATELIMIT_SWALLOW_ERRORS=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.production,
@@ -97,7 +92,7 @@ def create_app(config: Config | None = None) -> Flask:
     security.init_app(app)  # first: a cross-site post is refused before anything else
     load_shedding.init_app(app)  # then: a request that waited too long is answered at once
     csrf.init_app(app)
-    init_limiter(app)
+    rate_limits.init_app(app)
     templating.init_app(app)
     app.register_blueprint(supporters.bp)
     app.register_blueprint(summits.bp)

@@ -79,7 +79,7 @@ class Config:
     template_time_limit: float = 0.05
     # An embed's forms carry their own signed token (no cookie needed); it lasts this long.
     embed_token_max_age_seconds: int = 4 * 3600
-    # Limits per API key (Flask-Limiter syntax).
+    # Limits per API key (the `limits` package's syntax, as every limit here).
     api_ratelimit_per_key: str = "60 per minute;2000 per day"
     # The proof of work a campaign can ask for before "send it for me"
     # (webapp/supporters/proof_of_work.py): at most this many key derivations for the browser,
@@ -94,10 +94,6 @@ class Config:
     trusted_request_start_header: str = ""
     load_shed_after_ms: int = 800
     extra: dict = field(default_factory=dict)
-
-    @property
-    def ratelimit_storage_uri(self) -> str:
-        return self.redis_url or "memory://"
 
     def with_overrides(self, **changes) -> Config:
         """Return a copy with some values changed (used by tests and commands)."""

@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask, render_template, request
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from . import log_privacy
 from .app_state import app_state
-from .extensions import limiter
+from .rate_limits import RateLimited
 
 
 def _rerender_form(message: str, status: int):
@@ -49,15 +48,12 @@ def init_app(app: Flask) -> None:
             render_template("message.html", title=_("Please try again"), message=message), 400
         )
 
-    @app.errorhandler(RateLimitExceeded)
-    def rate_limited(_error):
-        current = limiter.current_limit
-        wait = ""
-        if current is not None:
-            seconds = max(int(current.reset_at - datetime.now(UTC).timestamp()), 1)
-            wait = format_timedelta(timedelta(seconds=seconds), add_direction=True)
+    @app.errorhandler(RateLimited)
+    def rate_limited(error: RateLimited):
+        seconds = max(int(error.reset_at - datetime.now(UTC).timestamp()), 1)
+        wait = format_timedelta(timedelta(seconds=seconds), add_direction=True)
         message = _("You have sent this form many times in a short while. Please try again "
-                    "%(when)s.", when=wait or _("later"))
+                    "%(when)s.", when=wait)
         response = _rerender_form(message, 429) or (
             render_template("message.html", title=_("Please wait a moment"), message=message),
             429,

@@ -12,7 +12,7 @@ Installed once per process (`install`, called by create_app through `errors.init
   minute for each place and kind of error, saying where and what, never a password. Our code
   calls it where it catches such an error; `OutageFilter`, on the loggers of the libraries that
   log these errors themselves (Flask's log of an unhandled error, huey's consumer and tasks,
-  flask-limiter, SQLAlchemy's pool), turns their tracebacks into the same line.
+  SQLAlchemy's pool), turns their tracebacks into the same line.
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ LIBRARY_LOGGERS = (
     "huey.consumer",
     "huey.consumer.Worker",  # "Error reading from queue", by every thread, every second
     "huey.consumer.Scheduler",  # "Error reading schedule.", every second
-    "flask-limiter",
     "sqlalchemy.pool.impl.QueuePool",  # "Exception during reset or similar"
 )
 

@@ -11,7 +11,7 @@ def test_defaults_need_no_settings(tmp_path):
     config = config_from_env({"INSTANCE_PATH": str(tmp_path)})
     assert config.database_url == f"sqlite:///{tmp_path / 'app.sqlite3'}"
     assert config.mail_backend == "file"
-    assert config.ratelimit_storage_uri == "memory://"
+    assert config.redis_url is None  # rate limits and the task queue in the process
     # The generated key survives a restart.
     assert config_from_env({"INSTANCE_PATH": str(tmp_path)}).secret_key == config.secret_key
 
@@ -21,7 +21,7 @@ def test_postgres_and_redis_urls(tmp_path):
                               "DATABASE_URL": "postgres://u@db/app",
                               "REDIS_URL": "redis://127.0.0.1:6379/0"})
     assert config.database_url == "postgresql+psycopg://u@db/app"
-    assert config.ratelimit_storage_uri == "redis://127.0.0.1:6379/0"
+    assert config.redis_url == "redis://127.0.0.1:6379/0"
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_limits_are_shared_through_redis(tmp_path, database_url):
     fields = [(k, address if k == "email" else v) for k, v in letters_form(step_one(client))]
     assert step_two(client, fields, action="draft").status_code == 429
     with first.test_request_context(data={"email": address}, method="POST"):
-        from webapp.extensions import email_rate_key
+        from webapp.rate_limits import email_rate_key
 
         key = email_rate_key()
     assert address not in key  # no address kept in clear
@@ -164,7 +164,7 @@ def test_staff_sign_in_is_limited_per_small_subnet(tmp_path, database_url):
 def test_subnet_keys_are_pseudonymised():
     from flask import Flask
 
-    from webapp.extensions import subnet_rate_key, wide_subnet_rate_key
+    from webapp.rate_limits import subnet_rate_key, wide_subnet_rate_key
 
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "test-secret"
@@ -236,7 +236,7 @@ def test_memory_storage_is_announced_at_start(tmp_path, database_url, caplog):
     caplog.set_level(logging.WARNING)
     apps = [create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
                                    testing=False))]
-    messages = [r.getMessage() for r in _warnings(caplog, "webapp.extensions")]
+    messages = [r.getMessage() for r in _warnings(caplog, "webapp.rate_limits")]
     assert len(messages) == 1
     assert PER_PROCESS in messages[0] and "REDIS_URL" in messages[0]
     caplog.clear()
@@ -251,7 +251,7 @@ def test_memory_storage_is_announced_at_start(tmp_path, database_url, caplog):
     with click.Context(click.Command("setup")):  # a `flask` command, which serves nothing
         apps.append(create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
                                            testing=False)))
-    assert _warnings(caplog, "webapp.extensions") == []
+    assert _warnings(caplog, "webapp.rate_limits") == []
     for app in apps:
         app_state(app).database.dispose()
 
@@ -264,20 +264,15 @@ def _closed_redis_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
-def test_redis_outage_is_one_line_and_limits_go_on_per_process(tmp_path, database_url, caplog,
-                                                                monkeypatch):
-    from webapp.extensions import limiter
-
-    # The limiter is one object per process: leave it as it was for the next tests.
-    monkeypatch.setattr(limiter, "_storage_dead", False)
-    caplog.set_level(logging.INFO, logger="flask-limiter")
+def test_redis_outage_is_one_line_and_limits_go_on_per_process(tmp_path, database_url, caplog):
+    caplog.set_level(logging.INFO, logger="webapp.rate_limits")
     app = create_app(make_config(tmp_path, database_url, ratelimit_enabled=True,
                                  redis_url=_closed_redis_url(),
                                  ratelimit_per_client="3 per minute"))
     try:
         client = app.test_client()
         assert [step_one(client).status_code for _ in range(5)] == [200, 200, 200, 429, 429]
-        lines = _warnings(caplog, "flask-limiter")
+        lines = _warnings(caplog, "webapp.rate_limits")
         assert len(lines) == 1, [r.getMessage() for r in lines]
         assert "per process until it is back" in lines[0].getMessage()
         assert lines[0].exc_info is None  # one line, no traceback
@@ -285,23 +280,50 @@ def test_redis_outage_is_one_line_and_limits_go_on_per_process(tmp_path, databas
         app_state(app).database.dispose()
 
 
-def test_repeated_limiter_warnings_collapse_to_one_a_minute():
-    from webapp.extensions import CollapseRepeats
+def test_limits_go_back_to_redis_once_it_answers_again(redis_app_factory, monkeypatch):
+    """During an outage requests count in memory; afterwards in Redis again, by themselves."""
+    import redis.exceptions
 
-    repeats = CollapseRepeats()
+    from webapp.rate_limits import KEY_PREFIX, RETRY_REDIS_AFTER_SECONDS, rate_limits
 
-    def passes(message: str, at: float, level: int = logging.WARNING) -> bool:
-        record = logging.LogRecord("flask-limiter", level, __file__, 1, message, (), None)
-        record.created = at
-        return repeats.filter(record)
+    app = redis_app_factory()
+    counters = rate_limits.counters(app)
+    client = app.test_client()
 
-    down = "Rate limit storage unreachable - falling back to in-memory storage"
-    assert passes(down, 1000.0)
-    assert not passes(down, 1010.0)  # Redis came back and went again within the minute
-    assert passes("Failed to rate limit. Swallowing error", 1011.0, logging.ERROR)
-    assert not passes("Failed to rate limit. Swallowing error", 1012.0, logging.ERROR)
-    assert passes("Rate limit storage recovered", 1013.0, logging.INFO)  # not a warning
-    assert passes(down, 1061.0)
+    def away(**_arguments):
+        raise redis.exceptions.ConnectionError("Redis is away")
+
+    monkeypatch.setattr(counters, "_count_all", away)
+    assert step_one(client).status_code == 200  # counted in memory
+    assert counters.redis.keys(f"{KEY_PREFIX}:*") == []
+    monkeypatch.undo()  # Redis answers again; once the wait after a failure has passed:
+    counters._redis_failed_at -= RETRY_REDIS_AFTER_SECONDS
+    assert step_one(client).status_code == 200
+    assert counters.redis.keys(f"{KEY_PREFIX}:*"), "not counted in Redis again"
+
+
+def test_one_round_trip_to_redis_counts_every_limit_of_a_request(redis_app_factory,
+                                                                 monkeypatch):
+    """Step two's eight windows (client, /24, /16, e-mail; a minute or hour and a day each)
+    are counted by one call to Redis, and so are the headers."""
+    import redis
+
+    app = redis_app_factory()
+    client = app.test_client()
+    fields = letters_form(step_one(client))
+    calls = []
+    original = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        calls.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    response = step_two(client, fields, action="draft")
+    monkeypatch.undo()
+    assert response.status_code == 200
+    assert calls == ["EVALSHA"], calls
+    assert response.headers["X-RateLimit-Remaining"] == "99"  # step two's first POST
 
 
 # --- on Redis: the headers, and every window trips at its number ---------------------------
@@ -316,7 +338,7 @@ LOOSE = {"ratelimit_per_client": "100 per minute;1000 per day",
 def redis_app_factory(tmp_path, database_url):
     """Apps counting their limits in the tests' Redis, its rate-limit keys emptied first."""
     from tests.conftest import REDIS_URL, redis_available, require_or_skip
-    from webapp.extensions import limiter
+    from webapp.rate_limits import rate_limits
 
     require_or_skip(redis_available(), f"Redis not reachable at {REDIS_URL}")
     apps = []
@@ -324,7 +346,7 @@ def redis_app_factory(tmp_path, database_url):
     def make(**settings):
         app = create_app(make_config(tmp_path, database_url, redis_url=REDIS_URL,
                                      ratelimit_enabled=True, **{**LOOSE, **settings}))
-        limiter.storage.reset()  # this process's Redis database: only the limits' keys
+        rate_limits.counters(app).reset()  # this process's Redis database: only the limits' keys
         apps.append(app)
         return app
 
@@ -334,7 +356,7 @@ def redis_app_factory(tmp_path, database_url):
 
 
 def test_headers_on_redis_say_what_is_left_after_this_request(redis_app_factory):
-    # Whichever limit the headers speak of (Flask-Limiter picks one of the shortest window).
+    # The headers speak of the window with the fewest requests left.
     five = "5 per minute;1000 per day"
     app = redis_app_factory(ratelimit_per_client=five, ratelimit_per_subnet=five,
                             ratelimit_per_wide_subnet=five)

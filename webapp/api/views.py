@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
-from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
@@ -34,12 +33,19 @@ from representatives.model import GroupKind, Match, MatchError, Target
 
 from ..app_state import app_state
 from ..db import get_session
-from ..extensions import client_rate_key, limit_subnets, limiter, per_email_limit, pseudonym
 from ..i18n import current_language
 from ..log_privacy import report_outage
 from ..models import Campaign
 from ..partners import service as partners
 from ..partners.models import Partner
+from ..rate_limits import (
+    RateLimited,
+    client_rate_key,
+    limit_subnets,
+    per_email_limit,
+    pseudonym,
+    rate_limits,
+)
 from ..staff import exports
 from ..supporters import operations
 from ..supporters.forms import SupporterForm
@@ -86,7 +92,7 @@ def api_email_rate_key() -> str:
     return "email:" + pseudonym(_json_email())
 
 
-limiter.limit(_per_key_limit, key_func=api_key_rate_key)(bp)
+rate_limits.limit_blueprint(bp, _per_key_limit, api_key_rate_key)
 limit_subnets(bp, exempt_when=lambda: _bearer() is not None)  # requests without a key
 
 
@@ -137,7 +143,7 @@ def _api_error(error: ApiError):
     return error_response(error.status, error.code, error.message, **error.details)
 
 
-@bp.errorhandler(RateLimitExceeded)
+@bp.errorhandler(RateLimited)
 def _rate_limited(error):
     return error_response(429, "rate_limited", f"Too many requests: {error.description}.")
 
@@ -554,9 +560,8 @@ def _form_key(partner: Partner, key: str | None) -> str:
 
 
 @bp.post("/campaigns/<slug>/submissions")
-# In addition to the blueprint's limits, which a route's own limit would otherwise replace.
-@limiter.limit(per_email_limit, key_func=api_email_rate_key,
-               exempt_when=lambda: not _json_email(), override_defaults=False)
+# In addition to the blueprint's limits.
+@rate_limits.limit(per_email_limit, api_email_rate_key, exempt_when=lambda: not _json_email())
 def submit(slug: str):
     campaign, content = _campaign(slug)
     data = _json_object(SUBMISSION_FIELDS)

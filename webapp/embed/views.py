@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from ..app_state import app_state
 from ..db import get_session
-from ..extensions import client_limits, email_rate_key, has_no_email, limiter, per_email_limit
 from ..models import Campaign
 from ..partners import service as partners
 from ..partners.models import Partner
+from ..rate_limits import client_limits, email_rate_key, has_no_email, per_email_limit, rate_limits
 from ..supporters import views as supporters
 from ..supporters.flow import Flow
 from ..supporters.operations import Via
@@ -202,8 +202,7 @@ def find_targets(partner: str, slug: str):
 
 @bp.post("/embed/<partner>/<slug>/letters")
 @client_limits
-@limiter.limit(per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
-               methods=["POST"])
+@rate_limits.limit(per_email_limit, email_rate_key, methods=("POST",), exempt_when=has_no_email)
 def submit_letters(partner: str, slug: str):
     problem = _check_token(slug)
     if problem is not None:

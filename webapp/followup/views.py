@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 
 from ..app_state import app_state
 from ..db import get_session
-from ..extensions import client_limits
 from ..i18n import current_language
+from ..rate_limits import client_limits
 from ..supporters.tokens import TokenProblem
 from . import operations, public
 from .forms import AnswerForm

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from ..app_state import app_state
 from ..db import get_session
 from ..delivery.mails import consent_tokens
-from ..extensions import client_limits
 from ..models import Submission
+from ..rate_limits import client_limits
 from . import consent, erasure
 from .tokens import ErasureTokens, TokenProblem
 from .views import bp

@@ -31,15 +31,6 @@ from representatives.model import ChannelKind, GroupKind, Match, MatchedTarget, 
 from ..app_state import app_state
 from ..db import get_session
 from ..delivery.mails import distinct_texts
-from ..extensions import (
-    client_limits,
-    email_rate_key,
-    has_no_email,
-    limiter,
-    per_client_limit,
-    per_email_limit,
-    reports_limit,
-)
 from ..i18n import (
     country_codes,
     country_name,
@@ -49,6 +40,15 @@ from ..i18n import (
     language_name_in,
 )
 from ..models import Campaign, CampaignStatus, DataReportKind, Submission
+from ..rate_limits import (
+    client_limits,
+    email_rate_key,
+    has_no_email,
+    per_client_limit,
+    per_email_limit,
+    rate_limits,
+    reports_limit,
+)
 from . import operations
 from .flow import MAIN, Flow
 from .forms import (
@@ -394,8 +394,7 @@ def chosen_letters(form: LettersForm, match: Match, signer: str) -> list[DraftLe
 
 @bp.post("/c/<slug>/letters")
 @client_limits
-@limiter.limit(per_email_limit, key_func=email_rate_key, exempt_when=has_no_email,
-               methods=["POST"])
+@rate_limits.limit(per_email_limit, email_rate_key, methods=("POST",), exempt_when=has_no_email)
 def submit_letters(slug: str):
     return letters_step(MAIN, slug)
 
@@ -554,7 +553,7 @@ def unproven(campaign: Campaign, form: LettersForm, drafts: list[DraftLetter]) -
 
 
 @bp.get("/proof-of-work/challenge")
-@limiter.limit(per_client_limit)
+@rate_limits.limit(per_client_limit)
 def proof_of_work_challenge():
     """A challenge for the ALTCHA widget on step two (supporters.proof_of_work)."""
     # Each is solved, and spent, once: never cached (security.py's no-store, as on every
@@ -644,7 +643,7 @@ def confirmed(token: str):
 # --- reports about the data ----------------------------------------------------------------
 
 # One limit for both kinds of report: a client may not send as many again of the other kind.
-_reports_limit = limiter.shared_limit(reports_limit, scope="data_reports", methods=["POST"])
+_reports_limit = rate_limits.limit(reports_limit, methods=("POST",), scope="data_reports")
 
 
 @bp.route("/c/<slug>/report", methods=["GET", "POST"])

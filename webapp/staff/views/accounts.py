@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ...app_state import app_state
 from ...db import get_session
-from ...extensions import email_rate_key, limiter, subnet_rate_key
+from ...rate_limits import email_rate_key, rate_limits, subnet_rate_key
 from .. import auth, operations
 from ..forms import ActionForm, LoginForm, UserForm
 from ..models import AuditEntry, Role, StaffUser
@@ -33,9 +33,9 @@ def _login_limit_per_subnet() -> str:
 # password from many addresses is as slow as from one; and per /24 (or /64), so that trying
 # many accounts needs more than a block of neighbouring addresses.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit_per_subnet, key_func=subnet_rate_key, methods=["POST"])
-@limiter.limit(_login_limit, key_func=email_rate_key, methods=["POST"])
+@rate_limits.limit(_login_limit, methods=("POST",))
+@rate_limits.limit(_login_limit_per_subnet, subnet_rate_key, methods=("POST",))
+@rate_limits.limit(_login_limit, email_rate_key, methods=("POST",))
 def login() -> ResponseReturnValue:
     """Sign in with an e-mail address and password."""
     form = LoginForm()
