@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -103,9 +104,10 @@ def context(browser, live_app):
         context.close()
 
 
-def watched_page(context, expected_refusal: str | None = None):
+def watched_page(context, expected_refusal: str | re.Pattern[str] | None = None):
     """A new page, and the list its script errors, blocked loads and error answers go to;
-    `expected_refusal`: an address whose 422 is part of the test."""
+    `expected_refusal`: the end of an address (or a pattern found in it) whose 422 is part of
+    the test."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
@@ -121,8 +123,10 @@ def watched_page(context, expected_refusal: str | None = None):
     )
 
     def answered(r) -> None:
-        refused_on_purpose = (r.status == 422 and expected_refusal is not None
-                              and r.url.split("?")[0].endswith(expected_refusal))
+        address = r.url.split("?")[0]
+        refused_on_purpose = r.status == 422 and (
+            address.endswith(expected_refusal) if isinstance(expected_refusal, str)
+            else expected_refusal is not None and expected_refusal.search(address) is not None)
         if r.status >= 400 and not refused_on_purpose and not r.url.endswith("/favicon.ico"):
             errors.append(f"{r.status} for {r.url}")
 

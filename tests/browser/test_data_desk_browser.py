@@ -15,6 +15,8 @@ from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
 from webapp.app_state import app_state
 from webapp.staff.auth import hash_password
 
+from .conftest import watched_page
+
 OLD = "minister@ezk.example.org"
 NEW = "digitale.zaken@ezk.example.org"
 
@@ -27,13 +29,8 @@ def desk_page(context, live_app):
         contact = session.scalars(select(ContactDetail).where(ContactDetail.value == OLD)).one()
         contact.verified_on = date(2020, 1, 1)  # long due for a re-check
         session.commit()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    # A 422 is the refused form the test sends on purpose.
-    page.on("response", lambda r: errors.append(f"{r.status} for {r.url}")
-            if r.status >= 400 and r.status != 422 and not r.url.endswith("/favicon.ico")
-            else None)
+    # The contact form refused on purpose (a check date in the future) answers 422.
+    page, errors = watched_page(context, re.compile(r"/staff/data/contacts/\d+$"))
     yield page
     assert not errors, f"errors in the browser: {errors}"
 

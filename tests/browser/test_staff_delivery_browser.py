@@ -15,15 +15,13 @@ from webapp.app_state import app_state
 from webapp.models import Campaign
 from webapp.staff.auth import hash_password
 
+from .conftest import watched_page
+
 
 @pytest.fixture
 def editor_page(context, live_app):
     reset_staff_tables(live_app.app, hash_password(PASSWORD))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.on("response", lambda r: errors.append(f"{r.status} for {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page, errors = watched_page(context)
     page.goto(f"/staff/campaigns/{SLUG}?lang=en")
     page.fill("[name=email]", USERS["editor"])
     page.fill("[name=password]", PASSWORD)
