@@ -259,7 +259,8 @@ class LetterRenderer:
         # renders with their values of those fields.
         traced: dict[tuple[str, bool, str], dict[tuple[str, ...], dict[tuple, _TracedLetter]]]
         traced = {}
-        letters = []
+        letters: list[RenderedLetter] = []
+        targets = list(targets)
         for target in targets:
             used, fell_back = self._language(content, target, language)
             fields = _target_fields(target)
@@ -271,7 +272,10 @@ class LetterRenderer:
                 if render is not None:
                     letter = render.letter_to(target)
                     break
-            if letter is None:
+            if letter is None and len(letters) == len(targets) - 1:
+                # No target after this one to share its render: nothing to trace it for.
+                letter = self.render(campaign_slug, target, supporter, language, summits)
+            elif letter is None:
                 letter = self._render_traced(campaign_slug, used, fell_back, target, fields,
                                              supporter, summits, language, earlier)
             letters.append(letter)

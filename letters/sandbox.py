@@ -161,25 +161,41 @@ _PLACEHOLDERS_START, _PLACEHOLDER_COUNT = 0xE000, 0x1900  # the private use area
 
 class TracedTargetView(TargetView):
     """A TargetView that notes in its trace every field read, by any route: the sandbox's
-    attribute access, or a filter turning the whole view into text (its repr reads all)."""
+    attribute access, or a filter turning the whole view into text (its repr reads all).
+
+    Each field is a property over the view's own slot: only reading a field costs a call, not
+    every look-up on the view (isinstance asks for its __class__, the sandbox for its type).
+    """
 
     __slots__ = ("_trace",)
+    _trace: LetterTrace
 
-    def __getattribute__(self, name: str) -> Any:
-        value = object.__getattribute__(self, name)
-        if name in _TARGET_FIELDS:
-            object.__getattribute__(self, "_trace").reads[name] = value
+
+def _noting(name: str) -> property:
+    slot = getattr(TargetView, name)
+
+    def read(view: TracedTargetView) -> Any:
+        value = slot.__get__(view)
+        view._trace.reads[name] = value
         return value
 
+    return property(read)
 
+
+for _name in _TARGET_FIELDS:
+    setattr(TracedTargetView, _name, _noting(_name))
 # Named as the view it stands for, so that the template sees no difference: not in the text
 # of the view (its repr) nor in an error message naming its type.
 TracedTargetView.__name__ = TracedTargetView.__qualname__ = TargetView.__name__
 
 
 def traced_target_view(trace: LetterTrace, **fields: Any) -> TracedTargetView:
-    """A TargetView of these `fields` that notes its reads in `trace`."""
-    view = TracedTargetView(**fields)
+    """A TargetView of these `fields` (all of them) that notes its reads in `trace`."""
+    if fields.keys() != _TARGET_FIELDS:
+        raise TypeError(f"a target view has the fields {sorted(_TARGET_FIELDS)}")
+    view = object.__new__(TracedTargetView)
+    for name, value in fields.items():
+        getattr(TargetView, name).__set__(view, value)  # the slot, under the property
     object.__setattr__(view, "_trace", trace)
     return view
 
