@@ -7,7 +7,10 @@ never compiled, so Jinja syntax in it comes out literally.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
@@ -18,11 +21,16 @@ from representatives.summits import SummitSeries
 from .sandbox import (
     DEFAULT_LANGUAGE,
     CampaignView,
+    LetterTrace,
+    RenderLimitExceeded,
     SecurityError,
     SupporterView,
     TargetView,
     make_environment,
+    recipient_line,
+    recipient_lines_printed_as_they_come,
     render_text,
+    traced_target_view,
 )
 from .summit_views import next_summit_view, record_view
 from .templates import CampaignContent, ContentError, LetterTemplate
@@ -90,6 +98,66 @@ def _clean_own_words(text: str) -> str:
     return normalise_newlines(text).strip()
 
 
+def _target_fields(target: Target) -> dict[str, Any]:
+    """What a template sees of `target` (the fields of its TargetView)."""
+    return dict(
+        name=target.name,
+        given_name=target.given_name or "",
+        family_name=target.family_name or "",
+        honorific=target.honorific or "",
+        gender=target.gender or "",
+        kind=str(target.kind),
+        role=target.role,
+        body=target.body,
+        area=target.area or "",
+        country=target.country,
+        _source=target,
+        in_eu=target.kind is TargetKind.MEP or target.country in EU_MEMBER_STATES,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _TracedText:
+    """A subject or body as a traced render printed it, split at its placeholders."""
+
+    pieces: tuple[str, ...]  # text, placeholder, text, ..., text
+    output_left: int  # what the render's output budget had left
+
+    def filled(self, lines: dict[str, str]) -> str | None:
+        """The text with the recipient's `lines` (by placeholder) in place; None if the render
+        would have passed its output limit with them."""
+        if len(self.pieces) == 1:
+            return self.pieces[0]
+        pieces = list(self.pieces)
+        pieces[1::2] = [lines[placeholder] for placeholder in self.pieces[1::2]]
+        # Each placeholder is one character.
+        if sum(len(line) - 1 for line in pieces[1::2]) > self.output_left:
+            return None
+        return "".join(pieces)
+
+
+@dataclass(frozen=True, slots=True)
+class _TracedLetter:
+    """One traced render of a letter: what it read of its target, and its texts."""
+
+    lines: dict[str, tuple[str, str]]  # placeholder -> (filter, language)
+    subject: _TracedText
+    body: _TracedText
+    language: str
+    fell_back: bool
+
+    def letter_to(self, target: Target) -> RenderedLetter | None:
+        """The letter as `render` writes it to `target` (one that agrees with the traced
+        target on every field the render read); None if it has to be rendered after all."""
+        lines = {placeholder: recipient_line(kind, target, language)
+                 for placeholder, (kind, language) in self.lines.items()}
+        subject, body = self.subject.filled(lines), self.body.filled(lines)
+        if subject is None or body is None:
+            return None
+        return RenderedLetter(subject=" ".join(subject.split()), body=normalise_body(body),
+                              language=self.language, fell_back=self.fell_back)
+
+
 class LetterRenderer:
     """Renders campaign letters; compile once, render many times."""
 
@@ -101,22 +169,30 @@ class LetterRenderer:
         self._campaigns = campaigns
         self._compiled: dict[tuple[str, str], tuple[jinja2.Template, jinja2.Template]] = {}
         self._views: dict[tuple[str, str], CampaignView] = {}
+        # Whether the subject and the body print every salutation and closing as it comes
+        # (sandbox.recipient_lines_printed_as_they_come), for render_each.
+        self._printable: dict[tuple[str, str], tuple[bool, bool]] = {}
         for slug, content in campaigns.items():
             for language, template in content.templates.items():
-                self._compiled[slug, language] = self._compile(template)
+                subject, subject_printable, body, body_printable = self._compile(template)
+                self._compiled[slug, language] = subject, body
+                self._printable[slug, language] = subject_printable, body_printable
                 self._views[slug, language] = CampaignView(title=content.title(language))
 
-    def _compile(self, template: LetterTemplate) -> tuple[jinja2.Template, jinja2.Template]:
+    def _compile(self, template: LetterTemplate
+                 ) -> tuple[jinja2.Template, bool, jinja2.Template, bool]:
         try:
-            subject = self._env.from_string(template.subject)
+            subject = self._env.parse(template.subject)
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError(f"subject: {exc.message}", template.path) from None
         try:
-            body = self._env.from_string(template.body)
+            body = self._env.parse(template.body)
         except jinja2.TemplateSyntaxError as exc:
             line = template.body_line + (exc.lineno or 1) - 1
             raise ContentError(f"template: {exc.message}", template.path, line) from None
-        return subject, body
+        # Compiled from the trees just read, which are parsed only once.
+        return (self._env.from_string(subject), recipient_lines_printed_as_they_come(subject),
+                self._env.from_string(body), recipient_lines_printed_as_they_come(body))
 
     def languages(self, campaign_slug: str) -> tuple[str, ...]:
         """Languages a campaign has a letter in."""
@@ -153,36 +229,129 @@ class LetterRenderer:
         and `record` (what the supporter's country did at each).
         """
         content = self._content(campaign_slug)
-        wanted = (language or target.language or DEFAULT_LANGUAGE).lower()
-        used, fell_back = self._pick(content, str(target.kind), wanted)
+        used, fell_back = self._language(content, target, language)
         subject_template, body_template = self._compiled[campaign_slug, used]
-        variables = {
+        variables = self._variables(campaign_slug, used, TargetView(**_target_fields(target)),
+                                    target, supporter, summits)
+        subject = " ".join(render_text(subject_template, variables).split())  # one line, always
+        body = normalise_body(render_text(body_template, variables))
+        return RenderedLetter(subject=subject, body=body, language=used, fell_back=fell_back)
+
+    def render_each(
+        self,
+        campaign_slug: str,
+        targets: Iterable[Target],
+        supporter: Supporter,
+        language: str | None = None,
+        summits: SummitSeries | None = None,
+    ) -> list[RenderedLetter]:
+        """What `render` writes to each of `targets`, rendering each distinct text only once.
+
+        A supporter writing to all their country's members of the European Parliament sends
+        nearly the same letter to each. A render notes which fields of its target the template
+        read, and prints placeholders where the recipient's salutation and closing go
+        (sandbox.LetterTrace); a later target that agrees with it on every one of those fields,
+        in the same letter language and with the same country's record, gets its text with its
+        own lines put in, exactly as its own render would have written it.
+        """
+        content = self._content(campaign_slug)
+        # By language, fallback and record country, then by the fields a render read: the
+        # renders with their values of those fields.
+        traced: dict[tuple[str, bool, str], dict[tuple[str, ...], dict[tuple, _TracedLetter]]]
+        traced = {}
+        letters: list[RenderedLetter] = []
+        targets = list(targets)
+        for target in targets:
+            used, fell_back = self._language(content, target, language)
+            fields = _target_fields(target)
+            earlier = traced.setdefault((used, fell_back, supporter.country or target.country),
+                                        {})
+            letter = None
+            for names, renders in earlier.items():
+                render = renders.get(tuple(fields[name] for name in names))
+                if render is not None:
+                    letter = render.letter_to(target)
+                    break
+            if letter is None and len(letters) == len(targets) - 1:
+                # No target after this one to share its render: nothing to trace it for.
+                letter = self.render(campaign_slug, target, supporter, language, summits)
+            elif letter is None:
+                letter = self._render_traced(campaign_slug, used, fell_back, target, fields,
+                                             supporter, summits, language, earlier)
+            letters.append(letter)
+        return letters
+
+    def _render_traced(self, campaign_slug: str, used: str, fell_back: bool, target: Target,
+                       fields: dict[str, Any], supporter: Supporter,
+                       summits: SummitSeries | None, language: str | None,
+                       earlier: dict[tuple[str, ...], dict[tuple, _TracedLetter]],
+                       ) -> RenderedLetter:
+        """Render the letter to `target`, tracing it, and keep the trace in `earlier` if a
+        later target can use it."""
+        subject_template, body_template = self._compiled[campaign_slug, used]
+        subject_printable, body_printable = self._printable[campaign_slug, used]
+        trace = LetterTrace()
+        variables = self._variables(campaign_slug, used, traced_target_view(trace, **fields),
+                                    target, supporter, summits)
+        try:
+            texts = [_traced_text(template, variables, trace, printable) for template, printable
+                     in ((subject_template, subject_printable), (body_template, body_printable))]
+        except RenderLimitExceeded:
+            # A placeholder is one character, a line may be none: only the render itself can
+            # say whether it would also have printed too much.
+            if trace.budget is not None and trace.budget.output < 0:
+                return self.render(campaign_slug, target, supporter, language, summits)
+            raise
+        # A placeholder is trusted only where the template printed it: not one the supporter
+        # typed.
+        if any(text.count(placeholder) != printed.get(placeholder, 0)
+               for text, printed, _left in texts for placeholder in trace.lines):
+            return self.render(campaign_slug, target, supporter, language, summits)
+        # A capturing group: the placeholders are kept, at the odd places.
+        at_placeholders = "(" + "|".join(map(re.escape, trace.lines)) + ")"
+        subject, body = (
+            _TracedText(tuple(re.split(at_placeholders, text)) if printed else (text,), left)
+            for text, printed, left in texts)
+        render = _TracedLetter(trace.lines, subject, body, used, fell_back)
+        letter = render.letter_to(target)
+        if letter is None:  # too long with this recipient's lines
+            return self.render(campaign_slug, target, supporter, language, summits)
+        # A render that read the target itself (`_source`, as a filter does where its line is
+        # not printed as it comes) is its own.
+        if "_source" not in trace.reads:
+            names = tuple(trace.reads)
+            earlier.setdefault(names, {})[tuple(trace.reads.values())] = render
+        return letter
+
+    def _language(self, content: CampaignContent, target: Target,
+                  language: str | None) -> tuple[str, bool]:
+        wanted = (language or target.language or DEFAULT_LANGUAGE).lower()
+        return self._pick(content, str(target.kind), wanted)
+
+    def _variables(self, campaign_slug: str, used: str, target_view: TargetView,
+                   target: Target, supporter: Supporter,
+                   summits: SummitSeries | None) -> dict[str, Any]:
+        return {
             "supporter": SupporterView(
                 name=supporter.name.strip(),
                 town=supporter.town.strip(),
                 own_words=_clean_own_words(supporter.own_words),
                 country=supporter.country,
             ),
-            "target": TargetView(
-                name=target.name,
-                given_name=target.given_name or "",
-                family_name=target.family_name or "",
-                honorific=target.honorific or "",
-                gender=target.gender or "",
-                kind=str(target.kind),
-                role=target.role,
-                body=target.body,
-                area=target.area or "",
-                country=target.country,
-                _source=target,
-                in_eu=target.kind is TargetKind.MEP or target.country in EU_MEMBER_STATES,
-            ),
+            "target": target_view,
             "campaign": self._views[campaign_slug, used],
             "summit": next_summit_view(summits, used),
             "record": record_view(summits, supporter.country or target.country, used),
             "language": used,
             "variant_seed": supporter.variant_seed or supporter.email,
         }
-        subject = " ".join(render_text(subject_template, variables).split())  # one line, always
-        body = normalise_body(render_text(body_template, variables))
-        return RenderedLetter(subject=subject, body=body, language=used, fell_back=fell_back)
+
+
+def _traced_text(template: jinja2.Template, variables: dict[str, Any], trace: LetterTrace,
+                 placeholders_printable: bool) -> tuple[str, dict[str, int], int]:
+    """Render one template with `variables` holding a traced target: the text, the times each
+    placeholder was printed, and what the output budget had left."""
+    trace.placeholders_printable = placeholders_printable
+    trace.printed, trace.budget = {}, None
+    text = render_text(template, variables)
+    return text, trace.printed, trace.budget.output if trace.budget is not None else 0

@@ -10,7 +10,7 @@ import hashlib
 import textwrap
 import time
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from jinja2 import (
@@ -100,6 +100,128 @@ class TargetView:
 @dataclass(frozen=True, slots=True)
 class CampaignView:
     title: str
+
+
+_TARGET_FIELDS = frozenset(field.name for field in fields(TargetView))
+# The filters that write a line of the recipient's own: they read the whole target, not one of
+# its fields, so a traced render leaves a placeholder where they print (see LetterTrace).
+RECIPIENT_FILTERS = frozenset({"salutation", "closing"})
+# Statements whose output goes straight into the letter; anything else (a macro, a {% set %} or
+# {% filter %} block, a call, an {% autoescape %} block) may change or examine it first.
+_PRINTING_STATEMENTS = (nodes.Template, nodes.If, nodes.For, nodes.With)
+
+
+class LetterTrace:
+    """What a render read of its target: the fields, by name and value, and where the
+    recipient's own lines (salutation, closing) were printed, as placeholders.
+
+    Two targets whose fields agree on every one a render read get the same text from it, but
+    for those lines: `LetterRenderer.render_each` renders once and puts each target's lines in.
+    """
+
+    __slots__ = ("_markers", "budget", "lines", "placeholders_printable", "printed", "reads")
+
+    def __init__(self) -> None:
+        self.reads: dict[str, Any] = {}
+        # placeholder -> (filter, language): what to print in its place for each recipient
+        self.lines: dict[str, tuple[str, str]] = {}
+        self._markers: dict[tuple[str, str], str] = {}  # the other way round
+        # Set per template: True only where every salutation and closing is printed as it
+        # comes (`recipient_lines_printed_as_they_come`), so that putting the real line in
+        # place of the placeholder afterwards gives what the template would have printed.
+        self.placeholders_printable = False
+        self.printed: dict[str, int] = {}  # placeholder -> times printed in this render
+        self.budget: _Budget | None = None  # the budget of the render that printed them
+
+    def placeholder(self, context: Context, kind: str, language: str) -> str | None:
+        """The placeholder for the `kind` line in `language`, counted as printed once; None
+        where the template does not print the line as it comes, or once the private use area
+        is used up (the line is then printed itself, and the render reads the whole target).
+
+        One character from Unicode's private use area, so that it takes no more of the
+        render's output budget than any line but an empty one. It is only trusted where it
+        occurs in the text exactly as often as it was printed, which rules out one the
+        supporter typed.
+        """
+        if not self.placeholders_printable:
+            return None
+        marker = self._markers.get((kind, language))
+        if marker is None:
+            if len(self.lines) >= _PLACEHOLDER_COUNT:
+                return None
+            marker = self._markers[kind, language] = chr(_PLACEHOLDERS_START + len(self.lines))
+            self.lines[marker] = (kind, language)
+        self.printed[marker] = self.printed.get(marker, 0) + 1
+        self.budget = _budget(context)
+        return marker
+
+
+_PLACEHOLDERS_START, _PLACEHOLDER_COUNT = 0xE000, 0x1900  # the private use area: U+E000 to U+F8FF
+
+
+class TracedTargetView(TargetView):
+    """A TargetView that notes in its trace every field read, by any route: the sandbox's
+    attribute access, or a filter turning the whole view into text (its repr reads all).
+
+    Each field is a property over the view's own slot: only reading a field costs a call, not
+    every look-up on the view (isinstance asks for its __class__, the sandbox for its type).
+    """
+
+    __slots__ = ("_trace",)
+    _trace: LetterTrace
+
+
+def _noting(name: str) -> property:
+    slot = getattr(TargetView, name)
+
+    def read(view: TracedTargetView) -> Any:
+        value = slot.__get__(view)
+        view._trace.reads[name] = value
+        return value
+
+    return property(read)
+
+
+for _name in _TARGET_FIELDS:
+    setattr(TracedTargetView, _name, _noting(_name))
+# Named as the view it stands for, so that the template sees no difference: not in the text
+# of the view (its repr) nor in an error message naming its type.
+TracedTargetView.__name__ = TracedTargetView.__qualname__ = TargetView.__name__
+
+
+def traced_target_view(trace: LetterTrace, **fields: Any) -> TracedTargetView:
+    """A TargetView of these `fields` (all of them) that notes its reads in `trace`."""
+    if fields.keys() != _TARGET_FIELDS:
+        raise TypeError(f"a target view has the fields {sorted(_TARGET_FIELDS)}")
+    view = object.__new__(TracedTargetView)
+    for name, value in fields.items():
+        getattr(TargetView, name).__set__(view, value)  # the slot, under the property
+    object.__setattr__(view, "_trace", trace)
+    return view
+
+
+def recipient_lines_printed_as_they_come(tree: nodes.Template) -> bool:
+    """True if every `salutation` and `closing` filter in the template (as the letter
+    environment parses it) is printed as it comes: `{{ target|salutation }}`, outside macros,
+    blocks and {% set %}, with nothing done to it.
+
+    Only then can a placeholder stand in for the line during a render (LetterTrace).
+    """
+    as_they_come: set[int] = set()
+
+    def visit(node: nodes.Node, prints_to_letter: bool) -> None:
+        if isinstance(node, nodes.Output) and prints_to_letter:
+            for child in node.nodes:  # each wrapped in _emitted by _Guard
+                if isinstance(child, nodes.Filter) and child.name == "_emitted":
+                    printed = child.node
+                    if isinstance(printed, nodes.Filter) and printed.name in RECIPIENT_FILTERS:
+                        as_they_come.add(id(printed))
+        for inner in node.iter_child_nodes():
+            visit(inner, prints_to_letter and isinstance(node, _PRINTING_STATEMENTS))
+
+    visit(tree, True)
+    return all(id(node) in as_they_come for node in tree.find_all(nodes.Filter)
+               if node.name in RECIPIENT_FILTERS)
 
 
 _BUILTIN_FILTERS = SandboxedEnvironment().filters
@@ -366,15 +488,28 @@ def _and_list_filter(context, items, names=None) -> str:
 
 @pass_context
 def _salutation_filter(context, target, language: str | None = None) -> str:
-    source = target._source if isinstance(target, TargetView) else target
-    return salutation(source, language or context.get("language") or DEFAULT_LANGUAGE)
+    return _recipient_line_filter(context, "salutation", target, language)
 
 
 @pass_context
 def _closing_filter(context, target, language: str | None = None) -> str:
     """The closing line that agrees with `target|salutation` (see salutations.closings)."""
+    return _recipient_line_filter(context, "closing", target, language)
+
+
+def _recipient_line_filter(context, kind: str, target, language: str | None) -> str:
+    language = language or context.get("language") or DEFAULT_LANGUAGE
+    if isinstance(target, TracedTargetView) and isinstance(language, str):
+        marker = target._trace.placeholder(context, kind, language)
+        if marker is not None:
+            return marker
     source = target._source if isinstance(target, TargetView) else target
-    return closing(source, language or context.get("language") or DEFAULT_LANGUAGE)
+    return recipient_line(kind, source, language)
+
+
+def recipient_line(kind: str, target: Target, language: str) -> str:
+    """What the `kind` filter (salutation or closing) prints for `target` in `language`."""
+    return (salutation if kind == "salutation" else closing)(target, language)
 
 
 def make_environment(*, render_seconds: float = RENDER_SECONDS,

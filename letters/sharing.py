@@ -43,14 +43,17 @@ def share_letters(
     renderer: LetterRenderer, campaign_slug: str, targets: Iterable[Target], supporter: Supporter,
     summits: SummitSeries | None = None, language: str | None = None,
 ) -> list[SharedLetter]:
-    """Render the letter to each target and group those whose texts differ only in salutation.
+    """Render the letter to each target and group those whose texts differ only in salutation
+    (and a closing that agrees with it). Each distinct text is rendered once
+    (`LetterRenderer.render_each`).
 
     `language`: the one the supporter chose for these letters; default, each target's own.
     """
     groups: dict[tuple, list[Recipient]] = {}
-    for target in targets:
-        letter = renderer.render(campaign_slug, target, supporter, language=language,
-                                 summits=summits)
+    targets = list(targets)
+    letters = renderer.render_each(campaign_slug, targets, supporter, language=language,
+                                   summits=summits)
+    for target, letter in zip(targets, letters, strict=True):
         greeting = salutation(target, letter.language)
         if letter.body.startswith(greeting + "\n"):
             text = letter.body[len(greeting) :].lstrip("\n")
