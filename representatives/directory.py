@@ -72,6 +72,7 @@ TERRITORIES: dict[str, tuple[str, str | None]] = {
     "BQ": ("NL", None),  # Bonaire, Sint Eustatius and Saba: public bodies of the Netherlands
 }
 _SPACES = re.compile(r"\s+")
+_ID = Target._fields.index("id")
 
 AreaKey = tuple[str, str]  # (country, area label)
 # Ends a postcode table's key that stands for every postcode starting with what comes before it.
@@ -140,8 +141,10 @@ class MemoryPostcodes:
 class Directory:
     """Immutable index of targets by country and area; postcodes come from a `PostcodeLookup`.
 
-    Held by every web process for as long as the data does not change, so it keeps one object
-    per target and per (target, reason), shared by every tuple that lists them.
+    Held by every web process for as long as the data does not change, so it keeps each target
+    once, as the exact tuple of its values, which tables by area list by its rank: tuples of
+    plain values and of numbers, which the cyclic garbage collector does not track (see
+    representatives.model). A target is made back from its values as it is asked for.
     """
 
     __slots__ = (
@@ -168,7 +171,7 @@ class Directory:
 
     def __init__(
         self,
-        targets: Iterable[Target],
+        targets: Iterable[tuple],
         *,
         postcodes: Mapping[str, Mapping[str, Iterable[str]]] | PostcodeLookup | None = None,
         parents: Mapping[str, Mapping[str, str]] | None = None,
@@ -177,7 +180,8 @@ class Directory:
         summits: SummitSeries | None = None,
         area_names: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Index `targets`; `parents[country][area]` is the label of the area containing it.
+        """Index `targets` (Targets, or their values: `tuple(target)`); `parents[country][area]`
+        is the label of the area containing it.
 
         `postcodes` finds a postcode's areas: a `PostcodeLookup`, or a table
         `postcodes[country][postcode]` of area labels kept in memory.
@@ -201,11 +205,16 @@ class Directory:
         national: dict[str, dict[GroupKind, list[MatchedTarget]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        in_area: dict[AreaKey, list[Target]] = defaultdict(list)
-        by_country: dict[str, list[Target]] = defaultdict(list)
-        for target in targets:
+        # Each target's values, not a Target: a Target, a tuple subclass, is tracked by the
+        # garbage collector, and a list of them all, kept while the directory is built, would
+        # make the collections meanwhile walk them all.
+        in_area: dict[AreaKey, list[tuple]] = defaultdict(list)
+        by_country: dict[str, list[tuple]] = defaultdict(list)
+        for item in targets:
+            values = tuple(item)
+            target = Target._make(values)
             country = target.country
-            by_country[country].append(target)
+            by_country[country].append(values)
             if target.kind is TargetKind.MEP:
                 # An MEP answers to the whole member state, whatever their constituency.
                 national[country][target.group].append(
@@ -214,13 +223,14 @@ class Directory:
             elif target.area is None:
                 national[country][target.group].append(MatchedTarget(target, "country", country))
             else:
-                in_area[(country, target.area)].append(target)
+                in_area[(country, target.area)].append(values)
 
         if postcode_countries is None:
             postcode_countries = {
                 country
                 for country, of_country in by_country.items()
-                if any(t.kind is TargetKind.MP and t.area is not None for t in of_country)
+                if any(t.kind is TargetKind.MP and t.area is not None
+                       for t in map(Target._make, of_country))
             }
         self._postcode_countries = frozenset(postcode_countries)
         self._area_only = frozenset(country for country, _ in in_area) - self._postcode_countries
@@ -246,7 +256,8 @@ class Directory:
         # found by id too: one table rather than a sort key per target, which would keep a
         # tuple and two strings each. Sorted country by country (a match is about one
         # country), so that only one country's keys are made at a time.
-        def sort_key(t: Target) -> tuple:
+        def sort_key(values: tuple) -> tuple:
+            t = Target._make(values)
             depth = len(chains.get((t.country, t.area), ())) if t.area else 0
             return (
                 _KIND_RANK[t.kind],
@@ -257,13 +268,14 @@ class Directory:
                 t.id,
             )
 
-        self._targets = tuple(
+        ordered = [
             t for of_country in by_country.values() for t in sorted(of_country, key=sort_key)
-        )
-        self._rank = {t.id: rank for rank, t in enumerate(self._targets)}
+        ]
+        self._targets: tuple[tuple, ...] = tuple(ordered)
+        self._rank = {values[_ID]: rank for rank, values in enumerate(ordered)}
         del by_country
-        if len(self._rank) < len(self._targets):
-            counts = Counter(t.id for t in self._targets)
+        if len(self._rank) < len(ordered):
+            counts = Counter(values[_ID] for values in ordered)
             raise ValueError(f"duplicate target id {max(counts, key=counts.__getitem__)!r}")
 
         self._national: dict[str, dict[GroupKind, tuple[MatchedTarget, ...]]] = {
@@ -283,13 +295,16 @@ class Directory:
             MatchedTarget(m.target, "next_summit_host", m.target.country) for m in host_government
         )
 
-        def members(country: str, areas: Iterable[str]) -> tuple[Target, ...]:
-            return self._ranked(t for area in areas for t in in_area.get((country, area), ()))
+        rank = self._rank
 
-        # Targets, not MatchedTargets: a match makes the few it returns, rather than the
+        def members(country: str, areas: Iterable[str]) -> tuple[int, ...]:
+            return _ranked(rank[values[_ID]] for area in areas
+                           for values in in_area.get((country, area), ()))  # fmt: skip
+
+        # Ranks, not MatchedTargets: a match makes the few it returns, rather than the
         # directory holding one for every member of every district.
         # Tables by country, then by area label: no (country, area) tuple kept for every area.
-        self._postcode_hits: dict[str, dict[str, tuple[Target, ...]]] = {}
+        self._postcode_hits: dict[str, dict[str, tuple[int, ...]]] = {}
         for (country, area), chain in chains.items():
             if found := members(country, chain):
                 self._postcode_hits.setdefault(country, {})[area] = found
@@ -329,7 +344,9 @@ class Directory:
                 if len(below) == 1:
                     areas.extend(below)
                     self._region_single_district.add((country, label))
-                self._region_hits[(country, label)] = _matched(members(country, areas), "region")
+                self._region_hits[(country, label)] = _matched(
+                    self._at(members(country, areas)), "region"
+                )
 
         # A territory with its own seat (a US delegate) is matched on its area, with or without
         # postcode data for the country it belongs to.
@@ -340,7 +357,9 @@ class Directory:
                 inside |= {
                     a for (c, a) in in_area if c == country and a.startswith(f"{territory}-")
                 }
-                self._territory_hits[code] = _matched(members(country, sorted(inside)), "region")
+                self._territory_hits[code] = _matched(
+                    self._at(members(country, sorted(inside))), "region"
+                )
 
     def area_name(self, country: str, area: str) -> str:
         """An area's name as the data gives it; its label where the data names it no other way."""
@@ -352,10 +371,10 @@ class Directory:
         country = (country or "").strip().upper()
         return self._choosable.get(TERRITORIES.get(country, (country, None))[0], ())
 
-    def _ranked(self, targets: Iterable[Target]) -> tuple[Target, ...]:
-        """Each target once, in the order matching lists them."""
-        rank = self._rank
-        return tuple(sorted({t.id: t for t in targets}.values(), key=lambda t: rank[t.id]))
+    def _at(self, ranks: Iterable[int]) -> tuple[Target, ...]:
+        """The targets of these ranks."""
+        targets = self._targets
+        return tuple([Target._make(targets[rank]) for rank in ranks])
 
     def _sorted(self, items: Iterable[MatchedTarget]) -> tuple[MatchedTarget, ...]:
         seen: dict[str, MatchedTarget] = {}
@@ -368,9 +387,9 @@ class Directory:
         """The members of the postcode's areas and of the areas containing them."""
         hits = self._postcode_hits.get(country, {})
         if len(areas) == 1:
-            return _matched(hits.get(areas[0], ()), "postcode")
-        found = self._ranked(t for area in areas for t in hits.get(area, ()))
-        return _matched(found, "postcode")
+            return _matched(self._at(hits.get(areas[0], ())), "postcode")
+        found = _ranked(rank for area in areas for rank in hits.get(area, ()))
+        return _matched(self._at(found), "postcode")
 
     def __len__(self) -> int:
         """How many targets."""
@@ -382,14 +401,14 @@ class Directory:
 
     def targets(self) -> Iterable[Target]:
         """Every target, in no particular order."""
-        return self._targets
+        return map(Target._make, self._targets)
 
     def groups_by_country(self, kinds: Iterable[TargetKind]) -> dict[str, dict[GroupKind, bool]]:
         """Per country (territories aside), the groups that have targets of `kinds` a letter can
         reach, each with whether one of them takes e-mail or a contact form (False: post only)."""
         kinds = frozenset(kinds)
         found: dict[str, dict[GroupKind, bool]] = defaultdict(dict)
-        for target in self._targets:
+        for target in self.targets():
             if target.kind not in kinds:
                 continue
             if any(channel.kind in LETTER_CHANNELS for channel in target.channels):
@@ -399,7 +418,13 @@ class Directory:
         return dict(found)
 
     def get(self, target_id: str) -> Target | None:
-        """The target with this id, or None."""
+        """The target with this id, or None: equal to the one given, made anew each time."""
+        rank = self._rank.get(target_id)
+        return None if rank is None else Target._make(self._targets[rank])
+
+    def values(self, target_id: str) -> tuple | None:
+        """The values of the target with this id as the directory keeps them, or None: for a
+        directory replacing this one to keep those that did not change."""
         rank = self._rank.get(target_id)
         return None if rank is None else self._targets[rank]
 
@@ -479,7 +504,7 @@ class Directory:
         elif area is not None and country in self._area_only:
             if area not in self._choosable.get(country, ()):
                 raise UnknownArea(area)
-            local = _matched(self._postcode_hits.get(country, {}).get(area, ()), "area")
+            local = _matched(self._at(self._postcode_hits.get(country, {}).get(area, ())), "area")
 
         groups = []
         for kind in GROUP_ORDER:
@@ -546,6 +571,11 @@ def _sort_key(name: str) -> tuple[str, str]:
     them; the name itself breaks ties."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold(), name
+
+
+def _ranked(ranks: Iterable[int]) -> tuple[int, ...]:
+    """Each rank once, in the order matching lists the targets."""
+    return tuple(sorted(set(ranks)))
 
 
 def _matched(targets: Iterable[Target], reason: str) -> tuple[MatchedTarget, ...]:

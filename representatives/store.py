@@ -62,6 +62,23 @@ def load_targets(
     `previous(id)` gives the target of that id as loaded before (by the directory this load
     replaces): where it is equal to the one read now, it is returned in its place.
     """
+    def previous_values(target_id: str) -> tuple | None:
+        assert previous is not None
+        before = previous(target_id)
+        return None if before is None else tuple(before)
+
+    values = _load_target_values(session, shared, None if previous is None else previous_values)
+    return [Target._make(each) for each in values]
+
+
+def _load_target_values(
+    session: Session,
+    shared: dict[Any, Any] | None = None,
+    previous: Callable[[str], tuple | None] | None = None,
+) -> list[tuple]:
+    """`load_targets`, each target as its values (`tuple(target)`): tuples the garbage
+    collector stops tracking, where a list of Targets would be walked by every collection
+    while a directory is rebuilt. `previous(id)` gives the values loaded before."""
     # One row per role and channel, ordered so that a person's rows come together and their
     # channels in the order a letter should use them: no per-person table to build first.
     channel_rank = case({kind.value: rank for kind, rank in _CHANNEL_ORDER.items()},
@@ -109,7 +126,7 @@ def load_targets(
     if shared is None:
         shared = {}
     share = shared.setdefault
-    targets: list[Target] = []
+    targets: list[tuple] = []
 
     def add(person: list[Any]) -> None:
         roles = {row.membership_id: row for row in person}  # in order, one row per role
@@ -150,10 +167,12 @@ def load_targets(
             # the directory in use holds: they are not held twice while it is replaced, nor
             # spread anew over memory that the one in use keeps from being given back.
             if previous is not None and (before := previous(target.id)) == target:
-                target = before
-                if before.area is not None:
-                    shared[before.area] = before.area  # its label, for the areas' tables
-            targets.append(target)
+                target = Target._make(before)
+                if target.area is not None:
+                    shared[target.area] = target.area  # its label, for the areas' tables
+                targets.append(before)
+            else:
+                targets.append(tuple(target))
 
     person: list[Any] = []
     for row in session.execute(rows.execution_options(yield_per=_BATCH)):
@@ -254,7 +273,7 @@ def load_directory(
     # as the directory is, once per area rather than once per place it appears.
     shared: dict[Any, Any] = {}
     share = shared.setdefault
-    targets = load_targets(session, shared, None if previous is None else previous.get)
+    targets = _load_target_values(session, shared, None if previous is None else previous.values)
     parents: dict[str, dict[str, str]] = defaultdict(dict)
     for area_id, parent_id, country in session.execute(
         select(Area.id, Area.parent_id, Area.country).where(Area.parent_id.is_not(None))
@@ -278,7 +297,8 @@ def load_directory(
     # are postcodes to find the area by. Without them, asking every visitor for a postcode
     # would only fail them all: the country gets its national targets and a note instead.
     postcode_countries = countries_with_postcodes(
-        session, (t.country for t in targets if t.kind is TargetKind.MP and t.area)
+        session,
+        (t.country for t in map(Target._make, targets) if t.kind is TargetKind.MP and t.area),
     )
     return Directory(
         targets,

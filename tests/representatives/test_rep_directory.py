@@ -222,7 +222,7 @@ def test_postcode_and_region_ignored_where_not_needed(directory):
 
 
 def test_get_and_countries(directory):
-    assert directory.get("us:H11") is REP_11
+    assert directory.get("us:H11") == REP_11
     assert directory.get("nobody") is None
     assert directory.countries() == frozenset({"GB", "NL", "FR", "US"})
 
