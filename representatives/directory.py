@@ -25,11 +25,16 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from dataclasses import fields
+from typing import Any, Protocol
 
 from .countries import EU_MEMBER_STATES, iso_countries, subdivision_codes
 from .model import (
+    GROUP_OF_KIND,
     LETTER_CHANNELS,
+    Channel,
+    ChannelKind,
+    CommitteeSeat,
     GroupKind,
     Match,
     MatchedTarget,
@@ -72,9 +77,58 @@ TERRITORIES: dict[str, tuple[str, str | None]] = {
     "BQ": ("NL", None),  # Bonaire, Sint Eustatius and Saba: public bodies of the Netherlands
 }
 _SPACES = re.compile(r"\s+")
-_ID = Target._fields.index("id")
 
 AreaKey = tuple[str, str]  # (country, area label)
+
+# How a directory keeps a target: not the Target, but a plain tuple of its values. The cyclic
+# garbage collector stops tracking a tuple once all it holds is untracked (strings, numbers,
+# dates, None, and such tuples), so a full collection, which a reload in a background thread
+# brings while requests wait on the interpreter lock, does not walk every target, channel and
+# committee seat of the directory. Hence no enum members (objects the collector tracks: kinds
+# are kept as their value) and no nesting beyond a tuple inside the target's (a tuple is
+# untracked one collection after what it holds): a target's channels, and its committee seats,
+# are each one flat tuple of their values, one after the other.
+PackedTarget = tuple  # the values of a Target's fields, in their order, as `pack` gives them
+
+_TARGET_FIELDS = tuple(f.name for f in fields(Target))
+_ID, _NAME, _KIND, _COUNTRY, _FAMILY_NAME, _AREA, _CHANNELS, _COMMITTEES = (
+    _TARGET_FIELDS.index(name)
+    for name in ("id", "name", "kind", "country", "family_name", "area", "channels", "committees")
+)
+_CHANNEL_WIDTH = len(fields(Channel))
+_SEAT_WIDTH = len(fields(CommitteeSeat))
+_TARGET_KINDS = {kind.value: kind for kind in TargetKind}
+_CHANNEL_KINDS = {kind.value: kind for kind in ChannelKind}
+_USABLE_CHANNELS = frozenset(kind for kind in ChannelKind if Channel(kind, "").usable)
+
+
+def pack(target: Target) -> PackedTarget:
+    """The target as a directory keeps it (see PackedTarget); `unpack` gives it back."""
+    values = [getattr(target, name) for name in _TARGET_FIELDS]
+    values[_KIND] = target.kind.value
+    values[_CHANNELS] = tuple([
+        value
+        for c in target.channels
+        for value in (c.kind.value, c.value, c.source_url, c.verified_on, c.stored_copy)
+    ])  # fmt: skip
+    values[_COMMITTEES] = tuple([value for seat in target.committees
+                                 for value in (seat.code, seat.role)])  # fmt: skip
+    return tuple(values)
+
+
+def unpack(values: PackedTarget) -> Target:
+    """The Target that `pack` gave `values` for (an equal one, made anew)."""
+    fields_ = list(values)
+    fields_[_KIND] = _TARGET_KINDS[values[_KIND]]
+    flat = values[_CHANNELS]
+    fields_[_CHANNELS] = tuple([
+        Channel(_CHANNEL_KINDS[flat[at]], *flat[at + 1:at + _CHANNEL_WIDTH])
+        for at in range(0, len(flat), _CHANNEL_WIDTH)
+    ])  # fmt: skip
+    flat = values[_COMMITTEES]
+    fields_[_COMMITTEES] = tuple([CommitteeSeat(*flat[at:at + _SEAT_WIDTH])
+                                  for at in range(0, len(flat), _SEAT_WIDTH)])  # fmt: skip
+    return Target(*fields_)
 # Ends a postcode table's key that stands for every postcode starting with what comes before it.
 PREFIX_MARK = "*"
 
@@ -142,9 +196,9 @@ class Directory:
     """Immutable index of targets by country and area; postcodes come from a `PostcodeLookup`.
 
     Held by every web process for as long as the data does not change, so it keeps each target
-    once, as the exact tuple of its values, which tables by area list by its rank: tuples of
-    plain values and of numbers, which the cyclic garbage collector does not track (see
-    representatives.model). A target is made back from its values as it is asked for.
+    once, packed (see PackedTarget), and tables by area list targets by their rank: tuples of
+    plain values and of numbers, which the cyclic garbage collector does not track. A Target
+    is unpacked as a match, `get` or `targets` asks for it.
     """
 
     __slots__ = (
@@ -171,7 +225,7 @@ class Directory:
 
     def __init__(
         self,
-        targets: Iterable[tuple],
+        targets: Iterable[Target | PackedTarget],
         *,
         postcodes: Mapping[str, Mapping[str, Iterable[str]]] | PostcodeLookup | None = None,
         parents: Mapping[str, Mapping[str, str]] | None = None,
@@ -180,8 +234,8 @@ class Directory:
         summits: SummitSeries | None = None,
         area_names: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Index `targets` (Targets, or their values: `tuple(target)`); `parents[country][area]`
-        is the label of the area containing it.
+        """Index `targets` (Targets, or as `pack` gives them); `parents[country][area]` is the
+        label of the area containing it.
 
         `postcodes` finds a postcode's areas: a `PostcodeLookup`, or a table
         `postcodes[country][postcode]` of area labels kept in memory.
@@ -205,32 +259,28 @@ class Directory:
         national: dict[str, dict[GroupKind, list[MatchedTarget]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        # Each target's values, not a Target: a Target, a tuple subclass, is tracked by the
-        # garbage collector, and a list of them all, kept while the directory is built, would
-        # make the collections meanwhile walk them all.
-        in_area: dict[AreaKey, list[tuple]] = defaultdict(list)
-        by_country: dict[str, list[tuple]] = defaultdict(list)
+        # Packed targets only, even while the directory is built: a list of every Target, kept
+        # meanwhile, would have the collections that come in the while walk them all.
+        in_area: dict[AreaKey, list[PackedTarget]] = defaultdict(list)
+        by_country: dict[str, list[PackedTarget]] = defaultdict(list)
         for item in targets:
-            values = tuple(item)
-            target = Target._make(values)
-            country = target.country
+            values = pack(item) if isinstance(item, Target) else item
+            country, area = values[_COUNTRY], values[_AREA]
             by_country[country].append(values)
-            if target.kind is TargetKind.MEP:
-                # An MEP answers to the whole member state, whatever their constituency.
-                national[country][target.group].append(
-                    MatchedTarget(target, "eu_member_state", country)
-                )
-            elif target.area is None:
-                national[country][target.group].append(MatchedTarget(target, "country", country))
+            if values[_KIND] == TargetKind.MEP or area is None:
+                # Matched on the country: few, kept as Targets. An MEP answers to the whole
+                # member state, whatever their constituency.
+                target = unpack(values)
+                reason = "eu_member_state" if target.kind is TargetKind.MEP else "country"
+                national[country][target.group].append(MatchedTarget(target, reason, country))
             else:
-                in_area[(country, target.area)].append(values)
+                in_area[(country, area)].append(values)
 
         if postcode_countries is None:
             postcode_countries = {
                 country
                 for country, of_country in by_country.items()
-                if any(t.kind is TargetKind.MP and t.area is not None
-                       for t in map(Target._make, of_country))
+                if any(t[_KIND] == TargetKind.MP and t[_AREA] is not None for t in of_country)
             }
         self._postcode_countries = frozenset(postcode_countries)
         self._area_only = frozenset(country for country, _ in in_area) - self._postcode_countries
@@ -256,22 +306,22 @@ class Directory:
         # found by id too: one table rather than a sort key per target, which would keep a
         # tuple and two strings each. Sorted country by country (a match is about one
         # country), so that only one country's keys are made at a time.
-        def sort_key(values: tuple) -> tuple:
-            t = Target._make(values)
-            depth = len(chains.get((t.country, t.area), ())) if t.area else 0
+        def sort_key(t: PackedTarget) -> tuple:
+            area = t[_AREA]
+            depth = len(chains.get((t[_COUNTRY], area), ())) if area else 0
             return (
-                _KIND_RANK[t.kind],
+                _KIND_RANK[t[_KIND]],
                 -depth,
-                t.area or "",
-                (t.family_name or t.name).casefold(),
-                t.name.casefold(),
-                t.id,
+                area or "",
+                (t[_FAMILY_NAME] or t[_NAME]).casefold(),
+                t[_NAME].casefold(),
+                t[_ID],
             )
 
         ordered = [
             t for of_country in by_country.values() for t in sorted(of_country, key=sort_key)
         ]
-        self._targets: tuple[tuple, ...] = tuple(ordered)
+        self._targets: tuple[PackedTarget, ...] = tuple(ordered)
         self._rank = {values[_ID]: rank for rank, values in enumerate(ordered)}
         del by_country
         if len(self._rank) < len(ordered):
@@ -374,7 +424,7 @@ class Directory:
     def _at(self, ranks: Iterable[int]) -> tuple[Target, ...]:
         """The targets of these ranks."""
         targets = self._targets
-        return tuple([Target._make(targets[rank]) for rank in ranks])
+        return tuple([unpack(targets[rank]) for rank in ranks])
 
     def _sorted(self, items: Iterable[MatchedTarget]) -> tuple[MatchedTarget, ...]:
         seen: dict[str, MatchedTarget] = {}
@@ -400,33 +450,57 @@ class Directory:
         return self._countries
 
     def targets(self) -> Iterable[Target]:
-        """Every target, in no particular order."""
-        return map(Target._make, self._targets)
+        """Every target, in no particular order: each unpacked as the iteration reaches it,
+        once per call (iterate the result once, or call again)."""
+        return map(unpack, self._targets)
 
     def groups_by_country(self, kinds: Iterable[TargetKind]) -> dict[str, dict[GroupKind, bool]]:
         """Per country (territories aside), the groups that have targets of `kinds` a letter can
         reach, each with whether one of them takes e-mail or a contact form (False: post only)."""
         kinds = frozenset(kinds)
         found: dict[str, dict[GroupKind, bool]] = defaultdict(dict)
-        for target in self.targets():
-            if target.kind not in kinds:
+        # On the packed targets: asked once per directory, but by a request, which unpacking
+        # every target would keep waiting.
+        for values in self._targets:
+            kind = _TARGET_KINDS[values[_KIND]]
+            if kind not in kinds:
                 continue
-            if any(channel.kind in LETTER_CHANNELS for channel in target.channels):
-                usable = any(channel.usable for channel in target.channels)
-                groups = found[target.country]
-                groups[target.group] = groups.get(target.group, False) or usable
+            channel_kinds = values[_CHANNELS][::_CHANNEL_WIDTH]
+            if any(channel in LETTER_CHANNELS for channel in channel_kinds):
+                usable = any(channel in _USABLE_CHANNELS for channel in channel_kinds)
+                groups = found[values[_COUNTRY]]
+                group = GROUP_OF_KIND[kind]
+                groups[group] = groups.get(group, False) or usable
         return dict(found)
+
+    def country_wide(self, country: str) -> tuple[Target, ...]:
+        """The targets matched on the whole of `country` (a territory's own code aside), not
+        on an area of it: its government, its MEPs, members of parliament without an area;
+        within each group in the order matching lists them."""
+        return tuple(m.target for group in self._national.get(country, {}).values() for m in group)
 
     def get(self, target_id: str) -> Target | None:
         """The target with this id, or None: equal to the one given, made anew each time."""
         rank = self._rank.get(target_id)
-        return None if rank is None else Target._make(self._targets[rank])
+        return None if rank is None else unpack(self._targets[rank])
 
-    def values(self, target_id: str) -> tuple | None:
-        """The values of the target with this id as the directory keeps them, or None: for a
-        directory replacing this one to keep those that did not change."""
+    def packed(self, target_id: str) -> PackedTarget | None:
+        """The target with this id as the directory keeps it (see `pack`), or None."""
         rank = self._rank.get(target_id)
         return None if rank is None else self._targets[rank]
+
+    def reused(self, values: PackedTarget, labels: dict[Any, Any]) -> PackedTarget:
+        """`values`, a target packed for a directory to replace this one; or, where this one
+        holds an equal target, the very tuple it holds: what did not change is then not held
+        twice. The area label of a tuple kept goes in `labels` (label -> itself), for the new
+        directory's tables of areas to share it too."""
+        before = self.packed(values[_ID])
+        if before != values:
+            return values
+        assert before is not None  # equal to a tuple
+        if (area := before[_AREA]) is not None:
+            labels[area] = area
+        return before
 
     def needs_postcode(self, country: str) -> bool:
         """Whether matching this country needs a postcode (or at least a region)."""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, NamedTuple
 
 
 class TargetKind(StrEnum):
@@ -47,70 +45,45 @@ GROUP_OF_KIND = {
 }
 
 
-# Channels, committee seats and targets are named tuples of plain values only (str, int,
-# bool, date, None, and a target's channels and seats as one flat tuple each of theirs): as
-# exact tuples, `tuple(target)`, a directory keeps them where the cyclic garbage collector,
-# which stops tracking a tuple of untracked values, leaves them alone. A full collection (one
-# comes with each reload of the directory, in a thread beside the requests) then does not walk
-# every target while it holds the interpreter lock. Kinds are kept as their enum's value (an
-# enum member is an object the collector tracks) and given back as the enum;
-# `Target._make(values)` gives the target back.
-
-
-class _ChannelFields(NamedTuple):
-    kind: str  # a ChannelKind's value
+@dataclass(frozen=True, slots=True)
+class Channel:
+    kind: ChannelKind
     value: str
     source_url: str | None = None
     verified_on: date | None = None
     # Checked against a stored copy of the source page only, not the live site.
     stored_copy: bool = False
 
-
-_CHANNEL_KINDS: dict[str, ChannelKind] = {kind.value: kind for kind in ChannelKind}
-_CHANNEL_WIDTH = len(_ChannelFields._fields)
-
-
-class Channel(_ChannelFields):
-    __slots__ = ()
-
-    def __new__(cls, kind: ChannelKind | str, value: str, source_url: str | None = None,
-                verified_on: date | None = None, stored_copy: bool = False) -> Channel:
-        return tuple.__new__(cls, (ChannelKind(kind).value, value, source_url, verified_on,
-                                   stored_copy))  # fmt: skip
-
-    @property
-    def kind(self) -> ChannelKind:  # type: ignore[override]
-        return _CHANNEL_KINDS[self[0]]
-
     @property
     def usable(self) -> bool:
         """A channel a letter can go through without paper: e-mail, or a contact form."""
-        return self[0] in (ChannelKind.EMAIL, ChannelKind.CONTACT_FORM)
+        return self.kind in (ChannelKind.EMAIL, ChannelKind.CONTACT_FORM)
 
 
 # A seat on a committee, from the most to the least weight it carries in the committee.
 COMMITTEE_ROLES = ("chair", "vice-chair", "member", "substitute")
 
 
-class CommitteeSeat(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CommitteeSeat:
     """One committee a member sits on: its code ("ITRE") and the seat ("member")."""
 
     code: str
     role: str = "member"
 
 
-_SEAT_WIDTH = len(CommitteeSeat._fields)
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A person a letter can be addressed to, in one role."""
 
-
-class _TargetFields(NamedTuple):
     id: str  # stable across imports, e.g. "mep:197490" or "us:S000033"
     name: str
-    kind: str  # a TargetKind's value
+    kind: TargetKind
     role: str  # e.g. "Member of the European Parliament"
     body: str  # e.g. "European Parliament", "Department for Science, Innovation and Technology"
     country: str  # ISO 3166-1 alpha-2
     language: str  # the language letters to this person are written in (ISO 639-1)
-    channels: tuple = ()  # the values of each Channel, one after the other
+    channels: tuple[Channel, ...] = ()
     given_name: str | None = None
     family_name: str | None = None
     honorific: str | None = None  # as the data gives it: "Dr", "Sen.", "Prof."
@@ -119,7 +92,7 @@ class _TargetFields(NamedTuple):
     party: str | None = None
     # The group in the parliament ("EPP", "Greens/EFA"), across national parties.
     political_group: str | None = None
-    committees: tuple = ()  # the values of each CommitteeSeat, one after the other
+    committees: tuple[CommitteeSeat, ...] = ()
     # An office whose holder the data does not name: `name` is its title, and letters greet
     # the office ("Dear Minister,") rather than a person.
     by_title: bool = False
@@ -127,58 +100,11 @@ class _TargetFields(NamedTuple):
     # (representatives.selection).
     priority: int = 1
 
-
-_TARGET_KINDS: dict[str, TargetKind] = {kind.value: kind for kind in TargetKind}
-_KIND, _CHANNELS, _COMMITTEES = (_TargetFields._fields.index(name)
-                                 for name in ("kind", "channels", "committees"))  # fmt: skip
-
-
-def _flat(items: tuple, each: Callable[..., tuple]) -> tuple:
-    """Items' values one after the other; a target's own flat tuple (`Target(*target)`) as it
-    is."""
-    if not items or type(items[0]) is str:
-        return items
-    return tuple([value for item in items for value in each(*item)])
-
-
-class Target(_TargetFields):
-    """A person a letter can be addressed to, in one role.
-
-    Made with the fields of `_TargetFields`, `kind` a TargetKind, `channels` Channels and
-    `committees` CommitteeSeats, and read back as such.
-    """
-
-    __slots__ = ()
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> Target:
-        values = list(_TargetFields(*args, **kwargs))  # the names, defaults and count checked
-        values[_KIND] = TargetKind(values[_KIND]).value
-        values[_CHANNELS] = _flat(tuple(values[_CHANNELS]), Channel)
-        values[_COMMITTEES] = _flat(tuple(values[_COMMITTEES]), CommitteeSeat)
-        return tuple.__new__(cls, values)
-
-    @property
-    def kind(self) -> TargetKind:  # type: ignore[override]
-        return _TARGET_KINDS[self[_KIND]]
-
-    @property
-    def channels(self) -> tuple[Channel, ...]:  # type: ignore[override]
-        flat = self[_CHANNELS]
-        return tuple([Channel._make(flat[at:at + _CHANNEL_WIDTH])
-                      for at in range(0, len(flat), _CHANNEL_WIDTH)])  # fmt: skip
-
-    @property
-    def committees(self) -> tuple[CommitteeSeat, ...]:  # type: ignore[override]
-        flat = self[_COMMITTEES]
-        return tuple([CommitteeSeat._make(flat[at:at + _SEAT_WIDTH])
-                      for at in range(0, len(flat), _SEAT_WIDTH)])  # fmt: skip
-
     def channel(self, kind: ChannelKind) -> Channel | None:
         # A plain loop: asked several times for each of a submission's letters.
-        flat = self[_CHANNELS]
-        for at in range(0, len(flat), _CHANNEL_WIDTH):
-            if flat[at] == kind:
-                return Channel._make(flat[at:at + _CHANNEL_WIDTH])
+        for channel in self.channels:
+            if channel.kind == kind:
+                return channel
         return None
 
     @property
@@ -193,7 +119,7 @@ class Target(_TargetFields):
 
     @property
     def committee_codes(self) -> tuple[str, ...]:
-        return self[_COMMITTEES][::_SEAT_WIDTH]
+        return tuple(seat.code for seat in self.committees)
 
     @property
     def group(self) -> GroupKind:
