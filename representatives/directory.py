@@ -379,7 +379,7 @@ class Directory:
 
         # A region is an ISO 3166-2 subdivision or any area that contains others in the data.
         self._regions: dict[str, frozenset[str]] = {}
-        self._region_hits: dict[AreaKey, tuple[MatchedTarget, ...]] = {}
+        self._region_hits: dict[AreaKey, tuple[int, ...]] = {}
         self._region_single_district: set[AreaKey] = set()
         for country in self._postcode_countries:
             prefix = f"{country}-"
@@ -394,22 +394,18 @@ class Directory:
                 if len(below) == 1:
                     areas.extend(below)
                     self._region_single_district.add((country, label))
-                self._region_hits[(country, label)] = _matched(
-                    self._at(members(country, areas)), "region"
-                )
+                self._region_hits[(country, label)] = members(country, areas)
 
         # A territory with its own seat (a US delegate) is matched on its area, with or without
         # postcode data for the country it belongs to.
-        self._territory_hits: dict[str, tuple[MatchedTarget, ...]] = {}
+        self._territory_hits: dict[str, tuple[int, ...]] = {}
         for code, (country, territory) in TERRITORIES.items():
             if territory is not None:
                 inside = {territory} | children.get((country, territory), set())
                 inside |= {
                     a for (c, a) in in_area if c == country and a.startswith(f"{territory}-")
                 }
-                self._territory_hits[code] = _matched(
-                    self._at(members(country, sorted(inside))), "region"
-                )
+                self._territory_hits[code] = members(country, sorted(inside))
 
     def area_name(self, country: str, area: str) -> str:
         """An area's name as the data gives it; its label where the data names it no other way."""
@@ -549,7 +545,7 @@ class Directory:
         # Postcode and region only matter where representatives are elected by area; elsewhere
         # a form that always sends them must still work.
         if territory_label is not None:
-            local = self._territory_hits.get(chosen, ())
+            local = _matched(self._at(self._territory_hits.get(chosen, ())), "region")
         elif country in self._postcode_countries:
             if postcode is not None:
                 areas = self._postcodes.areas(country, normalise_postcode(country, postcode))
@@ -570,7 +566,7 @@ class Directory:
                 local = self._postcode_matches(country, areas)
             elif region is not None:
                 label = self._region_label(country, region)
-                local = self._region_hits.get((country, label), ())
+                local = _matched(self._at(self._region_hits.get((country, label), ())), "region")
                 if (country, label) not in self._region_single_district:
                     notes.append("postcode_for_district")
             else:
