@@ -25,11 +25,16 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from dataclasses import fields
+from typing import Any, Protocol
 
 from .countries import EU_MEMBER_STATES, iso_countries, subdivision_codes
 from .model import (
+    GROUP_OF_KIND,
     LETTER_CHANNELS,
+    Channel,
+    ChannelKind,
+    CommitteeSeat,
     GroupKind,
     Match,
     MatchedTarget,
@@ -74,6 +79,56 @@ TERRITORIES: dict[str, tuple[str, str | None]] = {
 _SPACES = re.compile(r"\s+")
 
 AreaKey = tuple[str, str]  # (country, area label)
+
+# How a directory keeps a target: not the Target, but a plain tuple of its values. The cyclic
+# garbage collector stops tracking a tuple once all it holds is untracked (strings, numbers,
+# dates, None, and such tuples), so a full collection, which a reload in a background thread
+# brings while requests wait on the interpreter lock, does not walk every target, channel and
+# committee seat of the directory. Hence no enum members (objects the collector tracks: kinds
+# are kept as their value) and no nesting beyond a tuple inside the target's (a tuple is
+# untracked one collection after what it holds): a target's channels, and its committee seats,
+# are each one flat tuple of their values, one after the other.
+PackedTarget = tuple  # the values of a Target's fields, in their order, as `pack` gives them
+
+_TARGET_FIELDS = tuple(f.name for f in fields(Target))
+_ID, _NAME, _KIND, _COUNTRY, _FAMILY_NAME, _AREA, _CHANNELS, _COMMITTEES = (
+    _TARGET_FIELDS.index(name)
+    for name in ("id", "name", "kind", "country", "family_name", "area", "channels", "committees")
+)
+_CHANNEL_WIDTH = len(fields(Channel))
+_SEAT_WIDTH = len(fields(CommitteeSeat))
+_TARGET_KINDS = {kind.value: kind for kind in TargetKind}
+_CHANNEL_KINDS = {kind.value: kind for kind in ChannelKind}
+_USABLE_CHANNELS = frozenset(kind for kind in ChannelKind if Channel(kind, "").usable)
+
+
+def pack(target: Target) -> PackedTarget:
+    """The target as a directory keeps it (see PackedTarget); `unpack` gives it back."""
+    values = [getattr(target, name) for name in _TARGET_FIELDS]
+    values[_KIND] = target.kind.value
+    values[_CHANNELS] = tuple([
+        value
+        for c in target.channels
+        for value in (c.kind.value, c.value, c.source_url, c.verified_on, c.stored_copy)
+    ])  # fmt: skip
+    values[_COMMITTEES] = tuple([value for seat in target.committees
+                                 for value in (seat.code, seat.role)])  # fmt: skip
+    return tuple(values)
+
+
+def unpack(values: PackedTarget) -> Target:
+    """The Target that `pack` gave `values` for (an equal one, made anew)."""
+    fields_ = list(values)
+    fields_[_KIND] = _TARGET_KINDS[values[_KIND]]
+    flat = values[_CHANNELS]
+    fields_[_CHANNELS] = tuple([
+        Channel(_CHANNEL_KINDS[flat[at]], *flat[at + 1:at + _CHANNEL_WIDTH])
+        for at in range(0, len(flat), _CHANNEL_WIDTH)
+    ])  # fmt: skip
+    flat = values[_COMMITTEES]
+    fields_[_COMMITTEES] = tuple([CommitteeSeat(*flat[at:at + _SEAT_WIDTH])
+                                  for at in range(0, len(flat), _SEAT_WIDTH)])  # fmt: skip
+    return Target(*fields_)
 # Ends a postcode table's key that stands for every postcode starting with what comes before it.
 PREFIX_MARK = "*"
 
@@ -140,8 +195,10 @@ class MemoryPostcodes:
 class Directory:
     """Immutable index of targets by country and area; postcodes come from a `PostcodeLookup`.
 
-    Held by every web process for as long as the data does not change, so it keeps one object
-    per target and per (target, reason), shared by every tuple that lists them.
+    Held by every web process for as long as the data does not change, so it keeps each target
+    once, packed (see PackedTarget), and tables by area list targets by their rank: tuples of
+    plain values and of numbers, which the cyclic garbage collector does not track. A Target
+    is unpacked as a match, `get` or `targets` asks for it.
     """
 
     __slots__ = (
@@ -168,7 +225,7 @@ class Directory:
 
     def __init__(
         self,
-        targets: Iterable[Target],
+        targets: Iterable[Target | PackedTarget],
         *,
         postcodes: Mapping[str, Mapping[str, Iterable[str]]] | PostcodeLookup | None = None,
         parents: Mapping[str, Mapping[str, str]] | None = None,
@@ -177,7 +234,8 @@ class Directory:
         summits: SummitSeries | None = None,
         area_names: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Index `targets`; `parents[country][area]` is the label of the area containing it.
+        """Index `targets` (Targets, or as `pack` gives them); `parents[country][area]` is the
+        label of the area containing it.
 
         `postcodes` finds a postcode's areas: a `PostcodeLookup`, or a table
         `postcodes[country][postcode]` of area labels kept in memory.
@@ -201,26 +259,28 @@ class Directory:
         national: dict[str, dict[GroupKind, list[MatchedTarget]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        in_area: dict[AreaKey, list[Target]] = defaultdict(list)
-        by_country: dict[str, list[Target]] = defaultdict(list)
-        for target in targets:
-            country = target.country
-            by_country[country].append(target)
-            if target.kind is TargetKind.MEP:
-                # An MEP answers to the whole member state, whatever their constituency.
-                national[country][target.group].append(
-                    MatchedTarget(target, "eu_member_state", country)
-                )
-            elif target.area is None:
-                national[country][target.group].append(MatchedTarget(target, "country", country))
+        # Packed targets only, even while the directory is built: a list of every Target, kept
+        # meanwhile, would have the collections that come in the while walk them all.
+        in_area: dict[AreaKey, list[PackedTarget]] = defaultdict(list)
+        by_country: dict[str, list[PackedTarget]] = defaultdict(list)
+        for item in targets:
+            values = pack(item) if isinstance(item, Target) else item
+            country, area = values[_COUNTRY], values[_AREA]
+            by_country[country].append(values)
+            if values[_KIND] == TargetKind.MEP or area is None:
+                # Matched on the country: few, kept as Targets. An MEP answers to the whole
+                # member state, whatever their constituency.
+                target = unpack(values)
+                reason = "eu_member_state" if target.kind is TargetKind.MEP else "country"
+                national[country][target.group].append(MatchedTarget(target, reason, country))
             else:
-                in_area[(country, target.area)].append(target)
+                in_area[(country, area)].append(values)
 
         if postcode_countries is None:
             postcode_countries = {
                 country
                 for country, of_country in by_country.items()
-                if any(t.kind is TargetKind.MP and t.area is not None for t in of_country)
+                if any(t[_KIND] == TargetKind.MP and t[_AREA] is not None for t in of_country)
             }
         self._postcode_countries = frozenset(postcode_countries)
         self._area_only = frozenset(country for country, _ in in_area) - self._postcode_countries
@@ -246,24 +306,26 @@ class Directory:
         # found by id too: one table rather than a sort key per target, which would keep a
         # tuple and two strings each. Sorted country by country (a match is about one
         # country), so that only one country's keys are made at a time.
-        def sort_key(t: Target) -> tuple:
-            depth = len(chains.get((t.country, t.area), ())) if t.area else 0
+        def sort_key(t: PackedTarget) -> tuple:
+            area = t[_AREA]
+            depth = len(chains.get((t[_COUNTRY], area), ())) if area else 0
             return (
-                _KIND_RANK[t.kind],
+                _KIND_RANK[t[_KIND]],
                 -depth,
-                t.area or "",
-                (t.family_name or t.name).casefold(),
-                t.name.casefold(),
-                t.id,
+                area or "",
+                (t[_FAMILY_NAME] or t[_NAME]).casefold(),
+                t[_NAME].casefold(),
+                t[_ID],
             )
 
-        self._targets = tuple(
+        ordered = [
             t for of_country in by_country.values() for t in sorted(of_country, key=sort_key)
-        )
-        self._rank = {t.id: rank for rank, t in enumerate(self._targets)}
+        ]
+        self._targets: tuple[PackedTarget, ...] = tuple(ordered)
+        self._rank = {values[_ID]: rank for rank, values in enumerate(ordered)}
         del by_country
-        if len(self._rank) < len(self._targets):
-            counts = Counter(t.id for t in self._targets)
+        if len(self._rank) < len(ordered):
+            counts = Counter(values[_ID] for values in ordered)
             raise ValueError(f"duplicate target id {max(counts, key=counts.__getitem__)!r}")
 
         self._national: dict[str, dict[GroupKind, tuple[MatchedTarget, ...]]] = {
@@ -283,13 +345,16 @@ class Directory:
             MatchedTarget(m.target, "next_summit_host", m.target.country) for m in host_government
         )
 
-        def members(country: str, areas: Iterable[str]) -> tuple[Target, ...]:
-            return self._ranked(t for area in areas for t in in_area.get((country, area), ()))
+        rank = self._rank
 
-        # Targets, not MatchedTargets: a match makes the few it returns, rather than the
+        def members(country: str, areas: Iterable[str]) -> tuple[int, ...]:
+            return _ranked(rank[values[_ID]] for area in areas
+                           for values in in_area.get((country, area), ()))  # fmt: skip
+
+        # Ranks, not MatchedTargets: a match makes the few it returns, rather than the
         # directory holding one for every member of every district.
         # Tables by country, then by area label: no (country, area) tuple kept for every area.
-        self._postcode_hits: dict[str, dict[str, tuple[Target, ...]]] = {}
+        self._postcode_hits: dict[str, dict[str, tuple[int, ...]]] = {}
         for (country, area), chain in chains.items():
             if found := members(country, chain):
                 self._postcode_hits.setdefault(country, {})[area] = found
@@ -314,7 +379,7 @@ class Directory:
 
         # A region is an ISO 3166-2 subdivision or any area that contains others in the data.
         self._regions: dict[str, frozenset[str]] = {}
-        self._region_hits: dict[AreaKey, tuple[MatchedTarget, ...]] = {}
+        self._region_hits: dict[AreaKey, tuple[int, ...]] = {}
         self._region_single_district: set[AreaKey] = set()
         for country in self._postcode_countries:
             prefix = f"{country}-"
@@ -329,18 +394,18 @@ class Directory:
                 if len(below) == 1:
                     areas.extend(below)
                     self._region_single_district.add((country, label))
-                self._region_hits[(country, label)] = _matched(members(country, areas), "region")
+                self._region_hits[(country, label)] = members(country, areas)
 
         # A territory with its own seat (a US delegate) is matched on its area, with or without
         # postcode data for the country it belongs to.
-        self._territory_hits: dict[str, tuple[MatchedTarget, ...]] = {}
+        self._territory_hits: dict[str, tuple[int, ...]] = {}
         for code, (country, territory) in TERRITORIES.items():
             if territory is not None:
                 inside = {territory} | children.get((country, territory), set())
                 inside |= {
                     a for (c, a) in in_area if c == country and a.startswith(f"{territory}-")
                 }
-                self._territory_hits[code] = _matched(members(country, sorted(inside)), "region")
+                self._territory_hits[code] = members(country, sorted(inside))
 
     def area_name(self, country: str, area: str) -> str:
         """An area's name as the data gives it; its label where the data names it no other way."""
@@ -352,10 +417,10 @@ class Directory:
         country = (country or "").strip().upper()
         return self._choosable.get(TERRITORIES.get(country, (country, None))[0], ())
 
-    def _ranked(self, targets: Iterable[Target]) -> tuple[Target, ...]:
-        """Each target once, in the order matching lists them."""
-        rank = self._rank
-        return tuple(sorted({t.id: t for t in targets}.values(), key=lambda t: rank[t.id]))
+    def _at(self, ranks: Iterable[int]) -> tuple[Target, ...]:
+        """The targets of these ranks."""
+        targets = self._targets
+        return tuple([unpack(targets[rank]) for rank in ranks])
 
     def _sorted(self, items: Iterable[MatchedTarget]) -> tuple[MatchedTarget, ...]:
         seen: dict[str, MatchedTarget] = {}
@@ -368,9 +433,9 @@ class Directory:
         """The members of the postcode's areas and of the areas containing them."""
         hits = self._postcode_hits.get(country, {})
         if len(areas) == 1:
-            return _matched(hits.get(areas[0], ()), "postcode")
-        found = self._ranked(t for area in areas for t in hits.get(area, ()))
-        return _matched(found, "postcode")
+            return _matched(self._at(hits.get(areas[0], ())), "postcode")
+        found = _ranked(rank for area in areas for rank in hits.get(area, ()))
+        return _matched(self._at(found), "postcode")
 
     def __len__(self) -> int:
         """How many targets."""
@@ -381,27 +446,57 @@ class Directory:
         return self._countries
 
     def targets(self) -> Iterable[Target]:
-        """Every target, in no particular order."""
-        return self._targets
+        """Every target, in no particular order: each unpacked as the iteration reaches it,
+        once per call (iterate the result once, or call again)."""
+        return map(unpack, self._targets)
 
     def groups_by_country(self, kinds: Iterable[TargetKind]) -> dict[str, dict[GroupKind, bool]]:
         """Per country (territories aside), the groups that have targets of `kinds` a letter can
         reach, each with whether one of them takes e-mail or a contact form (False: post only)."""
         kinds = frozenset(kinds)
         found: dict[str, dict[GroupKind, bool]] = defaultdict(dict)
-        for target in self._targets:
-            if target.kind not in kinds:
+        # On the packed targets: asked once per directory, but by a request, which unpacking
+        # every target would keep waiting.
+        for values in self._targets:
+            kind = _TARGET_KINDS[values[_KIND]]
+            if kind not in kinds:
                 continue
-            if any(channel.kind in LETTER_CHANNELS for channel in target.channels):
-                usable = any(channel.usable for channel in target.channels)
-                groups = found[target.country]
-                groups[target.group] = groups.get(target.group, False) or usable
+            channel_kinds = values[_CHANNELS][::_CHANNEL_WIDTH]
+            if any(channel in LETTER_CHANNELS for channel in channel_kinds):
+                usable = any(channel in _USABLE_CHANNELS for channel in channel_kinds)
+                groups = found[values[_COUNTRY]]
+                group = GROUP_OF_KIND[kind]
+                groups[group] = groups.get(group, False) or usable
         return dict(found)
 
+    def country_wide(self, country: str) -> tuple[Target, ...]:
+        """The targets matched on the whole of `country` (a territory's own code aside), not
+        on an area of it: its government, its MEPs, members of parliament without an area;
+        within each group in the order matching lists them."""
+        return tuple(m.target for group in self._national.get(country, {}).values() for m in group)
+
     def get(self, target_id: str) -> Target | None:
-        """The target with this id, or None."""
+        """The target with this id, or None: equal to the one given, made anew each time."""
+        rank = self._rank.get(target_id)
+        return None if rank is None else unpack(self._targets[rank])
+
+    def packed(self, target_id: str) -> PackedTarget | None:
+        """The target with this id as the directory keeps it (see `pack`), or None."""
         rank = self._rank.get(target_id)
         return None if rank is None else self._targets[rank]
+
+    def reused(self, values: PackedTarget, labels: dict[Any, Any]) -> PackedTarget:
+        """`values`, a target packed for a directory to replace this one; or, where this one
+        holds an equal target, the very tuple it holds: what did not change is then not held
+        twice. The area label of a tuple kept goes in `labels` (label -> itself), for the new
+        directory's tables of areas to share it too."""
+        before = self.packed(values[_ID])
+        if before != values:
+            return values
+        assert before is not None  # equal to a tuple
+        if (area := before[_AREA]) is not None:
+            labels[area] = area
+        return before
 
     def needs_postcode(self, country: str) -> bool:
         """Whether matching this country needs a postcode (or at least a region)."""
@@ -450,7 +545,7 @@ class Directory:
         # Postcode and region only matter where representatives are elected by area; elsewhere
         # a form that always sends them must still work.
         if territory_label is not None:
-            local = self._territory_hits.get(chosen, ())
+            local = _matched(self._at(self._territory_hits.get(chosen, ())), "region")
         elif country in self._postcode_countries:
             if postcode is not None:
                 areas = self._postcodes.areas(country, normalise_postcode(country, postcode))
@@ -471,7 +566,7 @@ class Directory:
                 local = self._postcode_matches(country, areas)
             elif region is not None:
                 label = self._region_label(country, region)
-                local = self._region_hits.get((country, label), ())
+                local = _matched(self._at(self._region_hits.get((country, label), ())), "region")
                 if (country, label) not in self._region_single_district:
                     notes.append("postcode_for_district")
             else:
@@ -479,7 +574,7 @@ class Directory:
         elif area is not None and country in self._area_only:
             if area not in self._choosable.get(country, ()):
                 raise UnknownArea(area)
-            local = _matched(self._postcode_hits.get(country, {}).get(area, ()), "area")
+            local = _matched(self._at(self._postcode_hits.get(country, {}).get(area, ())), "area")
 
         groups = []
         for kind in GROUP_ORDER:
@@ -546,6 +641,11 @@ def _sort_key(name: str) -> tuple[str, str]:
     them; the name itself breaks ties."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold(), name
+
+
+def _ranked(ranks: Iterable[int]) -> tuple[int, ...]:
+    """Each rank once, in the order matching lists the targets."""
+    return tuple(sorted(set(ranks)))
 
 
 def _matched(targets: Iterable[Target], reason: str) -> tuple[MatchedTarget, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, cast, overload
 
@@ -11,7 +11,14 @@ from sqlalchemy import Select, Table, and_, bindparam, case, exists, func, selec
 from sqlalchemy.orm import Session, sessionmaker
 
 from .committees import seats_from_rows
-from .directory import Directory, PostcodeLookup, most_specific, postcode_keys
+from .directory import (
+    Directory,
+    PackedTarget,
+    PostcodeLookup,
+    most_specific,
+    pack,
+    postcode_keys,
+)
 from .model import Channel, ChannelKind, CommitteeSeat, Target, TargetKind
 from .summits import OutcomeDocument, Participation, SummitFacts, SummitSeries
 from .tables import (
@@ -48,20 +55,18 @@ def _label(area_id: str | None, country: str) -> str | None:
 _BATCH = 2000
 
 
-def load_targets(
-    session: Session,
-    shared: dict[Any, Any] | None = None,
-    previous: Callable[[str], Target | None] | None = None,
-) -> list[Target]:
+def load_targets(session: Session, shared: dict[Any, Any] | None = None) -> list[Target]:
     """Every current role of every person still in office, with their usable channels.
 
     Equal values (roles, bodies, parties, area labels, dates...) come as one object, that of
     `shared` where it holds one: a caller that keeps other data beside the targets (area
     names, the areas' parents) passes the same `shared` to have their labels the same objects.
-
-    `previous(id)` gives the target of that id as loaded before (by the directory this load
-    replaces): where it is equal to the one read now, it is returned in its place.
     """
+    return list(_read_targets(session, shared))
+
+
+def _read_targets(session: Session, shared: dict[Any, Any] | None) -> Iterator[Target]:
+    """`load_targets`, one target at a time: for a caller that keeps them otherwise."""
     # One row per role and channel, ordered so that a person's rows come together and their
     # channels in the order a letter should use them: no per-person table to build first.
     channel_rank = case({kind.value: rank for kind, rank in _CHANNEL_ORDER.items()},
@@ -109,9 +114,8 @@ def load_targets(
     if shared is None:
         shared = {}
     share = shared.setdefault
-    targets: list[Target] = []
 
-    def add(person: list[Any]) -> None:
+    def targets_of(person: list[Any]) -> Iterator[Target]:
         roles = {row.membership_id: row for row in person}  # in order, one row per role
         first = person[0].membership_id
         channels = tuple(
@@ -124,7 +128,7 @@ def load_targets(
         for row in roles.values():
             country = share(row.country, row.country)
             area = _label(row.area_id, country)
-            target = Target(
+            yield Target(
                 # A person with one role is their own target ("mep:197490"); someone holding
                 # two roles at once is one target per role, named by the membership.
                 id=row.person_id if len(roles) == 1 else row.membership_id,
@@ -146,24 +150,15 @@ def load_targets(
                 by_title=row.by_title,
                 priority=1 if row.priority is None else row.priority,
             )  # fmt: skip
-            # A reload after a change keeps the targets that did not change, as the objects
-            # the directory in use holds: they are not held twice while it is replaced, nor
-            # spread anew over memory that the one in use keeps from being given back.
-            if previous is not None and (before := previous(target.id)) == target:
-                target = before
-                if before.area is not None:
-                    shared[before.area] = before.area  # its label, for the areas' tables
-            targets.append(target)
 
     person: list[Any] = []
     for row in session.execute(rows.execution_options(yield_per=_BATCH)):
         if person and person[0].person_id != row.person_id:
-            add(person)
+            yield from targets_of(person)
             person = []
         person.append(row)
     if person:
-        add(person)
-    return targets
+        yield from targets_of(person)
 
 
 def _seats(rows: object, share: Callable[[Any, Any], Any]) -> tuple[CommitteeSeat, ...]:
@@ -254,7 +249,19 @@ def load_directory(
     # as the directory is, once per area rather than once per place it appears.
     shared: dict[Any, Any] = {}
     share = shared.setdefault
-    targets = load_targets(session, shared, None if previous is None else previous.get)
+    # Packed as they are read (see representatives.directory.PackedTarget): a list of every
+    # Target, kept until the directory is built, would have the garbage collections that come
+    # meanwhile walk them all.
+    targets: list[PackedTarget] = []
+    by_area: set[str] = set()  # countries with members of parliament by area
+    for target in _read_targets(session, shared):
+        if target.kind is TargetKind.MP and target.area:
+            by_area.add(target.country)
+        values = pack(target)
+        # A reload after a change keeps the targets that did not change, as the tuples the
+        # directory in use holds: they are not held twice while it is replaced, nor spread
+        # anew over memory that the one in use keeps from being given back.
+        targets.append(values if previous is None else previous.reused(values, shared))
     parents: dict[str, dict[str, str]] = defaultdict(dict)
     for area_id, parent_id, country in session.execute(
         select(Area.id, Area.parent_id, Area.country).where(Area.parent_id.is_not(None))
@@ -277,9 +284,7 @@ def load_directory(
     # A country needs a postcode when its parliament is elected by area in the data and there
     # are postcodes to find the area by. Without them, asking every visitor for a postcode
     # would only fail them all: the country gets its national targets and a note instead.
-    postcode_countries = countries_with_postcodes(
-        session, (t.country for t in targets if t.kind is TargetKind.MP and t.area)
-    )
+    postcode_countries = countries_with_postcodes(session, by_area)
     return Directory(
         targets,
         postcodes=DatabasePostcodes.within(session) if postcodes is None else postcodes,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import time
+from datetime import date
 
 import pytest
 
-from representatives.directory import Directory, normalise_postcode
+from representatives.directory import Directory, normalise_postcode, pack, unpack
 from representatives.model import (
     Channel,
     ChannelKind,
+    CommitteeSeat,
     GroupKind,
     PostcodeRequired,
     Target,
@@ -222,9 +225,30 @@ def test_postcode_and_region_ignored_where_not_needed(directory):
 
 
 def test_get_and_countries(directory):
-    assert directory.get("us:H11") is REP_11
+    assert directory.get("us:H11") == REP_11
     assert directory.get("nobody") is None
     assert directory.countries() == frozenset({"GB", "NL", "FR", "US"})
+
+
+def test_targets_are_kept_where_the_garbage_collector_leaves_them():
+    full = target(
+        "mep:9", TargetKind.MEP, "NL", "NL-NH", name="Dr Eva Full", given_name="Eva",
+        family_name="Full", honorific="Dr", gender="female", party="D66",
+        political_group="Renew", by_title=False, priority=3,
+        channels=(Channel(ChannelKind.EMAIL, "eva@example.org", "https://example.org",
+                          date(2025, 1, 2), stored_copy=True),
+                  Channel(ChannelKind.POST, "Rue Wiertz 60")),
+        committees=(CommitteeSeat("ITRE", "chair"), CommitteeSeat("LIBE")),
+    )  # fmt: skip
+    assert unpack(pack(full)) == full
+    assert unpack(pack(REP_11)) == REP_11
+
+    directory = Directory([full, REP_11, MINISTER], postcodes=POSTCODES, parents=PARENTS)
+    assert directory.get("mep:9") == full
+    # Untracked from the collection that finds all they hold untracked, one level at a time.
+    gc.collect()
+    gc.collect()
+    assert not any(gc.is_tracked(directory.packed(t.id)) for t in (full, REP_11, MINISTER))
 
 
 def test_needs_postcode_defaults_to_countries_with_constituency_mps():

@@ -113,7 +113,8 @@ def test_a_reload_keeps_the_targets_that_did_not_change(session, us_files):
 
     # What did not change is the object the directory in use holds, not a copy of it.
     for unchanged in ("us:S000001", "us:H000012", "us:D000001"):
-        assert after.get(unchanged) is before.get(unchanged)
+        assert after.packed(unchanged) is before.packed(unchanged)
+        assert after.get(unchanged) == before.get(unchanged)
     assert after.get("us:S000002").party == "Independent"
     assert after.get("us:H000099").channels[0].value == "202-225-9999"
     assert before.get("us:S000002").party == "Republican"  # the one in use is left as it was

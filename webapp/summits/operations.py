@@ -304,8 +304,8 @@ def _national_groups(directory: Directory, campaign: Campaign, content: Campaign
     the country has before they give a postcode: the national ones, and the next host."""
     kinds = set(content.target_kinds)
     grouped: dict[GroupKind, list[Target]] = {}
-    for target in directory.targets():
-        if target.country == country and target.area is None and target.kind in kinds:
+    for target in directory.country_wide(country):
+        if target.area is None and target.kind in kinds:
             grouped.setdefault(GROUP_OF_KIND[target.kind], []).append(target)
     groups = [(kind, tuple(grouped[kind])) for kind in GROUP_ORDER if kind in grouped]
     if campaign.write_to_next_host and directory.next_summit_host not in (None, country):
