@@ -23,8 +23,13 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 
 # Processes, each serving one request at a time. WEB_CONCURRENCY is the platform's count for
-# the machine's size (Heroku's Python buildpack sets it from the CPUs and memory).
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
+# the machine's size (Heroku's Python buildpack sets it from the CPUs and memory). Without it,
+# two per core, as gunicorn's documentation suggests: a request waits on PostgreSQL and Redis
+# for part of its time, and with one process per core the cores idle meanwhile, so that under
+# a burst requests wait in the queue while the CPU has time to spare (bench/overload.py shows
+# the difference). Each process holds its own copy of the directory of representatives, which
+# representatives/directory.py keeps small.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 
 # "sync" rather than threads ("gthread"), for three reasons:
 # - a request here is mostly Python's own work (matching, rendering letters, checking the

@@ -1,7 +1,7 @@
 """Benchmark of overload: twice the app's capacity for a minute, with load shedding and without.
 
     .venv/bin/python bench/overload.py [--seconds 60] [--factor 2] [--budget-ms 800]
-        [--workers 2] [--database sqlite|postgresql] [--mode default|production]
+        [--workers N] [--database sqlite|postgresql] [--mode default|production]
         [--gunicorn-args "--worker-class gthread --threads 4"] [--only shed|baseline]
 
 Issue 19's row "2x capacity for 60 s": every supporter gets an answer within 1 s, either
@@ -313,8 +313,9 @@ def main(argv=None) -> int:
                         help="offered load, as a multiple of the measured capacity")
     parser.add_argument("--budget-ms", type=int, default=800,
                         help="LOAD_SHED_AFTER_MS of the server")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="gunicorn workers (WEB_CONCURRENCY)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn workers (WEB_CONCURRENCY); default gunicorn.conf.py's, "
+                             "two per core")
     parser.add_argument("--clients", type=int, default=8,
                         help="concurrent supporters of the closed loop that measures capacity")
     parser.add_argument("--capacity-seconds", type=float, default=5.0,
