@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from typing import Any, Protocol
 
@@ -445,9 +445,9 @@ class Directory:
         """Countries with at least one target (territories matched through another are not)."""
         return self._countries
 
-    def targets(self) -> Iterable[Target]:
+    def targets(self) -> Iterator[Target]:
         """Every target, in no particular order: each unpacked as the iteration reaches it,
-        once per call (iterate the result once, or call again)."""
+        so the result is gone once iterated (call again for another pass)."""
         return map(unpack, self._targets)
 
     def groups_by_country(self, kinds: Iterable[TargetKind]) -> dict[str, dict[GroupKind, bool]]:
