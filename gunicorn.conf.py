@@ -63,3 +63,10 @@ timeout = 20
 # a letter being stored is stored and answered: less than the 30 s a platform waits before it
 # kills the process (Heroku's dyno shutdown).
 graceful_timeout = 20
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the app, before it serves: see webapp/process.py."""
+    from webapp import process
+
+    process.settle()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,42 @@ class Recheck:
     def invalidate(self) -> None:
         """Check on the next use."""
         self._checked_at = float("-inf")
+
+
+class _SwitchInterval:
+    """The interpreter's switch interval, shortened while any background rebuild runs.
+
+    A rebuild is Python's own work and holds the interpreter lock; a request thread of the same
+    process that comes back from the database or Redis asks for the lock, and gets it only when
+    the rebuilding thread is made to hand it over, one switch interval later (5 ms by default).
+    A request makes a dozen such round trips, so it would wait a dozen intervals. While a
+    rebuild runs the interval is `during`, and a request waits a fraction of that; the
+    rebuild itself takes a little longer, which nobody waits for.
+    """
+
+    def __init__(self, during: float):
+        self.during = during
+        self._lock = threading.Lock()
+        self._rebuilds = 0
+        self._before = sys.getswitchinterval()
+
+    @contextmanager
+    def shortened(self) -> Iterator[None]:
+        with self._lock:
+            if self._rebuilds == 0:
+                self._before = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._before, self.during))
+            self._rebuilds += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._rebuilds -= 1
+                if self._rebuilds == 0:
+                    sys.setswitchinterval(self._before)
+
+
+_switch_interval = _SwitchInterval(during=0.001)
 
 
 class BackgroundRefresh(Generic[T]):
@@ -114,7 +152,8 @@ class BackgroundRefresh(Generic[T]):
 
     def _background(self) -> None:
         try:
-            self._run()
+            with _switch_interval.shortened():
+                self._run()
         except Exception:
             # The old value goes on serving; the next check is `seconds` away.
             log.exception("rebuilding %s failed; the previous one is still used", self._name)

@@ -7,6 +7,7 @@ the machine's: no sleeps.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 
 import pytest
@@ -153,3 +154,43 @@ def test_a_failed_first_load_is_the_callers_error_and_is_tried_again():
         refresh.get()
     loads.will_return("v1").set()
     assert refresh.get() == "v1"
+
+
+def test_threads_hand_the_interpreter_over_more_often_while_rebuilds_run():
+    default = sys.getswitchinterval()
+    loads = Loads()
+    refresh = BackgroundRefresh(loads, seconds=3600, name="test")
+    other = BackgroundRefresh(Loads(), seconds=3600, name="other")
+    other_loads = other._load
+    ready("v1", refresh, loads)
+    assert sys.getswitchinterval() == default  # the first load is not a background rebuild
+    ready("w1", other, other_loads)
+    second, other_second = loads.will_return("v2"), other_loads.will_return("w2")
+    refresh.invalidate()
+    refresh.get()
+    loads.wait_began()
+    assert sys.getswitchinterval() == pytest.approx(0.001)
+    other.invalidate()
+    other.get()
+    other_loads.wait_began()
+    second.set()  # one rebuild ends while the other goes on: still shortened
+    refresh.join(10)
+    assert sys.getswitchinterval() == pytest.approx(0.001)
+    other_second.set()
+    other.join(10)
+    assert sys.getswitchinterval() == default
+    assert (refresh.get(), other.get()) == ("v2", "w2")
+
+
+def test_a_failed_rebuild_gives_the_switch_interval_back():
+    default = sys.getswitchinterval()
+    loads = Loads()
+    refresh = BackgroundRefresh(loads, seconds=3600, name="test")
+    ready("v1", refresh, loads)
+    failing = loads.will_return(RuntimeError("database gone"))
+    refresh.invalidate()
+    refresh.get()
+    loads.wait_began()
+    failing.set()
+    refresh.join(10)
+    assert sys.getswitchinterval() == default and refresh.get() == "v1"
