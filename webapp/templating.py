@@ -12,7 +12,7 @@ from babel import Locale, UnknownLocaleError
 from flask import Flask, render_template
 from markupsafe import Markup
 
-from representatives.committees import committee_choices, committee_name
+from representatives.committees import EP_COMMITTEES, committee_choices, committee_name
 from representatives.model import Target
 
 from .i18n import country_choices, country_codes, country_name, current_language
@@ -86,5 +86,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["target_sources"] = target_sources
     app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["committee_name"] = committee_name
+    # For lists of many members: an item looked up, not a function called, for each seat.
+    app.jinja_env.globals["committee_names"] = EP_COMMITTEES
     app.jinja_env.globals["committee_choices"] = committee_choices
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, current_language())

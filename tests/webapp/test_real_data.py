@@ -73,6 +73,7 @@ def test_german_supporter_can_read_and_choose_meps_by_group_without_javascript(
     # The filters (shown by the script) offer the groups and committees of those listed.
     assert '<option>Greens/EFA</option>' in page and '<option>Non-attached</option>' in page
     assert '<option value="ITRE">ITRE: Industry, Research and Energy</option>' in page
+    assert '<abbr title="Industry, Research and Energy">ITRE</abbr>' in page
     # Every row says the member's group, and their committees, for a reader without script.
     other = next(i for i in sorted(german) if i not in ticked)
     row = page[page.index(f'data-target="{other}"'):]

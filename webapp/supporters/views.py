@@ -7,6 +7,7 @@ into a page; the embed (webapp.embed) runs the same steps in a partner's frame.
 from __future__ import annotations
 
 from functools import partial
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
@@ -176,6 +177,8 @@ class OfferedRecipient(NamedTuple):
     salutation: str
     selected: bool
     closing: str = ""
+    by_email: bool = False  # we can send the letter for the supporter
+    needs_address: bool = False  # the letter carries the supporter's street address
 
 
 def offered_recipients(group: LetterGroupFields, by_id: dict[str, MatchedTarget]
@@ -189,7 +192,9 @@ def offered_recipients(group: LetterGroupFields, by_id: dict[str, MatchedTarget]
     language = language or "en"
     return language, [
         OfferedRecipient(by_id[i], greeting_for(by_id[i].target, language, shared),
-                         i in selected, closing_for(by_id[i].target, language, closes))
+                         i in selected, closing_for(by_id[i].target, language, closes),
+                         operations.can_send_for(by_id[i].target),
+                         operations.needs_street_address(by_id[i].target))
         for i in ids
     ]
 
@@ -211,7 +216,11 @@ def render_letters_page(campaign, content, form: LettersForm, match: Match,
         details=details, match=match,
         area_name=partial(app_state().directory.get().area_name, match.country),
         sections=[(kind, letters) for kind, letters in sections.items() if letters],
-        can_send_for=operations.can_send_for, needs_address=operations.needs_street_address,
+        # Whether any of them takes e-mail from us, and any letter needs the street address.
+        reach=SimpleNamespace(
+            by_email=any(operations.can_send_for(m.target) for m in match.targets),
+            needs_address=any(operations.needs_street_address(m.target) for m in match.targets),
+        ),
         error=error, languages_for=partial(languages_for, content),
     ), status
 
