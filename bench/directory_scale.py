@@ -140,7 +140,9 @@ def percentiles(timings):
     return {"p50": timings[len(timings) // 2], "p99": timings[int(len(timings) * 0.99)],
             "max": timings[-1]}
 
-result = {"targets": len(directory), "rss_added": loaded - before,
+# Older directories (the baseline) only list their targets.
+count = len(directory) if hasattr(directory, "__len__") else sum(1 for _ in directory.targets())
+result = {"targets": count, "rss_added": loaded - before,
           "load_seconds": load_seconds}
 # Each lookup is followed by one round trip to the database, the floor under any lookup on
 # this machine at that moment.
