@@ -107,6 +107,24 @@ def test_the_command_counts_what_settled(app, filled):
     _assert_known_numbers(_page(app, NOW))
 
 
+def test_the_delivery_sweep_keeps_the_counts_without_cron(app, filled):
+    from webapp.delivery.worker import sweep_and_enqueue
+
+    with app_state(app).database.session_factory() as session:
+        newest = session.scalar(select(func.max(dashboard.Letter.id)))
+    sweep_and_enqueue(app)
+    with app_state(app).database.session_factory() as session:
+        cursor = session.get(DashboardCursor, "letter")
+        assert (cursor.counted_through, cursor.pending_through) == (0, newest)
+        cursor.pending_since = cursor.pending_since - SETTLE
+        session.commit()
+    sweep_and_enqueue(app)  # a minute later, as the worker's periodic sweep
+    with app_state(app).database.session_factory() as session:
+        assert session.get(DashboardCursor, "letter").counted_through == newest
+        assert session.scalar(select(func.count()).select_from(DashboardCount)) > 0
+    _assert_known_numbers(_page(app, NOW))
+
+
 def test_kept_counts_and_new_rows_add_up_once(app, filled):
     _page(app, NOW)  # notes the newest rows
     assert _page(app, NOW + SETTLE - timedelta(seconds=1)).letters == 5  # not settled yet

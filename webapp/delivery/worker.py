@@ -7,8 +7,11 @@ import os
 
 from flask import Flask
 
+from database import utcnow
+
 from ..app_state import app_state
 from ..followup import operations as followup
+from ..staff.dashboard import bring_counts_up_to_date
 from .mails import letter_message, notice_message
 from .outbox import DeliverySettings, Worker
 from .retention import purge
@@ -55,7 +58,10 @@ def make_worker(app: Flask, *, with_queue: bool = True):
                   confirm_max_age_seconds=config.confirm_max_age_seconds,
                   contact_months=config.contact_retention_months),
             # After the purge: nobody erased in it is asked.
-            followup.add_due_questionnaires(session)),
+            followup.add_due_questionnaires(session),
+            # The staff dashboards' kept counts, so that their pages count only the last
+            # minutes' rows: no cron needed beside the Procfile's processes.
+            bring_counts_up_to_date(session, utcnow())),
     )
 
 

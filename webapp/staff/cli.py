@@ -53,8 +53,8 @@ def list_users():
 def dashboard_counts():
     """Count settled letters into the dashboards' kept counts (webapp/staff/dashboard.py).
 
-    Pages do it too; run from cron every few minutes, it keeps that work off them, and run
-    twice SETTLE apart after the first deployment, it makes the first count off them.
+    Pages do it too, and so does the delivery sweep every minute, which keeps that work off
+    them; by hand, run twice SETTLE apart, it makes a first count at once.
     """
     from .dashboard import bring_counts_up_to_date
 

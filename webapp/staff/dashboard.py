@@ -19,7 +19,8 @@ A row is counted once every transaction that may still write a lower id has ende
 notes the highest id it sees, and counts up to it only SETTLE later; rows after it are
 counted afresh on each page (a short range of the primary key) until then. The counting runs
 while the page holds the cursors' row locks, so two staff pages never count the same rows
-twice. `flask staff dashboard-counts`, run from cron, does the same counting off the pages.
+twice. The delivery sweep (every minute) and `flask staff dashboard-counts` do the same
+counting off the pages.
 """
 
 from __future__ import annotations
