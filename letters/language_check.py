@@ -54,6 +54,12 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_model() -> None:
+    """Load the model now (a web process's start-up) rather than on the first check, which
+    would make the first supporter a process serves wait for it."""
+    _identifier()
+
+
 def model_language(code: str) -> str:
     """A campaign's language code as the model names it: "pt-br" is "pt", "nb" is "no"."""
     base = code.lower().split("-")[0]

@@ -41,6 +41,13 @@ def test_settle_freezes_what_lives_and_frees_starts_garbage_first(unfrozen):
     assert all(o is not kept for o in gc.get_objects())
 
 
+def test_settle_loads_the_language_model_before_the_first_supporter(unfrozen, monkeypatch):
+    loaded = []
+    monkeypatch.setattr(process.language_check, "_identifier", lambda: loaded.append(True))
+    process.settle()
+    assert loaded == [True]
+
+
 def test_gunicorn_settles_each_worker_once_it_has_loaded_the_app(unfrozen, monkeypatch):
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     called = []
