@@ -8,10 +8,10 @@ so that a missing translation is a visible to-do rather than a silent downgrade.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from representatives.model import LETTER_CHANNELS, Target
+from representatives.model import TargetKind
 
 from .sandbox import DEFAULT_LANGUAGE
 from .templates import CampaignContent
@@ -28,13 +28,11 @@ class MissingTranslation:
     target_ids: frozenset[str]
 
 
-def in_scope(content: CampaignContent, targets: Iterable[Target]) -> Iterable[Target]:
-    """The targets this campaign writes to: its kinds of target, in its countries (if limited)."""
-    kinds = set(content.target_kinds)
-    countries = set(content.countries)
-    for target in targets:
-        if target.kind in kinds and (not countries or target.country in countries):
-            yield target
+# The targets a letter can reach, grouped: (the language their letters are written in, as the
+# data gives it; their kind; their country) -> their ids. `Directory.letter_reach` gives it once
+# per directory: a campaign's missing translations then cost a pass over a few groups per
+# country, not over every target.
+LetterReach = Mapping[tuple[str, TargetKind, str], Collection[str]]
 
 
 def _has_letter(content: CampaignContent, language: str, kind: str) -> bool:
@@ -47,30 +45,33 @@ def _has_letter(content: CampaignContent, language: str, kind: str) -> bool:
     return False
 
 
-def missing_translations(content: CampaignContent,
-                         targets: Iterable[Target]) -> list[MissingTranslation]:
-    """Languages of targets in scope that fall back to English, most targets first.
+def missing_translations(content: CampaignContent, reach: LetterReach) -> list[MissingTranslation]:
+    """Languages of targets in scope (the campaign's kinds of target, in its countries if it
+    has any) that fall back to English, most targets first.
 
-    Only targets a letter can reach count: someone with nothing but a phone number gets no
-    letter, in English or otherwise.
+    Only targets a letter can reach count (`reach` holds no others): someone with nothing but
+    a phone number gets no letter, in English or otherwise.
     """
-    ids: dict[str, set[str]] = defaultdict(set)
+    kinds_in_scope = set(content.target_kinds)
+    countries_in_scope = set(content.countries)
+    ids: dict[str, list[Collection[str]]] = defaultdict(list)
     countries: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, set[str]] = defaultdict(set)
-    for target in in_scope(content, targets):
-        if not any(channel.kind in LETTER_CHANNELS for channel in target.channels):
+    for (given, kind, country), target_ids in reach.items():
+        if kind not in kinds_in_scope or (countries_in_scope and country not in countries_in_scope):
             continue
-        language = (target.language or DEFAULT_LANGUAGE).lower()
-        if language == DEFAULT_LANGUAGE or _has_letter(content, language, str(target.kind)):
+        language = (given or DEFAULT_LANGUAGE).lower()
+        if language == DEFAULT_LANGUAGE or _has_letter(content, language, str(kind)):
             continue
-        ids[language].add(target.id)
-        countries[language].add(target.country)
-        kinds[language].add(str(target.kind))
-    found = [
-        MissingTranslation(language, len(ids[language]), tuple(sorted(countries[language])),
-                           tuple(sorted(kinds[language])), frozenset(ids[language]))
-        for language in ids
-    ]
+        ids[language].append(target_ids)
+        countries[language].add(country)
+        kinds[language].add(str(kind))
+    found = []
+    for language, groups in ids.items():
+        target_ids = frozenset().union(*groups)
+        found.append(MissingTranslation(language, len(target_ids),
+                                        tuple(sorted(countries[language])),
+                                        tuple(sorted(kinds[language])), target_ids))
     return sorted(found, key=lambda m: (-m.targets, m.language))
 
 

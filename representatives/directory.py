@@ -91,9 +91,10 @@ AreaKey = tuple[str, str]  # (country, area label)
 PackedTarget = tuple  # the values of a Target's fields, in their order, as `pack` gives them
 
 _TARGET_FIELDS = tuple(f.name for f in fields(Target))
-_ID, _NAME, _KIND, _COUNTRY, _FAMILY_NAME, _AREA, _CHANNELS, _COMMITTEES = (
+_ID, _NAME, _KIND, _COUNTRY, _LANGUAGE, _FAMILY_NAME, _AREA, _CHANNELS, _COMMITTEES = (
     _TARGET_FIELDS.index(name)
-    for name in ("id", "name", "kind", "country", "family_name", "area", "channels", "committees")
+    for name in ("id", "name", "kind", "country", "language", "family_name", "area", "channels",
+                 "committees")
 )
 _CHANNEL_WIDTH = len(fields(Channel))
 _SEAT_WIDTH = len(fields(CommitteeSeat))
@@ -468,6 +469,18 @@ class Directory:
                 group = GROUP_OF_KIND[kind]
                 groups[group] = groups.get(group, False) or usable
         return dict(found)
+
+    def letter_reach(self) -> dict[tuple[str, TargetKind, str], tuple[str, ...]]:
+        """The ids of the targets a letter can reach, by the language their letters are written
+        in (as the data gives it), their kind and their country: a few entries per country,
+        from which each campaign's missing translations are worked out."""
+        found: dict[tuple[str, TargetKind, str], list[str]] = defaultdict(list)
+        # On the packed targets, as groups_by_country, for the same reason.
+        for values in self._targets:
+            if any(channel in LETTER_CHANNELS for channel in values[_CHANNELS][::_CHANNEL_WIDTH]):
+                key = (values[_LANGUAGE], _TARGET_KINDS[values[_KIND]], values[_COUNTRY])
+                found[key].append(values[_ID])
+        return {key: tuple(ids) for key, ids in found.items()}
 
     def country_wide(self, country: str) -> tuple[Target, ...]:
         """The targets matched on the whole of `country` (a territory's own code aside), not

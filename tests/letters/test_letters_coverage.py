@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from letters.coverage import fallback_letter_counts, missing_translations
+from letters.coverage import fallback_letter_counts
+from letters.coverage import missing_translations as missing_in_reach
+from representatives.directory import Directory
 from representatives.model import Channel, ChannelKind, TargetKind
 
 from .conftest import CAMPAIGN, make_target
+
+
+def missing_translations(content, targets):
+    """What staff are told, from these targets as a directory groups them."""
+    return missing_in_reach(content, Directory(targets).letter_reach())
 
 
 def test_every_eu_language_is_covered_by_the_default_campaign(campaigns):
@@ -61,3 +68,14 @@ def test_a_target_no_letter_can_reach_is_not_counted(campaigns):
                           channels=(Channel(ChannelKind.POST, "Government House 1, Yerevan"),))
     assert missing_translations(campaigns[CAMPAIGN], [phone_only]) == []
     assert [m.language for m in missing_translations(campaigns[CAMPAIGN], [by_post])] == ["hy"]
+
+
+def test_languages_are_counted_whatever_their_case(campaigns):
+    # "TH" and "th" are one language: one row, both targets, both countries' kinds.
+    targets = [make_target(id="th:1", language="TH", country="TH", kind=TargetKind.MINISTER),
+               make_target(id="th:2", language="th", country="TH", kind=TargetKind.MP),
+               make_target(id="th:3", language="th", country="MY", kind=TargetKind.MP)]
+    [missing] = missing_translations(campaigns[CAMPAIGN], targets)
+    assert (missing.language, missing.targets, missing.countries, missing.kinds) == (
+        "th", 3, ("MY", "TH"), ("minister", "mp"))
+    assert missing.target_ids == {"th:1", "th:2", "th:3"}

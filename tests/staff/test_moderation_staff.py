@@ -89,6 +89,8 @@ def test_editor_sees_the_letters_and_why(moderation_app, editor):
     page = text(editor.get(HELD))
     assert "Anna de Vries" in page and "Pieter JANSEN" in page and "jane@example.org" in page
     assert "Words on the list" in page and "scam" in page and "Release ticked" in page
+    # "Select all shown" and "Select none" need JavaScript, which shows them.
+    assert '<p class="select-shown" hidden>' in editor.get(HELD).get_data(as_text=True)
 
 
 def test_signed_out_is_sent_to_sign_in(moderation_app):

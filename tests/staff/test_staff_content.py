@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from sqlalchemy import select
 
+from representatives.tables import ContactDetail, Membership, Organization, Person
 from tests.webapp.flow import step_one, supporter
 from tests.webapp.pages import csrf_token
 from webapp.app_state import app_state
@@ -216,3 +220,45 @@ def test_staff_are_told_which_languages_fall_back_to_english(staff_app, editor, 
     assert "โปรดให้ความสำคัญกับสนธิสัญญาเป็นอันดับแรก" in again.get_data(as_text=True)
     assert editor.get(f"/staff/campaigns/{SLUG}/letters/zz").status_code == 404
     assert editor.get(f"/staff/campaigns/{SLUG}/letters/EN").status_code == 404
+
+
+def _missing_rows(page: str) -> dict[str, str]:
+    """The campaign page's rows of missing languages: language -> the text of its cells after
+    the language's name (targets, kinds, countries, letters in English so far)."""
+    rows = re.findall(r'<tr data-language="([^"]+)">\s*<td>.*?</td>(.*?)</tr>', page, re.S)
+    return {language: " ".join(re.sub(r"<[^>]+>", " ", cells).split())
+            for language, cells in rows}
+
+
+def test_a_reloaded_directory_brings_new_missing_languages(desk_app, db, editor):
+    campaign_url = f"/staff/campaigns/{SLUG}"
+    assert _missing_rows(editor.get(campaign_url).get_data(as_text=True)) == {
+        "th": "1 (summit_delegate) TH 0 Write it"}
+    previous = app_state(desk_app).directory.get()
+
+    # Two Mongolian targets a letter reaches (by e-mail, by post), one it cannot (a phone
+    # number only), and a Thai member of parliament: in the data, then in a new directory.
+    db.add(Organization(id="t:mn-gov", name="Government of Mongolia", classification="ministry",
+                        country="MN", source="test"))
+    for pid, kind, country, language, channel, value in (
+            ("t:mn-minister", "minister", "MN", "mn", "email", "minister@gov.example.mn"),
+            ("t:mn-mp", "mp", "MN", "mn", "post", "State Palace, Ulaanbaatar"),
+            ("t:mn-phone", "mp", "MN", "mn", "phone", "+976 11 000000"),
+            ("t:th-mp", "mp", "TH", "th", "email", "mp@parliament.example.th")):
+        db.add(Person(id=pid, name=pid, source="test"))
+        db.flush()
+        db.add(Membership(id=f"{pid}@t:mn-gov", person_id=pid, organization_id="t:mn-gov",
+                          kind=kind, role=kind, country=country, language=language,
+                          start_date=date(2024, 1, 1), source="test"))
+        db.add(ContactDetail(person_id=pid, kind=channel, value=value, source="test"))
+    db.commit()
+    assert app_state(desk_app).directory.refresh() is not previous
+
+    page = editor.get(campaign_url).get_data(as_text=True)
+    # As many targets each: by language.
+    assert list(_missing_rows(page).items()) == [
+        ("mn", "2 (minister, mp) MN 0 Write it"),
+        ("th", "2 (mp, summit_delegate) TH 0 Write it"),
+    ]
+    dashboard = editor.get("/staff/").get_data(as_text=True)
+    assert "2 languages fall back to English: mn, th" in dashboard

@@ -10,14 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from database import insert_or_merge, utcnow
+from letters import coverage
+from letters.coverage import LetterReach, MissingTranslation
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
 from letters.validation import validate_template
+from representatives.directory import Directory
 from representatives.model import TargetKind
 
 from ..models import Campaign, CampaignStatus
@@ -205,6 +209,23 @@ def update_user(db: Session, user: StaffUser, role: str, active: bool,
         auth.close_all_sessions(db, user)
     user.role, user.active = role, active
     return True
+
+
+# --- translations a campaign lacks ---------------------------------------------------------
+
+def missing_translations(directory: Directory,
+                         content: CampaignContent) -> list[MissingTranslation]:
+    """The languages the campaign's targets in `directory` get the English letter in."""
+    # The directory's targets grouped once per directory, as every view of the dashboard and
+    # of a campaign reads them; kept weakly, so a reload's new directory brings new figures
+    # and the old one is freed with its groups.
+    reach = _LETTER_REACH.get(directory)
+    if reach is None:
+        reach = _LETTER_REACH[directory] = directory.letter_reach()
+    return coverage.missing_translations(content, reach)
+
+
+_LETTER_REACH: WeakKeyDictionary[Directory, LetterReach] = WeakKeyDictionary()
 
 
 # --- reviews of translated letters --------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from letters.coverage import MissingTranslation, fallback_letter_counts, missing_translations
+from letters.coverage import MissingTranslation, fallback_letter_counts
 from letters.templates import CampaignContent
 from representatives.model import TargetKind
 
@@ -153,7 +153,7 @@ def _render_campaign(campaign: Campaign, content: CampaignContent, form: Campaig
 
 
 def _missing(content: CampaignContent) -> list[MissingTranslation]:
-    return missing_translations(content, app_state().directory.get().targets())
+    return operations.missing_translations(app_state().directory.get(), content)
 
 
 def _letter_languages(content: CampaignContent | None) -> list[str]:
