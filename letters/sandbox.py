@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import textwrap
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -509,7 +511,34 @@ def _recipient_line_filter(context, kind: str, target, language: str | None) -> 
 
 def recipient_line(kind: str, target: Target, language: str) -> str:
     """What the `kind` filter (salutation or closing) prints for `target` in `language`."""
-    return (salutation if kind == "salutation" else closing)(target, language)
+    kept = _KEPT_LINES.get()
+    if kept is None:
+        return (salutation if kind == "salutation" else closing)(target, language)
+    key = (kind, language, id(target))
+    line = kept.get(key)
+    if line is None:
+        # The target is kept with its line so that its id is not another's while it is kept.
+        line = kept[key] = (target, (salutation if kind == "salutation" else closing)(
+            target, language))
+    return line[1]
+
+
+# The recipient lines worked out within `recipient_lines_kept`: by filter, language and target.
+_KEPT_LINES: ContextVar[dict[tuple[str, str, int], tuple[Target, str]] | None] = ContextVar(
+    "kept_recipient_lines", default=None)
+
+
+@contextmanager
+def recipient_lines_kept() -> Iterator[None]:
+    """Within this, each recipient's line in a language is worked out once, however often it is
+    asked for: by the renders that print it (the filters, or the placeholders of
+    `LetterRenderer.render_each`) and by what splits it off their texts again
+    (letters.sharing). The lines depend on nothing else, and are let go at the end."""
+    token = _KEPT_LINES.set({})
+    try:
+        yield
+    finally:
+        _KEPT_LINES.reset(token)
 
 
 def make_environment(*, render_seconds: float = RENDER_SECONDS,

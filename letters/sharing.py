@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from representatives.model import Target
 from representatives.summits import SummitSeries
 
-from .rendering import LetterRenderer, Supporter
+from .rendering import LetterRenderer, RenderedLetter, Supporter
 from .salutations import salutation
 from .salutations.closings import agrees, closing, is_closing_line
+from .sandbox import recipient_line, recipient_lines_kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,29 +52,39 @@ def share_letters(
     """
     groups: dict[tuple, list[Recipient]] = {}
     targets = list(targets)
-    letters = renderer.render_each(campaign_slug, targets, supporter, language=language,
-                                   summits=summits)
-    for target, letter in zip(targets, letters, strict=True):
-        greeting = salutation(target, letter.language)
-        if letter.body.startswith(greeting + "\n"):
-            text = letter.body[len(greeting) :].lstrip("\n")
-        else:
-            greeting, text = "", letter.body
-        ending = closing(target, letter.language) if agrees(letter.language) else ""
-        unclosed = _without_closing(text, ending, letter.language, supporter.name)
-        if unclosed is None:
-            ending = ""
-        else:
-            text = unclosed
-        key = (letter.language, letter.subject, text, bool(greeting), bool(ending),
-               letter.fell_back)
-        groups.setdefault(key, []).append(Recipient(target, greeting, ending))
+    # The lines the renders printed are the ones split off here: each worked out once.
+    with recipient_lines_kept():
+        letters = renderer.render_each(campaign_slug, targets, supporter, language=language,
+                                       summits=summits)
+        for target, letter in zip(targets, letters, strict=True):
+            _group(groups, target, letter, supporter)
     return [
         SharedLetter(language=language, subject=subject, body=text,
                      recipients=tuple(recipients), fell_back=fell_back)
         for (language, subject, text, _greets, _closes, fell_back), recipients
         in groups.items()
     ]
+
+
+def _group(groups: dict[tuple, list[Recipient]], target: Target, letter: RenderedLetter,
+           supporter: Supporter) -> None:
+    """Put `target` among those whose letter, without their own salutation and closing, is
+    the same as `letter`."""
+    greeting = recipient_line("salutation", target, letter.language)
+    if letter.body.startswith(greeting + "\n"):
+        text = letter.body[len(greeting) :].lstrip("\n")
+    else:
+        greeting, text = "", letter.body
+    ending = recipient_line("closing", target, letter.language) if agrees(letter.language) \
+        else ""
+    unclosed = _without_closing(text, ending, letter.language, supporter.name)
+    if unclosed is None:
+        ending = ""
+    else:
+        text = unclosed
+    key = (letter.language, letter.subject, text, bool(greeting), bool(ending),
+           letter.fell_back)
+    groups.setdefault(key, []).append(Recipient(target, greeting, ending))
 
 
 def _without_closing(text: str, ending: str, language: str, signer: str) -> str | None:

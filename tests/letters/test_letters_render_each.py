@@ -4,9 +4,13 @@ templates that read the target in other ways."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 import letters.rendering
+import letters.sandbox
+import letters.sharing
 from letters.rendering import LetterRenderer, Supporter
 from letters.sandbox import (
     RenderLimitExceeded,
@@ -190,6 +194,34 @@ def test_other_templates_write_what_their_own_render_would(tmp_path, supporter, 
         afresh.render_each("test-campaign", targets, supporter))
     assert share_letters(renderer, "test-campaign", targets, supporter) == (
         share_letters(afresh, "test-campaign", targets, supporter))
+
+
+@pytest.mark.parametrize("renderer_class", [LetterRenderer, RendersEachAfresh],
+                         ids=["traced", "own renders"])
+def test_each_recipient_s_lines_are_worked_out_once(campaigns, summits, supporter, monkeypatch,
+                                                   renderer_class):
+    worked_out: Counter = Counter()
+
+    def counting(kind, work_out):
+        def counted(target, language):
+            worked_out[kind, id(target), language] += 1
+            return work_out(target, language)
+        return counted
+
+    # Wherever a line is worked out: in a render (the filters, the placeholders) and where the
+    # letters are shared.
+    for module in (letters.sandbox, letters.sharing):
+        monkeypatch.setattr(module, "salutation", counting("salutation", module.salutation))
+        monkeypatch.setattr(module, "closing", counting("closing", module.closing))
+    targets = _mix()
+    renderer = renderer_class(campaigns)
+    shared = share_letters(renderer, CAMPAIGN, targets, supporter, summits)
+    assert {id(r.target) for letter in shared for r in letter.recipients} == set(map(id, targets))
+    assert {key[1] for key in worked_out if key[0] == "salutation"} == set(map(id, targets))
+    assert set(worked_out.values()) == {1}
+    # Kept for one call only.
+    share_letters(renderer, CAMPAIGN, targets, supporter, summits)
+    assert set(worked_out.values()) == {2}
 
 
 def test_only_lines_printed_as_they_come_are_left_as_placeholders():

@@ -100,6 +100,45 @@ def test_edits_ticks_and_other_letters_survive_a_switch(app, client):
     assert "Ik werk zelf in de zorg." in field(again, "groups-0-earlier")
 
 
+def test_an_edited_subject_is_kept_through_a_switch_and_back(client):
+    fields = letters_form(step_one(client))
+    own = "Mijn eigen onderwerp: een verdrag over AI"
+    # Only the subject edited: it stays as the supporter wrote it, the text follows the
+    # language, and there is no earlier text to keep (they did not change the text).
+    switched = letters_form(switch(client, fields, "0", "de",
+                                   changes={"groups-0-subject": own}))
+    assert field(switched, "groups-0-subject") == own
+    assert "Vertrag" in field(switched, "groups-0-body")
+    assert "groups-0-earlier" not in dict(switched)
+    # With the text edited too: both kept, the text beside the new one as before.
+    body = field(fields, "groups-0-body") + "\nIk werk zelf in de zorg.\n"
+    switched = letters_form(switch(client, fields, "0", "fr",
+                                   changes={"groups-0-subject": own, "groups-0-body": body}))
+    assert field(switched, "groups-0-subject") == own
+    assert "traité" in field(switched, "groups-0-body")
+    assert "Ik werk zelf in de zorg." in field(switched, "groups-0-earlier")
+    # Back to Dutch: still theirs.
+    again = letters_form(switch(client, switched, "0", "nl"))
+    assert field(again, "groups-0-subject") == own
+
+
+def test_an_unedited_subject_follows_the_language(client):
+    fields = letters_form(step_one(client))
+    dutch_subject = field(fields, "groups-0-subject")
+    # Spacing the browser or the supporter changed is not an edit, as for the text.
+    spaced = "  " + dutch_subject.replace(" ", "  ", 1) + " "
+    german = letters_form(switch(client, fields, "0", "de",
+                                 changes={"groups-0-subject": spaced}))
+    german_subject = field(german, "groups-0-subject")
+    assert german_subject.split() != dutch_subject.split()
+    # Emptied: nothing of theirs to keep, the new language's subject fills it.
+    emptied = letters_form(switch(client, fields, "0", "de", changes={"groups-0-subject": ""}))
+    assert field(emptied, "groups-0-subject") == german_subject
+    # And back: the Dutch subject again.
+    again = letters_form(switch(client, german, "0", "nl"))
+    assert field(again, "groups-0-subject") == dutch_subject
+
+
 def test_a_language_the_campaign_does_not_have_is_refused_with_the_text_kept(app, client):
     fields = letters_form(step_one(client))
     own = field(fields, "groups-0-body") + "\nMijn eigen zin.\n"

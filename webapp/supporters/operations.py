@@ -443,6 +443,7 @@ class LetterOnPage:
     language: str
     targets: tuple[Target, ...]
     text: str
+    subject: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,21 +459,30 @@ def _same_words(one: str, other: str) -> bool:
     return one.split() == other.split()
 
 
-def _generated(content: CampaignContent, letter: LetterOnPage, supporter: Supporter) -> str:
-    """The text the campaign's letter has for the first of these targets, in their language."""
-    return _rendered(content, [list(letter.targets[:1])], supporter, letter.language)[0].body
+def _generated(content: CampaignContent, letter: LetterOnPage, supporter: Supporter
+               ) -> SharedLetter:
+    """The campaign's letter to the first of these targets, in the letter's language."""
+    return _rendered(content, [list(letter.targets[:1])], supporter, letter.language)[0]
 
 
 def switch_language(content: CampaignContent, letter: LetterOnPage, supporter: Supporter,
                     language: str) -> Switched:
     """The letter to the same people written in `language`, from the campaign's template.
 
+    A subject the supporter wrote themselves stays: one line is theirs to translate or not,
+    and unlike the text it has no place beside the new one to be copied from. A subject as
+    generated (or emptied) follows the language.
+
     Raises UnknownLanguage when the campaign has no letter in it for all of them.
     """
     if language not in letter_languages(content, letter.targets):
         raise UnknownLanguage(language)
-    edited = not _same_words(_generated(content, letter, supporter), letter.text)
-    return Switched(_rendered(content, [list(letter.targets)], supporter, language), edited)
+    generated = _generated(content, letter, supporter)
+    edited = not _same_words(generated.body, letter.text)
+    letters = _rendered(content, [list(letter.targets)], supporter, language)
+    if letter.subject.strip() and not _same_words(generated.subject, letter.subject):
+        letters = [replace(new, subject=letter.subject) for new in letters]
+    return Switched(letters, edited)
 
 
 def language_hint(content: CampaignContent, letter: LetterOnPage, supporter: Supporter
@@ -481,7 +491,8 @@ def language_hint(content: CampaignContent, letter: LetterOnPage, supporter: Sup
     letter's, if anything: what its text holds beyond the campaign's letter to them."""
     if not letter.targets:
         return None
-    return other_language(_generated(content, letter, supporter), letter.text, letter.language)
+    return other_language(_generated(content, letter, supporter).body, letter.text,
+                          letter.language)
 
 
 def can_send_for(target: Target) -> bool:

@@ -239,7 +239,8 @@ def letter_on_page(group: LetterGroupFields, recipients: list[OfferedRecipient]
                    ) -> operations.LetterOnPage:
     return operations.LetterOnPage(group.language,
                                    tuple(r.matched.target for r in recipients),
-                                   normalise_newlines(group.body.data or ""))
+                                   normalise_newlines(group.body.data or ""),
+                                   group.subject.data or "")
 
 
 def draft_links(draft: DraftLetter) -> dict:
