@@ -139,3 +139,12 @@ def page(context):
     page, errors = watched_page(context)
     yield page
     assert not errors, f"errors in the browser: {errors}"
+
+
+def sign_in(page, role: str = "editor") -> None:
+    """Sign in on the staff login page the browser shows, as the test user with `role`."""
+    from tests.staff.conftest import PASSWORD, USERS
+
+    page.fill("[name=email]", USERS[role])
+    page.fill("[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

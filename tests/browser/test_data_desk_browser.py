@@ -15,7 +15,7 @@ from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
 from webapp.app_state import app_state
 from webapp.staff.auth import hash_password
 
-from .conftest import watched_page
+from .conftest import sign_in, watched_page
 
 OLD = "minister@ezk.example.org"
 NEW = "digitale.zaken@ezk.example.org"
@@ -40,9 +40,7 @@ def test_an_editor_corrects_a_contact_and_rechecks_it_from_the_queue(desk_page, 
     page = desk_page
     page.goto("/staff/data/?lang=en")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
 
     # From the index to the country, to the minister's address.
     nav = page.get_by_role("navigation", name="Staff")

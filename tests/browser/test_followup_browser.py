@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.browser.conftest import sign_in
+from tests.staff.conftest import PASSWORD, reset_staff_tables
 from tests.webapp.flow import run_worker
 from tests.webapp.followup_support import (
     last_sent,
@@ -49,9 +50,7 @@ def test_answer_from_the_mail_then_staff_record_it_and_the_card_shows_it(page, l
 
     # An editor reads the reply and records it.
     page.goto("/staff/replies?lang=en")
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
     expect(page).to_have_url(re.compile(r"/staff/"))
     page.goto("/staff/replies?lang=en")
     expect(page.locator("table.staff-table")).to_contain_text(target_name)

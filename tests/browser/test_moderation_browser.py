@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import watched_page
-from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.browser.conftest import sign_in, watched_page
+from tests.staff.conftest import PASSWORD, reset_staff_tables
 from tests.webapp.flow import read_outbox, run_worker
 from tests.webapp.moderation_data import MEP, MINISTER, SLUG, TEXT, add_submission, set_rules
 from webapp.app_state import app_state
@@ -25,9 +25,7 @@ def test_editor_releases_one_held_letter_and_cancels_the_other(page, live_app):
     reset_staff_tables(live_app.app, hash_password(PASSWORD))
     page.goto(f"/staff/campaigns/{SLUG}/moderation?lang=en")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
     expect(page).to_have_url(re.compile(r"/moderation"))
     page.fill("[name=held_words]", "scam")
     page.get_by_role("button", name="Save").click()
@@ -84,9 +82,7 @@ def test_editor_selects_every_letter_shown_and_releases_them(context, live_app):
     page, errors = watched_page(context)
     page.goto(f"/staff/campaigns/{SLUG}/held?lang=en")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
     expect(page).to_have_url(re.compile(r"/held"))
     boxes = page.locator("form.held-queue input[name=letter]")
     expect(boxes).to_have_count(3)

@@ -7,11 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.staff.conftest import PASSWORD, reset_staff_tables
 from tests.webapp.flow import SLUG
 from webapp.staff.auth import hash_password
 
-from .conftest import watched_page
+from .conftest import sign_in, watched_page
 from .test_supporter_browser import fill_supporter_form
 
 EDITOR = f"/staff/campaigns/{SLUG}/letters/nl"
@@ -31,9 +31,7 @@ def test_editor_changes_a_letter_and_a_supporter_gets_it(staff_page, live_app):
     page = staff_page
     page.goto(f"{EDITOR}?lang=en")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
     expect(page).to_have_url(re.compile(r"/letters/nl"))
 
     source = page.locator("textarea[name=source]")

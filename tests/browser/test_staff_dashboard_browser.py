@@ -8,8 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.staff import dashboard_data
-from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.staff.conftest import PASSWORD, reset_staff_tables
 from webapp.staff.auth import hash_password
 
 
@@ -37,9 +38,7 @@ def test_a_viewer_sees_the_charts_and_their_numbers(dashboard_app, page):
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto("/staff/?lang=en")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["viewer"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "viewer")
     page.locator(f"a[href*='/campaigns/{dashboard_data.SLUG}/dashboard']").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
 

@@ -9,13 +9,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.staff.conftest import PASSWORD, reset_staff_tables
 from tests.staff.letters_data import SLUG, add_submission
 from webapp.app_state import app_state
 from webapp.models import Campaign
 from webapp.staff.auth import hash_password
 
-from .conftest import watched_page
+from .conftest import sign_in, watched_page
 
 
 @pytest.fixture
@@ -23,9 +23,7 @@ def editor_page(context, live_app):
     reset_staff_tables(live_app.app, hash_password(PASSWORD))
     page, errors = watched_page(context)
     page.goto(f"/staff/campaigns/{SLUG}?lang=en")
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
     expect(page).to_have_url(re.compile(rf"/staff/campaigns/{SLUG}"))
     yield page
     assert not errors, f"errors in the browser: {errors}"

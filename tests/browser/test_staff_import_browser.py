@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.browser.conftest import sign_in
+from tests.staff.conftest import PASSWORD, reset_staff_tables
 from webapp.staff.auth import hash_password
 
 from .test_supporter_browser import send_step_one
@@ -33,9 +34,7 @@ def staff_app(live_app):
 def test_an_editor_imports_a_sheet_of_mps(staff_app, page):
     page.goto("/staff/data/import?lang=en")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
     expect(page).to_have_url(re.compile(r"/staff/data/import"))
 
     page.locator("input[name=fmt][value=generic-csv]").check()

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from representatives.importers.project import import_project
 from representatives.tables import Summit, SummitParticipation
-from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+from tests.browser.conftest import sign_in
+from tests.staff.conftest import PASSWORD, reset_staff_tables
 from webapp.staff.auth import hash_password
 
 STATEMENT = "Paris Statement"
@@ -44,9 +45,7 @@ def series_app(live_app, tmp_path):
 def test_an_editor_edits_a_summit_and_adds_a_country(series_app, page):
     page.goto("/staff/summits?lang=en")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["editor"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "editor")
     expect(page).to_have_url(re.compile(r"/staff/summits"))
 
     page.get_by_role("link", name="AI Action Summit").click()

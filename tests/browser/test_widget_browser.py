@@ -29,6 +29,7 @@ from .conftest import (
     SERVER_POLL_SECONDS,
     TIMEOUT_MS,
     _QuietHandler,
+    sign_in,
 )
 
 PARTNER = "greens"
@@ -213,15 +214,13 @@ def test_origin_not_allowed_sees_the_embed_refused(context, live_app, host_url):
 @pytest.mark.browser
 def test_builder_writes_the_snippet_and_previews_it(page, live_app, host_url):
     # The builder lists every partner: staff sign in first.
-    from tests.staff.conftest import PASSWORD, USERS, reset_staff_tables
+    from tests.staff.conftest import PASSWORD, reset_staff_tables
     from webapp.staff.auth import hash_password
 
     reset_staff_tables(live_app.app, hash_password(PASSWORD))
     page.goto("/embed/builder")
     expect(page).to_have_url(re.compile(r"/staff/login"))
-    page.fill("[name=email]", USERS["viewer"])
-    page.fill("[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "viewer")
     expect(page).to_have_url(re.compile(r"/embed/builder"))
     snippet = page.locator("#b-snippet")
     expect(snippet).to_have_value(f'<script src="{live_app.base_url}/embed.js" '
