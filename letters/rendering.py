@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -50,6 +51,28 @@ BODY_MAX_LENGTH = 10_000
 NAME_MAX_LENGTH = 100
 TOWN_MAX_LENGTH = 100
 OWN_WORDS_MAX_LENGTH = 1000
+
+
+# Letter texts kept compiled per process. Every renderer compiles only the texts no renderer
+# before it compiled: each app of the process (the tests and benchmarks build many), each
+# reload after a staff edit (which changes one text of many), each staff preview.
+COMPILED_TEXTS = 1024
+
+
+@lru_cache(maxsize=8)
+def _environment(render_seconds: float | None) -> jinja2.Environment:
+    return make_environment() if render_seconds is None else make_environment(
+        render_seconds=render_seconds)
+
+
+@lru_cache(maxsize=COMPILED_TEXTS)
+def _compiled_text(source: str, render_seconds: float | None) -> tuple[jinja2.Template, bool]:
+    """`source` compiled in the sandbox, and whether it prints every salutation and closing as
+    it comes (sandbox.recipient_lines_printed_as_they_come). Templates render from any thread,
+    and the environment holds no state of a render, so one compiled text serves them all."""
+    environment = _environment(render_seconds)
+    tree = environment.parse(source)  # parsed once, for both
+    return environment.from_string(tree), recipient_lines_printed_as_they_come(tree)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +187,7 @@ class LetterRenderer:
     def __init__(self, campaigns: dict[str, CampaignContent], *,
                  render_seconds: float | None = None):
         # render_seconds: a tighter time limit per render (the staff preview uses one).
-        self._env = (make_environment() if render_seconds is None
-                     else make_environment(render_seconds=render_seconds))
+        self._render_seconds = render_seconds
         self._campaigns = campaigns
         self._compiled: dict[tuple[str, str], tuple[jinja2.Template, jinja2.Template]] = {}
         self._views: dict[tuple[str, str], CampaignView] = {}
@@ -182,17 +204,15 @@ class LetterRenderer:
     def _compile(self, template: LetterTemplate
                  ) -> tuple[jinja2.Template, bool, jinja2.Template, bool]:
         try:
-            subject = self._env.parse(template.subject)
+            subject, subject_printable = _compiled_text(template.subject, self._render_seconds)
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError(f"subject: {exc.message}", template.path) from None
         try:
-            body = self._env.parse(template.body)
+            body, body_printable = _compiled_text(template.body, self._render_seconds)
         except jinja2.TemplateSyntaxError as exc:
             line = template.body_line + (exc.lineno or 1) - 1
             raise ContentError(f"template: {exc.message}", template.path, line) from None
-        # Compiled from the trees just read, which are parsed only once.
-        return (self._env.from_string(subject), recipient_lines_printed_as_they_come(subject),
-                self._env.from_string(body), recipient_lines_printed_as_they_come(body))
+        return subject, subject_printable, body, body_printable
 
     def languages(self, campaign_slug: str) -> tuple[str, ...]:
         """Languages a campaign has a letter in."""

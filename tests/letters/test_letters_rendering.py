@@ -302,3 +302,32 @@ def test_template_variables_and_filters(tmp_path, supporter, summits):
 
 def test_languages(renderer):
     assert {"en", "nl"} <= set(renderer.languages(CAMPAIGN))
+
+
+def test_renderers_compile_only_texts_no_renderer_compiled_before(tmp_path, supporter,
+                                                                  monkeypatch):
+    """A staff edit reloads the campaigns: only the edited text is compiled again."""
+    import dataclasses
+
+    from letters import rendering
+
+    parsed = []
+    environment = rendering._environment(None)
+    parse = environment.parse
+    monkeypatch.setattr(environment, "parse", lambda source: parsed.append(source) or parse(source))
+    body = f"Dear {{{{ target.name }}}}, from {tmp_path.name}."  # a text no other test has
+    first = renderer_for(tmp_path, body)
+    assert parsed.count(body + "\n") == 1
+
+    content = load_campaign_dir(tmp_path / "test-campaign")
+    again = LetterRenderer({"test-campaign": content})
+    assert parsed.count(body + "\n") == 1
+    assert (again.render("test-campaign", make_target(), supporter).body
+            == first.render("test-campaign", make_target(), supporter).body)
+
+    edited = f"Hello {{{{ target.name }}}}, from {tmp_path.name}."
+    renderer = LetterRenderer({"test-campaign": dataclasses.replace(content, templates={
+        "en": dataclasses.replace(content.templates["en"], body=edited)})})
+    assert parsed.count(edited) == 1
+    assert (renderer.render("test-campaign", make_target(), supporter).body
+            == f"Hello Jane Smith, from {tmp_path.name}.\n")

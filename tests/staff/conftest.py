@@ -6,9 +6,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import delete, update
 
-from letters.templates import load_all_campaigns
 from tests.webapp.pages import csrf_token
 from webapp.app_state import app_state
+from webapp.campaigns import file_campaigns
 from webapp.models import Campaign
 from webapp.staff import auth
 from webapp.staff.auth import new_session_token
@@ -58,7 +58,7 @@ def reset_staff_tables(flask_app, password_hash: str) -> None:
 
 def restore_campaigns(flask_app) -> None:
     """Undo what staff tests change in shared tables (the PostgreSQL database is shared)."""
-    files = set(load_all_campaigns())
+    files = set(file_campaigns()[0])  # as loaded once per process: the files do not change
     with app_state(flask_app).database.session_factory() as session:
         session.execute(delete(Campaign).where(Campaign.slug.not_in(files)))
         session.execute(update(Campaign).values(status="open", allow_send=True,
