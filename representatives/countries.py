@@ -109,6 +109,13 @@ def subdivision_name(code: str) -> str | None:
 
 
 @cache
+def official_languages(country: str) -> frozenset[str]:
+    """The ISO 639-1 languages official in `country`, as CLDR has them (through Babel):
+    Switzerland's are German, French and Italian."""
+    return frozenset(lang for lang in get_official_languages(country) if len(lang) == 2)
+
+
+@cache
 def main_language(country: str) -> str:
     """ISO 639-1 language that letters to this country's representatives are written in."""
     if country in MAIN_LANGUAGE:

@@ -206,3 +206,30 @@ def test_both_kinds_of_report_count_against_one_limit(host_database, tmp_path):
         assert client.post(url, data={"csrf_token": token, "message": "A note"}).status_code == 201
     assert client.post(report, data={"csrf_token": token, "message": "A third"}).status_code == 429
     app_state(app).database.dispose()
+
+
+@pytest.mark.parametrize(("lang", "written_in"), [("fr", "fr"), ("de", "de"), ("nl", "de"),
+                                                  ("en", "de")])
+def test_a_government_is_written_to_in_the_supporters_language_where_it_is_official(
+        host_client, lang, written_in):
+    """Switzerland's government takes letters in German, French and Italian (its Languages Act,
+    art. 6): a French-speaking supporter writes in French; a Dutch-speaking one in German."""
+    response = step_one(host_client, lang=lang, country="TD", town="N'Djamena")
+    assert response.status_code == 200, text(response)
+    packed = [value for name, value in letters_form(response) if name.endswith("recipients")]
+    assert len(packed) == 1 and packed[0].startswith(f"{written_in}:"), packed
+    assert packed[0].endswith(":t:ch-fc-office")
+    subject = next(value for name, value in letters_form(response) if name.endswith("subject"))
+    assert {"fr": "sommet sur l'IA", "de": "KI-Gipfel"}[written_in] in subject
+
+
+def test_members_of_parliament_keep_their_own_language_whatever_the_page(host_client):
+    """Only governments take the reader's language, and only one of their country's: letters to
+    the Netherlands' MEPs and government stay in Dutch for a supporter reading in English or in
+    German, while the Swiss host's follows a German reader (one of its official languages)."""
+    for lang, host_language in (("en", "de"), ("de", "de"), ("fr", "fr")):
+        fields = letters_form(step_one(host_client, lang=lang, country="NL"))
+        packed = [value for name, value in fields if name.endswith("recipients")]
+        dutch = {value.split(":")[0] for value in packed if "t:ch-" not in value}
+        host = {value.split(":")[0] for value in packed if "t:ch-" in value}
+        assert dutch == {"nl"} and host == {host_language}, packed

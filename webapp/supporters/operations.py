@@ -31,6 +31,7 @@ from letters.sender_address import clean_address, needs_street_address, signed_w
 from letters.sharing import SharedLetter, addressed_body, closed_text, share_letters
 from letters.templates import CampaignContent
 from letters.text import normalise_newlines
+from representatives.countries import official_languages
 from representatives.directory import Directory
 from representatives.model import (
     ChannelKind,
@@ -391,8 +392,11 @@ def _rendered(content: CampaignContent, sections: list[list[Target]], supporter:
             letter
             for targets in sections
             for letter in sorted(
-                share_letters(renderer, content.slug, targets, supporter, summits=summits,
-                              language=language),
+                (letter
+                 for part_language, part in _by_letter_language(content, targets, language,
+                                                                 reader_language)
+                 for letter in share_letters(renderer, content.slug, part, supporter,
+                                             summits=summits, language=part_language)),
                 key=lambda letter: letter.language.casefold() != reader_language.casefold())
         ]
 
@@ -409,6 +413,39 @@ def _rendered(content: CampaignContent, sections: list[list[Target]], supporter:
 
 
 # --- a letter's language -------------------------------------------------------------------
+
+# A government takes letters in any official language of its country: Switzerland's Languages
+# Act lets "any person dealing with a federal authority" use "the official language of their
+# own choice" (SR 441.1, art. 6), and Belgium's, Canada's and Finland's laws say the same of
+# theirs. So a supporter whose page is in one of them writes to that government in their own
+# language, which they can read and make their own. Members of parliament keep the language
+# the data gives them: Belgium's, for one, are elected by language community.
+GOVERNMENT_KINDS = frozenset({TargetKind.MINISTER, TargetKind.HEAD_OF_GOVERNMENT,
+                              TargetKind.SUMMIT_DELEGATE})
+
+
+def _by_letter_language(content: CampaignContent, targets: list[Target], language: str | None,
+                        reader_language: str) -> list[tuple[str | None, list[Target]]]:
+    """The targets in groups by the language their letter is written in: `language` when the
+    supporter chose one; else the reader's for governments that take it (GOVERNMENT_KINDS),
+    and each target's own (None) for the rest."""
+    if language is not None or not reader_language:
+        return [(language, targets)]
+    in_readers = [target for target in targets if _takes(content, target, reader_language)]
+    if not in_readers:
+        return [(None, targets)]
+    taken = {target.id for target in in_readers}
+    own = [target for target in targets if target.id not in taken]
+    return [(reader_language, in_readers)] + ([(None, own)] if own else [])
+
+
+def _takes(content: CampaignContent, target: Target, language: str) -> bool:
+    """Whether a letter to `target` is best written in `language` rather than its own."""
+    return (target.kind in GOVERNMENT_KINDS
+            and target.language.casefold() != language.casefold()
+            and language.split("-")[0].casefold() in official_languages(target.country)
+            and language in letter_languages(content, [target]))
+
 
 def letter_languages(content: CampaignContent, targets: Iterable[Target]) -> tuple[str, ...]:
     """The languages a letter to these targets can be written in: those the campaign has a
