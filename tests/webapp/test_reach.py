@@ -16,7 +16,7 @@ from webapp.app_state import app_state
 from webapp.models import Campaign, DataReport
 
 from .data import SOURCE, load_test_directory
-from .flow import SLUG, letters_form, step_one
+from .flow import SLUG, confirm_latest, letters_form, read_outbox, run_worker, step_one, step_two
 from .pages import csrf_token, text
 
 
@@ -233,3 +233,15 @@ def test_members_of_parliament_keep_their_own_language_whatever_the_page(host_cl
         dutch = {value.split(":")[0] for value in packed if "t:ch-" not in value}
         host = {value.split(":")[0] for value in packed if "t:ch-" in value}
         assert dutch == {"nl"} and host == {host_language}, packed
+
+
+def test_the_letter_in_the_supporters_language_is_the_one_that_is_sent(host_app, host_client):
+    fields = letters_form(step_one(host_client, lang="fr", country="TD", town="N'Djamena"))
+    assert step_two(host_client, fields, action="send", lang="fr").status_code == 200
+    assert confirm_latest(host_app, host_client).status_code == 303
+    run_worker(host_app)
+    [letter] = [message for message in read_outbox(app_state(host_app).config.mail_outbox_dir)
+                if message["X-Letter-Id"]]
+    assert letter["To"].addresses[0].addr_spec == "info@bk.example.ch"
+    assert "sommet sur l'IA" in str(letter["Subject"])
+    assert "Madame, Monsieur" in letter.get_content()
