@@ -1,7 +1,7 @@
 """Benchmark of the submit path: the real app's "send it for me" POST against a minimal app.
 
     .venv/bin/python bench/submit_path.py [--seconds 10] [--clients 16] [--warmup 3]
-        [--database sqlite|postgresql] [--mode default|production] [--baseline REF]
+        [--database sqlite|postgresql] [--mode default|production] [--baseline REF] [--page]
 
 What is measured: the POST to /c/treaty-at-next-summit/letters with `send=x`, the request
 that validates the letters form, matches the supporter to their targets, renders the letters
@@ -51,6 +51,11 @@ one sealed them, as a real supporter's do, so step two does not check them again
 detail would be: webapp.supporters.tokens.DetailsSeal); each client has its own address. Only
 that POST is timed. Minimal app, per client: GET the token once, then POST the form again and again;
 each POST validates and inserts one row.
+
+With `--page`, the campaign page's GET is driven too, in the same rounds, as a scenario of its
+own: each request from a new visitor (no cookie), as most of the page's visitors are. Its
+requests/s is printed beside the baseline's (issue 19's goal: at least three times the
+baseline's) and beside the minimal app's POST.
 
 With `--baseline REF` the real app also runs at that git commit (a worktree, its own database
 of the same kind, the same mode), in the same alternating rounds, and the run ends with both
@@ -529,6 +534,22 @@ class RealClient:
                           self.fixed + b"&" + extra.encode(), cookies=self.cookies)
 
 
+class PageClient:
+    """A new visitor opening the campaign page: no cookie, so every request starts a session
+    and a CSRF token of its own, as a first visit does."""
+
+    ok_marker = b'name="csrf_token"'
+
+    def __init__(self, port: int, index: int, run_id: str):
+        self.port = port
+
+    async def setup(self):
+        self.body_bytes = 0
+
+    async def one(self):
+        return await http(self.port, "GET", f"/c/{SLUG}?lang=en", cookies={})
+
+
 def email_prefix(run_id: str, key: str) -> str:
     """The start of every e-mail address one scenario uses: its stored rows are found by it."""
     return f"bench-{run_id}-{key}-"
@@ -814,6 +835,25 @@ def report(minimal: Result, reals: list[tuple[Scenario, Result, int, int]],
     return verdicts
 
 
+def report_page(results: dict[str, Result], args) -> None:
+    """The campaign page's GET by new visitors, beside the baseline's and the minimal POST."""
+    page, minimal = results["real-page"], results["minimal"]
+    print()
+    print(f"campaign page GET by new visitors ({args.clients} clients):")
+    print(f"  this checkout: {page.rps:.1f} requests/s, p50 {page.percentile(50):.1f} ms, p95 "
+          f"{page.percentile(95):.1f} ms, server CPU "
+          f"{page.server_cpu / max(1, len(page.latencies)) * 1000:.2f} ms/req, errors "
+          f"{page.measured_errors}; the minimal app's POST: {minimal.rps:.1f} requests/s")
+    base = results.get("baseline-page")
+    if base is not None:
+        ratio = page.rps / base.rps if base.rps else 0.0
+        print(f"  baseline {args.baseline}: {base.rps:.1f} requests/s, p50 "
+              f"{base.percentile(50):.1f} ms, p95 {base.percentile(95):.1f} ms, server CPU "
+              f"{base.server_cpu / max(1, len(base.latencies)) * 1000:.2f} ms/req")
+        print(f"  ratio to the baseline: {ratio:.2f}  (goal >= 3)  "
+              f"{'PASS' if ratio >= 3 else 'FAIL'}")
+
+
 def report_redis(results: list[Result]) -> None:
     """Redis commands per POST of each scenario, by command."""
     print()
@@ -934,6 +974,9 @@ def main(argv=None) -> int:
                         help="also run the real app at this git commit, branch or tag, in the "
                              "same rounds (same --database and --mode), to compare a change "
                              "with the code before it on the same machine at the same time")
+    parser.add_argument("--page", action="store_true",
+                        help="also drive the campaign page's GET by new visitors, in the same "
+                             "rounds (issue 19's row: three times the baseline's requests/s)")
     add_backing_options(parser, redis_db=12)
     args = parser.parse_args(argv)
     stop_on_signals()
@@ -992,6 +1035,10 @@ def main(argv=None) -> int:
             for sc in REAL_SCENARIOS:
                 apps[f"baseline-{sc.key}"] = (
                     baseline_server, lambda port, i, run, sc=sc: RealClient(port, i, run, sc))
+        if args.page:
+            apps["real-page"] = (real_server, PageClient)
+            if args.baseline:
+                apps["baseline-page"] = (baseline_server, PageClient)
         results = {name: Result(name) for name in apps}
         pools, budgets = {}, {name: [args.max_requests] for name in apps}
         for name, (server, make_client) in apps.items():
@@ -1038,6 +1085,8 @@ def main(argv=None) -> int:
         verdicts = report(results["minimal"], reals, args, goals, backing)
         if args.baseline:
             compare_with_baseline(results, args, backing)
+        if args.page:
+            report_page(results, args)
 
         print()
         print("stored rows (warm-up included):")
