@@ -45,14 +45,6 @@ _ALLOWED_FILTERS = (
 # needs a handful of each; a template written to stall a worker is stopped here.
 MAX_OPERATIONS = 20_000
 RENDER_SECONDS = 0.5
-
-
-def _render_clock() -> float:
-    """The rendering thread's own CPU time: what a template written to stall a worker burns.
-    Not the wall clock, which also runs while the render waits its turn (for the interpreter
-    lock in a worker's threads, for a core on a busy machine) and would then stop a letter that
-    did nothing wrong, when the service is busiest."""
-    return time.thread_time()
 MAX_CALL_DEPTH = 30
 # The longest string a template may build (by ~, +, join, replace or wordwrap).
 MAX_TEXT = 100_000
@@ -236,6 +228,14 @@ def recipient_lines_printed_as_they_come(tree: nodes.Template) -> bool:
 
 _BUILTIN_FILTERS = SandboxedEnvironment().filters
 _TOO_MUCH_OUTPUT = "the letter is too long (the template prints more than {:,} characters)"
+
+
+def _render_clock() -> float:
+    """The rendering thread's own CPU time: what a template written to stall a worker burns.
+    Not the wall clock, which also runs while the render waits its turn (for the interpreter
+    lock in a worker's threads, for a core on a busy machine) and would then stop a letter that
+    did nothing wrong, when the service is busiest."""
+    return time.thread_time()
 
 
 class _Budget:
