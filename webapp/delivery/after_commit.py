@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 _WAITING = "enqueue_after_commit"
+_PUT = "put_after_commit"
 
 Put = Callable[[str, list[int]], None]
 
@@ -27,14 +28,25 @@ def enqueue_after_commit(session: Session, kind: str, row_ids: Iterable[int]) ->
 
 
 def install(session_factory: sessionmaker, put: Put) -> None:
-    """Hand each session's waiting ids to `put` after its commit; forget them otherwise."""
+    """Hand each session's waiting ids to `put` after its commit; forget them otherwise.
 
-    @event.listens_for(session_factory, "after_commit")
-    def _put_waiting(session: Session) -> None:
-        for kind, ids in session.info.pop(_WAITING, []):
-            put(kind, ids)
+    SQLAlchemy keeps a sessionmaker's listeners for the session class it makes, in a registry
+    that holds that class weakly: a listener that referred to the factory (through `put`, the
+    queue that holds it) would keep the class, the factory, its engine and the whole app alive
+    for as long as the process runs. So the listeners are plain functions, and `put` reaches
+    each session through the factory's `info`, which every session it makes starts with.
+    """
+    session_factory.configure(info={**session_factory.kw.get("info", {}), _PUT: put})
+    event.listen(session_factory, "after_commit", _put_waiting)
+    event.listen(session_factory, "after_transaction_end", _forget)
 
-    @event.listens_for(session_factory, "after_transaction_end")
-    def _forget(session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None:  # the outermost transaction ended without a commit
-            session.info.pop(_WAITING, None)
+
+def _put_waiting(session: Session) -> None:
+    put: Put = session.info[_PUT]
+    for kind, ids in session.info.pop(_WAITING, []):
+        put(kind, ids)
+
+
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without a commit
+        session.info.pop(_WAITING, None)
