@@ -605,6 +605,11 @@ class Result:
         return sum(self.redis_commands.values()) / max(1, self.total_sent)
 
     @property
+    def server_cpu_per_request(self) -> float:
+        """Server CPU seconds per measured request."""
+        return self.server_cpu / max(1, len(self.latencies))
+
+    @property
     def cpu_per_request(self) -> float:
         """Server plus load-generator CPU seconds per measured request."""
         return (self.server_cpu + self.client_cpu) / max(1, len(self.latencies))
@@ -782,7 +787,7 @@ def report(minimal: Result, reals: list[tuple[Scenario, Result, int, int]],
         ("errors (non-200)", lambda r: str(r.measured_errors)),
         ("requests measured", lambda r: str(len(r.latencies))),
         ("window s", lambda r: f"{r.window:.1f}"),
-        ("server CPU ms/req", lambda r: f"{1000 * r.server_cpu / max(1, len(r.latencies)):.2f}"),
+        ("server CPU ms/req", lambda r: f"{1000 * r.server_cpu_per_request:.2f}"),
         ("client CPU ms/req", lambda r: f"{1000 * r.client_cpu / max(1, len(r.latencies)):.2f}"),
         ("CPU cores: servers", lambda r: _cores(r, r.server_cpu)),
         ("CPU cores: load gen", lambda r: _cores(r, r.client_cpu)),
@@ -842,14 +847,14 @@ def report_page(results: dict[str, Result], args) -> None:
     print(f"campaign page GET by new visitors ({args.clients} clients):")
     print(f"  this checkout: {page.rps:.1f} requests/s, p50 {page.percentile(50):.1f} ms, p95 "
           f"{page.percentile(95):.1f} ms, server CPU "
-          f"{page.server_cpu / max(1, len(page.latencies)) * 1000:.2f} ms/req, errors "
+          f"{1000 * page.server_cpu_per_request:.2f} ms/req, errors "
           f"{page.measured_errors}; the minimal app's POST: {minimal.rps:.1f} requests/s")
     base = results.get("baseline-page")
     if base is not None:
         ratio = page.rps / base.rps if base.rps else 0.0
         print(f"  baseline {args.baseline}: {base.rps:.1f} requests/s, p50 "
               f"{base.percentile(50):.1f} ms, p95 {base.percentile(95):.1f} ms, server CPU "
-              f"{base.server_cpu / max(1, len(base.latencies)) * 1000:.2f} ms/req")
+              f"{1000 * base.server_cpu_per_request:.2f} ms/req")
         print(f"  ratio to the baseline: {ratio:.2f}  (goal >= 3)  "
               f"{'PASS' if ratio >= 3 else 'FAIL'}")
 
@@ -883,8 +888,8 @@ def compare_with_baseline(results: dict[str, Result], args, backing: Backing) ->
               f"{new.rps / minimal:.2f}; p50 {old.percentile(50):.1f} -> "
               f"{new.percentile(50):.1f} ms; p95 {old.percentile(95):.1f} -> "
               f"{new.percentile(95):.1f} ms; server CPU "
-              f"{1000 * old.server_cpu / len(old.latencies):.2f} -> "
-              f"{1000 * new.server_cpu / len(new.latencies):.2f} ms/req{redis}")
+              f"{1000 * old.server_cpu_per_request:.2f} -> "
+              f"{1000 * new.server_cpu_per_request:.2f} ms/req{redis}")
 
 
 def add_backing_options(parser: argparse.ArgumentParser, redis_db: int) -> None:

@@ -21,6 +21,7 @@ from representatives.summits import SummitSeries
 
 from .sandbox import (
     DEFAULT_LANGUAGE,
+    RENDER_SECONDS,
     CampaignView,
     LetterTrace,
     RenderLimitExceeded,
@@ -60,13 +61,12 @@ COMPILED_TEXTS = 1024
 
 
 @lru_cache(maxsize=8)
-def _environment(render_seconds: float | None) -> jinja2.Environment:
-    return make_environment() if render_seconds is None else make_environment(
-        render_seconds=render_seconds)
+def _environment(render_seconds: float) -> jinja2.Environment:
+    return make_environment(render_seconds=render_seconds)
 
 
 @lru_cache(maxsize=COMPILED_TEXTS)
-def _compiled_text(source: str, render_seconds: float | None) -> tuple[jinja2.Template, bool]:
+def _compiled_text(source: str, render_seconds: float) -> tuple[jinja2.Template, bool]:
     """`source` compiled in the sandbox, and whether it prints every salutation and closing as
     it comes (sandbox.recipient_lines_printed_as_they_come). Templates render from any thread,
     and the environment holds no state of a render, so one compiled text serves them all."""
@@ -187,7 +187,7 @@ class LetterRenderer:
     def __init__(self, campaigns: dict[str, CampaignContent], *,
                  render_seconds: float | None = None):
         # render_seconds: a tighter time limit per render (the staff preview uses one).
-        self._render_seconds = render_seconds
+        self._render_seconds = RENDER_SECONDS if render_seconds is None else render_seconds
         self._campaigns = campaigns
         self._compiled: dict[tuple[str, str], tuple[jinja2.Template, jinja2.Template]] = {}
         self._views: dict[tuple[str, str], CampaignView] = {}

@@ -312,7 +312,7 @@ def test_renderers_compile_only_texts_no_renderer_compiled_before(tmp_path, supp
     from letters import rendering
 
     parsed = []
-    environment = rendering._environment(None)
+    environment = rendering._environment(rendering.RENDER_SECONDS)
     parse = environment.parse
     monkeypatch.setattr(environment, "parse", lambda source: parsed.append(source) or parse(source))
     body = f"Dear {{{{ target.name }}}}, from {tmp_path.name}."  # a text no other test has

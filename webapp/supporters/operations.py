@@ -420,28 +420,24 @@ def _rendered(content: CampaignContent, sections: list[list[Target]], supporter:
 # theirs. So a supporter whose page is in one of them writes to that government in their own
 # language, which they can read and make their own. Members of parliament keep the language
 # the data gives them: Belgium's, for one, are elected by language community.
-GOVERNMENT_KINDS = frozenset({TargetKind.MINISTER, TargetKind.HEAD_OF_GOVERNMENT,
-                              TargetKind.SUMMIT_DELEGATE})
-
 
 def _by_letter_language(content: CampaignContent, targets: list[Target], language: str | None,
                         reader_language: str) -> list[tuple[str | None, list[Target]]]:
     """The targets in groups by the language their letter is written in: `language` when the
-    supporter chose one; else the reader's for governments that take it (GOVERNMENT_KINDS),
-    and each target's own (None) for the rest."""
+    supporter chose one; else the reader's for governments that take it, and each target's
+    own (None) for the rest."""
     if language is not None or not reader_language:
         return [(language, targets)]
-    in_readers = [target for target in targets if _takes(content, target, reader_language)]
-    if not in_readers:
-        return [(None, targets)]
-    taken = {target.id for target in in_readers}
-    own = [target for target in targets if target.id not in taken]
-    return [(reader_language, in_readers)] + ([(None, own)] if own else [])
+    parts: dict[str | None, list[Target]] = {reader_language: [], None: []}
+    for target in targets:
+        parts[reader_language if _takes(content, target, reader_language) else None].append(
+            target)
+    return [(part_language, part) for part_language, part in parts.items() if part]
 
 
 def _takes(content: CampaignContent, target: Target, language: str) -> bool:
     """Whether a letter to `target` is best written in `language` rather than its own."""
-    return (target.kind in GOVERNMENT_KINDS
+    return (target.group == GroupKind.GOVERNMENT
             and target.language.casefold() != language.casefold()
             and language.split("-")[0].casefold() in official_languages(target.country)
             and language in letter_languages(content, [target]))
