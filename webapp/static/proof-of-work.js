@@ -29,3 +29,10 @@ document.addEventListener("submit", function (event) {
   const state = widget.getState ? widget.getState() : "";
   if (state === "error" || state === "expired") widget.reset();
 }, true);
+
+// A press of "Send it for me" made before now was held (proof-of-work-hold.js): let it go,
+// once the widget has mounted and listens to its form (after the microtasks of its start).
+setTimeout(function () {
+  document.documentElement.dataset.proofOfWork = "ready";
+  document.dispatchEvent(new Event("proof-of-work-ready"));
+}, 0);
