@@ -132,3 +132,35 @@ def test_a_letter_in_english_to_the_office_goes_to_the_english_title(elysee_app)
     with app_state(elysee_app).database.session_factory() as session:
         submission = session.scalars(select(Submission).order_by(Submission.id.desc())).first()
         assert [(p.target_name, p.language) for p in submission.pending()] == [(ENGLISH, "en")]
+
+
+def _import_shipped_data(app) -> None:
+    result = app.test_cli_runner().invoke(args=["reps", "import", "default"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def shipped_database(tmp_path_factory) -> str:
+    base = tmp_path_factory.mktemp("shipped")
+    url = f"sqlite:///{base / 'shipped.sqlite3'}"
+    migrate_database(base, url, _import_shipped_data)
+    return url
+
+
+@pytest.mark.parametrize(("lang", "shown", "not_shown"), [
+    ("fr", f"<strong>{FRENCH}</strong>, {FRENCH_BODY}", ENGLISH),
+    ("en", f"<strong>{ENGLISH}</strong>, Presidency of the Republic", FRENCH),
+    ("de", f"<strong>{ENGLISH}</strong>, Presidency of the Republic", FRENCH),
+])
+def test_the_shipped_french_president_is_named_in_french_on_a_french_page(
+        shipped_database, tmp_path, lang, shown, not_shown):
+    app = create_app(make_config(tmp_path, shipped_database))
+    try:
+        response = step_one(app.test_client(), lang=lang, country="FR", town="Paris")
+        assert response.status_code == 200, text(response)
+        page = text(response)
+        start = page.index('data-target="fr:president"')
+        card = page[start:page.index("</article>", start)]
+        assert shown in card and not_shown not in card
+    finally:
+        app_state(app).database.dispose()
