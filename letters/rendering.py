@@ -121,17 +121,18 @@ def _clean_own_words(text: str) -> str:
     return normalise_newlines(text).strip()
 
 
-def _target_fields(target: Target) -> dict[str, Any]:
-    """What a template sees of `target` (the fields of its TargetView)."""
+def _target_fields(target: Target, language: str) -> dict[str, Any]:
+    """What a template sees of `target` (the fields of its TargetView) in a letter written in
+    `language`: an office's title and body in that language where the data gives them."""
     return dict(
-        name=target.name,
+        name=target.name_in(language),
         given_name=target.given_name or "",
         family_name=target.family_name or "",
         honorific=target.honorific or "",
         gender=target.gender or "",
         kind=str(target.kind),
-        role=target.role,
-        body=target.body,
+        role=target.role_in(language),
+        body=target.body_in(language),
         area=target.area or "",
         country=target.country,
         _source=target,
@@ -251,7 +252,7 @@ class LetterRenderer:
         content = self._content(campaign_slug)
         used, fell_back = self._language(content, target, language)
         subject_template, body_template = self._compiled[campaign_slug, used]
-        variables = self._variables(campaign_slug, used, TargetView(**_target_fields(target)),
+        variables = self._variables(campaign_slug, used, TargetView(**_target_fields(target, used)),
                                     target, supporter, summits)
         subject = " ".join(render_text(subject_template, variables).split())  # one line, always
         body = normalise_body(render_text(body_template, variables))
@@ -283,7 +284,7 @@ class LetterRenderer:
         targets = list(targets)
         for target in targets:
             used, fell_back = self._language(content, target, language)
-            fields = _target_fields(target)
+            fields = _target_fields(target, used)
             earlier = traced.setdefault((used, fell_back, supporter.country or target.country),
                                         {})
             letter = None

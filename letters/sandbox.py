@@ -87,6 +87,8 @@ class SupporterView:
 
 @dataclass(frozen=True, slots=True)
 class TargetView:
+    # `name` (of an office addressed by its title), `role` and `body` as the letter's language
+    # has them: the office's own title where the letter is in its language (rendering.py).
     name: str
     given_name: str
     family_name: str

@@ -5,16 +5,18 @@ contacts letters can use (not retired, not bounced).
 
 The JSON is a Popolo collection the `popolo-json` importer reads back to the same rows: every
 person and body carries its id as an identifier with scheme "treaty-letters"; memberships add
-`kind`, `country`, `language`, `verified_on` and, where known, `political_group` and
-`committees` ([{"code": "ITRE", "role": "member"}]), contact details `verified_on`; a person
+`kind`, `country`, `language`, `verified_on` and, where known, `political_group`,
+`local_role` (the title in the country's own language) and `committees`
+([{"code": "ITRE", "role": "member"}]), organizations `local_name` where known, contact details
+`verified_on`; a person
 who is an office addressed by its title carries `"by_title": true`, and a membership or contact
 detail checked only on a stored copy of its source page `"stored_copy": true` (both left out
 when false); parties are organizations referred to by `on_behalf_of_id`, and contact forms are
 `url` contacts with the note "contact form" (and the label "Contact form" if they have none).
 The CSV has the `generic-csv` importer's fields as columns, one row per role, so a spreadsheet
 made from it imports back without a mapping (people keep their ids; a cell keeps every email
-but only the first value of the other channels, and contact labels are lost; so are `by_title`
-and `stored_copy`, which that importer has no field for).
+but only the first value of the other channels, and contact labels are lost; so are `by_title`,
+`stored_copy` and the local titles and names, which that importer has no field for).
 
 Summits and summit participation are not people and are not exported: re-import an export
 under its own source name, not under `default`, whose import would then delete them.
@@ -147,6 +149,7 @@ def to_popolo(selection: Selection) -> dict[str, Any]:
             "person_id": m.person_id,
             "organization_id": m.organization_id,
             "role": m.role,
+            "local_role": m.local_role,
             "kind": m.kind,
             "country": m.country,
             "language": m.language,
@@ -177,6 +180,7 @@ def to_popolo(selection: Selection) -> dict[str, Any]:
         _drop_empty({
             "id": o.id,
             "name": o.name,
+            "local_name": o.local_name,
             "classification": o.classification,
             "country": o.country,
             "identifiers": [{"scheme": SCHEME, "identifier": o.id}],

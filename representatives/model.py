@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+# The language of the data's titles and bodies (`Target.role`, `Target.body`).
+_TITLE_LANGUAGE = "en"
+
+
+def _base_language(tag: str) -> str:
+    """"pt-BR" (or "pt_BR") -> "pt": the language without its region or script."""
+    return tag.replace("_", "-").split("-")[0].casefold()
+
 
 class TargetKind(StrEnum):
     SUMMIT_DELEGATE = "summit_delegate"
@@ -99,6 +107,37 @@ class Target:
     # How strongly the campaign wants them written to: a weight, 1 for everyone by default
     # (representatives.selection).
     priority: int = 1
+    # The role's title and the body's name in the country's own language, where the data
+    # gives them ("Président de la République"); `role` and `body` are in English. Read
+    # through role_in / body_in / name_in, which know when they apply.
+    local_role: str | None = None
+    local_body: str | None = None
+
+    def reads_locally(self, language: str) -> bool:
+        """Whether a reader of `language` (a page's, or a letter's) gets the local title and
+        body: it is the office's own language ("pt-BR" and "pt" are one), and not English.
+
+        The data gives every title in English, so for an office that writes in English that
+        is already its own; its local title is then in another of the country's languages
+        (Canada's French, India's Hindi), which the data does not name.
+        """
+        own = _base_language(self.language)
+        return own != _TITLE_LANGUAGE and own == _base_language(language)
+
+    def role_in(self, language: str) -> str:
+        """The role as a reader of `language` sees it: the local title or the English one."""
+        return self.local_role if self.local_role and self.reads_locally(language) else self.role
+
+    def body_in(self, language: str) -> str:
+        """The body as a reader of `language` sees it: its local name or the English one."""
+        return self.local_body if self.local_body and self.reads_locally(language) else self.body
+
+    def name_in(self, language: str) -> str:
+        """Whom a letter in `language` is addressed to: a named holder by their name, an office
+        addressed by its title by that title in `language`."""
+        if self.by_title and self.local_role and self.reads_locally(language):
+            return self.local_role
+        return self.name
 
     def channel(self, kind: ChannelKind) -> Channel | None:
         # A plain loop: asked several times for each of a submission's letters.

@@ -76,6 +76,7 @@ def _read_targets(session: Session, shared: dict[Any, Any] | None) -> Iterator[T
             Membership.id.label("membership_id"),
             Membership.kind,
             Membership.role,
+            Membership.local_role,
             Membership.country,
             Membership.area_id,
             Membership.language,
@@ -84,6 +85,7 @@ def _read_targets(session: Session, shared: dict[Any, Any] | None) -> Iterator[T
             Membership.committees,
             Membership.priority,
             Organization.name.label("body"),
+            Organization.local_name.label("local_body"),
             Person.id.label("person_id"),
             Person.name,
             Person.given_name,
@@ -149,6 +151,8 @@ def _read_targets(session: Session, shared: dict[Any, Any] | None) -> Iterator[T
                 committees=_seats(row.committees, share),
                 by_title=row.by_title,
                 priority=1 if row.priority is None else row.priority,
+                local_role=share(row.local_role, row.local_role),
+                local_body=share(row.local_body, row.local_body),
             )  # fmt: skip
 
     person: list[Any] = []

@@ -91,6 +91,9 @@ class Organization(_Tracked, Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # "ep", "us:senate", "gb:dsit"
     name: Mapped[str] = mapped_column(String(300))
+    # Its name in the language of its offices ("Présidence de la République"), where the data
+    # gives it; `name` is the English one.
+    local_name: Mapped[str | None] = mapped_column(String(300))
     classification: Mapped[str] = mapped_column(String(32))
     country: Mapped[str] = mapped_column(String(2))  # ISO alpha-2, or "EU"
 
@@ -124,6 +127,9 @@ class Membership(_Tracked, Base):
     organization_id: Mapped[str] = mapped_column(ForeignKey("rep_organization.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # a TargetKind value
     role: Mapped[str] = mapped_column(String(300))
+    # The role's title in the office's own language ("Président de la République"), where the
+    # data gives it; `role` is the English one, which salutations are chosen by.
+    local_role: Mapped[str | None] = mapped_column(String(300))
     # The country whose residents this role answers to: an MEP's member state, not "EU".
     country: Mapped[str] = mapped_column(String(2))
     area_id: Mapped[str | None] = mapped_column(ForeignKey("rep_area.id"), index=True)

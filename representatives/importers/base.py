@@ -414,6 +414,8 @@ def parse_partial_date(value: Any, *, end: bool = False) -> date | None:
 
 _PERSON_COLUMNS = ("name", "given_name", "family_name", "honorific_prefix", "gender", "by_title")
 _ORGANIZATION_COLUMNS = ("name", "classification", "country")
+# Organization columns a format may leave out, and then leaves as they are (see _plan_shared).
+_OPTIONAL_ORGANIZATION_COLUMNS = ("local_name",)
 _AREA_COLUMNS = ("name", "country", "classification", "parent_id", "ocd_id")
 _MEMBERSHIP_COLUMNS = (
     "person_id",
@@ -431,7 +433,7 @@ _MEMBERSHIP_COLUMNS = (
 )
 # Membership columns a format may leave out, and then leaves as they are (see
 # _plan_memberships).
-_OPTIONAL_MEMBERSHIP_COLUMNS = ("priority", "political_group", "committees")
+_OPTIONAL_MEMBERSHIP_COLUMNS = ("priority", "political_group", "committees", "local_role")
 _CONTACT_COLUMNS = ("label", "source_url", "verified_on", "stored_copy")
 _SUMMIT_COLUMNS = (
     "name", "host_country", "city", "start_date", "end_date", "status", "year", "source_url",
@@ -525,12 +527,16 @@ def _columns(model, names: tuple[str, ...]) -> list:
 
 def _plan_shared(
     plan: _Plan, session: Session, table: str, model, new: dict, columns,
-    referenced: AbstractSet[str] = frozenset(),
+    referenced: AbstractSet[str] = frozenset(), optional: tuple[str, ...] = (),
 ) -> None:
     """Bodies, areas and summits: shared between sources and kept for history, never retired.
 
     A row staff edited in the browser stays as they left it: a re-import must not undo it.
+    `optional` columns are compared and written only when the format gives them: a list of
+    MEPs that knows no body's name in its own language must not clear the one another file
+    gave.
     """
+    columns = tuple(columns) + _given(new, optional)
     changes = plan[table]
     old = {r["id"]: r for r in _rows(session, model.id, model.source, *_columns(model, columns))}
     for key, row in new.items():
@@ -588,18 +594,24 @@ def _plan_people(plan: _Plan, session: Session, new: dict) -> None:
     )
 
 
-def _plan_memberships(plan: _Plan, session: Session, new: dict) -> None:
-    """Memberships end rather than disappear; one that comes back is reopened."""
-    changes = plan["membership"]
-    # A priority, group or committees are compared (and written) only by formats that give
-    # them: importing the European Parliament's list again must not reset the priorities a
-    # campaign set, nor a campaign's sheet without committees clear the Parliament's.
-    given = tuple(c for c in _OPTIONAL_MEMBERSHIP_COLUMNS
-                  if any(c in row for row in new.values()))
-    columns = _MEMBERSHIP_COLUMNS + given
+def _given(new: dict, optional: tuple[str, ...]) -> tuple[str, ...]:
+    """The `optional` columns any of the `new` rows gives, each then set (None where a row
+    leaves it out) in every row: one statement writes them all."""
+    given = tuple(c for c in optional if any(c in row for row in new.values()))
     for row in new.values():
         for column in given:
             row.setdefault(column, None)
+    return given
+
+
+def _plan_memberships(plan: _Plan, session: Session, new: dict) -> None:
+    """Memberships end rather than disappear; one that comes back is reopened."""
+    changes = plan["membership"]
+    # A priority, group, committees or local title are compared (and written) only by formats
+    # that give them: importing the European Parliament's list again must not reset the
+    # priorities a campaign set, nor a campaign's sheet without committees clear the
+    # Parliament's.
+    columns = _MEMBERSHIP_COLUMNS + _given(new, _OPTIONAL_MEMBERSHIP_COLUMNS)
     old_memberships = {
         r["id"]: r
         for r in _rows(
@@ -875,7 +887,8 @@ def apply(
     report_progress(PARSED)
     plan = _Plan(source=source, now=utcnow(), retiring=not partial)
     _plan_shared(plan, session, "organization", Organization, dataset.organizations,
-                 _ORGANIZATION_COLUMNS, dataset.referenced_organizations)  # fmt: skip
+                 _ORGANIZATION_COLUMNS, dataset.referenced_organizations,
+                 _OPTIONAL_ORGANIZATION_COLUMNS)  # fmt: skip
     _plan_shared(plan, session, "area", Area, dataset.areas, _AREA_COLUMNS,
                  dataset.referenced_areas)  # fmt: skip
     _plan_shared(plan, session, "summit", Summit, _beside_staff_next(session, dataset.summits),

@@ -17,9 +17,10 @@ media are not ways to send a letter.
 
 Beyond the spec, the fields this project's export adds are read when present: an identifier
 with scheme "treaty-letters" is the row's own id, and memberships may carry `kind`, `country`,
-`language`, `verified_on`, `political_group` (the group in the parliament, "Greens/EFA") and
-`committees` ([{"code": "ITRE", "role": "member"}], roles as COMMITTEE_ROLES), organizations
-`country`, contact details `verified_on`; a person
+`language`, `verified_on`, `political_group` (the group in the parliament, "Greens/EFA"),
+`local_role` (the role's title in the country's own language) and `committees`
+([{"code": "ITRE", "role": "member"}], roles as COMMITTEE_ROLES), organizations `country` and
+`local_name` (the name in the country's own language), contact details `verified_on`; a person
 `"by_title": true` (an office addressed by its title, not a named holder), memberships and
 contact details `"stored_copy": true` (checked only on a stored copy of the source page). Only
 the JSON value true sets these.
@@ -330,6 +331,10 @@ class _Reader:
                 "classification": ours,
                 "country": country,
             }
+            # A file that does not give the body's local name leaves the one known as it is.
+            if "local_name" in record.data:
+                self.data.organizations[organization]["local_name"] = (
+                    _text(record.data.get("local_name"))[:300] or None)
             for detail in record.data.get("contact_details") or ():
                 self._contact(record.where, detail, organization_id=organization,
                               source_url=_source_url(record.data) or self.source_url)  # fmt: skip
@@ -582,6 +587,8 @@ class _Reader:
                 _text(m.get("political_group"))[:100] or None)
         if "committees" in m:
             self.data.memberships[key]["committees"] = seats_as_rows(seats)
+        if "local_role" in m:
+            self.data.memberships[key]["local_role"] = _text(m.get("local_role"))[:300] or None
         for holder in (m, post.data if post else {}):
             for detail in holder.get("contact_details") or ():
                 self._contact(where, detail, person_id=person_id, source_url=source_url,

@@ -6,7 +6,7 @@ in a file of the same shape and import it the same way.
 
 Shape: {"format": "treaty-letters/representatives", "version": 1, "provenance": [text],
 "summits": [...], "participation": [{summit, document, status, source_url, note, countries}],
-"organizations": [{id, name, classification, country, contacts}],
+"organizations": [{id, name, local_name?, classification, country, contacts}],
 "people": [{id, name, given_name?, family_name?, honorific_prefix?, gender?,
             memberships: [{organization, kind, role, country, language, party?,
                            source_url, verified_on, stored_copy?}],
@@ -16,10 +16,13 @@ Shape: {"format": "treaty-letters/representatives", "version": 1, "provenance": 
              given_name?, family_name?, source_url, as_of}, contacts: [...]}]}
 
 An office is a post in a government (a minister, a head of government, a summit delegation's
-head) with the channels that reach it. Where a current source names its holder, the letter goes
-to them by name; otherwise to the office by its title ("Dear Minister,"), which survives a
-reshuffle. `stored_copy` marks a record checked against a stored copy of its source page rather
-than the live site: staff re-check those first.
+head) with the channels that reach it. Where a current source names its holder, the letter
+goes to them by name; otherwise to the office by its title ("Dear Minister,"), which survives a
+reshuffle. Its `title` and its organization's `name` are in English; `local_title` and
+`local_name`, where known, are the same in the country's own language (Target.role_in in
+representatives.model says when they are shown and written). `stored_copy` marks a record
+checked against a stored copy of its source page rather than the live site: staff re-check
+those first.
 
 A summit is "held" (dates required), "next" (the one the campaign works towards; dates may be
 unknown, then its `year`) or "announced" (later than the next).
@@ -83,6 +86,16 @@ class _Problems(list):
             self.append(f"{field} is required (text)")
             return None
         return value
+
+    def optional(self, record: dict, field: str, *, where: str = "") -> str | None:
+        """An optional text field: its text (None when absent, null or blank)."""
+        value = record.get(field)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.append(f"{where}{field} is text or absent, not {value!r}")
+            return None
+        return value.strip() or None
 
     def country(self, value: Any, *, allow_eu: bool = False) -> None:
         if not (
@@ -281,6 +294,7 @@ def _organizations(data: Dataset, document: dict) -> None:
         if org_id and not _ID.fullmatch(org_id):
             problems.append(f"bad id {org_id!r}")
         problems.need(record, "name")
+        local_name = problems.optional(record, "local_name")
         if record.get("classification") not in ORGANIZATION_CLASSIFICATIONS:
             problems.append(f"unknown classification {record.get('classification')!r}")
         problems.country(record.get("country"), allow_eu=True)
@@ -292,6 +306,7 @@ def _organizations(data: Dataset, document: dict) -> None:
             continue
         data.organizations[org_id] = {
             "name": record["name"],
+            "local_name": local_name,
             "classification": record["classification"],
             "country": record["country"],
         }
@@ -366,6 +381,7 @@ def _offices(data: Dataset, document: dict) -> None:
         if office_id and not _ID.fullmatch(office_id):
             problems.append(f"bad id {office_id!r}")
         title = problems.need(record, "title")
+        local_title = problems.optional(record, "local_title")
         kind = record.get("kind")
         if not isinstance(kind, str) or kind not in _OFFICE_CLASSIFICATION:
             problems.append(f"unknown kind {kind!r}")
@@ -382,6 +398,7 @@ def _offices(data: Dataset, document: dict) -> None:
         if org_id and not _ID.fullmatch(org_id):
             problems.append(f"bad organization id {org_id!r}")
         problems.need(organization, "name")
+        local_name = problems.optional(organization, "local_name", where="organization.")
         holder = record.get("holder")
         if holder is not None and not isinstance(holder, dict):
             problems.append("holder is an object or null")
@@ -408,9 +425,12 @@ def _offices(data: Dataset, document: dict) -> None:
             continue
         body = data.organizations.setdefault(org_id, {
             "name": organization["name"],
+            "local_name": local_name,
             "classification": _OFFICE_CLASSIFICATION[kind],
             "country": country,
         })  # fmt: skip
+        # Offices sharing a body may not all give its local name: the one that does counts.
+        body["local_name"] = body.get("local_name") or local_name
         if kind == TargetKind.HEAD_OF_GOVERNMENT:
             # A chancellery that also hosts a minister (Austria's) is the government's office.
             body["classification"] = _OFFICE_CLASSIFICATION[TargetKind.HEAD_OF_GOVERNMENT]
@@ -429,6 +449,7 @@ def _offices(data: Dataset, document: dict) -> None:
             "organization_id": org_id,
             "kind": kind,
             "role": title,
+            "local_role": local_title,
             "country": country,
             "area_id": None,
             "language": record["language"],

@@ -242,3 +242,58 @@ def test_groups_and_committees_come_and_go_with_migration_0026(database_url, tmp
                 for table in ("rep_membership", "rep_organization", "rep_person"):
                     connection.execute(text(f"DELETE FROM {table} WHERE source = 'test'"))
     app_state(app).database.dispose()
+
+
+def test_local_titles_come_and_go_with_migration_0027(database_url, tmp_path):
+    """Migration 0027 adds an office's title and its organisation's name in the office's own
+    language; its downgrade drops them and keeps the rows with their English ones."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from tests.apps import make_config
+    from webapp import create_app
+    from webapp.cli import alembic_config
+
+    app = create_app(make_config(tmp_path, database_url))
+    engine = app_state(app).database.engine
+    stamp = "'test', '2026-12-01 09:00:00', '2026-12-01 09:00:00'"
+
+    def columns(table: str) -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns(table)}
+
+    with app.app_context():
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO rep_person (id, name, by_title, source, created_at, updated_at) "
+                    f"VALUES ('fr:president', 'President of the Republic', true, {stamp})"))
+                connection.execute(text(
+                    "INSERT INTO rep_organization (id, name, local_name, classification, country, "
+                    "source, created_at, updated_at) VALUES ('fr:elysee', "
+                    "'Presidency of the Republic', 'Présidence de la République', 'government', "
+                    f"'FR', {stamp})"))
+                connection.execute(text(
+                    "INSERT INTO rep_membership (id, person_id, organization_id, kind, role, "
+                    "local_role, country, language, stored_copy, source, created_at, "
+                    "updated_at) VALUES ('fr:president@fr:elysee', 'fr:president', 'fr:elysee', "
+                    "'head_of_government', 'President of the Republic', "
+                    f"'Président de la République', 'FR', 'fr', false, {stamp})"))
+            command.downgrade(alembic_config(), "0026")
+            assert "local_role" not in columns("rep_membership")
+            assert "local_name" not in columns("rep_organization")
+            with engine.connect() as connection:
+                assert connection.execute(text(
+                    "SELECT role FROM rep_membership WHERE id = 'fr:president@fr:elysee'")
+                ).scalar() == "President of the Republic"
+            command.upgrade(alembic_config(), "heads")
+            with engine.connect() as connection:
+                assert connection.execute(text(
+                    "SELECT m.local_role, o.local_name FROM rep_membership m JOIN "
+                    "rep_organization o ON o.id = m.organization_id "
+                    "WHERE m.id = 'fr:president@fr:elysee'")).one() == (None, None)
+        finally:
+            command.upgrade(alembic_config(), "heads")
+            with engine.begin() as connection:
+                for table in ("rep_membership", "rep_organization", "rep_person"):
+                    connection.execute(text(f"DELETE FROM {table} WHERE source = 'test'"))
+    app_state(app).database.dispose()

@@ -75,6 +75,12 @@ TARGET = {
     "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
         "group": {"type": "string"}, "role": {"type": "string"}, "body": {"type": "string"},
+        "local_role": {"type": "string", "nullable": True, "description": (
+            "The role's title in the target's `language`, where the data gives it "
+            "(\"Président de la République\"); `role` is in English")},
+        "local_body": {"type": "string", "nullable": True, "description": (
+            "The body's name in the target's `language`, where the data gives it; `body` is "
+            "in English")},
         "country": {"type": "string"}, "language": {"type": "string"},
         "party": {"type": "string", "nullable": True},
         "political_group": {"type": "string", "nullable": True,

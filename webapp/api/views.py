@@ -337,10 +337,15 @@ def _match(campaign: Campaign, content: CampaignContent, country: str, postcode:
 
 def _target_json(matched, group: GroupKind) -> dict:
     target = matched.target
+    own_language = target.reads_locally(target.language)
     return {
         "id": target.id, "name": target.name, "kind": str(target.kind),
         # The match's group: the next summit's host is a group of its own.
         "group": str(group), "role": target.role, "body": target.body,
+        # The title and body in the office's own language, for a partner's page in that
+        # language to show as ours does (Target.role_in); null where the data has none.
+        "local_role": target.local_role if own_language else None,
+        "local_body": target.local_body if own_language else None,
         "country": target.country, "language": target.language, "party": target.party,
         # The group in the parliament ("EPP") and committee seats, with the committees' names
         # so that a partner need not keep a list of the Parliament's codes.

@@ -275,6 +275,8 @@ class OfficeValues:
     role: str
     country: str
     language: str
+    # The title in the office's own language, where known; empty: none.
+    local_role: str = ""
     party: str = ""
     political_group: str = ""
     # As the CSV importer reads them: "ITRE; LIBE (substitute)".
@@ -293,6 +295,7 @@ def _check_office(db: Session, values: OfficeValues, today: date) -> Organizatio
     if values.kind not in {k.value for k in TargetKind}:
         check.add("kind", Code.UNKNOWN_KIND, values.kind)
     check.text("role", values.role, Membership.role, required=True)
+    check.text("local_role", values.local_role, Membership.local_role)
     if values.country not in iso_countries():
         check.add("country", Code.UNKNOWN_COUNTRY, values.country)
     if language_code(values.language or "") is None:
@@ -327,6 +330,7 @@ def _set_office(office: Membership, values: OfficeValues, actor: StaffIdentity) 
     office.organization_id = values.organization_id
     office.kind = values.kind
     office.role = values.role.strip()
+    office.local_role = _clean(values.local_role)
     office.country = values.country
     office.language = language_code(values.language) or values.language
     office.party = _clean(values.party)
@@ -366,8 +370,8 @@ def create_office(db: Session, person: Person, values: OfficeValues, actor: Staf
 
 def update_office(db: Session, office: Membership, values: OfficeValues, actor: StaffIdentity,
                   today: date) -> None:
-    """Change a role: its organisation, kind, wording, language, party, group, committees,
-    priority, source and check date."""
+    """Change a role: its organisation, kind, wording (in English and in its own language),
+    language, party, group, committees, priority, source and check date."""
     _check_office(db, values, today)
     _set_office(office, values, actor)
     auth.audit(db, "desk.office.update", f"rep_membership/{office.id}", office.role,
@@ -392,11 +396,14 @@ class OrganisationValues:
     name: str
     classification: str
     country: str
+    # The name in the language of its offices, where known; empty: none.
+    local_name: str = ""
 
 
 def _check_organisation(values: OrganisationValues) -> None:
     check = _Checker()
     check.text("name", values.name, Organization.name, required=True)
+    check.text("local_name", values.local_name, Organization.local_name)
     if values.classification not in ORGANIZATION_CLASSIFICATIONS:
         check.add("classification", Code.UNKNOWN_CLASSIFICATION, values.classification)
     if values.country not in DESK_COUNTRIES:
@@ -420,6 +427,7 @@ def create_organisation(db: Session, values: OrganisationValues,
 
 def _set_organisation(organisation: Organization, values: OrganisationValues) -> None:
     organisation.name = values.name.strip()
+    organisation.local_name = _clean(values.local_name)
     organisation.classification = values.classification
     organisation.country = values.country
     organisation.source = STAFF_SOURCE

@@ -28,6 +28,9 @@ class OfficeForm(FlaskForm):
     organization_id = StringField(_l("Organisation"), validators=[Length(max=1000)])
     kind = StringField(_l("Kind of target"), validators=[Length(max=40)])
     role = StringField(_l("Role (as letters name it)"), validators=[Length(max=1000)])
+    # Supporters reading the office's language see it, and letters written in it use it.
+    local_role = StringField(_l("Title in the office's language (optional)"),
+                             validators=[Length(max=1000)])
     country = StringField(_l("Country whose residents it answers to"),
                           validators=[Length(max=8)])
     language = StringField(_l("Language letters are written in (nl, pt-BR)"),
@@ -49,6 +52,8 @@ class OfficeForm(FlaskForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=1000)])
+    local_name = StringField(_l("Name in the language of its offices (optional)"),
+                             validators=[Length(max=1000)])
     classification = StringField(_l("Kind of organisation"), validators=[Length(max=40)])
     country = StringField(_l("Country"), validators=[Length(max=8)])
 

@@ -312,8 +312,9 @@ class DraftLetter:
 
     @property
     def target_name(self) -> str:
-        """Everyone the letter is addressed to: "Minister A, Minister B"."""
-        return ", ".join(target.name for target in self.targets)
+        """Everyone the letter is addressed to, in its language: "Minister A, Minister B"; an
+        office addressed by its title by its title in the letter's language where known."""
+        return ", ".join(target.name_in(self.language) for target in self.targets)
 
     @property
     def closed_text(self) -> str:

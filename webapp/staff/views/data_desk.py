@@ -383,7 +383,8 @@ def _person_values(form: PersonForm) -> PersonValues:
 
 def _office_values(form: OfficeForm) -> OfficeValues:
     return OfficeValues(organization_id=_typed(form.organization_id), kind=_typed(form.kind),
-                        role=_typed(form.role), country=_typed(form.country).upper(),
+                        role=_typed(form.role), local_role=_typed(form.local_role),
+                        country=_typed(form.country).upper(),
                         language=_typed(form.language), party=_typed(form.party),
                         political_group=_typed(form.political_group),
                         committees=_typed(form.committees), priority=form.priority.data,
@@ -392,7 +393,7 @@ def _office_values(form: OfficeForm) -> OfficeValues:
 
 
 def _organisation_values(form: OrganisationForm) -> OrganisationValues:
-    return OrganisationValues(name=_typed(form.name),
+    return OrganisationValues(name=_typed(form.name), local_name=_typed(form.local_name),
                               classification=_typed(form.classification),
                               country=_typed(form.country).upper())
 
@@ -520,6 +521,8 @@ def _classification_labels() -> dict[str, str]:
 def _field_label(name: str) -> str:
     return {"name": _("Name"), "given_name": _("Given name"), "family_name": _("Family name"),
             "honorific_prefix": _("Honorific"), "gender": _("Gender"), "role": _("Role"),
+            "local_role": _("Title in the office's language"),
+            "local_name": _("Name in the language of its offices"),
             "party": _("Party"), "political_group": _("Political group"),
             "committees": _("Committees"), "organization_id": _("Organisation"), "kind": _("Kind"),
             "country": _("Country"), "language": _("Language"), "start_date": _("In office since"),
