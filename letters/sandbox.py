@@ -235,7 +235,7 @@ _TOO_MUCH_OUTPUT = "the letter is too long (the template prints more than {:,} c
 
 
 class _FullCollections(threading.local):
-    """CPU time this thread spent in full garbage collections (see _render_clock)."""
+    """CPU time this thread spent in full garbage collections (see render_clock)."""
 
     seconds = 0.0
     started: float | None = None
@@ -257,7 +257,7 @@ def _count_full_collection(phase: str, info: dict[str, int]) -> None:
 gc.callbacks.append(_count_full_collection)
 
 
-def _render_clock() -> float:
+def render_clock() -> float:
     """The rendering thread's own CPU time: what a template written to stall a worker burns.
 
     Not the wall clock, which also runs while the render waits its turn (for the interpreter
@@ -278,11 +278,11 @@ class _Budget:
         self.operations: int = getattr(env, "max_operations", MAX_OPERATIONS)
         self.limit: int = getattr(env, "max_output", MAX_OUTPUT)
         self.output = self.limit
-        self.deadline = _render_clock() + getattr(env, "render_seconds", RENDER_SECONDS)
+        self.deadline = render_clock() + getattr(env, "render_seconds", RENDER_SECONDS)
         self.depth = 0
 
     def check_time(self) -> None:
-        if _render_clock() > self.deadline:
+        if render_clock() > self.deadline:
             raise RenderLimitExceeded("the template takes too long to render")
 
     def spend(self) -> None:
@@ -620,7 +620,7 @@ def render_text(template: Template, variables: Mapping[str, Any]) -> str:
     """
     env = template.environment
     limit = getattr(env, "max_output", MAX_OUTPUT)
-    deadline = _render_clock() + getattr(env, "render_seconds", RENDER_SECONDS)
+    deadline = render_clock() + getattr(env, "render_seconds", RENDER_SECONDS)
     parts: list[str] = []
     size = 0
     stream = template.generate(variables)
@@ -629,7 +629,7 @@ def render_text(template: Template, variables: Mapping[str, Any]) -> str:
             size += len(part)
             if size > limit:
                 raise RenderLimitExceeded(_TOO_MUCH_OUTPUT.format(limit))
-            if _render_clock() > deadline:
+            if render_clock() > deadline:
                 raise RenderLimitExceeded("the template takes too long to render")
             parts.append(part)
     finally:
