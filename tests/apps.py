@@ -6,12 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from database import make_engine
 from webapp import create_app
 from webapp.app_state import app_state
 from webapp.config import Config
+from webapp.models import Campaign
+
+# Every campaign setting staff or a test can change, at the value a new campaign gets: read off
+# the model, so that a setting added later is reset too (a test that ticks 5 letters must not
+# leave 5 ticked for the next test on the shared PostgreSQL database).
+CAMPAIGN_DEFAULTS = {
+    column.name: column.default.arg if column.default is not None else None
+    for column in Campaign.__table__.columns
+    if column.name not in {"id", "slug", "created_at"}
+}
 
 
 def make_config(tmp_path: Path, database_url: str, **overrides) -> Config:
@@ -57,10 +67,7 @@ def clear_outbox_tables(url: str) -> None:
               "target_response"]
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        connection.execute(text(
-            "UPDATE campaign SET status = 'open', sending_paused = false, "
-            "per_target_hourly_cap = NULL, send_window_start = NULL, send_window_end = NULL, "
-            "test_recipient = NULL, proof_of_work = false, write_to_next_host = true"))
+        connection.execute(update(Campaign.__table__).values(CAMPAIGN_DEFAULTS))
         # Bounces (the webhook's tests, its fuzz) mark directory addresses; the next test
         # starts with none marked.
         connection.execute(text(

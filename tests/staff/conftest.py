@@ -6,6 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import delete, update
 
+from tests.apps import CAMPAIGN_DEFAULTS
 from tests.webapp.pages import csrf_token
 from webapp.app_state import app_state
 from webapp.campaigns import file_campaigns
@@ -61,8 +62,7 @@ def restore_campaigns(flask_app) -> None:
     files = set(file_campaigns()[0])  # as loaded once per process: the files do not change
     with app_state(flask_app).database.session_factory() as session:
         session.execute(delete(Campaign).where(Campaign.slug.not_in(files)))
-        session.execute(update(Campaign).values(status="open", allow_send=True,
-                                                allow_draft=True, proof_of_work=False))
+        session.execute(update(Campaign).values(CAMPAIGN_DEFAULTS))
         session.commit()
 
 
