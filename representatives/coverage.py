@@ -24,7 +24,7 @@ from sqlalchemy import and_, case, distinct, exists, func, literal, select, unio
 from sqlalchemy.orm import Session
 
 from .importers.naming import country_name
-from .model import ChannelKind, TargetKind
+from .model import GOVERNMENT_KINDS, ChannelKind, TargetKind
 from .tables import ContactDetail, Membership, Person, Summit, SummitParticipation
 
 # The order of the kinds in reports.
@@ -35,8 +35,6 @@ KINDS = (
     TargetKind.MP,
     TargetKind.MEP,
 )
-GOVERNMENT_KINDS = (TargetKind.MINISTER, TargetKind.HEAD_OF_GOVERNMENT,
-                    TargetKind.SUMMIT_DELEGATE)  # fmt: skip
 _KIND_VALUES = frozenset(kind.value for kind in KINDS)
 USABLE_CHANNELS = (ChannelKind.EMAIL.value, ChannelKind.CONTACT_FORM.value)
 

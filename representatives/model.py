@@ -51,6 +51,10 @@ GROUP_OF_KIND = {
     TargetKind.MP: GroupKind.PARLIAMENT,
     TargetKind.MEP: GroupKind.EUROPEAN_PARLIAMENT,
 }
+# The kinds that make up a country's government group: its summit delegation, its ministers
+# for AI and its head of government.
+GOVERNMENT_KINDS = frozenset(kind for kind, group in GROUP_OF_KIND.items()
+                             if group == GroupKind.GOVERNMENT)
 
 
 @dataclass(frozen=True, slots=True)

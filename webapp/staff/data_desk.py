@@ -42,7 +42,7 @@ from representatives.importers.base import (
     slugify,
     url_problem,
 )
-from representatives.model import LETTER_CHANNELS, ChannelKind, TargetKind
+from representatives.model import GOVERNMENT_KINDS, LETTER_CHANNELS, ChannelKind, TargetKind
 from representatives.quality import months_before
 from representatives.selection import MAX_PRIORITY
 from representatives.tables import (
@@ -63,8 +63,6 @@ from .models import DataDeskSettings
 DEFAULT_RECHECK_MONTHS = 6
 # A setting in months: more than ten years between checks is no schedule at all.
 RECHECK_MONTHS_RANGE = (1, 120)
-GOVERNMENT_KINDS = frozenset({TargetKind.SUMMIT_DELEGATE, TargetKind.MINISTER,
-                              TargetKind.HEAD_OF_GOVERNMENT})
 # "EU" is where the European Parliament's organisation lives; its members answer to a country.
 DESK_COUNTRIES = iso_countries() | {"EU"}
 # Each list of the queue shows at most this many; the rest follow once these are done.
