@@ -10,7 +10,7 @@ from enum import StrEnum
 _TITLE_LANGUAGE = "en"
 
 
-def _base_language(tag: str) -> str:
+def base_language(tag: str) -> str:
     """"pt-BR" (or "pt_BR") -> "pt": the language without its region or script."""
     return tag.replace("_", "-").split("-")[0].casefold()
 
@@ -125,8 +125,8 @@ class Target:
         is already its own; its local title is then in another of the country's languages
         (Canada's French, India's Hindi), which the data does not name.
         """
-        own = _base_language(self.language)
-        return own != _TITLE_LANGUAGE and own == _base_language(language)
+        own = base_language(self.language)
+        return own != _TITLE_LANGUAGE and own == base_language(language)
 
     def role_in(self, language: str) -> str:
         """The role as a reader of `language` sees it: the local title or the English one."""

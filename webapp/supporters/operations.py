@@ -41,6 +41,7 @@ from representatives.model import (
     Target,
     TargetGroup,
     TargetKind,
+    base_language,
 )
 
 from .. import moderation
@@ -440,7 +441,7 @@ def _takes(content: CampaignContent, target: Target, language: str) -> bool:
     """Whether a letter to `target` is best written in `language` rather than its own."""
     return (target.group == GroupKind.GOVERNMENT
             and target.language.casefold() != language.casefold()
-            and language.split("-")[0].casefold() in official_languages(target.country)
+            and base_language(language) in official_languages(target.country)
             and language in letter_languages(content, [target]))
 
 
