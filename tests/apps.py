@@ -3,7 +3,8 @@ tests. The fixtures that use these are in tests/conftest.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text, update
@@ -57,6 +58,30 @@ def migrate_database(base: Path, database_url: str,
     if load is not None:
         load(app)
     app_state(app).database.dispose()
+
+
+def migrated_sqlite(base: Path, load: Callable[[object], None] | None = None) -> str:
+    """The address of a new SQLite file in `base`, migrated and with `load(app)` loaded: a
+    module's own database, copied by nothing (tests that change it use another)."""
+    url = f"sqlite:///{base / 'app.sqlite3'}"
+    migrate_database(base, url, load)
+    return url
+
+
+def import_shipped_data(app) -> None:
+    """What `flask setup` (make run) loads: the project's default data, nothing imported."""
+    result = app.test_cli_runner().invoke(args=["reps", "import", "default"])
+    assert result.exit_code == 0, result.output
+
+
+@contextmanager
+def running_app(tmp_path: Path, database_url: str, **overrides) -> Iterator[object]:
+    """The app on `database_url`, its connections closed when the test is done with it."""
+    app = create_app(make_config(tmp_path, database_url, **overrides))
+    try:
+        yield app
+    finally:
+        app_state(app).database.dispose()
 
 
 def clear_outbox_tables(url: str) -> None:

@@ -18,9 +18,8 @@ from sqlalchemy.engine import make_url
 
 from database import make_engine
 from letters.templates import load_all_campaigns
-from tests.apps import clear_outbox_tables, make_config, migrate_database
+from tests.apps import clear_outbox_tables, migrate_database, running_app
 from tests.webapp.data import load_test_directory
-from webapp import create_app
 from webapp.app_state import app_state
 from webapp.campaigns import file_campaigns
 
@@ -180,9 +179,8 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(make_config(tmp_path, database_url))
-    yield app
-    app_state(app).database.dispose()
+    with running_app(tmp_path, database_url) as app:
+        yield app
 
 
 @pytest.fixture

@@ -8,23 +8,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.apps import migrate_database
+from tests.apps import import_shipped_data, migrate_database
 from tests.webapp.flow import SLUG
 
 from .test_supporter_browser import send_step_one
-
-
-def _shipped_data(app) -> None:
-    """What `flask setup` (make run) loads: the project's default data, nothing imported."""
-    result = app.test_cli_runner().invoke(args=["reps", "import", "default"])
-    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture(scope="module")
 def shipped_template(tmp_path_factory):
     base = tmp_path_factory.mktemp("shipped")
     path = base / "shipped.sqlite3"
-    migrate_database(base, f"sqlite:///{path}", _shipped_data)
+    migrate_database(base, f"sqlite:///{path}", import_shipped_data)
     return path
 
 

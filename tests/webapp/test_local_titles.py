@@ -13,8 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from representatives.tables import ContactDetail, Membership, Organization, Person
-from tests.apps import make_config, migrate_database
-from webapp import create_app
+from tests.apps import import_shipped_data, migrated_sqlite, running_app
 from webapp.app_state import app_state
 from webapp.models import Letter, Submission
 
@@ -53,21 +52,17 @@ def _with_the_elysee(app) -> None:
 
 @pytest.fixture(scope="module")
 def elysee_database(tmp_path_factory) -> str:
-    base = tmp_path_factory.mktemp("local-titles")
-    url = f"sqlite:///{base / 'local-titles.sqlite3'}"
-    migrate_database(base, url, _with_the_elysee)
-    return url
+    return migrated_sqlite(tmp_path_factory.mktemp("local-titles"), _with_the_elysee)
 
 
 @pytest.fixture
 def elysee_app(elysee_database, tmp_path):
-    app = create_app(make_config(tmp_path, elysee_database))
-    yield app
-    app_state(app).database.dispose()
+    with running_app(tmp_path, elysee_database) as app:
+        yield app
 
 
-def _card(page: str) -> str:
-    start = page.index('data-target="t:fr-president"')
+def _card(page: str, target_id: str = "t:fr-president") -> str:
+    start = page.index(f'data-target="{target_id}"')
     return page[start:page.index("</article>", start)]
 
 
@@ -134,17 +129,9 @@ def test_a_letter_in_english_to_the_office_goes_to_the_english_title(elysee_app)
         assert [(p.target_name, p.language) for p in submission.pending()] == [(ENGLISH, "en")]
 
 
-def _import_shipped_data(app) -> None:
-    result = app.test_cli_runner().invoke(args=["reps", "import", "default"])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.fixture(scope="module")
 def shipped_database(tmp_path_factory) -> str:
-    base = tmp_path_factory.mktemp("shipped")
-    url = f"sqlite:///{base / 'shipped.sqlite3'}"
-    migrate_database(base, url, _import_shipped_data)
-    return url
+    return migrated_sqlite(tmp_path_factory.mktemp("shipped"), import_shipped_data)
 
 
 @pytest.mark.parametrize(("lang", "shown", "not_shown"), [
@@ -154,13 +141,8 @@ def shipped_database(tmp_path_factory) -> str:
 ])
 def test_the_shipped_french_president_is_named_in_french_on_a_french_page(
         shipped_database, tmp_path, lang, shown, not_shown):
-    app = create_app(make_config(tmp_path, shipped_database))
-    try:
+    with running_app(tmp_path, shipped_database) as app:
         response = step_one(app.test_client(), lang=lang, country="FR", town="Paris")
-        assert response.status_code == 200, text(response)
-        page = text(response)
-        start = page.index('data-target="fr:president"')
-        card = page[start:page.index("</article>", start)]
-        assert shown in card and not_shown not in card
-    finally:
-        app_state(app).database.dispose()
+    assert response.status_code == 200, text(response)
+    card = _card(text(response), "fr:president")
+    assert shown in card and not_shown not in card

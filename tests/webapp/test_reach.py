@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from representatives.tables import ContactDetail, Membership, Organization, Person, Summit
-from tests.apps import make_config, migrate_database
-from webapp import create_app
+from tests.apps import migrated_sqlite, running_app
 from webapp.app_state import app_state
 from webapp.models import Campaign, DataReport
 
@@ -48,20 +47,16 @@ def _with_next_host(app) -> None:
 
 @pytest.fixture(scope="module")
 def host_database(tmp_path_factory) -> str:
-    base = tmp_path_factory.mktemp("reach")
-    url = f"sqlite:///{base / 'reach.sqlite3'}"
-    migrate_database(base, url, _with_next_host)
-    return url
+    return migrated_sqlite(tmp_path_factory.mktemp("reach"), _with_next_host)
 
 
 @pytest.fixture
 def host_app(host_database, tmp_path):
-    app = create_app(make_config(tmp_path, host_database))
-    with app_state(app).database.session_factory() as session:
-        session.execute(update(Campaign).values(write_to_next_host=True))
-        session.commit()
-    yield app
-    app_state(app).database.dispose()
+    with running_app(tmp_path, host_database) as app:
+        with app_state(app).database.session_factory() as session:
+            session.execute(update(Campaign).values(write_to_next_host=True))
+            session.commit()
+        yield app
 
 
 @pytest.fixture
@@ -169,20 +164,19 @@ def test_reports_about_unknown_targets_or_countries_are_not_found(host_client):
 
 
 def test_reports_are_rate_limited_and_the_words_kept(host_database, tmp_path):
-    app = create_app(make_config(tmp_path, host_database, ratelimit_enabled=True,
-                                 ratelimit_reports="2 per hour"))
-    client = app.test_client()
-    url = f"/c/{SLUG}/suggest?lang=en&country=TD"
-    token = csrf_token(text(client.get(url)))
-    for n in range(2):
-        sent = client.post(url, data={"csrf_token": token, "message": f"Suggestion {n}"})
-        assert sent.status_code == 201
-    refused = client.post(url, data={"csrf_token": token, "message": "Suggestion three"})
-    assert refused.status_code == 429
-    page = text(refused)
-    assert "Please try again" in page or "try again" in page
-    assert "Suggestion three" in page
-    app_state(app).database.dispose()
+    with running_app(tmp_path, host_database, ratelimit_enabled=True,
+                     ratelimit_reports="2 per hour") as app:
+        client = app.test_client()
+        url = f"/c/{SLUG}/suggest?lang=en&country=TD"
+        token = csrf_token(text(client.get(url)))
+        for n in range(2):
+            sent = client.post(url, data={"csrf_token": token, "message": f"Suggestion {n}"})
+            assert sent.status_code == 201
+        refused = client.post(url, data={"csrf_token": token, "message": "Suggestion three"})
+        assert refused.status_code == 429
+        page = text(refused)
+        assert "Please try again" in page or "try again" in page
+        assert "Suggestion three" in page
 
 
 def test_a_report_refused_before_its_view_about_an_unknown_target_is_not_a_server_error(
@@ -196,16 +190,17 @@ def test_a_report_refused_before_its_view_about_an_unknown_target_is_not_a_serve
 
 
 def test_both_kinds_of_report_count_against_one_limit(host_database, tmp_path):
-    app = create_app(make_config(tmp_path, host_database, ratelimit_enabled=True,
-                                 ratelimit_reports="2 per hour"))
-    client = app.test_client()
-    suggest = f"/c/{SLUG}/suggest?lang=en&country=TD"
-    report = f"/c/{SLUG}/report?lang=en&target=t:ch-fc-office"
-    token = csrf_token(text(client.get(suggest)))
-    for url in (suggest, report):
-        assert client.post(url, data={"csrf_token": token, "message": "A note"}).status_code == 201
-    assert client.post(report, data={"csrf_token": token, "message": "A third"}).status_code == 429
-    app_state(app).database.dispose()
+    with running_app(tmp_path, host_database, ratelimit_enabled=True,
+                     ratelimit_reports="2 per hour") as app:
+        client = app.test_client()
+        suggest = f"/c/{SLUG}/suggest?lang=en&country=TD"
+        report = f"/c/{SLUG}/report?lang=en&target=t:ch-fc-office"
+        token = csrf_token(text(client.get(suggest)))
+        for url in (suggest, report):
+            sent = client.post(url, data={"csrf_token": token, "message": "A note"})
+            assert sent.status_code == 201
+        third = client.post(report, data={"csrf_token": token, "message": "A third"})
+        assert third.status_code == 429
 
 
 @pytest.mark.parametrize(("lang", "written_in"), [("fr", "fr"), ("de", "de"), ("nl", "de"),
